@@ -1,0 +1,55 @@
+/**
+ * The `burrow` command. Each subcommand is imported only when used, so `burrow connect`
+ * (what MCP hosts start) loads no more than piping needs.
+ */
+const USAGE = `usage: burrow <command> [options]
+
+  connect --remote NAME             relay stdio to a saved remote through the running Burrow
+  connect --host H [m2m flags]      relay stdio to H over SSH, nothing else needed
+  daemon [--ui] [--ui-port N]       run the engine headless (and the web UI)
+  remote add|list|remove            manage saved remotes
+  hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
+  keys generate [PATH]              make an ed25519 key pair
+  install|uninstall claude-desktop  write Burrow into an MCP host's config
+
+Run "burrow <command> --help" for a command's options.`;
+
+const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
+  connect: () => import('./connect-command.js'),
+  daemon: () => import('./daemon-command.js'),
+  remote: () => import('./remote-command.js'),
+  hostkeys: () => import('./hostkeys-command.js'),
+  keys: () => import('./keys-command.js'),
+  install: () => import('./install-command.js'),
+  uninstall: () => import('./install-command.js'),
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  if (name === '--version' || name === '-V') {
+    process.stdout.write('burrow 0.1.0\n');
+    return 0;
+  }
+  const load = commands[name];
+  if (!load) {
+    process.stderr.write(`burrow: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  const command = await load();
+  return command.run(name === 'uninstall' || name === 'install' ? [name, ...rest] : rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    // Exit explicitly: stdin (and timers of the engine) would keep a finished helper alive.
+    process.stdout.write('', () => process.exit(code));
+  },
+  (error: Error) => {
+    process.stderr.write(`burrow: ${error.message.replace(/\s*\n\s*/g, ' | ')}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,73 @@
+import type { HostKeyListing } from '../core/service.js';
+import { parseCommandArgs, parsePort } from './cli-args.js';
+import { callService } from './service-client.js';
+
+const HELP = `usage: burrow hostkeys list [--json]
+       burrow hostkeys approve FINGERPRINT [--once]
+       burrow hostkeys reject FINGERPRINT
+       burrow hostkeys forget HOST[:PORT]
+
+FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -lf" print.`;
+
+export async function run(args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  switch (sub) {
+    case 'list':
+    case 'ls':
+      return list(rest);
+    case 'approve':
+    case 'reject':
+      return answer(sub, rest);
+    case 'forget':
+      return forget(rest);
+    case undefined:
+    case '--help':
+    case '-h':
+      process.stdout.write(`${HELP}\n`);
+      return sub ? 0 : 2;
+    default:
+      throw new Error(`hostkeys: unknown subcommand "${sub}" (list, approve, reject, forget)`);
+  }
+}
+
+async function list(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('hostkeys list', args, { json: { type: 'boolean' } }, false);
+  const listing = await callService<HostKeyListing>('hostkeys.list');
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+    return 0;
+  }
+  const hostPort = (h: string, p: number) => (p === 22 ? h : `${h}:${p}`);
+  const rows = [['STATE', 'HOST', 'TYPE', 'FINGERPRINT', 'SEEN', 'SOURCE']];
+  for (const p of listing.pending) rows.push(['pending', hostPort(p.host, p.port), p.keyType, p.fingerprint, p.requestedAt, p.source]);
+  for (const k of listing.known) rows.push(['approved', hostPort(k.host, k.port), k.keyType, k.fingerprint, k.firstSeen ?? '', k.source ?? '']);
+  if (rows.length === 1) {
+    process.stdout.write('no host keys pending or approved by Burrow\n');
+    return 0;
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
+  return 0;
+}
+
+async function answer(verb: 'approve' | 'reject', args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs(`hostkeys ${verb}`, args, { once: { type: 'boolean' } });
+  const [fingerprint] = positionals;
+  if (!fingerprint) throw new Error(`hostkeys ${verb}: give the key's fingerprint (SHA256:…) from burrow hostkeys list`);
+  const decision = verb === 'reject' ? 'reject' : values.once ? 'approve-once' : 'approve';
+  await callService<number>('hostkeys.answer', { fingerprint, decision });
+  process.stdout.write(`${verb === 'reject' ? 'rejected' : 'approved'} ${fingerprint}\n`);
+  return 0;
+}
+
+async function forget(args: string[]): Promise<number> {
+  const { positionals } = parseCommandArgs('hostkeys forget', args, {});
+  const [target] = positionals;
+  if (!target) throw new Error('hostkeys forget: give HOST or HOST:PORT');
+  const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
+  const host = m?.[1] ?? target;
+  const port = parsePort(m?.[2], 'PORT', 22);
+  const removed = await callService<number>('hostkeys.forget', { host, port });
+  process.stdout.write(removed ? `forgot ${removed} key(s) of ${host}:${port}\n` : `Burrow had no approved key for ${host}:${port}\n`);
+  return 0;
+}

@@ -1,0 +1,20 @@
+import { appendFile, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export type AuditEvent =
+  | { event: 'connect'; remote: string; address: string; ok: boolean; error?: string }
+  | { event: 'host-key'; address: string; fingerprint: string; verdict: string; detail?: string }
+  | { event: 'session'; remote: string; session: number; state: 'open' | 'closed' | 'failed'; error?: string };
+
+/** JSON lines of connections, host-key decisions and sessions, one file per day. Never secrets. */
+export class AuditLog {
+  constructor(private readonly dir: string | undefined) {}
+
+  record(entry: AuditEvent): void {
+    if (!this.dir) return;
+    const now = new Date();
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+    const file = join(this.dir, `audit-${now.toISOString().slice(0, 10)}.jsonl`);
+    appendFile(file, `${JSON.stringify({ time: now.toISOString(), ...entry })}\n`, { mode: 0o600 }, () => {});
+  }
+}

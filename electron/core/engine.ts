@@ -1,0 +1,137 @@
+import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { describeRemoteAddress, type Remote } from '../../shared/remote.js';
+import { ApprovalBroker } from './approvals/approval-broker.js';
+import { AuditLog } from './audit/audit-log.js';
+import { BurrowError } from './errors.js';
+import { HostKeyStore } from './hostkeys/host-key-store.js';
+import { makeHostKeyVerifier } from './hostkeys/host-key-verifier.js';
+import type { Logger } from './logging/logger.js';
+import { HostSession, type TrafficEvent } from './relay/host-session.js';
+import type { HostEnd } from './relay/line-end.js';
+import { buildAuthPlan } from './ssh/auth-plan.js';
+import { ConnectionPool, type ChannelSpec, type PoolTarget } from './ssh/connection-pool.js';
+import { openSshConnection } from './ssh/ssh-connection.js';
+
+export interface EngineOptions {
+  /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
+  home: string;
+  logger: Logger;
+  /** Daemon: keep connections warm and reconnect; in-process helper: close with the session. */
+  keepWarm: boolean;
+  idleTimeoutMs: number;
+  approvalTimeoutMs?: () => number;
+  maxMessageBytes?: number;
+  /** Lets the pre-connect steps (the m2m key server) run before SSH; set by the trust layer. */
+  beforeConnect?: (remote: Remote, status: (message: string) => void) => Promise<void>;
+}
+
+/** Secrets and choices that belong to one run, never to the saved remote. */
+export interface SessionSecrets {
+  passphrase?: string;
+  password?: () => Promise<string | undefined>;
+}
+
+export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
+export const DEFAULT_KNOWN_HOSTS = join(homedir(), '.ssh', 'known_hosts');
+
+/**
+ * The engine: everything between a connected host and an SSH channel. The Electron main process
+ * and `burrow daemon` each run one; `burrow connect --host` runs one in-process.
+ */
+export class Engine extends EventEmitter {
+  readonly broker = new ApprovalBroker();
+  readonly hostKeys: HostKeyStore;
+  readonly audit: AuditLog;
+  readonly pool: ConnectionPool;
+  private readonly sessions = new Set<HostSession>();
+  private nextSessionId = 1;
+
+  constructor(private readonly options: EngineOptions) {
+    super();
+    this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
+    this.audit = new AuditLog(join(options.home, 'logs'));
+    this.pool = new ConnectionPool({ logger: options.logger, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm });
+    this.pool.on('state', (event) => this.emit('remote-state', event));
+  }
+
+  startSession(remote: Remote, host: HostEnd, secrets: SessionSecrets = {}): HostSession {
+    const target = this.poolTarget(remote, secrets);
+    const spec: ChannelSpec = remote.mode === 'exec' ? { mode: 'exec', command: remote.command! } : { mode: 'shell' };
+    const session = new HostSession(host, {
+      id: this.nextSessionId++,
+      remoteLabel: remote.name,
+      spec,
+      logger: this.options.logger,
+      maxLineBytes: this.options.maxMessageBytes,
+      openUpstream: async (status) => {
+        await this.options.beforeConnect?.(remote, status);
+        target.status = status;
+        return this.pool.openChannel(target, spec);
+      },
+      tap: () => (this.listenerCount('traffic') > 0 ? (event: TrafficEvent) => this.emit('traffic', event) : undefined),
+      onClosed: (s) => {
+        this.sessions.delete(s);
+        this.audit.record({ event: 'session', remote: remote.name, session: s.id, state: 'closed' });
+        this.emit('sessions-changed');
+      },
+    });
+    this.sessions.add(session);
+    this.audit.record({ event: 'session', remote: remote.name, session: session.id, state: 'open' });
+    session.start();
+    this.emit('sessions-changed');
+    return session;
+  }
+
+  sessionCount(): number {
+    return this.sessions.size;
+  }
+
+  close(): void {
+    for (const s of this.sessions) s.abort(new BurrowError('Burrow is shutting down', 'daemon'));
+    this.pool.closeAll();
+  }
+
+  private poolTarget(remote: Remote, secrets: SessionSecrets): PoolTarget & { status: (m: string) => void } {
+    const explicit = remote.identityFiles.length > 0;
+    const identityFiles = (explicit ? remote.identityFiles : DEFAULT_IDENTITY_FILES).map((path) => ({ path, explicit }));
+    const userFiles = remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS];
+    const address = describeRemoteAddress(remote);
+    const target = {
+      key: `${address}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`,
+      label: remote.name,
+      status: (_message: string) => {},
+      connect: async () => {
+        const logger = this.options.logger;
+        try {
+          const auth = buildAuthPlan(
+            { identityFiles, passphrase: secrets.passphrase, useAgent: remote.useAgent, password: remote.usePassword ? secrets.password : undefined },
+            (m) => logger.warn(m),
+          );
+          const verifyHostKey = makeHostKeyVerifier({
+            store: this.hostKeys,
+            broker: this.broker,
+            audit: this.audit,
+            logger,
+            policy: remote.hostKeyPolicy,
+            host: remote.host,
+            port: remote.port,
+            userFiles,
+            remoteName: remote.name,
+            approvalTimeoutMs: this.options.approvalTimeoutMs?.() ?? 120_000,
+            onStatus: (m) => target.status(m),
+          });
+          const client = await openSshConnection({ host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: (k) => verifyHostKey(k) }, logger);
+          this.audit.record({ event: 'connect', remote: remote.name, address, ok: true });
+          logger.info(`connected to ${address}`);
+          return client;
+        } catch (error) {
+          this.audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
+          throw error;
+        }
+      },
+    };
+    return target;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Splits a byte stream into newline-delimited messages without decoding them.
+ * Each emitted line keeps its trailing "\n" so it can be forwarded with a single write;
+ * a line that lies inside one chunk is a zero-copy view of that chunk.
+ * Node-free on purpose (Uint8Array only) so the helper and the engine share it.
+ */
+export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+
+const NEWLINE = 0x0a;
+
+export interface LineSplitterOptions {
+  maxLineBytes?: number;
+  /** Called once per line longer than maxLineBytes; the line is dropped, the stream goes on. */
+  onOversize?: (bytes: number) => void;
+}
+
+export class LineSplitter {
+  private parts: Uint8Array[] = [];
+  private pendingBytes = 0;
+  private discarding = false;
+  private readonly maxLineBytes: number;
+
+  constructor(
+    private readonly onLine: (line: Uint8Array) => void,
+    private readonly options: LineSplitterOptions = {},
+  ) {
+    this.maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_MESSAGE_BYTES;
+  }
+
+  push(chunk: Uint8Array): void {
+    let start = 0;
+    while (start < chunk.length) {
+      const nl = chunk.indexOf(NEWLINE, start);
+      if (nl === -1) {
+        this.keep(chunk.subarray(start));
+        return;
+      }
+      const piece = chunk.subarray(start, nl + 1);
+      start = nl + 1;
+      if (this.discarding) {
+        this.discarding = false;
+        continue;
+      }
+      if (this.pendingBytes === 0) {
+        this.emit(piece);
+      } else {
+        this.parts.push(piece);
+        const total = this.pendingBytes + piece.length;
+        const joined = concat(this.parts, total);
+        this.parts = [];
+        this.pendingBytes = 0;
+        this.emit(joined);
+      }
+    }
+  }
+
+  /** Bytes of an unfinished line, if the stream ended without a final newline. */
+  flush(): void {
+    if (this.pendingBytes > 0 && !this.discarding) {
+      const joined = concat(this.parts, this.pendingBytes);
+      this.emit(joined);
+    }
+    this.parts = [];
+    this.pendingBytes = 0;
+    this.discarding = false;
+  }
+
+  private keep(rest: Uint8Array): void {
+    if (this.discarding) return;
+    this.pendingBytes += rest.length;
+    if (this.pendingBytes > this.maxLineBytes) {
+      this.options.onOversize?.(this.pendingBytes);
+      this.parts = [];
+      this.pendingBytes = 0;
+      this.discarding = true;
+      return;
+    }
+    // Copy: the caller may reuse the chunk's memory once push() returns.
+    this.parts.push(rest.slice());
+  }
+
+  private emit(line: Uint8Array): void {
+    if (line.length > this.maxLineBytes + 2) {
+      this.options.onOversize?.(line.length);
+      return;
+    }
+    if (isBlank(line)) return;
+    this.onLine(line);
+  }
+}
+
+function concat(parts: Uint8Array[], total: number): Uint8Array {
+  if (parts.length === 1) return parts[0];
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+function isBlank(line: Uint8Array): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i];
+    if (b !== 0x0a && b !== 0x0d && b !== 0x20 && b !== 0x09) return false;
+  }
+  return true;
+}
+
+/** First byte that is not JSON whitespace, or -1. */
+export function firstSignificantByte(line: Uint8Array): number {
+  for (let i = 0; i < line.length; i++) {
+    const b = line[i];
+    if (b !== 0x20 && b !== 0x09 && b !== 0x0d && b !== 0x0a) return b;
+  }
+  return -1;
+}
+
+/** A JSON-RPC message is an object or a batch array; anything else (a banner, a MOTD) is not. */
+export function looksLikeJsonMessage(line: Uint8Array): boolean {
+  const b = firstSignificantByte(line);
+  return b === 0x7b /* { */ || b === 0x5b /* [ */;
+}
+
+/** Lines that end in "\n" are forwarded as they are; a final unterminated line gets one. */
+export function withNewline(line: Uint8Array): Uint8Array {
+  if (line.length > 0 && line[line.length - 1] === NEWLINE) return line;
+  const out = new Uint8Array(line.length + 1);
+  out.set(line, 0);
+  out[line.length] = NEWLINE;
+  return out;
+}

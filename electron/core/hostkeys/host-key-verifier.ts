@@ -1,0 +1,94 @@
+import type { HostKeyPolicy } from '../../../shared/remote.js';
+import type { HostKeySource } from '../../../shared/approvals.js';
+import type { ApprovalBroker } from '../approvals/approval-broker.js';
+import type { AuditLog } from '../audit/audit-log.js';
+import type { Logger } from '../logging/logger.js';
+import type { HostKeyDecision } from '../ssh/ssh-connection.js';
+import { displayPath } from '../ssh/auth-plan.js';
+import { keyTypeLabel, keyTypeOf, knownHostsName, sha256Fingerprint } from './fingerprint.js';
+import type { HostKeyStore, HostKeyVerdict } from './host-key-store.js';
+
+export interface VerifierContext {
+  store: HostKeyStore;
+  broker: ApprovalBroker;
+  audit: AuditLog;
+  logger: Logger;
+  policy: HostKeyPolicy;
+  host: string;
+  port: number;
+  /** The user's known_hosts files, read but never written. */
+  userFiles: string[];
+  remoteName?: string;
+  approvalTimeoutMs: number;
+  onStatus: (message: string) => void;
+}
+
+const FAILED = 'Host key verification failed.';
+
+/** Applies a remote's policy to a presented key, as OpenSSH's StrictHostKeyChecking does, plus `ask`. */
+export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, source?: HostKeySource) => Promise<HostKeyDecision> {
+  return async (keyBlob, source = 'ssh') => {
+    const name = knownHostsName(ctx.host, ctx.port);
+    const fingerprint = sha256Fingerprint(keyBlob);
+    const keyType = keyTypeOf(keyBlob);
+    const label = `${keyTypeLabel(keyType)} ${fingerprint}`;
+    const audit = (verdict: string, detail?: string) =>
+      ctx.audit.record({ event: 'host-key', address: name, fingerprint, verdict, detail });
+
+    if (ctx.policy === 'insecure') {
+      ctx.logger.warn(`INSECURE: host key checking is disabled for ${name}; accepting ${label} without verifying it`);
+      audit('accepted-insecure');
+      return { ok: true };
+    }
+    const verdict: HostKeyVerdict = ctx.store.verify(ctx.host, ctx.port, keyBlob, ctx.userFiles);
+    switch (verdict.status) {
+      case 'known':
+        return { ok: true };
+      case 'revoked':
+        audit('revoked');
+        return { ok: false, message: `${FAILED} The ${label} key of ${name} is marked @revoked in ${displayPath(verdict.match.file)}:${verdict.match.lineNumber}.` };
+      case 'cert-authority':
+        audit('cert-authority');
+        return { ok: false, message: `${FAILED} ${displayPath(verdict.match.file)}:${verdict.match.lineNumber} trusts a @cert-authority for ${name}, but OpenSSH certificates are not supported yet (ssh2 #551); add the host's own key to known_hosts instead.` };
+      case 'changed': {
+        const old = verdict.expected[0];
+        const file = displayPath(old.file);
+        audit('changed', `expected ${old.fingerprint}`);
+        return {
+          ok: false,
+          message: `${FAILED} WARNING: the host key for ${name} has CHANGED: it offered ${label}, but ${file}:${old.lineNumber} has ${old.fingerprint}. If you know why it changed, remove the old key (ssh-keygen -R "${name}" -f ${file}) and connect again.`,
+        };
+      }
+      case 'unknown':
+        break;
+    }
+    if (ctx.policy === 'accept-new') {
+      ctx.store.approve(ctx.host, ctx.port, keyBlob, source);
+      ctx.logger.warn(`permanently added ${label} for ${name} (accept-new)`);
+      audit('accepted-new');
+      return { ok: true };
+    }
+    if (ctx.policy === 'strict') {
+      audit('unknown-refused');
+      const files = ctx.userFiles.map(displayPath).join(', ') || 'known_hosts';
+      return {
+        ok: false,
+        message: `${FAILED} No host key is known for ${name} (it offered ${label}) in ${files}. Check that fingerprint with the server's owner, then add the key (ssh-keyscan -p ${ctx.port} ${ctx.host} >> ${ctx.userFiles[0] ?? '~/.ssh/known_hosts'}), or use --use-key-server.`,
+      };
+    }
+    // ask: wait for a person.
+    ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
+    const outcome = await ctx.broker.request(
+      { id: `${name} ${fingerprint}`, kind: 'host-key', host: ctx.host, port: ctx.port, keyType, fingerprint, source, remote: ctx.remoteName, requestedAt: new Date().toISOString() },
+      ctx.approvalTimeoutMs,
+    );
+    audit(`approval-${outcome}`);
+    if (outcome === 'approve') {
+      ctx.store.approve(ctx.host, ctx.port, keyBlob, source);
+      return { ok: true };
+    }
+    if (outcome === 'approve-once') return { ok: true };
+    if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
+    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${Math.round(ctx.approvalTimeoutMs / 1000)}s (burrow hostkeys approve ${fingerprint}).` };
+  };
+}

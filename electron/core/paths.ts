@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, statSync, chmodSync } from 'node:fs';
+import { homedir, tmpdir, userInfo } from 'node:os';
+import { join } from 'node:path';
+
+/** Where Burrow keeps settings, approvals and logs: $BURROW_HOME, else the platform's config folder. */
+export function burrowHome(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.BURROW_HOME) return env.BURROW_HOME;
+  if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Burrow');
+  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Burrow');
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'burrow');
+}
+
+export function logDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(burrowHome(env), 'logs');
+}
+
+// sun_path is 104 bytes on macOS, 108 on Linux; stay under the smaller with room for the NUL.
+const MAX_SOCKET_PATH = 100;
+
+/**
+ * A folder only this user can enter, for the socket and the token file.
+ * $XDG_RUNTIME_DIR when Burrow's home is the default, else beside $BURROW_HOME,
+ * falling back to a per-user folder in the temp dir when that path would be too long.
+ */
+export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
+  const home = burrowHome(env);
+  const preferred = !env.BURROW_HOME && env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'burrow') : join(home, 'run');
+  if (process.platform === 'win32' || join(preferred, 'daemon.sock').length <= MAX_SOCKET_PATH) return preferred;
+  const tag = createHash('sha256').update(home).digest('hex').slice(0, 12);
+  return join(tmpdir(), `burrow-${userInfo().username}-${tag}`);
+}
+
+export function socketPath(env: NodeJS.ProcessEnv = process.env): string {
+  if (process.platform === 'win32') {
+    const tag = createHash('sha256').update(burrowHome(env)).digest('hex').slice(0, 12);
+    return `\\\\.\\pipe\\burrow-${userInfo().username}-${tag}`;
+  }
+  return join(runtimeDir(env), 'daemon.sock');
+}
+
+export function tokenPath(env: NodeJS.ProcessEnv = process.env): string {
+  return join(runtimeDir(env), 'daemon.json');
+}
+
+/** Creates the runtime folder 0700 and refuses one that someone else owns or can enter. */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const st = statSync(dir);
+  if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {
+    throw new Error(`${dir} belongs to another user; refusing to put Burrow's socket there`);
+  }
+  if ((st.mode & 0o077) !== 0) chmodSync(dir, 0o700);
+}

@@ -1,0 +1,90 @@
+import type { Readable, Writable } from 'node:stream';
+import { LineSplitter, DEFAULT_MAX_MESSAGE_BYTES } from '../framing/line-splitter.js';
+import type { ControlNotice } from '../ipc/ipc-protocol.js';
+
+/**
+ * One end of a relay, shaped like the SDK's transports (start/send/close + callbacks)
+ * but carrying raw lines, so nothing is re-parsed or re-serialised on the way through.
+ */
+export interface LineEnd {
+  onLine?: (line: Uint8Array) => void;
+  /** The peer will send nothing more (EOF, close or error). */
+  onEnd?: (error?: Error) => void;
+  /** Called after send() returned false, once the peer has taken the backlog. */
+  onDrain?: () => void;
+  start(): void;
+  send(line: Uint8Array): boolean;
+  pause(): void;
+  resume(): void;
+  /** Half-close: we send nothing more. */
+  end(): void;
+}
+
+/** The host side also carries notices that are not MCP messages (waiting for approval, a fatal error). */
+export interface HostEnd extends LineEnd {
+  notify(notice: ControlNotice): void;
+}
+
+export interface StreamLineEndOptions {
+  maxLineBytes?: number;
+  onOversize?: (bytes: number) => void;
+  /** Bytes already read past a preamble (the IPC hello) that belong to the stream. */
+  initial?: Uint8Array;
+}
+
+export class StreamLineEnd implements LineEnd {
+  onLine?: (line: Uint8Array) => void;
+  onEnd?: (error?: Error) => void;
+  onDrain?: () => void;
+  private ended = false;
+  private readonly splitter: LineSplitter;
+
+  constructor(
+    private readonly readable: Readable,
+    private readonly writable: Writable,
+    private readonly options: StreamLineEndOptions = {},
+  ) {
+    this.splitter = new LineSplitter((line) => this.onLine?.(line), {
+      maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      onOversize: options.onOversize,
+    });
+  }
+
+  start(): void {
+    if (this.options.initial?.length) this.splitter.push(this.options.initial);
+    this.readable.on('data', (chunk: Buffer) => this.splitter.push(chunk));
+    this.readable.once('end', () => this.finish());
+    this.readable.once('close', () => this.finish());
+    this.readable.once('error', (error: Error) => this.finish(error));
+    this.writable.on('drain', () => this.onDrain?.());
+    this.writable.on('error', () => {
+      // A peer that went away mid-write: reading side reports the end.
+    });
+    // The IPC server pauses a socket while it reads the hello; a data listener alone does not undo that.
+    this.readable.resume();
+  }
+
+  send(line: Uint8Array): boolean {
+    if (this.writable.destroyed || this.writable.writableEnded) return true;
+    return this.writable.write(line);
+  }
+
+  pause(): void {
+    this.readable.pause();
+  }
+
+  resume(): void {
+    this.readable.resume();
+  }
+
+  end(): void {
+    if (!this.writable.writableEnded) this.writable.end();
+  }
+
+  private finish(error?: Error): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.splitter.flush();
+    this.onEnd?.(error);
+  }
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { remoteSchema, type Remote } from '../../shared/remote.js';
+import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
+import type { Engine } from './engine.js';
+import { BurrowError } from './errors.js';
+import type { ApprovedKey, HostKeyStore } from './hostkeys/host-key-store.js';
+import type { SettingsStore } from './settings/settings-store.js';
+
+export interface HostKeyListing {
+  pending: PendingApproval[];
+  known: ApprovedKey[];
+}
+
+const addParams = z.object({ remote: remoteSchema, replace: z.boolean().optional() });
+const nameParams = z.object({ name: z.string() });
+const answerParams = z.object({ fingerprint: z.string().min(1), decision: z.enum(['approve', 'approve-once', 'reject']) });
+const forgetParams = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
+
+/**
+ * The operations people ask for by name (CLI, IPC, web bridge): one place that validates and performs them.
+ * Without an engine (no daemon running) the approval queue is empty and only stored data is served.
+ */
+export class BurrowService {
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly hostKeys: HostKeyStore,
+    private readonly engine?: Engine,
+  ) {}
+
+  listRemotes(): Remote[] {
+    return this.settings.listRemotes();
+  }
+
+  addRemote(remote: Remote, replace = false): Remote {
+    return this.settings.saveRemote(remote, { replace });
+  }
+
+  removeRemote(name: string): boolean {
+    return this.settings.removeRemote(name);
+  }
+
+  listHostKeys(): HostKeyListing {
+    return { pending: this.engine?.broker.pending() ?? [], known: this.hostKeys.listApproved() };
+  }
+
+  answerHostKey(fingerprint: string, decision: ApprovalDecision): number {
+    const answered = this.engine?.broker.answer(fingerprint, decision) ?? 0;
+    if (answered === 0) throw new BurrowError(`no host key waiting for approval has fingerprint ${fingerprint} (burrow hostkeys list)`, 'config');
+    return answered;
+  }
+
+  forgetHostKey(host: string, port: number): number {
+    return this.hostKeys.forget(host, port);
+  }
+
+  /** Dispatches a named request with untrusted params, as received over IPC. */
+  async handle(method: string, params: unknown): Promise<unknown> {
+    switch (method) {
+      case 'remote.list':
+        return this.listRemotes();
+      case 'remote.add': {
+        const p = addParams.parse(params);
+        return this.addRemote(p.remote, p.replace);
+      }
+      case 'remote.remove':
+        return this.removeRemote(nameParams.parse(params).name);
+      case 'hostkeys.list':
+        return this.listHostKeys();
+      case 'hostkeys.answer': {
+        const p = answerParams.parse(params);
+        return this.answerHostKey(p.fingerprint, p.decision);
+      }
+      case 'hostkeys.forget': {
+        const p = forgetParams.parse(params);
+        return this.forgetHostKey(p.host, p.port);
+      }
+      case 'status':
+        return { pid: process.pid, sessions: this.engine?.sessionCount() ?? 0 };
+      default:
+        throw new BurrowError(`unknown request "${method}"`, 'config');
+    }
+  }
+}

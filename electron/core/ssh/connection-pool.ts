@@ -1,0 +1,238 @@
+import { EventEmitter } from 'node:events';
+import type { Client as SshClient, ClientChannel } from 'ssh2';
+import { BurrowError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+
+export interface PoolTarget {
+  /** Connections are shared between sessions whose targets have the same key. */
+  key: string;
+  label: string;
+  connect: () => Promise<SshClient>;
+}
+
+export type ChannelSpec = { mode: 'exec'; command: string } | { mode: 'shell' };
+
+export type RemoteState = 'connecting' | 'connected' | 'idle' | 'reconnecting' | 'error' | 'disconnected';
+
+export interface PoolStateEvent {
+  key: string;
+  label: string;
+  state: RemoteState;
+  detail?: string;
+}
+
+/** A channel lent to one host session; `release` must be called when the session is done with it. */
+export interface ChannelLease {
+  channel: ClientChannel;
+  release(): void;
+  /** Set by the session: called when the connection under the channel drops. */
+  onConnectionLost?: (error: BurrowError) => void;
+}
+
+interface PooledConnection {
+  client: SshClient;
+  leases: Set<ChannelLease>;
+  opening: number;
+  /** The server refused a channel on it (OpenSSH MaxSessions): use another connection. */
+  full: boolean;
+  alive: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+interface RemotePool {
+  target: PoolTarget;
+  connections: PooledConnection[];
+  connecting?: Promise<PooledConnection>;
+  reconnectTimer?: NodeJS.Timeout;
+  backoffMs: number;
+}
+
+export interface PoolOptions {
+  logger: Logger;
+  /** How long an unused connection stays open; 0 closes it with its last channel. */
+  idleTimeoutMs: number;
+  /** Re-establish a dropped connection in the background (daemon), with backoff. */
+  keepWarm: boolean;
+  maxBackoffMs?: number;
+}
+
+/** One SSH connection per remote, many channels on it; a second connection only when the server says it is full. */
+export class ConnectionPool extends EventEmitter {
+  private readonly remotes = new Map<string, RemotePool>();
+  private closed = false;
+
+  constructor(private readonly options: PoolOptions) {
+    super();
+  }
+
+  async openChannel(target: PoolTarget, spec: ChannelSpec): Promise<ChannelLease> {
+    const remote = this.remoteFor(target);
+    remote.target = target;
+    for (let attempt = 0; ; attempt++) {
+      const existing = remote.connections.find((c) => c.alive && !c.full);
+      const conn = existing ?? (await this.newConnection(remote));
+      conn.opening++;
+      clearTimeout(conn.idleTimer);
+      try {
+        const channel = await openOn(conn.client, spec);
+        return this.lease(remote, conn, channel);
+      } catch (error) {
+        const busy = conn.leases.size > 0 || conn.opening > 1;
+        if (attempt < 8 && (!conn.alive || busy)) {
+          // Refused on a connection that already carries channels: the server's per-connection limit.
+          if (conn.alive) {
+            conn.full = true;
+            this.options.logger.info(`${target.label}: server refused channel ${conn.leases.size + 1} on a connection; opening another`);
+          }
+          continue;
+        }
+        throw new BurrowError(`${target.label}: the server refused to start the MCP server: ${(error as Error).message}`, 'remote-exit');
+      } finally {
+        conn.opening--;
+        this.scheduleIdle(remote, conn);
+      }
+    }
+  }
+
+  /** Number of live connections and channels to a target, for status and tests. */
+  stats(key: string): { connections: number; channels: number } {
+    const remote = this.remotes.get(key);
+    if (!remote) return { connections: 0, channels: 0 };
+    const live = remote.connections.filter((c) => c.alive);
+    return { connections: live.length, channels: live.reduce((n, c) => n + c.leases.size, 0) };
+  }
+
+  closeAll(): void {
+    this.closed = true;
+    for (const remote of this.remotes.values()) {
+      clearTimeout(remote.reconnectTimer);
+      for (const conn of remote.connections) {
+        clearTimeout(conn.idleTimer);
+        conn.alive = false;
+        conn.client.end();
+      }
+      remote.connections = [];
+    }
+  }
+
+  private remoteFor(target: PoolTarget): RemotePool {
+    let remote = this.remotes.get(target.key);
+    if (!remote) {
+      remote = { target, connections: [], backoffMs: 1000 };
+      this.remotes.set(target.key, remote);
+    }
+    return remote;
+  }
+
+  private newConnection(remote: RemotePool): Promise<PooledConnection> {
+    if (!remote.connecting) {
+      this.emitState(remote, remote.connections.length ? 'connected' : 'connecting');
+      remote.connecting = remote.target
+        .connect()
+        .then((client) => this.adopt(remote, client))
+        .catch((error: Error) => {
+          this.emitState(remote, 'error', error.message);
+          throw error;
+        })
+        .finally(() => {
+          remote.connecting = undefined;
+        });
+    }
+    return remote.connecting;
+  }
+
+  private adopt(remote: RemotePool, client: SshClient): PooledConnection {
+    const conn: PooledConnection = { client, leases: new Set(), opening: 0, full: false, alive: true };
+    remote.connections.push(conn);
+    remote.backoffMs = 1000;
+    clearTimeout(remote.reconnectTimer);
+    remote.reconnectTimer = undefined;
+    const lost = (why: string) => {
+      if (!conn.alive) return;
+      conn.alive = false;
+      clearTimeout(conn.idleTimer);
+      remote.connections = remote.connections.filter((c) => c !== conn);
+      const inUse = conn.leases.size > 0;
+      const error = new BurrowError(`connection to ${remote.target.label} was lost${why ? ` (${why})` : ''}`, 'connection-lost');
+      for (const lease of conn.leases) lease.onConnectionLost?.(error);
+      conn.leases.clear();
+      if (this.closed) return;
+      this.options.logger.warn(error.message);
+      if (inUse && this.options.keepWarm) this.scheduleReconnect(remote);
+      else if (!remote.connections.length) this.emitState(remote, 'disconnected', why);
+    };
+    client.on('error', (error: Error) => lost(error.message));
+    client.on('close', () => lost(''));
+    this.emitState(remote, 'connected');
+    return conn;
+  }
+
+  private scheduleReconnect(remote: RemotePool): void {
+    if (remote.reconnectTimer || this.closed) return;
+    const delay = remote.backoffMs;
+    remote.backoffMs = Math.min(remote.backoffMs * 2, this.options.maxBackoffMs ?? 30_000);
+    this.emitState(remote, 'reconnecting', `next try in ${Math.round(delay / 1000)}s`);
+    remote.reconnectTimer = setTimeout(() => {
+      remote.reconnectTimer = undefined;
+      if (remote.connections.some((c) => c.alive)) return;
+      this.newConnection(remote).then(
+        (conn) => this.scheduleIdle(remote, conn),
+        (error: Error) => {
+          this.options.logger.warn(`reconnecting to ${remote.target.label} failed: ${error.message}`);
+          this.scheduleReconnect(remote);
+        },
+      );
+    }, delay);
+    remote.reconnectTimer.unref();
+  }
+
+  private lease(remote: RemotePool, conn: PooledConnection, channel: ClientChannel): ChannelLease {
+    let released = false;
+    const lease: ChannelLease = {
+      channel,
+      release: () => {
+        if (released) return;
+        released = true;
+        conn.leases.delete(lease);
+        // A channel closing frees a session slot on the server.
+        conn.full = false;
+        this.scheduleIdle(remote, conn);
+      },
+    };
+    conn.leases.add(lease);
+    this.emitState(remote, 'connected');
+    return lease;
+  }
+
+  private scheduleIdle(remote: RemotePool, conn: PooledConnection): void {
+    if (!conn.alive || conn.leases.size > 0 || conn.opening > 0) return;
+    clearTimeout(conn.idleTimer);
+    const close = () => {
+      conn.alive = false;
+      remote.connections = remote.connections.filter((c) => c !== conn);
+      conn.client.end();
+      if (!remote.connections.length) this.emitState(remote, 'disconnected');
+    };
+    if (this.options.idleTimeoutMs <= 0) return close();
+    this.emitState(remote, 'idle');
+    conn.idleTimer = setTimeout(close, this.options.idleTimeoutMs);
+    conn.idleTimer.unref();
+  }
+
+  private emitState(remote: RemotePool, state: RemoteState, detail?: string): void {
+    const event: PoolStateEvent = { key: remote.target.key, label: remote.target.label, state, detail };
+    this.emit('state', event);
+  }
+}
+
+function openOn(client: SshClient, spec: ChannelSpec): Promise<ClientChannel> {
+  return new Promise((resolve, reject) => {
+    const done = (error: Error | undefined, channel: ClientChannel) => (error ? reject(error) : resolve(channel));
+    try {
+      if (spec.mode === 'exec') client.exec(spec.command, done);
+      else client.shell(false, done);
+    } catch (error) {
+      reject(error as Error);
+    }
+  });
+}

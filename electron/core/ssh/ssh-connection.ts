@@ -1,0 +1,147 @@
+import ssh2 from 'ssh2';
+import type { AuthenticationType, Client as SshClient, NextAuthHandler } from 'ssh2';
+import { BurrowError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { describeAuthAttempts, type AuthPlan } from './auth-plan.js';
+
+export type HostKeyDecision = { ok: true } | { ok: false; message: string };
+
+export interface SshTarget {
+  host: string;
+  port: number;
+  user: string;
+  auth: AuthPlan;
+  /** Decides on the presented key; may wait for a person. Network timers pause meanwhile. */
+  verifyHostKey: (keyBlob: Buffer) => Promise<HostKeyDecision>;
+  connectTimeoutMs?: number;
+  keepaliveIntervalMs?: number;
+  keepaliveCountMax?: number;
+}
+
+const address = (t: SshTarget) => `${t.host}:${t.port}`;
+
+/** Opens and authenticates one SSH connection, with errors a person can act on. */
+export function openSshConnection(target: SshTarget, logger: Logger): Promise<SshClient> {
+  return new Promise((resolve, reject) => {
+    const client = new ssh2.Client();
+    const timeoutMs = target.connectTimeoutMs ?? 20_000;
+    let settled = false;
+    let hostKeyFailure: string | undefined;
+    let approvedKey: Buffer | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const armTimer = () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => fail(new BurrowError(`connection to ${address(target)} timed out after ${timeoutMs / 1000}s`, 'timeout')), timeoutMs);
+    };
+    const fail = (error: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      client.removeAllListeners('ready');
+      client.on('error', () => {});
+      client.end();
+      reject(error);
+    };
+
+    client.once('ready', () => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(client);
+    });
+    client.on('error', (error: Error & { code?: string; level?: string }) => {
+      if (settled) return;
+      if (hostKeyFailure) return fail(new BurrowError(hostKeyFailure, 'host-key'));
+      fail(mapConnectError(error, target));
+    });
+    client.on('close', () => {
+      if (!settled) fail(new BurrowError(hostKeyFailure ?? `${address(target)} closed the connection during the SSH handshake`, hostKeyFailure ? 'host-key' : 'connection-lost'));
+    });
+
+    const methods = authMethods(target);
+    const authHandler = (_left: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
+      const method = methods.shift();
+      if (!method) return next(false as unknown as never);
+      if (method === 'password') {
+        void target.auth.password!().then((password) => {
+          if (password === undefined) return next(false as unknown as never);
+          next({ type: 'password', username: target.user, password });
+        });
+        return;
+      }
+      next(method);
+    };
+
+    armTimer();
+    client.connect({
+      host: target.host,
+      port: target.port,
+      username: target.user,
+      // Our own timer covers the network only: a person deciding on a host key must not be timed out.
+      readyTimeout: 0,
+      keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
+      keepaliveCountMax: target.keepaliveCountMax ?? 3,
+      authHandler: authHandler as never,
+      // Callback form only: ssh2 treats a returned promise as acceptance (mscdex/ssh2#1268).
+      hostVerifier: ((keyBlob: Buffer, verify: (ok: boolean) => void) => {
+        if (approvedKey) {
+          // Rekey: the same key is fine, any other is not.
+          verify(approvedKey.equals(keyBlob));
+          return;
+        }
+        clearTimeout(timer);
+        target.verifyHostKey(keyBlob).then(
+          (decision) => {
+            if (settled) return;
+            if (decision.ok) {
+              approvedKey = Buffer.from(keyBlob);
+              armTimer();
+              verify(true);
+            } else {
+              hostKeyFailure = decision.message;
+              verify(false);
+            }
+          },
+          (error: Error) => {
+            hostKeyFailure = error.message;
+            verify(false);
+          },
+        );
+      }) as never,
+      debug: logger.enabled('debug') ? (m: string) => logger.debug(`ssh2 ${address(target)}: ${m}`) : undefined,
+    });
+  });
+}
+
+type AuthMethod = Exclude<Parameters<NextAuthHandler>[0], false | AuthenticationType> | 'password';
+
+function authMethods(target: SshTarget): AuthMethod[] {
+  const methods: AuthMethod[] = [];
+  // Configured keys first: servers cut off after MaxAuthTries (6), and an agent may hold many keys.
+  for (const { key } of target.auth.keys) methods.push({ type: 'publickey', username: target.user, key });
+  if (target.auth.agentSocket) methods.push({ type: 'agent', username: target.user, agent: target.auth.agentSocket });
+  if (target.auth.password) methods.push('password');
+  return methods;
+}
+
+function mapConnectError(error: Error & { code?: string; level?: string }, target: SshTarget): BurrowError {
+  const where = address(target);
+  if (error.level === 'client-authentication') {
+    const notes = target.auth.notes.length ? `; ${target.auth.notes.join('; ')}` : '';
+    return new BurrowError(`authentication failed for ${target.user}@${where} (tried: ${describeAuthAttempts(target.auth)})${notes}`, 'auth');
+  }
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return new BurrowError(`connection refused by ${where} (is sshd running and listening on that port?)`, 'connection-refused');
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new BurrowError(`cannot resolve host "${target.host}"`, 'unreachable');
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+    case 'ECONNRESET':
+      return new BurrowError(`cannot reach ${where} (${error.code})`, 'unreachable');
+    default:
+      return new BurrowError(`SSH connection to ${where} failed: ${error.message}`, 'connection-lost');
+  }
+}

@@ -1,0 +1,20 @@
+/** Where a host key came from: the SSH handshake, or the m2m key server over HTTPS or plain HTTP. */
+export type HostKeySource = 'ssh' | 'key-server-https' | 'key-server-http';
+
+/** A decision waiting for a person. Host keys now; tool-call approvals later share the queue. */
+export interface PendingHostKey {
+  id: string;
+  kind: 'host-key';
+  host: string;
+  port: number;
+  keyType: string;
+  fingerprint: string;
+  source: HostKeySource;
+  remote?: string;
+  requestedAt: string;
+}
+
+export type PendingApproval = PendingHostKey;
+
+/** `approve` remembers the key; `approve-once` lets this connection through only. */
+export type ApprovalDecision = 'approve' | 'approve-once' | 'reject';

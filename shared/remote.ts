@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** How an unknown or changed host key is treated. `insecure` is `--disable-host-key-checking`. */
+export const hostKeyPolicySchema = z.enum(['ask', 'strict', 'accept-new', 'insecure']);
+export type HostKeyPolicy = z.infer<typeof hostKeyPolicySchema>;
+
+export const remoteNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'use letters, digits, dot, dash or underscore (at most 64)');
+
+export const keyServerSchema = z.object({
+  enabled: z.boolean().default(false),
+  port: z.number().int().min(1).max(65535).default(8000),
+});
+
+/** A saved remote: where the MCP server runs and how to reach it. Secrets are never part of it. */
+export const remoteSchema = z
+  .object({
+    name: remoteNameSchema,
+    host: z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'host must not contain spaces or @'),
+    port: z.number().int().min(1).max(65535).default(22),
+    user: z.string().min(1, 'user is required'),
+    /** Private keys to offer, in order. */
+    identityFiles: z.array(z.string().min(1)).default([]),
+    /** Offer the keys of ssh-agent ($SSH_AUTH_SOCK). */
+    useAgent: z.boolean().default(true),
+    /** Ask for a password when keys fail (never stored in plain text). */
+    usePassword: z.boolean().default(false),
+    knownHostsPath: z.string().min(1).optional(),
+    /** `exec` starts the MCP server with `command`; `shell` asks for a shell, as m2m servers expect. */
+    mode: z.enum(['exec', 'shell']).default('shell'),
+    command: z.string().min(1).optional(),
+    hostKeyPolicy: hostKeyPolicySchema.default('ask'),
+    keyServer: keyServerSchema.optional(),
+  })
+  .refine((r) => r.mode !== 'exec' || !!r.command, {
+    message: 'an exec remote needs a command',
+    path: ['command'],
+  });
+
+export type Remote = z.infer<typeof remoteSchema>;
+export type RemoteInput = z.input<typeof remoteSchema>;
+
+/** The one-line form people read in lists and errors. */
+export function describeRemoteAddress(r: Pick<Remote, 'user' | 'host' | 'port'>): string {
+  return `${r.user}@${r.host}:${r.port}`;
+}
+
+/** Turns a zod error into one line a person can act on. */
+export function formatSchemaError(error: z.ZodError): string {
+  return error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+}

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { REPO } from './sshd.js';
+
+export const BURROW_BIN = join(REPO, 'bin', 'burrow.js');
+
+/** A fresh Burrow home (settings, approvals, socket) so tests never touch the user's or each other's. */
+export function burrowEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = mkdtempSync(join(tmpdir(), 'burrow-home-'));
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'SSH_AUTH_SOCK') env[k] = v;
+  return { ...env, BURROW_HOME: home, HOME: home, ...extra };
+}
+
+export interface ConnectedClient {
+  client: Client;
+  transport: StdioClientTransport;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+/** Starts `burrow connect ARGS` as an MCP host would and connects the SDK's Client to it. */
+export async function connectClient(args: string[], env: Record<string, string>, capabilities: Record<string, unknown> = {}): Promise<ConnectedClient> {
+  const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', ...args], env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const client = new Client({ name: 'burrow-test', version: '1.0.0' }, { capabilities });
+  await client.connect(transport);
+  return { client, transport, stderr: () => stderr, close: () => client.close() };
+}
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `burrow ARGS` to completion, feeding `input` on stdin. */
+export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`burrow ${args.join(' ')} timed out; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input);
+  });
+}
+
+export const INITIALIZE = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw-test', version: '1' } },
+});

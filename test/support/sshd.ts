@@ -1,0 +1,157 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const EVERYTHING_SERVER = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+/** The command sshd forces for the test key: a real MCP server over stdio. */
+export const EVERYTHING_COMMAND = `${process.execPath} ${EVERYTHING_SERVER} stdio`;
+
+export interface SshdOptions {
+  /** Forced for the client key; undefined lets the client choose (exec requests run as asked). */
+  forcedCommand?: string | null;
+  /** Extra sshd_config lines (e.g. PasswordAuthentication yes). */
+  extraConfig?: string[];
+  /** Public key lines to authorize besides the generated client key (without the forced command). */
+  extraAuthorizedKeys?: string[];
+  port?: number;
+  dir?: string;
+}
+
+export interface SshdFixture {
+  port: number;
+  dir: string;
+  /** Private key the server authorizes (ed25519, no passphrase). */
+  clientKey: string;
+  hostKeyFile: string;
+  /** `[127.0.0.1]:PORT ssh-ed25519 AAAA…` */
+  knownHostsLine: string;
+  /** A known_hosts file that holds exactly this server's key. */
+  knownHostsFile: string;
+  /** An empty known_hosts file (nothing known yet). */
+  emptyKnownHostsFile: string;
+  logFile: string;
+  /** `Accepted publickey` (or password) lines in sshd's log: one per SSH login. */
+  acceptedLogins(): number;
+  log(): string;
+  stop(): void;
+  /** Starts sshd again on the same port with the same keys (after stop). */
+  restart(): Promise<void>;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolvePort(port));
+    });
+  });
+}
+
+export function keygen(path: string, type = 'ed25519', passphrase = '', extra: string[] = []): string {
+  execFileSync('ssh-keygen', ['-q', '-t', type, '-N', passphrase, '-f', path, '-C', 'burrow-test', ...extra]);
+  return readFileSync(`${path}.pub`, 'utf8').trim();
+}
+
+export function sshdAvailable(): boolean {
+  return existsSync('/usr/sbin/sshd') && spawnSync('ssh-keygen', ['-?']).error === undefined;
+}
+
+export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture> {
+  mkdirSync('/run/sshd', { recursive: true });
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
+  const port = options.port ?? (await freePort());
+  const hostKeyFile = join(dir, 'host_ed25519');
+  const clientKey = join(dir, 'client_ed25519');
+  if (!existsSync(hostKeyFile)) keygen(hostKeyFile);
+  const clientPub = existsSync(clientKey) ? readFileSync(`${clientKey}.pub`, 'utf8').trim() : keygen(clientKey);
+  const forced = options.forcedCommand === undefined ? EVERYTHING_COMMAND : options.forcedCommand;
+  const authorized = [forced ? `command="${forced}",no-pty ${clientPub}` : clientPub, ...(options.extraAuthorizedKeys ?? [])];
+  writeFileSync(join(dir, 'authorized_keys'), `${authorized.join('\n')}\n`, { mode: 0o600 });
+  const logFile = join(dir, 'sshd.log');
+  const pidFile = join(dir, 'sshd.pid');
+  const config = join(dir, 'sshd_config');
+  writeFileSync(
+    config,
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${hostKeyFile}`,
+      `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'PubkeyAuthentication yes',
+      'StrictModes no',
+      'UsePAM no',
+      `PidFile ${pidFile}`,
+      'PermitRootLogin yes',
+      'LogLevel VERBOSE',
+      ...(options.extraConfig ?? []),
+    ].join('\n') + '\n',
+  );
+  const hostPub = readFileSync(`${hostKeyFile}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  const knownHostsLine = `[127.0.0.1]:${port} ${hostPub}`;
+  const knownHostsFile = join(dir, 'known_hosts');
+  writeFileSync(knownHostsFile, `${knownHostsLine}\n`);
+  const emptyKnownHostsFile = join(dir, 'known_hosts.empty');
+  writeFileSync(emptyKnownHostsFile, '');
+
+  const launch = async () => {
+    execFileSync('/usr/sbin/sshd', ['-f', config, '-E', logFile]);
+    await waitForPort(port);
+  };
+  await launch();
+  const stop = () => {
+    try {
+      const pid = Number(readFileSync(pidFile, 'utf8').trim());
+      process.kill(pid, 'SIGTERM');
+    } catch {
+      // already stopped
+    }
+    rmSync(pidFile, { force: true });
+  };
+  return {
+    port,
+    dir,
+    clientKey,
+    hostKeyFile,
+    knownHostsLine,
+    knownHostsFile,
+    emptyKnownHostsFile,
+    logFile,
+    acceptedLogins: () => (readLog(logFile).match(/Accepted (publickey|password) for/g) ?? []).length,
+    log: () => readLog(logFile),
+    stop,
+    restart: launch,
+  };
+}
+
+function readLog(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+async function waitForPort(port: number): Promise<void> {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    const ok = await new Promise<boolean>((res) => {
+      const s = connect(port, '127.0.0.1');
+      s.once('connect', () => {
+        s.destroy();
+        res(true);
+      });
+      s.once('error', () => res(false));
+    });
+    if (ok) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`sshd did not listen on ${port}`);
+}
