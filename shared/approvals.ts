@@ -18,3 +18,18 @@ export type PendingApproval = PendingHostKey;
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */
 export type ApprovalDecision = 'approve' | 'approve-once' | 'reject';
+
+/** A host key that differs from the known one: refused, and shown to a person as an alarm, never as a question. */
+export interface HostKeyAlert {
+  id: string;
+  host: string;
+  port: number;
+  remote?: string;
+  offeredType: string;
+  offeredFingerprint: string;
+  expectedFingerprint: string;
+  /** Where the expected key is written, as FILE:LINE. */
+  knownAt: string;
+  source: HostKeySource;
+  time: string;
+}
