@@ -1,0 +1,58 @@
+// The layer rule of ../shared/ARCHITECTURE.md, enforced: a wrong import fails `npm test`.
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'child_process', 'crypto', 'stream', 'events', 'util', 'http', 'https', 'worker_threads', 'url'];
+const electronOnly = { name: 'electron', message: "Only electron/main.ts and electron/preload.cts may import 'electron' (plain Node would try to download it)." };
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'renderer/dist/**'] },
+  {
+    files: ['**/*.ts', '**/*.cts', '**/*.tsx'],
+    languageOptions: { parser: tseslint.parser },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+  },
+  {
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnly],
+        patterns: [
+          { group: ['../electron/**', '../renderer/**', '../../**'], message: 'shared/ imports nothing of ours: the renderer and the engine both import it.' },
+          { group: nodeBuiltins, message: 'shared/ runs in the renderer: no Node built-ins.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnly],
+        patterns: [
+          { group: ['**/cli/**', '**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'electron/core is the engine: it imports only shared/, Node and libraries.' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['electron/cli/**/*.ts', 'electron/shell/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnly],
+        patterns: [{ group: ['**/renderer/**', '**/main.js', '**/preload.cjs'], message: 'the CLI and shell logic import electron/core and shared/ only.' }],
+      }],
+    },
+  },
+  {
+    files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnly],
+        patterns: [
+          { group: ['**/electron/**', '!**/shared/**'], message: 'the renderer talks only through BurrowApi in shared/.' },
+          { group: nodeBuiltins, message: 'the renderer is sandboxed: no Node built-ins.' },
+        ],
+      }],
+    },
+  },
+);
