@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { BURROW_BIN } from './burrow-process.js';
+
+export interface DaemonHandle {
+  child: ChildProcess;
+  stderr: () => string;
+  stdout: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Starts `burrow daemon ARGS` and resolves once it listens (its log says so on stderr). */
+export function startDaemon(env: Record<string, string>, args: string[] = []): Promise<DaemonHandle> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BURROW_BIN, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    const handle: DaemonHandle = {
+      child,
+      stderr: () => stderr,
+      stdout: () => stdout,
+      stop: () =>
+        new Promise((done) => {
+          if (child.exitCode !== null) return done();
+          child.once('exit', () => done());
+          child.kill('SIGTERM');
+        }),
+    };
+    const timer = setTimeout(() => reject(new Error(`daemon did not start: ${stderr}`)), 15_000);
+    const ready = () => stderr.includes('listening on') && (!args.includes('--ui') || stdout.includes('Burrow UI:'));
+    const check = () => {
+      if (ready()) {
+        clearTimeout(timer);
+        resolve(handle);
+      }
+    };
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      check();
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      check();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`daemon exited with ${code}: ${stderr}`));
+    });
+  });
+}
