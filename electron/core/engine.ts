@@ -74,13 +74,14 @@ export class Engine extends EventEmitter {
       onClosed: (s) => {
         this.sessions.delete(s);
         this.audit.record({ event: 'session', remote: remote.name, session: s.id, state: 'closed' });
-        this.emit('sessions-changed');
+        this.emit('sessions-changed', remote.name, -1);
       },
     });
     this.sessions.add(session);
     this.audit.record({ event: 'session', remote: remote.name, session: session.id, state: 'open' });
     session.start();
-    this.emit('sessions-changed');
+    // (remote, +1|-1): lets the UI count sessions per remote.
+    this.emit('sessions-changed', remote.name, +1);
     return session;
   }
 
