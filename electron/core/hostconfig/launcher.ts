@@ -1,0 +1,76 @@
+import { existsSync } from 'node:fs';
+import { basename, dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** How an MCP host starts `burrow connect`: the command, the arguments before `connect`, extra env. */
+export interface Launcher {
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+}
+
+export interface LauncherFacts {
+  /** The running executable: node in development, the app (or its Helper) when packaged. */
+  execPath: string;
+  /** bin/burrow.js as this process sees it (inside app.asar when packaged). */
+  scriptPath: string;
+  platform: NodeJS.Platform;
+  env: NodeJS.ProcessEnv;
+  /** process.versions.electron: set in the app and in its run-as-node mode. */
+  electron?: string;
+}
+
+/**
+ * Chooses the launcher written into host configs.
+ *
+ * Development: this repo's node and bin/burrow.js. Packaged: the app's own executable with
+ * ELECTRON_RUN_AS_NODE=1 running bin/burrow.js from app.asar.unpacked — Electron is already a Node,
+ * so no second runtime is shipped or signed (VS Code's `code` CLI works the same way). That needs
+ * the runAsNode fuse left on (electron-builder.yml). On macOS the Helper binary runs it, so no
+ * second dock icon appears. An AppImage is mounted at a new path on each run: there the stable
+ * $APPIMAGE file runs a tiny bootstrap that finds the script beside its own executable.
+ */
+export function resolveLauncher(facts: LauncherFacts): Launcher {
+  // A non-default Burrow home must reach the helper, or it would look for another engine's socket.
+  const pinnedHome: Record<string, string> = facts.env.BURROW_HOME ? { BURROW_HOME: facts.env.BURROW_HOME } : {};
+  if (!facts.electron) {
+    return { command: facts.execPath, args: [facts.scriptPath], ...withEnv(pinnedHome) };
+  }
+  const env: Record<string, string> = { ELECTRON_RUN_AS_NODE: '1', ...pinnedHome };
+  if (facts.platform === 'linux' && facts.env.APPIMAGE) {
+    // argv[1] is a placeholder so burrow.js still reads its command from process.argv.slice(2).
+    const bootstrap =
+      "const p=require('node:path');import(require('node:url').pathToFileURL(p.join(p.dirname(process.execPath),'resources','app.asar.unpacked','bin','burrow.js')).href)";
+    return { command: facts.env.APPIMAGE, args: ['-e', bootstrap, 'burrow'], env };
+  }
+  const script = unpackedPath(facts.scriptPath);
+  return { command: macHelper(facts.execPath, facts.platform), args: [script], env };
+}
+
+/** The launcher for the process that runs this code (the CLI, the daemon or the app's main process). */
+export function thisProcessLauncher(env: NodeJS.ProcessEnv = process.env): Launcher {
+  const here = dirname(fileURLToPath(import.meta.url));
+  // dist/electron/core/hostconfig → the package root, where bin/burrow.js lives.
+  const scriptPath = join(here, '..', '..', '..', '..', 'bin', 'burrow.js');
+  return resolveLauncher({ execPath: process.execPath, scriptPath, platform: process.platform, env, electron: process.versions.electron });
+}
+
+function withEnv(env: Record<string, string>): { env?: Record<string, string> } {
+  return Object.keys(env).length ? { env } : {};
+}
+
+/** Files that must be read by a plain Node resolver (the helper) live beside the asar, not in it. */
+function unpackedPath(path: string): string {
+  const marker = `${sep}app.asar${sep}`;
+  return path.includes(marker) ? path.replace(marker, `${sep}app.asar.unpacked${sep}`) : path;
+}
+
+/** `…/Burrow.app/Contents/MacOS/Burrow` → `…/Burrow.app/Contents/Frameworks/Burrow Helper.app/Contents/MacOS/Burrow Helper`. */
+export function macHelper(execPath: string, platform: NodeJS.Platform, exists: (p: string) => boolean = existsSync): string {
+  if (platform !== 'darwin') return execPath;
+  const match = /^(.*)\/Contents\/MacOS\/([^/]+)$/.exec(execPath);
+  if (!match || match[2].endsWith(' Helper')) return execPath;
+  const name = basename(match[2]);
+  const helper = `${match[1]}/Contents/Frameworks/${name} Helper.app/Contents/MacOS/${name} Helper`;
+  return exists(helper) ? helper : execPath;
+}
