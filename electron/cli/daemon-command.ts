@@ -72,7 +72,11 @@ export async function run(args: string[]): Promise<number> {
   const info = { pid: process.pid, socket: path, token, version: '0.1.0', ui: undefined as string | undefined };
   if (values.ui) {
     const { startWebUi } = await import('../core/web/web-ui-server.js');
-    info.ui = await startWebUi({ engine, service, logger, port: parsePort(values['ui-port'], '--ui-port', 0), token });
+    const { createEngineApi } = await import('../core/api/engine-api.js');
+    // Its own secret: the UI's URL ends up in browser history, and must not also open the helpers' socket.
+    const uiToken = randomBytes(32).toString('base64url');
+    const api = createEngineApi({ engine, service, settings, logger });
+    info.ui = await startWebUi({ api, logger, port: parsePort(values['ui-port'], '--ui-port', 0), token: uiToken });
     process.stdout.write(`Burrow UI: ${info.ui}\n`);
   }
   writeDaemonInfo(info);

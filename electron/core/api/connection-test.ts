@@ -1,0 +1,161 @@
+import { connect as tcpConnect } from 'node:net';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import type { Client as SshClient, ClientChannel } from 'ssh2';
+import type { TestStep, TestStepName } from '../../../shared/api.js';
+import type { Remote } from '../../../shared/remote.js';
+import { DEFAULT_IDENTITY_FILES, DEFAULT_KNOWN_HOSTS, type Engine } from '../engine.js';
+import { BurrowError, oneLine } from '../errors.js';
+import { keyTypeLabel, keyTypeOf, sha256Fingerprint } from '../hostkeys/fingerprint.js';
+import { makeHostKeyVerifier } from '../hostkeys/host-key-verifier.js';
+import { ChannelTransport } from '../inspector/channel-transport.js';
+import type { Logger } from '../logging/logger.js';
+import { buildAuthPlan, type AuthPlan } from '../ssh/auth-plan.js';
+import { openSshConnection } from '../ssh/ssh-connection.js';
+
+export interface ConnectionTestContext {
+  engine: Engine;
+  logger: Logger;
+  approvalTimeoutMs: number;
+  networkTimeoutMs?: number;
+}
+
+/**
+ * Connects to a remote (saved or not) one step at a time — TCP, host key, authentication, MCP initialize —
+ * and stops at the first step that fails, saying why. Uses its own connection, never the pool's.
+ */
+export async function testConnection(remote: Remote, ctx: ConnectionTestContext): Promise<TestStep[]> {
+  const steps: TestStep[] = [];
+  const timeoutMs = ctx.networkTimeoutMs ?? 15_000;
+  let started = Date.now();
+  const record = (step: TestStepName, ok: boolean, detail: string, since = started) => {
+    steps.push({ step, ok, detail, ms: Date.now() - since });
+    started = Date.now();
+    return ok;
+  };
+  const where = `${remote.host}:${remote.port}`;
+
+  try {
+    await tcpProbe(remote.host, remote.port, timeoutMs);
+    record('tcp', true, `reached ${where}`);
+  } catch (error) {
+    record('tcp', false, oneLine(error));
+    return steps;
+  }
+
+  const explicit = remote.identityFiles.length > 0;
+  let plan: AuthPlan;
+  let planError: string | undefined;
+  try {
+    plan = await buildAuthPlan(
+      { identityFiles: (explicit ? remote.identityFiles : DEFAULT_IDENTITY_FILES).map((path) => ({ path, explicit })), useAgent: remote.useAgent },
+      (m) => ctx.logger.warn(m),
+    );
+  } catch (error) {
+    // Still check the host key: offer nothing, and report the key problem at the auth step.
+    planError = oneLine(error);
+    plan = { keys: [], notes: [] };
+  }
+
+  const verify = makeHostKeyVerifier({
+    store: ctx.engine.hostKeys,
+    broker: ctx.engine.broker,
+    audit: ctx.engine.audit,
+    logger: ctx.logger,
+    policy: remote.hostKeyPolicy,
+    host: remote.host,
+    port: remote.port,
+    userFiles: remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS],
+    remoteName: remote.name,
+    approvalTimeoutMs: ctx.approvalTimeoutMs,
+    onStatus: () => {},
+  });
+  let hostKey: { ok: boolean; detail: string; ms: number } | undefined;
+  const sshStarted = Date.now();
+  let ssh: SshClient;
+  try {
+    ssh = await openSshConnection(
+      {
+        host: remote.host,
+        port: remote.port,
+        user: remote.user,
+        auth: plan,
+        connectTimeoutMs: timeoutMs,
+        verifyHostKey: async (blob) => {
+          const decision = await verify(blob);
+          const label = `${keyTypeLabel(keyTypeOf(blob))} ${sha256Fingerprint(blob)}`;
+          hostKey = { ok: decision.ok, detail: decision.ok ? `${label} is trusted` : decision.message, ms: Date.now() - sshStarted };
+          started = Date.now();
+          return decision;
+        },
+      },
+      ctx.logger,
+    );
+  } catch (error) {
+    if (!hostKey) record('host-key', false, oneLine(error), sshStarted);
+    else {
+      steps.push({ step: 'host-key', ok: hostKey.ok, detail: hostKey.detail, ms: hostKey.ms });
+      if (hostKey.ok) record('auth', false, planError ?? oneLine(error));
+    }
+    return steps;
+  }
+  if (hostKey) steps.push({ step: 'host-key', ok: true, detail: hostKey.detail, ms: hostKey.ms });
+  record('auth', true, `logged in as ${remote.user}`);
+
+  try {
+    steps.push(await mcpInitialize(ssh, remote, timeoutMs));
+  } finally {
+    ssh.end();
+  }
+  return steps;
+}
+
+function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = tcpConnect({ host, port });
+    socket.setTimeout(timeoutMs);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve();
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      reject(new BurrowError(`no answer from ${host}:${port} within ${timeoutMs / 1000}s`, 'timeout'));
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'ECONNREFUSED') reject(new BurrowError(`connection refused by ${host}:${port} (is sshd running and listening on that port?)`, 'connection-refused'));
+      else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') reject(new BurrowError(`cannot resolve host "${host}"`, 'unreachable'));
+      else reject(new BurrowError(`cannot reach ${host}:${port} (${error.code ?? error.message})`, 'unreachable'));
+    });
+  });
+}
+
+async function mcpInitialize(ssh: SshClient, remote: Remote, timeoutMs: number): Promise<TestStep> {
+  const started = Date.now();
+  const what = remote.mode === 'exec' ? `"${remote.command}"` : 'the shell channel';
+  let channel: ClientChannel;
+  try {
+    channel = await new Promise<ClientChannel>((resolve, reject) => {
+      const done = (error: Error | undefined, ch: ClientChannel) => (error ? reject(error) : resolve(ch));
+      if (remote.mode === 'exec') ssh.exec(remote.command!, done);
+      else ssh.shell(false, done);
+    });
+  } catch (error) {
+    return { step: 'mcp-initialize', ok: false, detail: `the server refused to start ${what}: ${oneLine(error)}`, ms: Date.now() - started };
+  }
+  const transport = new ChannelTransport(channel);
+  const client = new Client({ name: 'burrow-connection-test', version: '0.1.0' }, { capabilities: {} });
+  try {
+    await client.connect(transport, { timeout: timeoutMs });
+    const server = client.getServerVersion();
+    const caps = Object.keys(client.getServerCapabilities() ?? {}).filter((k) => ['tools', 'prompts', 'resources'].includes(k));
+    const offers = caps.length ? `; offers ${caps.join(', ')}` : '';
+    return { step: 'mcp-initialize', ok: true, detail: `${server?.name ?? 'server'} ${server?.version ?? ''}`.trim() + offers, ms: Date.now() - started };
+  } catch (error) {
+    const exit = transport.exitCode === 127 ? ` (command not found, exit code 127)` : transport.exitCode != null ? ` (exited with code ${transport.exitCode})` : '';
+    const stderr = transport.stderrTail() ? `; stderr: ${transport.stderrTail()}` : '';
+    const why = oneLine(error).replace(/^MCP error -?\d+:\s*/, '');
+    return { step: 'mcp-initialize', ok: false, detail: `${what} did not answer initialize${exit}: ${why}${stderr}`, ms: Date.now() - started };
+  } finally {
+    await client.close().catch(() => {});
+  }
+}

@@ -1,0 +1,138 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import {
+  CallToolResultSchema,
+  PromptListChangedNotificationSchema,
+  ResourceListChangedNotificationSchema,
+  ToolListChangedNotificationSchema,
+} from '@modelcontextprotocol/sdk/types.js';
+import type { RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
+import type { Engine } from '../engine.js';
+import { BurrowError } from '../errors.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { readCatalog } from './read-catalog.js';
+import { RelayTransport } from './relay-transport.js';
+
+interface LiveSession {
+  client: Client;
+  transport: RelayTransport;
+  catalog?: Promise<RemoteCatalog>;
+  idleTimer?: NodeJS.Timeout;
+}
+
+export interface InspectorOptions {
+  engine: Engine;
+  settings: SettingsStore;
+  /** A remote's tools, prompts or resources changed (`list_changed`): the UI should ask again. */
+  onCatalogChanged: (remote: string) => void;
+  /** An unused inspector session is closed after this long, so it does not hold a channel forever. */
+  idleMs?: number;
+}
+
+const CLIENT_INFO = { name: 'burrow-inspector', version: '0.1.0' };
+
+/** The inspector's own MCP client per remote, opened on demand through the engine's relay. */
+export class InspectorSessions {
+  private readonly live = new Map<string, Promise<LiveSession>>();
+
+  constructor(private readonly options: InspectorOptions) {}
+
+  async catalog(remote: string): Promise<RemoteCatalog> {
+    const session = await this.session(remote);
+    session.catalog ??= readCatalog(remote, session.client).catch((error: Error) => {
+      session.catalog = undefined;
+      throw error;
+    });
+    return session.catalog;
+  }
+
+  async callTool(remote: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult> {
+    const session = await this.session(remote);
+    const started = Date.now();
+    try {
+      const raw = await session.client.request({ method: 'tools/call', params: { name: tool, arguments: args } }, CallToolResultSchema, {
+        timeout: 120_000,
+      });
+      return { isError: raw.isError === true, raw, ms: Date.now() - started };
+    } catch (error) {
+      throw new BurrowError(`${tool} on ${remote}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
+    }
+  }
+
+  /** Ends the session of a remote (removed or edited: the next use reconnects with the new settings). */
+  close(remote: string): void {
+    const pending = this.live.get(remote);
+    this.live.delete(remote);
+    void pending?.then((s) => s.client.close()).catch(() => {});
+  }
+
+  closeAll(): void {
+    for (const name of [...this.live.keys()]) this.close(name);
+  }
+
+  private session(remote: string): Promise<LiveSession> {
+    let pending = this.live.get(remote);
+    if (!pending) {
+      pending = this.open(remote);
+      this.live.set(remote, pending);
+      pending.catch(() => {
+        if (this.live.get(remote) === pending) this.live.delete(remote);
+      });
+    }
+    return pending.then((s) => this.touch(remote, s));
+  }
+
+  private async open(name: string): Promise<LiveSession> {
+    const { engine, settings } = this.options;
+    const remote = settings.getRemote(name);
+    if (!remote) throw new BurrowError(`no remote named "${name}"`, 'config');
+    const transport = new RelayTransport();
+    const client = new Client(CLIENT_INFO, { capabilities: {} });
+    const session: LiveSession = { client, transport };
+    const changed = () => {
+      session.catalog = undefined;
+      this.options.onCatalogChanged(name);
+    };
+    client.setNotificationHandler(ToolListChangedNotificationSchema, changed);
+    client.setNotificationHandler(PromptListChangedNotificationSchema, changed);
+    client.setNotificationHandler(ResourceListChangedNotificationSchema, changed);
+    transport.onclose = () => {
+      clearTimeout(session.idleTimer);
+      this.forget(name, session);
+    };
+    engine.startSession(remote, transport.host);
+    try {
+      // Connecting may wait on a person approving the host key: allow for that, plus the handshake.
+      await client.connect(transport, { timeout: settings.approvalTimeoutMs() + 30_000 });
+    } catch (error) {
+      void client.close().catch(() => {});
+      throw new BurrowError(`cannot open ${name}: ${plainMcpError(error, transport)}`, 'remote-exit');
+    }
+    return session;
+  }
+
+  /** A session that ended (the remote went away) is dropped, so the next use opens a new one. */
+  private forget(name: string, session: LiveSession): void {
+    const pending = this.live.get(name);
+    pending?.then(
+      (s) => {
+        if (s === session && this.live.get(name) === pending) this.live.delete(name);
+      },
+      () => {},
+    );
+  }
+
+  private touch(remote: string, session: LiveSession): LiveSession {
+    clearTimeout(session.idleTimer);
+    session.idleTimer = setTimeout(() => this.close(remote), this.options.idleMs ?? 10 * 60_000);
+    session.idleTimer.unref();
+    return session;
+  }
+}
+
+/** "MCP error -32000: connection refused …" → the message a person reads. */
+function plainMcpError(error: unknown, transport: RelayTransport): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const plain = message.replace(/^MCP error -?\d+:\s*/, '');
+  if (/Connection closed/i.test(plain) && transport.lastError) return transport.lastError;
+  return plain;
+}
