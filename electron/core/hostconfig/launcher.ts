@@ -49,10 +49,18 @@ export function resolveLauncher(facts: LauncherFacts): Launcher {
 
 /** The launcher for the process that runs this code (the CLI, the daemon or the app's main process). */
 export function thisProcessLauncher(env: NodeJS.ProcessEnv = process.env): Launcher {
-  const here = dirname(fileURLToPath(import.meta.url));
-  // dist/electron/core/hostconfig → the package root, where bin/burrow.js lives.
-  const scriptPath = join(here, '..', '..', '..', '..', 'bin', 'burrow.js');
+  const scriptPath = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'bin', 'burrow.js');
   return resolveLauncher({ execPath: process.execPath, scriptPath, platform: process.platform, env, electron: process.versions.electron });
+}
+
+/** The folder holding bin/burrow.js: up from dist/electron/core/hostconfig (built) or electron/core/hostconfig (source). */
+function packageRoot(from: string): string {
+  let dir = from;
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'bin', 'burrow.js'))) return dir;
+    dir = dirname(dir);
+  }
+  return join(from, '..', '..', '..', '..');
 }
 
 function withEnv(env: Record<string, string>): { env?: Record<string, string> } {
