@@ -1,0 +1,311 @@
+/**
+ * `npm run bench`: Burrow against raw OpenSSH, as an MCP host sees them.
+ *
+ * One real sshd (test/support/sshd.ts, forced command = server-everything) serves three ways in:
+ *   - `ssh -T …`                          what MCP host configs hold today
+ *   - `burrow connect --host …`           standalone, the m2m drop-in
+ *   - `burrow connect --remote NAME`      through a running `burrow daemon` that already holds the SSH connection
+ * Each is driven by the MCP SDK's Client over stdio. The Markdown table goes to stdout, progress to stderr.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { userInfo } from 'node:os';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { burrowEnv } from '../test/support/burrow-process.js';
+import { sshdAvailable, startSshd, type SshdFixture } from '../test/support/sshd.js';
+
+// Compiled to dist-bench/scripts/: the repository is two folders up. The harness's own REPO points
+// into dist-bench when compiled, so the paths that depend on it are passed in from here.
+const REPO = resolve(import.meta.dirname, '..', '..');
+const BURROW_BIN = resolve(REPO, 'bin', 'burrow.js');
+const EVERYTHING = resolve(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
+
+// Bounded loops: the whole run stays well under 3 minutes on 2 cores.
+const STARTUPS = 8;
+const SEQUENTIAL_CALLS = 300;
+const BIG_MESSAGE_BYTES = 1024 * 1024;
+const BIG_CALLS = 8;
+const PARALLEL_CALLS = 200;
+const PARALLEL_ROUNDS = 3;
+const WATCHDOG_MS = 240_000;
+
+interface Variant {
+  label: string;
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+interface Session {
+  client: Client;
+  stderr: () => string;
+  close: () => Promise<void>;
+}
+
+interface Result {
+  startupMs: number[];
+  callMs: number[];
+  bigMBps: number;
+  parallelMs: number[];
+}
+
+const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
+const cleanups: (() => void)[] = [];
+
+async function open(variant: Variant): Promise<Session> {
+  const transport = new StdioClientTransport({ command: variant.command, args: variant.args, env: variant.env, stderr: 'pipe' });
+  let stderr = '';
+  transport.stderr?.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString()).slice(-4000);
+  });
+  const client = new Client({ name: 'burrow-bench', version: '1.0.0' }, { capabilities: {} });
+  try {
+    await client.connect(transport);
+  } catch (error) {
+    await transport.close().catch(() => {});
+    throw new Error(`${variant.label}: ${(error as Error).message}; stderr: ${stderr.trim()}`);
+  }
+  return { client, stderr: () => stderr, close: () => client.close() };
+}
+
+/** Spawn → initialize → tools/list, the wait a person has when the host starts the server. */
+async function timeStartup(variant: Variant): Promise<number> {
+  const t0 = performance.now();
+  const session = await open(variant);
+  const tools = await session.client.listTools();
+  const elapsed = performance.now() - t0;
+  await session.close();
+  if (!tools.tools.some((t) => t.name === 'echo')) throw new Error(`${variant.label}: tools/list has no echo tool`);
+  return elapsed;
+}
+
+async function echo(client: Client, message: string): Promise<string> {
+  const result = await client.callTool({ name: 'echo', arguments: { message } });
+  const first = (result.content as { type: string; text?: string }[])[0];
+  if (first?.type !== 'text' || first.text !== `Echo: ${message}`) throw new Error('echo came back altered');
+  return first.text;
+}
+
+async function measureCalls(variant: Variant, result: Result): Promise<void> {
+  const session = await open(variant);
+  try {
+    const { client } = session;
+    for (let i = 0; i < 20; i++) await echo(client, `warm-up ${i}`);
+
+    for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
+      const t0 = performance.now();
+      await echo(client, `call ${i}`);
+      result.callMs.push(performance.now() - t0);
+    }
+
+    const big = 'x'.repeat(BIG_MESSAGE_BYTES);
+    await echo(client, big);
+    const t0 = performance.now();
+    for (let i = 0; i < BIG_CALLS; i++) await echo(client, big);
+    result.bigMBps = (BIG_CALLS * BIG_MESSAGE_BYTES) / (1024 * 1024) / ((performance.now() - t0) / 1000);
+
+    for (let round = 0; round < PARALLEL_ROUNDS; round++) {
+      const t1 = performance.now();
+      await Promise.all(Array.from({ length: PARALLEL_CALLS }, (_, i) => echo(client, `parallel ${round}.${i}`)));
+      result.parallelMs.push(performance.now() - t1);
+    }
+  } finally {
+    await session.close();
+  }
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
+}
+
+/** Starts `burrow daemon` and resolves once its socket listens. */
+function startDaemon(env: Record<string, string>): Promise<ChildProcess> {
+  const daemon = spawn(process.execPath, [BURROW_BIN, 'daemon', '--log-level', 'info'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  cleanups.push(() => daemon.exitCode === null && daemon.kill('SIGTERM'));
+  return new Promise((resolveStart, reject) => {
+    let log = '';
+    const timer = setTimeout(() => reject(new Error(`burrow daemon did not start within 15s: ${log.trim()}`)), 15_000);
+    daemon.stderr!.on('data', (chunk: Buffer) => {
+      log += chunk.toString();
+      if (/listening on/.test(log)) {
+        clearTimeout(timer);
+        resolveStart(daemon);
+      }
+    });
+    daemon.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`burrow daemon exited with code ${code}: ${log.trim()}`));
+    });
+  });
+}
+
+function stopDaemon(daemon: ChildProcess): Promise<void> {
+  if (daemon.exitCode !== null) return Promise.resolve();
+  return new Promise((done) => {
+    daemon.once('exit', () => done());
+    daemon.kill('SIGTERM');
+  });
+}
+
+function burrowCli(args: string[], env: Record<string, string>): void {
+  const run = spawnSync(process.execPath, [BURROW_BIN, ...args], { env, encoding: 'utf8', timeout: 30_000 });
+  if (run.status !== 0) throw new Error(`burrow ${args.join(' ')} failed: ${run.stderr.trim()}`);
+}
+
+function variants(sshd: SshdFixture, user: string): { raw: Variant; standalone: Variant; daemon: Variant; daemonEnv: Record<string, string> } {
+  const raw: Variant = {
+    label: 'OpenSSH `ssh -T`',
+    command: 'ssh',
+    // -F /dev/null: the user's ssh config must not change what is measured.
+    args: ['-T', '-F', '/dev/null', '-i', sshd.clientKey, '-p', String(sshd.port), '-o', `UserKnownHostsFile=${sshd.knownHostsFile}`,
+      '-o', 'StrictHostKeyChecking=yes', '-o', 'BatchMode=yes', '-o', 'IdentitiesOnly=yes', '-o', 'LogLevel=ERROR', `${user}@127.0.0.1`],
+    env: homeEnv(),
+  };
+  const standalone: Variant = {
+    label: '`burrow connect --host`',
+    command: process.execPath,
+    args: [BURROW_BIN, 'connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', user, '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile],
+    env: homeEnv(),
+  };
+  const daemonEnv = homeEnv();
+  const daemon: Variant = {
+    label: '`burrow connect --remote` (warm daemon)',
+    command: process.execPath,
+    args: [BURROW_BIN, 'connect', '--remote', 'bench'],
+    env: daemonEnv,
+  };
+  return { raw, standalone, daemon, daemonEnv };
+}
+
+function homeEnv(): Record<string, string> {
+  const env = burrowEnv();
+  cleanups.push(() => rmSync(env.BURROW_HOME, { recursive: true, force: true }));
+  return env;
+}
+
+function fmtMs(ms: number): string {
+  return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`;
+}
+
+function ratio(value: number, base: number): string {
+  return `${(value / base).toFixed(2)}×`;
+}
+
+function table(order: Variant[], results: Map<Variant, Result>): string {
+  const [base] = order;
+  const rows: { name: string; value: (r: Result) => number; show: (v: number) => string }[] = [
+    { name: `spawn → tools/list (median of ${STARTUPS})`, value: (r) => percentile(r.startupMs, 0.5), show: fmtMs },
+    { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
+    { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
+    { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
+    { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
+  ];
+  const lines = [
+    `| | ${order.map((v) => v.label).join(' | ')} |`,
+    `| --- | ${order.map(() => '---:').join(' | ')} |`,
+  ];
+  for (const row of rows) {
+    const baseValue = row.value(results.get(base)!);
+    const cells = order.map((v, i) => {
+      const value = row.value(results.get(v)!);
+      return i === 0 ? row.show(value) : `${row.show(value)} (${ratio(value, baseValue)})`;
+    });
+    lines.push(`| ${row.name} | ${cells.join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+function verdicts(order: Variant[], results: Map<Variant, Result>): string {
+  const [raw, standalone, daemon] = order.map((v) => results.get(v)!);
+  const p50 = (r: Result) => percentile(r.callMs, 0.5);
+  const start = (r: Result) => percentile(r.startupMs, 0.5);
+  const check = (ok: boolean) => (ok ? 'met' : '**missed**');
+  const lines = [
+    `- p50 ≤ 1.3× raw: --host ${ratio(p50(standalone), p50(raw))} ${check(p50(standalone) <= 1.3 * p50(raw))}, --remote ${ratio(p50(daemon), p50(raw))} ${check(p50(daemon) <= 1.3 * p50(raw))}`,
+    `- throughput ≥ 0.8× raw: --host ${ratio(standalone.bigMBps, raw.bigMBps)} ${check(standalone.bigMBps >= 0.8 * raw.bigMBps)}, --remote ${ratio(daemon.bigMBps, raw.bigMBps)} ${check(daemon.bigMBps >= 0.8 * raw.bigMBps)}`,
+    `- warm daemon spawn → tools/list under raw: ${ratio(start(daemon), start(raw))} ${check(start(daemon) < start(raw))}`,
+  ];
+  return lines.join('\n');
+}
+
+async function main(): Promise<number> {
+  if (!sshdAvailable()) {
+    process.stderr.write('bench: needs OpenSSH (/usr/sbin/sshd and ssh-keygen): apt-get install -y openssh-server\n');
+    return 1;
+  }
+  const watchdog = setTimeout(() => {
+    progress(`gave up after ${WATCHDOG_MS / 1000}s`);
+    cleanup();
+    process.exit(1);
+  }, WATCHDOG_MS);
+  watchdog.unref();
+
+  const sshd = await startSshd({ forcedCommand: `${process.execPath} ${EVERYTHING} stdio` });
+  cleanups.push(() => {
+    sshd.stop();
+    rmSync(sshd.dir, { recursive: true, force: true });
+  });
+  const user = userInfo().username;
+  const { raw, standalone, daemon, daemonEnv } = variants(sshd, user);
+  const order = [raw, standalone, daemon];
+
+  burrowCli(['remote', 'add', 'bench', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user, '--key', sshd.clientKey,
+    '--no-agent', '--known-hosts', sshd.knownHostsFile, '--host-key-policy', 'strict'], daemonEnv);
+  progress('starting burrow daemon');
+  const daemonProcess = await startDaemon(daemonEnv);
+  // Warm: the daemon logs in once here and keeps the connection for every measured session.
+  await timeStartup(daemon);
+
+  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], callMs: [], bigMBps: 0, parallelMs: [] }]));
+  // Round-robin, so a slow moment of the machine does not land on one variant only.
+  for (let i = 0; i < STARTUPS; i++) {
+    progress(`startup round ${i + 1}/${STARTUPS}`);
+    for (const v of order) results.get(v)!.startupMs.push(await timeStartup(v));
+  }
+  for (const v of order) {
+    progress(`calls through ${v.label}`);
+    await measureCalls(v, results.get(v)!);
+  }
+  const logins = sshd.acceptedLogins();
+  await stopDaemon(daemonProcess);
+
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim();
+  process.stdout.write(`${table(order, results)}\n\n`);
+  process.stdout.write(`Measured on loopback against one OpenSSH sshd (forced command: server-everything), ${cpus().length} × ${cpu}, Node ${process.version}, ${ssh}. `);
+  process.stdout.write(`Times are wall clock seen by the MCP SDK's Client; ratios are to raw OpenSSH. sshd saw ${logins} logins in all.\n\n`);
+  process.stdout.write(`${verdicts(order, results)}\n`);
+  clearTimeout(watchdog);
+  return 0;
+}
+
+function cleanup(): void {
+  for (const step of cleanups.splice(0).reverse()) {
+    try {
+      step();
+    } catch {
+      // best effort: the rest still has to be stopped
+    }
+  }
+}
+
+process.on('SIGINT', () => {
+  cleanup();
+  process.exit(130);
+});
+
+main()
+  .then((code) => {
+    cleanup();
+    process.exitCode = code;
+  })
+  .catch((error: Error) => {
+    cleanup();
+    process.stderr.write(`bench: ${error.message}\n`);
+    process.exitCode = 1;
+  });
