@@ -3,11 +3,15 @@ import { parseCommandArgs, parsePort } from './cli-args.js';
 export const CONNECT_HELP = `usage: burrow connect --remote NAME
        burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH] [--known-hosts PATH]
                       [--passphrase P] [--disable-host-key-checking] [--use-key-server] [--key-server-port 8000]
-                      [--command CMD] [--host-key-policy strict|accept-new|ask] [--log-level LEVEL]
+                      [--command CMD] [--host-key-policy strict|accept-new|ask] [--approval-timeout SECONDS]
+                      [--agent | --no-agent] [--password] [--log-level LEVEL]
 
 Speaks MCP on stdin/stdout and relays it to the MCP server at the other end of SSH.
 With --host it takes m2m-mcp-server-ssh-client's flags and needs nothing else running;
-it asks for a shell (as m2m servers expect) unless --command starts the server with exec.`;
+it asks for a shell (as m2m servers expect) unless --command starts the server with exec.
+--client-key may be given more than once: keys are offered in order, then ssh-agent ($SSH_AUTH_SOCK).
+A key that needs a passphrase, a password (--password) and an "ask" host key are asked on the
+terminal (/dev/tty) when there is one; BURROW_PASSWORD supplies the password without a terminal.`;
 
 /** The options both ways of connecting share, already checked. */
 export interface ConnectOptions {
@@ -16,6 +20,10 @@ export interface ConnectOptions {
   port: number;
   username: string;
   clientKey?: string;
+  /** Every --client-key, in order (clientKey is the first). */
+  clientKeys: string[];
+  useAgent: boolean;
+  usePassword: boolean;
   knownHosts?: string;
   passphrase?: string;
   disableHostKeyChecking: boolean;
@@ -34,7 +42,10 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     port: { type: 'string' },
     username: { type: 'string' },
     user: { type: 'string' },
-    'client-key': { type: 'string' },
+    'client-key': { type: 'string', multiple: true },
+    agent: { type: 'boolean' },
+    'no-agent': { type: 'boolean' },
+    password: { type: 'boolean' },
     'known-hosts': { type: 'string' },
     passphrase: { type: 'string' },
     'disable-host-key-checking': { type: 'boolean' },
@@ -56,7 +67,10 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     host: values.host,
     port: parsePort(values.port, '--port', 8022),
     username: values.username ?? values.user ?? 'mcp',
-    clientKey: values['client-key'],
+    clientKey: values['client-key']?.[0],
+    clientKeys: values['client-key'] ?? [],
+    useAgent: !values['no-agent'],
+    usePassword: values.password ?? false,
     knownHosts: values['known-hosts'],
     passphrase: values.passphrase,
     disableHostKeyChecking: values['disable-host-key-checking'] ?? false,

@@ -1,24 +1,34 @@
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+import type { PendingApproval } from '../../shared/approvals.js';
 import { hostKeyPolicySchema, type Remote } from '../../shared/remote.js';
-import { DEFAULT_KNOWN_HOSTS, Engine } from '../core/engine.js';
+import { DEFAULT_KNOWN_HOSTS, Engine, type SessionSecrets } from '../core/engine.js';
+import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
+import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
 import { createLogger, parseLogLevel, stderrSink } from '../core/logging/logger.js';
 import { burrowHome } from '../core/paths.js';
 import { StreamLineEnd, type HostEnd } from '../core/relay/line-end.js';
 import { generateKeyFile } from '../core/ssh/key-generator.js';
 import type { ConnectOptions } from './connect-command.js';
+import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
-export const M2M_DEFAULT_KEY = join(homedir(), '.ssh', 'm2m_mcp_server_ssh_client');
+export { M2M_DEFAULT_KEY };
 
 /** `burrow connect --host …`: the engine in this process, as a drop-in for m2m-mcp-server-ssh-client. */
 export async function connectStandalone(options: ConnectOptions): Promise<number> {
   const logger = createLogger([stderrSink(parseLogLevel(options.logLevel))]);
-  const policy = options.disableHostKeyChecking
+  if (options.disableHostKeyChecking && options.useKeyServer) {
+    // As m2m does: the key server's key is checked (and pinned) rather than nothing at all.
+    logger.warn('--use-key-server is given, so --disable-host-key-checking is ignored: the key server\'s key is pinned and checked');
+  }
+  const policy = options.disableHostKeyChecking && !options.useKeyServer
     ? 'insecure'
     : hostKeyPolicySchema.parse(options.hostKeyPolicy ?? 'strict');
+  const tty = terminalAvailable();
+  if (policy === 'ask' && !tty) {
+    throw new Error('connect: --host-key-policy ask needs a terminal to ask on, and there is none; save a remote (burrow remote add) so Burrow can ask, or add the key to known_hosts');
+  }
   const keyPath = options.clientKey ?? M2M_DEFAULT_KEY;
-  if (!options.clientKey && !existsSync(keyPath)) {
+  if (!options.clientKey && !options.useKeyServer && !existsSync(keyPath)) {
     generateKeyFile(keyPath);
     logger.warn(`generated a new client key ${keyPath} (add ${keyPath}.pub to the server's authorized keys, or use --use-key-server)`);
   }
@@ -27,9 +37,9 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     host: options.host!,
     port: options.port,
     user: options.username,
-    identityFiles: [keyPath],
-    useAgent: true,
-    usePassword: false,
+    identityFiles: options.clientKeys.length > 0 ? options.clientKeys : [keyPath],
+    useAgent: options.useAgent,
+    usePassword: options.usePassword,
     knownHostsPath: options.knownHosts ?? DEFAULT_KNOWN_HOSTS,
     mode: options.command ? 'exec' : 'shell',
     command: options.command,
@@ -44,6 +54,14 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     idleTimeoutMs: 0,
     approvalTimeoutMs: () => (options.approvalTimeoutSec ?? 120) * 1000,
   });
+
+  if (policy === 'ask') engine.broker.on('added', (item: PendingApproval) => void askAboutHostKey(engine, item));
+  const secrets: SessionSecrets = {
+    passphrase: options.passphrase,
+    askPassphrase: tty ? (label) => askOnTerminal(`Enter passphrase for key '${label}': `, true) : undefined,
+    // The environment variable serves scripts and tests; it is read, never written or logged.
+    password: async () => process.env.BURROW_PASSWORD ?? (tty ? askOnTerminal(`${options.username}@${options.host}'s password: `, true) : undefined),
+  };
 
   return new Promise((resolve) => {
     let exitCode = 0;
@@ -61,6 +79,18 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
         });
       },
     });
-    engine.startSession(remote, host, { passphrase: options.passphrase });
+    engine.startSession(remote, host, secrets);
   });
+}
+
+/** OpenSSH's question, on the terminal; the answer goes into the same queue the app would answer. */
+async function askAboutHostKey(engine: Engine, item: PendingApproval): Promise<void> {
+  const name = knownHostsName(item.host, item.port);
+  const from = item.source === 'ssh' ? '' : ` (served by the key server over ${item.source === 'key-server-https' ? 'HTTPS' : 'plain HTTP'})`;
+  const reply = await askOnTerminal(
+    `The authenticity of host '${name}' can't be established${from}.\n${keyTypeLabel(item.keyType)} key fingerprint is ${item.fingerprint}.\nAre you sure you want to continue connecting (yes/no/[fingerprint])? `,
+    false,
+  );
+  const answer = reply?.trim();
+  engine.broker.answer(item.id, answer === 'yes' || answer === item.fingerprint ? 'approve' : 'reject');
 }

@@ -1,3 +1,4 @@
+import type { HostKeyAlert } from '../../shared/approvals.js';
 import type { HostKeyListing } from '../core/service.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 import { callService } from './service-client.js';
@@ -7,7 +8,9 @@ const HELP = `usage: burrow hostkeys list [--json]
        burrow hostkeys reject FINGERPRINT
        burrow hostkeys forget HOST[:PORT]
 
-FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -lf" print.`;
+FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -lf" print.
+"list" also shows alerts: changed host keys that were refused (they are never a question).
+"forget" removes only Burrow's own approvals, never lines of ~/.ssh/known_hosts.`;
 
 export async function run(args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -33,16 +36,20 @@ export async function run(args: string[]): Promise<number> {
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('hostkeys list', args, { json: { type: 'boolean' } }, false);
   const listing = await callService<HostKeyListing>('hostkeys.list');
+  const alerts = await callService<HostKeyAlert[]>('hostkeys.alerts');
   if (values.json) {
-    process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...listing, alerts }, null, 2)}\n`);
     return 0;
   }
-  const hostPort = (h: string, p: number) => (p === 22 ? h : `${h}:${p}`);
+  for (const a of alerts) {
+    process.stdout.write(`ALERT ${a.time}: the host key of ${a.host}:${a.port} CHANGED: offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint} (${a.knownAt}); refused\n`);
+  }
+  const hostPort = (h: string, p: number) => `${h}:${p}`;
   const rows = [['STATE', 'HOST', 'TYPE', 'FINGERPRINT', 'SEEN', 'SOURCE']];
   for (const p of listing.pending) rows.push(['pending', hostPort(p.host, p.port), p.keyType, p.fingerprint, p.requestedAt, p.source]);
   for (const k of listing.known) rows.push(['approved', hostPort(k.host, k.port), k.keyType, k.fingerprint, k.firstSeen ?? '', k.source ?? '']);
   if (rows.length === 1) {
-    process.stdout.write('no host keys pending or approved by Burrow\n');
+    if (alerts.length === 0) process.stdout.write('no host keys pending or approved by Burrow\n');
     return 0;
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));

@@ -10,6 +10,7 @@ import { makeHostKeyVerifier } from './hostkeys/host-key-verifier.js';
 import type { Logger } from './logging/logger.js';
 import { HostSession, type TrafficEvent } from './relay/host-session.js';
 import type { HostEnd } from './relay/line-end.js';
+import { M2M_DEFAULT_KEY, ensureClientKey, exchangeWithKeyServer, publicKeyLine } from './keyserver/key-server-exchange.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import { ConnectionPool, type ChannelSpec, type PoolTarget } from './ssh/connection-pool.js';
 import { openSshConnection } from './ssh/ssh-connection.js';
@@ -30,6 +31,8 @@ export interface EngineOptions {
 /** Secrets and choices that belong to one run, never to the saved remote. */
 export interface SessionSecrets {
   passphrase?: string;
+  /** Asked when a key needs a passphrase and none was given (a terminal, or the app). */
+  askPassphrase?: (keyLabel: string) => Promise<string | undefined>;
   password?: () => Promise<string | undefined>;
 }
 
@@ -95,8 +98,11 @@ export class Engine extends EventEmitter {
   }
 
   private poolTarget(remote: Remote, secrets: SessionSecrets): PoolTarget & { status: (m: string) => void } {
-    const explicit = remote.identityFiles.length > 0;
-    const identityFiles = (explicit ? remote.identityFiles : DEFAULT_IDENTITY_FILES).map((path) => ({ path, explicit }));
+    const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
+    // The key server needs one key to register: m2m's own, unless the remote names keys.
+    const explicit = remote.identityFiles.length > 0 || !!keyServer;
+    const paths = remote.identityFiles.length > 0 ? remote.identityFiles : keyServer ? [M2M_DEFAULT_KEY] : DEFAULT_IDENTITY_FILES;
+    const identityFiles = paths.map((path) => ({ path, explicit }));
     const userFiles = remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS];
     const address = describeRemoteAddress(remote);
     const target = {
@@ -106,8 +112,9 @@ export class Engine extends EventEmitter {
       connect: async () => {
         const logger = this.options.logger;
         try {
-          const auth = buildAuthPlan(
-            { identityFiles, passphrase: secrets.passphrase, useAgent: remote.useAgent, password: remote.usePassword ? secrets.password : undefined },
+          if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+          const auth = await buildAuthPlan(
+            { identityFiles, passphrase: secrets.passphrase, askPassphrase: secrets.askPassphrase, useAgent: remote.useAgent, password: remote.usePassword ? secrets.password : undefined },
             (m) => logger.warn(m),
           );
           const verifyHostKey = makeHostKeyVerifier({
@@ -123,7 +130,12 @@ export class Engine extends EventEmitter {
             approvalTimeoutMs: this.options.approvalTimeoutMs?.() ?? 120_000,
             onStatus: (m) => target.status(m),
           });
-          const client = await openSshConnection({ host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: (k) => verifyHostKey(k) }, logger);
+          // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
+          const served = keyServer
+            ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+            : undefined;
+          const verifyPresented = (k: Buffer) => (served?.equals(k) ? Promise.resolve({ ok: true as const }) : verifyHostKey(k));
+          const client = await openSshConnection({ host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented }, logger);
           this.audit.record({ event: 'connect', remote: remote.name, address, ok: true });
           logger.info(`connected to ${address}`);
           return client;

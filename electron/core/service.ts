@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { remoteSchema, type Remote } from '../../shared/remote.js';
-import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval } from '../../shared/approvals.js';
 import type { Engine } from './engine.js';
 import { BurrowError } from './errors.js';
 import type { ApprovedKey, HostKeyStore } from './hostkeys/host-key-store.js';
@@ -14,6 +14,7 @@ export interface HostKeyListing {
 const addParams = z.object({ remote: remoteSchema, replace: z.boolean().optional() });
 const nameParams = z.object({ name: z.string() });
 const answerParams = z.object({ fingerprint: z.string().min(1), decision: z.enum(['approve', 'approve-once', 'reject']) });
+const alertParams = z.object({ id: z.string().min(1).max(512) });
 const forgetParams = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
 
 /**
@@ -49,6 +50,15 @@ export class BurrowService {
     return answered;
   }
 
+  /** Changed host keys that were refused, until someone dismisses them. */
+  hostKeyAlerts(): HostKeyAlert[] {
+    return this.engine?.broker.alerts() ?? [];
+  }
+
+  dismissHostKeyAlert(id: string): boolean {
+    return this.engine?.broker.dismissAlert(id) ?? false;
+  }
+
   forgetHostKey(host: string, port: number): number {
     return this.hostKeys.forget(host, port);
   }
@@ -70,6 +80,10 @@ export class BurrowService {
         const p = answerParams.parse(params);
         return this.answerHostKey(p.fingerprint, p.decision);
       }
+      case 'hostkeys.alerts':
+        return this.hostKeyAlerts();
+      case 'hostkeys.dismissAlert':
+        return this.dismissHostKeyAlert(alertParams.parse(params).id);
       case 'hostkeys.forget': {
         const p = forgetParams.parse(params);
         return this.forgetHostKey(p.host, p.port);

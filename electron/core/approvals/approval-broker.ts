@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ApprovalDecision, PendingApproval } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval } from '../../../shared/approvals.js';
 
 type Outcome = ApprovalDecision | 'timeout';
 
@@ -8,12 +8,17 @@ interface Waiting {
   resolvers: ((outcome: Outcome) => void)[];
 }
 
+/** Alarms are for a person to read, not a history: keep the latest few. */
+const MAX_ALERTS = 50;
+
 /**
  * One queue of decisions for a person. The CLI, the daemon's web UI and the tray window answer it;
- * sessions waiting on the same key share one entry.
+ * sessions waiting on the same key share one entry. Changed host keys are not questions: they are
+ * refused, and kept here as alerts (event `alert`) until someone dismisses them.
  */
 export class ApprovalBroker extends EventEmitter {
   private readonly waiting = new Map<string, Waiting>();
+  private readonly alertList: HostKeyAlert[] = [];
 
   request(item: PendingApproval, timeoutMs: number): Promise<Outcome> {
     return new Promise((resolve) => {
@@ -57,5 +62,27 @@ export class ApprovalBroker extends EventEmitter {
       answered++;
     }
     return answered;
+  }
+
+  /** Records a refused, changed host key for the person to see; the same alarm repeated replaces the older one. */
+  alert(alert: HostKeyAlert): void {
+    const index = this.alertList.findIndex((a) => a.id === alert.id);
+    if (index >= 0) this.alertList.splice(index, 1);
+    this.alertList.push(alert);
+    if (this.alertList.length > MAX_ALERTS) this.alertList.shift();
+    this.emit('alert', alert);
+  }
+
+  alerts(): HostKeyAlert[] {
+    return [...this.alertList];
+  }
+
+  /** Returns whether an alert with that id was there. */
+  dismissAlert(id: string): boolean {
+    const index = this.alertList.findIndex((a) => a.id === id);
+    if (index < 0) return false;
+    this.alertList.splice(index, 1);
+    this.emit('alert-dismissed', id);
+    return true;
   }
 }

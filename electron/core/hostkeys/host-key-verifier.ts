@@ -25,15 +25,28 @@ export interface VerifierContext {
 
 const FAILED = 'Host key verification failed.';
 
-/** Applies a remote's policy to a presented key, as OpenSSH's StrictHostKeyChecking does, plus `ask`. */
+/** How a person reads where a key came from. */
+export function describeKeySource(source: HostKeySource): string {
+  if (source === 'key-server-https') return 'the key server (HTTPS)';
+  if (source === 'key-server-http') return 'the key server (plain HTTP)';
+  return 'the SSH handshake';
+}
+
+/**
+ * Applies a remote's policy to a presented key, as OpenSSH's StrictHostKeyChecking does, plus `ask`.
+ * A key from the m2m key server is a candidate: under `strict` it is pinned on first use (that is
+ * what --use-key-server asks for), and any later different key is refused like a changed host key.
+ */
 export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, source?: HostKeySource) => Promise<HostKeyDecision> {
   return async (keyBlob, source = 'ssh') => {
     const name = knownHostsName(ctx.host, ctx.port);
     const fingerprint = sha256Fingerprint(keyBlob);
     const keyType = keyTypeOf(keyBlob);
     const label = `${keyTypeLabel(keyType)} ${fingerprint}`;
+    const offered = source === 'ssh' ? 'it offered' : `${describeKeySource(source)} served`;
+    const from = source === 'ssh' ? '' : ` (from ${describeKeySource(source)})`;
     const audit = (verdict: string, detail?: string) =>
-      ctx.audit.record({ event: 'host-key', address: name, fingerprint, verdict, detail });
+      ctx.audit.record({ event: 'host-key', address: name, fingerprint, verdict, detail: detail ?? (source === 'ssh' ? undefined : `source=${source}`) });
 
     if (ctx.policy === 'insecure') {
       ctx.logger.warn(`INSECURE: host key checking is disabled for ${name}; accepting ${label} without verifying it`);
@@ -46,26 +59,39 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
         return { ok: true };
       case 'revoked':
         audit('revoked');
-        return { ok: false, message: `${FAILED} The ${label} key of ${name} is marked @revoked in ${displayPath(verdict.match.file)}:${verdict.match.lineNumber}.` };
+        return { ok: false, message: `${FAILED} The ${label} key of ${name}${from} is marked @revoked in ${displayPath(verdict.match.file)}:${verdict.match.lineNumber}.` };
       case 'cert-authority':
         audit('cert-authority');
         return { ok: false, message: `${FAILED} ${displayPath(verdict.match.file)}:${verdict.match.lineNumber} trusts a @cert-authority for ${name}, but OpenSSH certificates are not supported yet (ssh2 #551); add the host's own key to known_hosts instead.` };
       case 'changed': {
         const old = verdict.expected[0];
         const file = displayPath(old.file);
-        audit('changed', `expected ${old.fingerprint}`);
+        audit('changed', `expected ${old.fingerprint} at ${file}:${old.lineNumber}${source === 'ssh' ? '' : `, source=${source}`}`);
+        ctx.broker.alert({
+          id: `${name} ${fingerprint}`,
+          host: ctx.host,
+          port: ctx.port,
+          remote: ctx.remoteName,
+          offeredType: keyType,
+          offeredFingerprint: fingerprint,
+          expectedFingerprint: old.fingerprint,
+          knownAt: `${old.file}:${old.lineNumber}`,
+          source,
+          time: new Date().toISOString(),
+        });
         return {
           ok: false,
-          message: `${FAILED} WARNING: the host key for ${name} has CHANGED: it offered ${label}, but ${file}:${old.lineNumber} has ${old.fingerprint}. If you know why it changed, remove the old key (ssh-keygen -R "${name}" -f ${file}) and connect again.`,
+          message: `${FAILED} WARNING: the host key for ${name} has CHANGED: ${offered} ${label}, but ${file}:${old.lineNumber} has ${old.fingerprint}. Someone could be intercepting the connection. If you know why it changed, remove the old key (ssh-keygen -R "${name}" -f ${file}) and connect again.`,
         };
       }
       case 'unknown':
         break;
     }
-    if (ctx.policy === 'accept-new') {
+    const keyServerPin = source !== 'ssh' && ctx.policy === 'strict';
+    if (ctx.policy === 'accept-new' || keyServerPin) {
       ctx.store.approve(ctx.host, ctx.port, keyBlob, source);
-      ctx.logger.warn(`permanently added ${label} for ${name} (accept-new)`);
-      audit('accepted-new');
+      ctx.logger.warn(`permanently added ${label} for ${name} (${keyServerPin ? `pinned on first use, from ${describeKeySource(source)}` : 'accept-new'})`);
+      audit(keyServerPin ? 'pinned-from-key-server' : 'accepted-new');
       return { ok: true };
     }
     if (ctx.policy === 'strict') {
@@ -77,7 +103,7 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
       };
     }
     // ask: wait for a person.
-    ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
+    ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}${from}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
     const outcome = await ctx.broker.request(
       { id: `${name} ${fingerprint}`, kind: 'host-key', host: ctx.host, port: ctx.port, keyType, fingerprint, source, remote: ctx.remoteName, requestedAt: new Date().toISOString() },
       ctx.approvalTimeoutMs,
@@ -89,6 +115,6 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
     }
     if (outcome === 'approve-once') return { ok: true };
     if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
-    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${Math.round(ctx.approvalTimeoutMs / 1000)}s (burrow hostkeys approve ${fingerprint}).` };
+    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${Math.round(ctx.approvalTimeoutMs / 1000)}s (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
   };
 }

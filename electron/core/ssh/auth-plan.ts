@@ -3,11 +3,14 @@ import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { BurrowError } from '../errors.js';
+import { decryptPrivateKey } from './key-decryption.js';
 
 export interface AuthOptions {
   /** Keys to offer, in order. Missing optional keys are skipped; a missing explicit key is an error. */
   identityFiles: { path: string; explicit: boolean }[];
   passphrase?: string;
+  /** Asked when a key needs a passphrase and none was given (a terminal, or the app); undefined skips the key. */
+  askPassphrase?: (keyLabel: string) => Promise<string | undefined>;
   useAgent: boolean;
   agentSocket?: string;
   /** Asked only when keys and agent fail and the server accepts passwords. */
@@ -27,25 +30,39 @@ export function displayPath(path: string): string {
   return path.startsWith(`${home}/`) ? `~${path.slice(home.length)}` : path;
 }
 
-/** Parses one private key; tells "needs a passphrase" from "wrong passphrase". */
-export function parsePrivateKey(path: string, data: Buffer, passphrase?: string): ParsedKey {
-  const parsed = ssh2.utils.parseKey(data, passphrase);
-  if (parsed instanceof Error) {
-    const msg = parsed.message;
-    if (/no passphrase given/i.test(msg)) {
-      throw new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase, or load it into ssh-agent)`, 'auth');
-    }
-    if (/bad passphrase|integrity check failed|decrypt/i.test(msg)) {
-      throw new BurrowError(`cannot decrypt key ${displayPath(path)}: wrong passphrase`, 'auth');
-    }
-    throw new BurrowError(`cannot read key ${displayPath(path)}: ${msg}`, 'auth');
-  }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+const needsPassphrase = (path: string) =>
+  new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`, 'auth');
+const wrongPassphrase = (path: string) => new BurrowError(`cannot decrypt key ${displayPath(path)}: wrong passphrase`, 'auth');
+
+/**
+ * Parses one private key; tells "needs a passphrase" from "wrong passphrase". An encrypted key is
+ * decrypted in a worker thread (bcrypt-pbkdf is slow and synchronous); an unencrypted one here.
+ */
+export async function loadPrivateKey(
+  path: string,
+  data: Buffer,
+  passphrase?: string,
+  askPassphrase?: (keyLabel: string) => Promise<string | undefined>,
+): Promise<ParsedKey> {
+  // Without a passphrase ssh2 stops before any key derivation, so this is cheap even for encrypted keys.
+  const plain = ssh2.utils.parseKey(data);
+  if (!(plain instanceof Error)) return checkPrivate(path, Array.isArray(plain) ? plain[0] : plain);
+  if (!/no passphrase given/i.test(plain.message)) throw new BurrowError(`cannot read key ${displayPath(path)}: ${plain.message}`, 'auth');
+  const secret = passphrase ?? (await askPassphrase?.(displayPath(path)));
+  if (secret === undefined || secret === '') throw needsPassphrase(path);
+  const result = await decryptPrivateKey(data, secret);
+  if ('key' in result) return checkPrivate(path, result.key);
+  if (result.reason === 'wrong-passphrase') throw wrongPassphrase(path);
+  if (result.reason === 'needs-passphrase') throw needsPassphrase(path);
+  throw new BurrowError(`cannot read key ${displayPath(path)}: ${result.message}`, 'auth');
+}
+
+function checkPrivate(path: string, key: ParsedKey): ParsedKey {
   if (!key.isPrivateKey()) throw new BurrowError(`${displayPath(path)} is a public key; give the private key file`, 'auth');
   return key;
 }
 
-export function buildAuthPlan(options: AuthOptions, warn: (message: string) => void): AuthPlan {
+export async function buildAuthPlan(options: AuthOptions, warn: (message: string) => void): Promise<AuthPlan> {
   const plan: AuthPlan = { keys: [], notes: [], password: options.password };
   for (const { path, explicit } of options.identityFiles) {
     let data: Buffer;
@@ -57,7 +74,7 @@ export function buildAuthPlan(options: AuthOptions, warn: (message: string) => v
     }
     warnIfReadableByOthers(path, warn);
     try {
-      plan.keys.push({ label: displayPath(path), key: parsePrivateKey(path, data, options.passphrase) });
+      plan.keys.push({ label: displayPath(path), key: await loadPrivateKey(path, data, options.passphrase, options.askPassphrase) });
     } catch (error) {
       // An explicit key that cannot be used is the person's mistake: say it now, not after the agent fails too.
       if (explicit) throw error;
@@ -69,13 +86,18 @@ export function buildAuthPlan(options: AuthOptions, warn: (message: string) => v
   return plan;
 }
 
+/** OpenSSH's warning for a private key others can read (it then ignores the key; Burrow still offers it, as m2m does). */
+export function unprotectedKeyWarning(path: string, mode: number): string | undefined {
+  if (!(mode & 0o077)) return undefined;
+  const octal = `0${(mode & 0o777).toString(8)}`;
+  return `WARNING: UNPROTECTED PRIVATE KEY FILE! Permissions ${octal} for '${path}' are too open. It is required that your private key files are NOT accessible by others (chmod 600 ${path}).`;
+}
+
 function warnIfReadableByOthers(path: string, warn: (message: string) => void): void {
   if (process.platform === 'win32') return;
   try {
-    const mode = statSync(path).mode & 0o777;
-    if (mode & 0o077) {
-      warn(`UNPROTECTED PRIVATE KEY FILE: permissions 0${mode.toString(8)} for ${displayPath(path)} are too open; run chmod 600 ${path}`);
-    }
+    const message = unprotectedKeyWarning(path, statSync(path).mode);
+    if (message) warn(message);
   } catch {
     // unreadable stat: the read above already succeeded, nothing to add
   }

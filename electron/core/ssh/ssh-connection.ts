@@ -59,14 +59,22 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
     });
 
     const methods = authMethods(target);
-    const authHandler = (_left: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
-      const method = methods.shift();
+    const authHandler = (left: AuthenticationType[] | null, _partial: boolean | null, next: NextAuthHandler) => {
+      let method = methods.shift();
+      // Ask no one for a password the server will not take.
+      if (method === 'password' && left && !left.includes('password')) method = methods.shift();
       if (!method) return next(false as unknown as never);
       if (method === 'password') {
-        void target.auth.password!().then((password) => {
-          if (password === undefined) return next(false as unknown as never);
-          next({ type: 'password', username: target.user, password });
-        });
+        clearTimeout(timer); // a person may be typing it
+        void target.auth.password!().then(
+          (password) => {
+            if (settled) return;
+            armTimer();
+            if (password === undefined) return next(false as unknown as never);
+            next({ type: 'password', username: target.user, password });
+          },
+          () => next(false as unknown as never),
+        );
         return;
       }
       next(method);
