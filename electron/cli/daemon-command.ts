@@ -1,13 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { Engine } from '../core/engine.js';
-import { connectToDaemon } from '../core/ipc/ipc-client.js';
-import { writeDaemonInfo } from '../core/ipc/daemon-info.js';
-import { IpcServer } from '../core/ipc/ipc-server.js';
+import { findRunningEngine, startRuntime } from '../core/app-runtime.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink } from '../core/logging/logger.js';
-import { burrowHome, ensurePrivateDir, logDir, runtimeDir, socketPath, tokenPath } from '../core/paths.js';
-import { BurrowService } from '../core/service.js';
-import { ConfSettingsStore } from '../core/settings/settings-store.js';
+import { burrowHome, logDir } from '../core/paths.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
 const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--log-level LEVEL]
@@ -34,53 +28,33 @@ export async function run(args: string[]): Promise<number> {
   if (!values.background) sinks.push(stderrSink(level, 'burrow daemon'));
   const logger = createLogger(sinks);
 
-  try {
-    const running = await connectToDaemon();
-    running.socket.destroy();
-    process.stderr.write(`burrow: a Burrow daemon is running already (pid ${running.info.pid}, socket ${running.info.socket})\n`);
+  const running = await findRunningEngine();
+  if (running) {
+    process.stderr.write(`burrow: a Burrow daemon is running already (pid ${running.pid}, socket ${running.socket})\n`);
     return values.background ? 0 : 1;
-  } catch {
-    // nothing answers: ours to start
   }
 
-  ensurePrivateDir(runtimeDir());
-  const home = burrowHome();
-  const settings = new ConfSettingsStore(home);
   const idleSec = values['idle-timeout'] === undefined ? 600 : Number(values['idle-timeout']);
-  const engine = new Engine({
-    home,
-    logger,
-    keepWarm: true,
-    idleTimeoutMs: idleSec * 1000,
-    approvalTimeoutMs: () => settings.approvalTimeoutMs(),
-  });
-  const service = new BurrowService(settings, engine.hostKeys, engine);
-  const token = randomBytes(32).toString('base64url');
-  const path = socketPath();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
     logger.info('stopping');
-    engine.close();
-    await ipc.close();
-    rmSync(tokenPath(), { force: true });
+    await runtime.close();
     process.exit(0);
   };
-  const ipc = new IpcServer({ path, token, engine, settings, service, logger, onStop: () => void stop() });
-  await ipc.listen();
-  const info = { pid: process.pid, socket: path, token, version: '0.1.0', ui: undefined as string | undefined };
+  const runtime = await startRuntime({ home: burrowHome(), logger, idleTimeoutMs: idleSec * 1000, onStopRequest: () => void stop() });
+  const { engine, service, settings } = runtime;
   if (values.ui) {
     const { startWebUi } = await import('../core/web/web-ui-server.js');
     const { createEngineApi } = await import('../core/api/engine-api.js');
     // Its own secret: the UI's URL ends up in browser history, and must not also open the helpers' socket.
     const uiToken = randomBytes(32).toString('base64url');
     const api = createEngineApi({ engine, service, settings, logger });
-    info.ui = await startWebUi({ api, logger, port: parsePort(values['ui-port'], '--ui-port', 0), token: uiToken });
-    process.stdout.write(`Burrow UI: ${info.ui}\n`);
+    const url = await startWebUi({ api, logger, port: parsePort(values['ui-port'], '--ui-port', 0), token: uiToken });
+    runtime.setUiUrl(url);
+    process.stdout.write(`Burrow UI: ${url}\n`);
   }
-  writeDaemonInfo(info);
-  logger.info(`listening on ${path} (pid ${process.pid})`);
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   engine.on('remote-state', (e: { label: string; state: string; detail?: string }) => logger.info(`${e.label}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`));
