@@ -115,6 +115,6 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
     }
     if (outcome === 'approve-once') return { ok: true };
     if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
-    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${Math.round(ctx.approvalTimeoutMs / 1000)}s (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
+    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${ctx.approvalTimeoutMs < 1000 ? `${ctx.approvalTimeoutMs}ms` : `${Math.round(ctx.approvalTimeoutMs / 1000)}s`} (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
   };
 }
