@@ -44,7 +44,11 @@ export async function connectViaDaemon(remote: string, logLevel: string): Promis
       if (!failed) say(`lost the connection to the Burrow daemon: ${error.message}`);
       exitCode = 1;
     });
-    socket.on('close', () => {
+    let finished = false;
+    // The daemon ending its side ends the session, even while the host keeps stdin open.
+    const finish = () => {
+      if (finished) return;
+      finished = true;
       splitter.flush();
       if (!failed && !stdinEnded) {
         say('the Burrow daemon closed the connection');
@@ -52,7 +56,9 @@ export async function connectViaDaemon(remote: string, logLevel: string): Promis
       }
       // Let stdout drain before the exit code is final.
       process.stdout.write('', () => resolve(exitCode));
-    });
+    };
+    socket.on('end', finish);
+    socket.on('close', finish);
     socket.write(helloLine({ op: 'connect', token: info.token, remote }));
     process.stdin.on('end', () => {
       stdinEnded = true;

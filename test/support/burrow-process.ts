@@ -42,7 +42,8 @@ export interface RunResult {
 }
 
 /** Runs `burrow ARGS` to completion, feeding `input` on stdin. */
-export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000): Promise<RunResult> {
+/** With `holdStdin`, stdin stays open as an MCP host keeps it, so only the remote side can end the session. */
+export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000, holdStdin = false): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -57,7 +58,8 @@ export function runBurrow(args: string[], env: Record<string, string>, input = '
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    child.stdin.end(input);
+    if (holdStdin) child.stdin.write(input);
+    else child.stdin.end(input);
   });
 }
 

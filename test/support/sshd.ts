@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -39,6 +39,8 @@ export interface SshdFixture {
   stop(): void;
   /** Starts sshd again on the same port with the same keys (after stop). */
   restart(): Promise<void>;
+  /** Kills every live SSH connection (sshd's per-connection processes), leaving the listener up. */
+  dropConnections(): number;
 }
 
 export function freePort(): Promise<number> {
@@ -127,7 +129,43 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     log: () => readLog(logFile),
     stop,
     restart: launch,
+    dropConnections: () => {
+      const master = Number(readFileSync(pidFile, 'utf8').trim());
+      const victims = descendants(master);
+      for (const pid of victims) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+      return victims.length;
+    },
   };
+}
+
+/** Children of a process, recursively, read from /proc (Linux). */
+function descendants(root: number): number[] {
+  const parents = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // exited while we looked
+    }
+  }
+  const found: number[] = [];
+  const walk = (pid: number) => {
+    for (const child of parents.get(pid) ?? []) {
+      found.push(child);
+      walk(child);
+    }
+  };
+  walk(root);
+  return found;
 }
 
 function readLog(file: string): string {

@@ -38,6 +38,8 @@ export interface HostSessionOptions {
 
 const INSPECT_MAX_BYTES = 256 * 1024;
 const STDERR_TAIL_LINES = 5;
+const LINGER_AFTER_EOF_MS = 2000;
+const LINGER_MAX_MS = 120_000;
 
 /**
  * One MCP host connected through Burrow: owns one upstream channel and relays raw lines both ways.
@@ -56,6 +58,7 @@ export class HostSession {
   private readonly stderrTail: string[] = [];
   private exit?: { code: number | null; signal?: string };
   private firstRequestWaiter?: () => void;
+  private lingerTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly host: HostEnd,
@@ -77,7 +80,7 @@ export class HostSession {
   }
 
   private attach(lease: ChannelLease): void {
-    if (this.hostEnded || this.closed) {
+    if (this.closed) {
       lease.channel.close();
       lease.release();
       return;
@@ -97,6 +100,7 @@ export class HostSession {
     upstream.start();
     for (const line of this.queued.splice(0)) upstream.send(line);
     this.options.logger.info(`session ${this.id}: relaying to ${this.options.remoteLabel}`);
+    if (this.hostEnded) this.endUpstream();
   }
 
   private watchChannel(channel: ClientChannel): void {
@@ -114,7 +118,8 @@ export class HostSession {
       if (partial) this.noteStderr(partial);
       this.lease?.release();
       if (this.failed) return; // fail() delivers the error and finishes
-      if (this.hostEnded) return this.finish();
+      // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
+      if (this.hostEnded && this.pending.size === 0) return this.finish();
       this.fail(this.describeRemoteEnd());
     });
   }
@@ -179,6 +184,7 @@ export class HostSession {
             latency = Date.now() - request.at;
             method = request.method;
             this.pending.delete(info.id);
+            if (this.pending.size === 0) this.closeIfLingering();
           }
         }
         if (tap) tap(this.traffic('to-host', line, info.kind, method, info.id, latency, value));
@@ -206,13 +212,34 @@ export class HostSession {
     this.hostEnded = true;
     if (this.failed) return this.finish();
     this.options.logger.info(`session ${this.id}: host closed its end`);
-    if (!this.upstream || !this.lease) return this.finish();
-    // EOF lets the remote server exit on its own; close the channel if it lingers.
+    // Requests sent before EOF still deserve answers: wait for the channel if they are queued for it.
+    if (!this.upstream) {
+      if (this.queued.length === 0) this.finish();
+      return;
+    }
+    this.endUpstream();
+  }
+
+  private endUpstream(): void {
+    if (!this.upstream || !this.lease) return;
+    // EOF lets the remote server exit on its own once it has answered what it was asked.
     this.upstream.end();
     const channel = this.lease.channel;
-    const timer = setTimeout(() => channel.close(), 2000);
-    timer.unref();
-    channel.once('close', () => clearTimeout(timer));
+    const hardStop = setTimeout(() => channel.close(), LINGER_MAX_MS);
+    hardStop.unref();
+    channel.once('close', () => {
+      clearTimeout(hardStop);
+      clearTimeout(this.lingerTimer);
+    });
+    this.closeIfLingering();
+  }
+
+  /** After the host's EOF: a remote with nothing left to answer gets a short grace, then its channel is closed. */
+  private closeIfLingering(): void {
+    if (!this.hostEnded || this.pending.size > 0 || this.lingerTimer || !this.lease) return;
+    const channel = this.lease.channel;
+    this.lingerTimer = setTimeout(() => channel.close(), LINGER_AFTER_EOF_MS);
+    this.lingerTimer.unref();
   }
 
   private failure?: string;
@@ -222,7 +249,7 @@ export class HostSession {
     if (this.failed || this.closed) return;
     this.failed = true;
     this.failure = message;
-    this.options.logger.error(`session ${this.id}: ${message}`);
+    this.options.logger.info(`session ${this.id} failed: ${message}`);
     if (this.lease) {
       this.lease.channel.close();
       this.lease.release();

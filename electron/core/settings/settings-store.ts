@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import Conf from 'conf';
 import { z } from 'zod';
 import { formatSchemaError, remoteSchema, type Remote } from '../../../shared/remote.js';
@@ -24,7 +25,16 @@ export class ConfSettingsStore implements SettingsStore {
   private readonly conf: Conf<Settings>;
 
   constructor(dir: string) {
-    this.conf = new Conf<Settings>({
+    try {
+      this.conf = ConfSettingsStore.open(dir);
+    } catch (error) {
+      // Never reset a broken file (that would lose the person's remotes): say where it is and stop.
+      throw new BurrowError(`cannot read the settings file ${join(dir, 'settings.json')}: ${(error as Error).message}; fix or move it`, 'config');
+    }
+  }
+
+  private static open(dir: string): Conf<Settings> {
+    return new Conf<Settings>({
       cwd: dir,
       configName: 'settings',
       projectVersion: '0.1.0',
@@ -37,6 +47,7 @@ export class ConfSettingsStore implements SettingsStore {
         },
       },
       configFileMode: 0o600,
+      clearInvalidConfig: false,
     });
   }
 

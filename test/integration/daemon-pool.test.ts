@@ -1,0 +1,161 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
+import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+
+async function addRemote(env: Record<string, string>, name: string, sshd: SshdFixture, extra: string[] = []) {
+  const r = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, ...extra], env);
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+async function sumThrough(c: ConnectedClient): Promise<string> {
+  const r = await c.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
+  return JSON.stringify(r.content);
+}
+
+describe('burrow daemon: one SSH login shared by many host sessions', () => {
+  let sshd: SshdFixture;
+  let env: Record<string, string>;
+  let daemon: DaemonHandle;
+  beforeAll(async () => {
+    sshd = await startSshd();
+    env = burrowEnv();
+    await addRemote(env, 'pooled', sshd);
+    daemon = await startDaemon(env);
+  });
+  afterAll(async () => {
+    await daemon?.stop();
+    sshd?.stop();
+  });
+
+  it('three helper sessions in a row use one SSH login', async () => {
+    for (let i = 0; i < 3; i++) {
+      const c = await connectClient(['--remote', 'pooled'], env);
+      expect(await sumThrough(c)).toContain('42');
+      await c.close();
+    }
+    expect(sshd.acceptedLogins()).toBe(1);
+  });
+
+  it('ten sessions at once still use that one login', async () => {
+    const clients = await Promise.all(Array.from({ length: 10 }, () => connectClient(['--remote', 'pooled'], env)));
+    const sums = await Promise.all(clients.map(sumThrough));
+    expect(sums.every((s) => s.includes('42'))).toBe(true);
+    await Promise.all(clients.map((c) => c.close()));
+    expect(sshd.acceptedLogins()).toBe(1);
+  });
+
+  it('the CLI changes remotes through the running daemon, which serves them at once', async () => {
+    await addRemote(env, 'added-live', sshd);
+    const list = await runBurrow(['remote', 'list'], env);
+    expect(list.stdout).toMatch(/added-live\s+root@127\.0\.0\.1:\d+\s+shell\s+ask/);
+    const c = await connectClient(['--remote', 'added-live'], env);
+    expect(await sumThrough(c)).toContain('42');
+    await c.close();
+    const removed = await runBurrow(['remote', 'remove', 'added-live'], env);
+    expect(removed.stdout).toContain('removed remote "added-live"');
+    expect((await runBurrow(['remote', 'list'], env)).stdout).not.toContain('added-live');
+  });
+
+  it('an unknown remote name is refused with the names that exist', async () => {
+    const r = await runBurrow(['connect', '--remote', 'nope'], env, `${INITIALIZE}\n`);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toBe('burrow: no remote named "nope" (known remotes: pooled)');
+    expect(r.stdout).toBe('');
+  });
+
+  it('keeps its socket private: a 0700 folder, and a wrong token is refused', async () => {
+    const info = JSON.parse(readFileSync(join(env.BURROW_HOME, 'run', 'daemon.json'), 'utf8'));
+    expect(statSync(join(env.BURROW_HOME, 'run')).mode & 0o777).toBe(0o700);
+    expect(statSync(join(env.BURROW_HOME, 'run', 'daemon.json')).mode & 0o777).toBe(0o600);
+    const reply = await new Promise<string>((resolve) => {
+      const s = connect(info.socket);
+      let text = '';
+      s.on('data', (c) => (text += c.toString()));
+      s.on('close', () => resolve(text));
+      s.write(`${JSON.stringify({ v: 1, token: 'guess', op: 'connect', remote: 'pooled', client: 'x' })}\n`);
+    });
+    expect(reply).toContain('wrong token');
+  });
+});
+
+describe('when the server caps sessions per connection', () => {
+  it('opens a second SSH connection for the 11th and 12th sessions (OpenSSH MaxSessions 10)', async () => {
+    const sshd = await startSshd();
+    const env = burrowEnv();
+    await addRemote(env, 'busy', sshd);
+    const daemon = await startDaemon(env);
+    try {
+      const clients = await Promise.all(Array.from({ length: 12 }, () => connectClient(['--remote', 'busy'], env)));
+      const sums = await Promise.all(clients.map(sumThrough));
+      expect(sums.filter((s) => s.includes('42'))).toHaveLength(12);
+      expect(sshd.acceptedLogins()).toBe(2);
+      await Promise.all(clients.map((c) => c.close()));
+    } finally {
+      await daemon.stop();
+      sshd.stop();
+    }
+  });
+});
+
+describe('a dropped connection', () => {
+  it('ends its host sessions with a clear error, then the daemon reconnects by itself', async () => {
+    const sshd = await startSshd();
+    const env = burrowEnv();
+    await addRemote(env, 'flaky', sshd);
+    const daemon = await startDaemon(env);
+    try {
+      const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
+      const pending = runBurrow(['connect', '--remote', 'flaky'], env, `${INITIALIZE}\n`, 20_000, true);
+      await expect.poll(() => sshd.acceptedLogins(), { timeout: 10_000 }).toBe(1);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(sshd.dropConnections()).toBeGreaterThan(0);
+      const result = await pending;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(/burrow: connection to flaky was lost/);
+      void ping;
+      // Backoff starts at 1 s: the daemon logs in again without any helper asking.
+      await expect.poll(() => sshd.acceptedLogins(), { timeout: 10_000 }).toBe(2);
+      expect(daemon.stderr()).toMatch(/flaky: reconnecting/);
+      const c = await connectClient(['--remote', 'flaky'], env);
+      expect(await sumThrough(c)).toContain('42');
+      await c.close();
+      expect(sshd.acceptedLogins()).toBe(2);
+    } finally {
+      await daemon.stop();
+      sshd.stop();
+    }
+  });
+});
+
+describe('no daemon running', () => {
+  it('connect --remote starts one in the background and goes through it', async () => {
+    const sshd = await startSshd();
+    const env = burrowEnv();
+    await addRemote(env, 'auto', sshd);
+    try {
+      const c = await connectClient(['--remote', 'auto'], env);
+      expect(await sumThrough(c)).toContain('42');
+      await c.close();
+      const info = JSON.parse(readFileSync(join(env.BURROW_HOME, 'run', 'daemon.json'), 'utf8'));
+      expect(() => process.kill(info.pid, 0)).not.toThrow();
+      process.kill(info.pid, 'SIGTERM');
+    } finally {
+      sshd.stop();
+    }
+  });
+
+  it('says exactly why it cannot start one', async () => {
+    const env = burrowEnv();
+    // The settings file is not JSON: the daemon refuses to start, and the helper relays its reason.
+    writeFileSync(join(env.BURROW_HOME, 'settings.json'), '{ not json');
+    const r = await runBurrow(['connect', '--remote', 'any'], env, `${INITIALIZE}\n`);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^burrow: could not start the Burrow daemon: .*settings/);
+  });
+});
