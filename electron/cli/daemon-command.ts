@@ -51,7 +51,9 @@ export async function run(args: string[]): Promise<number> {
     // Its own secret: the UI's URL ends up in browser history, and must not also open the helpers' socket.
     const uiToken = randomBytes(32).toString('base64url');
     const api = createEngineApi({ engine, service, settings, logger });
-    const url = await startWebUi({ api, logger, port: parsePort(values['ui-port'], '--ui-port', 0), token: uiToken });
+    // 0 (the default) takes any free port.
+    const uiPort = values['ui-port'] === '0' ? 0 : parsePort(values['ui-port'], '--ui-port', 0);
+    const url = await startWebUi({ api, logger, port: uiPort, token: uiToken });
     runtime.setUiUrl(url);
     process.stdout.write(`Burrow UI: ${url}\n`);
   }

@@ -1,0 +1,80 @@
+import { useEffect, useMemo, useState } from 'react';
+import type { BurrowEvent, TrafficEntry } from '../../shared/api.js';
+import { ApiContext } from './api-context.js';
+import type { ApiConnection } from './bridge/connect-api.js';
+import { StatusDot } from './components/StatusDot.js';
+import { ApprovalDialog } from './screens/ApprovalDialog.js';
+import { HostKeyAlarm } from './screens/HostKeyAlarm.js';
+import { InspectorScreen } from './screens/InspectorScreen.js';
+import { McpHostsScreen } from './screens/McpHostsScreen.js';
+import { RemotesScreen } from './screens/RemotesScreen.js';
+import { TrafficLog } from './traffic-log.js';
+import { useEngineState } from './use-engine-state.js';
+
+type View = 'remotes' | 'inspector' | 'hosts';
+const VIEWS: { id: View; label: string }[] = [
+  { id: 'remotes', label: 'Remotes' },
+  { id: 'inspector', label: 'Inspector' },
+  { id: 'hosts', label: 'MCP hosts' },
+];
+
+export function App({ connection }: { connection: Exclude<ApiConnection, { kind: 'no-token' }> }) {
+  const api = connection.api;
+  const initial = VIEWS.some((v) => v.id === connection.params.view) ? (connection.params.view as View) : 'remotes';
+  const [view, setView] = useState<View>(initial);
+  const [inspectRemote, setInspectRemote] = useState<string | undefined>();
+  const [catalogVersion, setCatalogVersion] = useState<Record<string, number>>({});
+  const [bridgeUp, setBridgeUp] = useState(true);
+  const traffic = useMemo(() => new TrafficLog(), []);
+
+  const onEvent = (event: BurrowEvent) => {
+    if (event.type === 'traffic') traffic.add(event.entry as TrafficEntry);
+    if (event.type === 'catalog-changed') setCatalogVersion((v) => ({ ...v, [event.remote]: (v[event.remote] ?? 0) + 1 }));
+  };
+  const [state, reload] = useEngineState(api, onEvent);
+
+  useEffect(() => (connection.kind === 'web' ? connection.api.onConnection(setBridgeUp) : undefined), [connection]);
+
+  const alert = state.alerts[0];
+  const approval = state.approvals[0];
+  const inspect = (name: string) => {
+    setInspectRemote(name);
+    setView('inspector');
+  };
+
+  return (
+    <ApiContext.Provider value={api}>
+      {alert ? (
+        <HostKeyAlarm alert={alert} more={state.alerts.length - 1} />
+      ) : (
+        <div className="app" aria-hidden={approval ? true : undefined}>
+          <nav className="sidebar">
+            <div className="brand">
+              <span className="brand-mark" aria-hidden>◖</span>
+              Burrow
+            </div>
+            {VIEWS.map((v) => (
+              <button key={v.id} className={`nav-item${view === v.id ? ' active' : ''}`} onClick={() => setView(v.id)} aria-current={view === v.id ? 'page' : undefined}>
+                {v.label}
+                {v.id === 'remotes' && state.approvals.length > 0 ? <span className="nav-badge">{state.approvals.length}</span> : null}
+              </button>
+            ))}
+            <div className="sidebar-foot">
+              <StatusDot state={bridgeUp && !state.error ? 'connected' : 'error'} />
+              <span>{bridgeUp && !state.error ? (connection.kind === 'web' ? 'Burrow daemon' : 'Burrow') : 'Not connected'}</span>
+            </div>
+          </nav>
+          <main className="content">
+            {state.error ? <div className="banner error">{state.error}</div> : null}
+            {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
+            {view === 'inspector' && (
+              <InspectorScreen remotes={state.remotes} statuses={state.statuses} selected={inspectRemote} onSelect={setInspectRemote} traffic={traffic} catalogVersion={catalogVersion} />
+            )}
+            {view === 'hosts' && <McpHostsScreen remotes={state.remotes} />}
+          </main>
+        </div>
+      )}
+      {!alert && approval ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}
+    </ApiContext.Provider>
+  );
+}

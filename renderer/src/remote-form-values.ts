@@ -1,0 +1,76 @@
+import { remoteSchema, type HostKeyPolicy, type Remote, type RemoteInput } from '../../shared/remote.js';
+
+/** The add/edit form as typed: every field a string or a switch, turned into a RemoteInput only to check or send. */
+export interface RemoteFormValues {
+  name: string;
+  host: string;
+  port: string;
+  user: string;
+  identityFiles: string;
+  useAgent: boolean;
+  usePassword: boolean;
+  mode: 'exec' | 'shell';
+  command: string;
+  hostKeyPolicy: HostKeyPolicy;
+  knownHostsPath: string;
+  keyServerEnabled: boolean;
+  keyServerPort: string;
+}
+
+export function formValuesOf(remote?: Remote): RemoteFormValues {
+  return {
+    name: remote?.name ?? '',
+    host: remote?.host ?? '',
+    port: String(remote?.port ?? 22),
+    user: remote?.user ?? '',
+    identityFiles: remote?.identityFiles.join('\n') ?? '',
+    useAgent: remote?.useAgent ?? true,
+    usePassword: remote?.usePassword ?? false,
+    mode: remote?.mode ?? 'exec',
+    command: remote?.command ?? '',
+    hostKeyPolicy: remote?.hostKeyPolicy ?? 'ask',
+    knownHostsPath: remote?.knownHostsPath ?? '',
+    keyServerEnabled: remote?.keyServer?.enabled ?? false,
+    keyServerPort: String(remote?.keyServer?.port ?? 8000),
+  };
+}
+
+const number = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text.trim()));
+
+export function toRemoteInput(v: RemoteFormValues): RemoteInput {
+  return {
+    name: v.name.trim(),
+    host: v.host.trim(),
+    port: number(v.port),
+    user: v.user.trim(),
+    identityFiles: v.identityFiles.split('\n').map((l) => l.trim()).filter(Boolean),
+    useAgent: v.useAgent,
+    usePassword: v.usePassword,
+    mode: v.mode,
+    command: v.mode === 'exec' && v.command.trim() ? v.command.trim() : undefined,
+    hostKeyPolicy: v.hostKeyPolicy,
+    knownHostsPath: v.knownHostsPath.trim() || undefined,
+    keyServer: v.keyServerEnabled ? { enabled: true, port: number(v.keyServerPort) } : undefined,
+  };
+}
+
+export type FieldErrors = Partial<Record<keyof RemoteFormValues | 'form', string>>;
+
+const FIELD_OF: Record<string, keyof RemoteFormValues> = { 'keyServer.port': 'keyServerPort', keyServer: 'keyServerEnabled' };
+
+/** The same schema the engine checks, so the form says what is wrong before anything is sent. */
+export function validateRemote(v: RemoteFormValues, takenNames: string[]): { input: RemoteInput; errors: FieldErrors } {
+  const input = toRemoteInput(v);
+  const errors: FieldErrors = {};
+  const parsed = remoteSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.join('.');
+      const field = FIELD_OF[path] ?? (issue.path[0] as keyof RemoteFormValues) ?? 'form';
+      if (errors[field]) continue;
+      errors[field] = field === 'port' || field === 'keyServerPort' ? 'a port is a number from 1 to 65535' : issue.message;
+    }
+  }
+  if (!errors.name && takenNames.includes(input.name)) errors.name = 'a remote with this name exists already';
+  return { input, errors };
+}

@@ -1,0 +1,211 @@
+import { useEffect, useState } from 'react';
+import type { RemoteCatalog, RemoteStatus, ToolCallResult, ToolInfo } from '../../../shared/api.js';
+import type { Remote } from '../../../shared/remote.js';
+import { errorText, useApi } from '../api-context.js';
+import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
+import type { TrafficLog } from '../traffic-log.js';
+import { SchemaForm } from './SchemaForm.js';
+import { TrafficView } from './TrafficView.js';
+
+type Tab = 'tools' | 'prompts' | 'resources';
+
+interface Props {
+  remotes: Remote[];
+  statuses: Record<string, RemoteStatus>;
+  selected?: string;
+  onSelect: (name: string) => void;
+  traffic: TrafficLog;
+  catalogVersion: Record<string, number>;
+}
+
+/** A remote's live tools, prompts and resources, a tool runner, and the traffic of every session. */
+export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic, catalogVersion }: Props) {
+  const api = useApi();
+  const remote = selected && remotes.some((r) => r.name === selected) ? selected : remotes[0]?.name;
+  const [catalog, setCatalog] = useState<RemoteCatalog>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const [tab, setTab] = useState<Tab>('tools');
+  const [toolName, setToolName] = useState<string>();
+  const [refresh, setRefresh] = useState(0);
+  const version = remote ? catalogVersion[remote] ?? 0 : 0;
+
+  useEffect(() => {
+    if (!remote) return;
+    let live = true;
+    setLoading(true);
+    setError(undefined);
+    api.catalog(remote).then(
+      (c) => {
+        if (!live) return;
+        setCatalog(c);
+        setLoading(false);
+      },
+      (e) => {
+        if (!live) return;
+        setCatalog(undefined);
+        setError(errorText(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, remote, version, refresh]);
+
+  const status = remote ? statuses[remote] : undefined;
+  const tool = catalog?.remote === remote ? catalog?.tools.find((t) => t.name === toolName) : undefined;
+  const shown = catalog?.remote === remote ? catalog : undefined;
+
+  return (
+    <section className="screen inspector">
+      <header className="screen-head compact">
+        <h1>Inspector</h1>
+        {remotes.length > 0 ? (
+          <div className="inspector-pick">
+            <label htmlFor="inspector-remote" className="muted small">
+              Remote
+            </label>
+            <select id="inspector-remote" value={remote} onChange={(e) => onSelect(e.target.value)}>
+              {remotes.map((r) => (
+                <option key={r.name} value={r.name}>
+                  {r.name}
+                </option>
+              ))}
+            </select>
+            {status ? (
+              <span className="inline-state">
+                <StatusDot state={status.state} /> {STATE_LABELS[status.state]}
+              </span>
+            ) : null}
+            {shown?.serverName ? (
+              <span className="muted small" data-testid="server-info">
+                {shown.serverName} {shown.serverVersion}
+              </span>
+            ) : null}
+            <button className="btn small quiet" onClick={() => setRefresh((n) => n + 1)} disabled={loading}>
+              {loading ? 'Loading…' : 'Reload'}
+            </button>
+          </div>
+        ) : null}
+      </header>
+      {remotes.length === 0 ? (
+        <div className="empty">
+          <p>No remotes to inspect yet.</p>
+          <p className="muted">Add one under Remotes; its tools, prompts and resources show here.</p>
+        </div>
+      ) : (
+        <div className="inspector-body">
+          {error ? <div className="banner error">{error}</div> : null}
+          <div className="inspector-main">
+            <div className="catalog-list">
+              <div className="tabs" role="tablist">
+                {(['tools', 'prompts', 'resources'] as Tab[]).map((t) => (
+                  <button key={t} role="tab" aria-selected={tab === t} className={`tab${tab === t ? ' on' : ''}`} onClick={() => setTab(t)}>
+                    {t[0].toUpperCase() + t.slice(1)}
+                    <span className="count">{shown ? (t === 'resources' ? shown.resources.length + shown.resourceTemplates.length : shown[t].length) : ''}</span>
+                  </button>
+                ))}
+              </div>
+              <ul className="catalog-items" aria-label={tab}>
+                {tab === 'tools' &&
+                  shown?.tools.map((t) => (
+                    <li key={t.name}>
+                      <button className={`catalog-item${t.name === toolName ? ' on' : ''}`} onClick={() => setToolName(t.name)}>
+                        <span className="mono">{t.name}</span>
+                        {t.description ? <span className="catalog-desc">{t.description}</span> : null}
+                      </button>
+                    </li>
+                  ))}
+                {tab === 'prompts' &&
+                  shown?.prompts.map((p) => (
+                    <li key={p.name} className="catalog-static">
+                      <span className="mono">{p.name}</span>
+                      {p.description ? <span className="catalog-desc">{p.description}</span> : null}
+                      {p.arguments?.length ? (
+                        <span className="catalog-args mono">({p.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})</span>
+                      ) : null}
+                    </li>
+                  ))}
+                {tab === 'resources' && (
+                  <>
+                    {shown?.resources.map((r) => (
+                      <li key={r.uri} className="catalog-static">
+                        <span>{r.name}</span>
+                        <span className="catalog-desc mono">{r.uri}</span>
+                        {r.mimeType ? <span className="type-tag">{r.mimeType}</span> : null}
+                      </li>
+                    ))}
+                    {shown?.resourceTemplates.map((r) => (
+                      <li key={r.uriTemplate} className="catalog-static">
+                        <span>{r.name}</span>
+                        <span className="catalog-desc mono">{r.uriTemplate}</span>
+                        <span className="type-tag">template</span>
+                      </li>
+                    ))}
+                  </>
+                )}
+              </ul>
+            </div>
+            <div className="tool-pane">
+              {tab === 'tools' && tool && remote ? (
+                <ToolRunner key={`${remote}/${tool.name}`} remote={remote} tool={tool} />
+              ) : (
+                <div className="empty small-empty muted">{loading ? 'Connecting…' : tab === 'tools' ? 'Choose a tool to see its schema and run it.' : ''}</div>
+              )}
+            </div>
+          </div>
+          <TrafficView log={traffic} />
+        </div>
+      )}
+    </section>
+  );
+}
+
+function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
+  const api = useApi();
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<ToolCallResult>();
+  const [error, setError] = useState<string>();
+  const run = (args: Record<string, unknown>) => {
+    setRunning(true);
+    setError(undefined);
+    api.callTool(remote, tool.name, args).then(
+      (r) => {
+        setResult(r);
+        setRunning(false);
+      },
+      (e) => {
+        setError(errorText(e));
+        setRunning(false);
+      },
+    );
+  };
+  return (
+    <div className="tool-runner">
+      <h2 className="mono">{tool.title ?? tool.name}</h2>
+      {tool.description ? <p className="muted">{tool.description}</p> : null}
+      <details className="schema">
+        <summary>Input schema</summary>
+        <pre className="mono json">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
+      </details>
+      {tool.outputSchema ? (
+        <details className="schema">
+          <summary>Output schema</summary>
+          <pre className="mono json">{JSON.stringify(tool.outputSchema, null, 2)}</pre>
+        </details>
+      ) : null}
+      <SchemaForm schema={tool.inputSchema} running={running} onRun={run} idPrefix={`arg-${tool.name}`} />
+      {error ? <div className="banner error">{error}</div> : null}
+      {result ? (
+        <div className="result" data-testid="tool-result">
+          <div className="result-head">
+            <span className={`pill ${result.isError ? 'pill-error' : 'pill-ok'}`}>{result.isError ? 'Error' : 'Result'}</span>
+            <span className="muted small">{result.ms} ms</span>
+          </div>
+          <pre className="mono json">{JSON.stringify(result.raw, null, 2)}</pre>
+        </div>
+      ) : null}
+    </div>
+  );
+}

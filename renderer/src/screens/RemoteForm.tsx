@@ -1,0 +1,215 @@
+import { useState, type ReactNode } from 'react';
+import type { TestStep } from '../../../shared/api.js';
+import type { HostKeyPolicy, Remote } from '../../../shared/remote.js';
+import { errorText, useApi } from '../api-context.js';
+import { formValuesOf, validateRemote, type FieldErrors, type RemoteFormValues } from '../remote-form-values.js';
+import { TestSteps } from './TestSteps.js';
+
+const POLICIES: { value: HostKeyPolicy; label: string }[] = [
+  { value: 'ask', label: 'Ask me (recommended)' },
+  { value: 'strict', label: 'Only keys in known_hosts' },
+  { value: 'accept-new', label: 'Trust on first use' },
+  { value: 'insecure', label: 'Do not check (insecure)' },
+];
+
+function Field({ id, label, error, hint, children }: { id: string; label: string; error?: string; hint?: string; children: ReactNode }) {
+  return (
+    <div className={`field${error ? ' has-error' : ''}`}>
+      <label htmlFor={id}>{label}</label>
+      {children}
+      {error ? (
+        <div className="field-error" id={`${id}-error`} role="alert">
+          {error}
+        </div>
+      ) : hint ? (
+        <div className="field-hint">{hint}</div>
+      ) : null}
+    </div>
+  );
+}
+
+/** Add or edit a remote: checked against the engine's own schema, with a step-by-step connection test. */
+export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remote; existingNames: string[]; onDone: () => void }) {
+  const api = useApi();
+  const [values, setValues] = useState<RemoteFormValues>(() => formValuesOf(initial));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [steps, setSteps] = useState<TestStep[]>();
+  const [testing, setTesting] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const editing = !!initial;
+  const taken = editing ? [] : existingNames;
+
+  const set = <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  const check = () => {
+    const { input, errors: found } = validateRemote(values, taken);
+    setErrors(found);
+    return Object.values(found).some(Boolean) ? undefined : input;
+  };
+  const test = () => {
+    const input = check();
+    if (!input) return;
+    setTesting(true);
+    setSteps(undefined);
+    api.testRemote(input).then(
+      (result) => {
+        setSteps(result);
+        setTesting(false);
+      },
+      (e) => {
+        setErrors({ form: errorText(e) });
+        setTesting(false);
+      },
+    );
+  };
+  const save = () => {
+    const input = check();
+    if (!input) return;
+    setSaving(true);
+    api.saveRemote(input, editing).then(onDone, (e) => {
+      setErrors({ form: errorText(e) });
+      setSaving(false);
+    });
+  };
+  const text = (key: keyof RemoteFormValues, props: { placeholder?: string; disabled?: boolean; mono?: boolean; type?: string } = {}) => (
+    <input
+      id={`remote-${key}`}
+      type={props.type ?? 'text'}
+      className={props.mono ? 'mono' : undefined}
+      value={values[key] as string}
+      placeholder={props.placeholder}
+      disabled={props.disabled}
+      spellCheck={false}
+      autoComplete="off"
+      aria-invalid={errors[key] ? true : undefined}
+      aria-describedby={errors[key] ? `remote-${key}-error` : undefined}
+      onChange={(e) => set(key, e.target.value as never)}
+    />
+  );
+
+  return (
+    <section className="screen form-screen">
+      <header className="screen-head">
+        <div>
+          <h1>{editing ? `Edit ${initial.name}` : 'Add a remote'}</h1>
+          <p className="muted">Where the MCP server runs, and how Burrow reaches it over SSH.</p>
+        </div>
+      </header>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        <fieldset>
+          <legend>Server</legend>
+          <Field id="remote-name" label="Name" error={errors.name} hint={editing ? undefined : 'What your MCP apps will call it, e.g. build-box'}>
+            {text('name', { placeholder: 'build-box', disabled: editing })}
+          </Field>
+          <div className="field-row">
+            <Field id="remote-host" label="Host" error={errors.host}>
+              {text('host', { placeholder: 'server.example.com' })}
+            </Field>
+            <Field id="remote-port" label="Port" error={errors.port}>
+              {text('port', { placeholder: '22' })}
+            </Field>
+          </div>
+          <Field id="remote-user" label="User" error={errors.user}>
+            {text('user', { placeholder: 'deploy' })}
+          </Field>
+        </fieldset>
+
+        <fieldset>
+          <legend>Sign-in</legend>
+          <Field id="remote-identityFiles" label="Key files" error={errors.identityFiles} hint="One per line. Empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa.">
+            <textarea
+              id="remote-identityFiles"
+              className="mono"
+              rows={2}
+              value={values.identityFiles}
+              spellCheck={false}
+              placeholder="~/.ssh/id_ed25519"
+              onChange={(e) => set('identityFiles', e.target.value)}
+            />
+          </Field>
+          <label className="check">
+            <input type="checkbox" checked={values.useAgent} onChange={(e) => set('useAgent', e.target.checked)} />
+            Use ssh-agent
+          </label>
+          <label className="check">
+            <input type="checkbox" checked={values.usePassword} onChange={(e) => set('usePassword', e.target.checked)} />
+            Ask for a password when keys fail (never stored)
+          </label>
+        </fieldset>
+
+        <fieldset>
+          <legend>MCP server</legend>
+          <div className="segmented" role="radiogroup" aria-label="How the server starts">
+            <label className={values.mode === 'exec' ? 'on' : undefined}>
+              <input type="radio" name="mode" value="exec" checked={values.mode === 'exec'} onChange={() => set('mode', 'exec')} />
+              Run a command
+            </label>
+            <label className={values.mode === 'shell' ? 'on' : undefined}>
+              <input type="radio" name="mode" value="shell" checked={values.mode === 'shell'} onChange={() => set('mode', 'shell')} />
+              Shell channel (m2m server)
+            </label>
+          </div>
+          {values.mode === 'exec' ? (
+            <Field id="remote-command" label="Command" error={errors.command} hint="Runs on the remote and speaks MCP over stdio.">
+              {text('command', { placeholder: 'npx -y @modelcontextprotocol/server-everything stdio', mono: true })}
+            </Field>
+          ) : (
+            <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
+          )}
+        </fieldset>
+
+        <fieldset>
+          <legend>Host key</legend>
+          <Field id="remote-hostKeyPolicy" label="Unknown host keys" error={errors.hostKeyPolicy}>
+            <select id="remote-hostKeyPolicy" value={values.hostKeyPolicy} onChange={(e) => set('hostKeyPolicy', e.target.value as HostKeyPolicy)}>
+              {POLICIES.map((p) => (
+                <option key={p.value} value={p.value}>
+                  {p.label}
+                </option>
+              ))}
+            </select>
+          </Field>
+          <Field id="remote-knownHostsPath" label="known_hosts file" error={errors.knownHostsPath} hint="Empty: ~/.ssh/known_hosts. Burrow only reads it.">
+            {text('knownHostsPath', { placeholder: '~/.ssh/known_hosts', mono: true })}
+          </Field>
+          <div className="field-row align-end">
+            <label className="check">
+              <input type="checkbox" checked={values.keyServerEnabled} onChange={(e) => set('keyServerEnabled', e.target.checked)} />
+              Get the key from the m2m key server
+            </label>
+            {values.keyServerEnabled ? (
+              <Field id="remote-keyServerPort" label="Key server port" error={errors.keyServerPort}>
+                {text('keyServerPort', { placeholder: '8000' })}
+              </Field>
+            ) : null}
+          </div>
+        </fieldset>
+
+        {errors.form ? <div className="banner error">{errors.form}</div> : null}
+        {steps || testing ? <TestSteps steps={steps} running={testing} /> : null}
+
+        <div className="form-actions">
+          <button type="button" className="btn" onClick={test} disabled={testing}>
+            {testing ? 'Testing…' : 'Test connection'}
+          </button>
+          <span className="spacer" />
+          <button type="button" className="btn" onClick={onDone}>
+            Cancel
+          </button>
+          <button type="submit" className="btn primary" disabled={saving}>
+            {editing ? 'Save' : 'Add remote'}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
