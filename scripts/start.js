@@ -44,7 +44,8 @@ function forward(child) {
 
 function runElectron(binary) {
   const started = Date.now();
-  const child = spawn(binary, [ROOT], { stdio: ['ignore', 'inherit', 'pipe'] });
+  // BURROW_DEV_NODE: host configs written by this development app run bin/burrow.js with this node.
+  const child = spawn(binary, [ROOT], { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, BURROW_DEV_NODE: process.execPath } });
   let firstError = '';
   child.stderr.on('data', (chunk) => {
     process.stderr.write(chunk);
