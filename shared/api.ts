@@ -122,6 +122,7 @@ export type BurrowEvent =
   | { type: 'approval-added'; approval: PendingApproval }
   | { type: 'approval-removed'; id: string; outcome: ApprovalDecision | 'timeout' }
   | { type: 'host-key-alert'; alert: HostKeyAlert }
+  | { type: 'host-key-alert-dismissed'; id: string }
   | { type: 'traffic'; entry: TrafficEntry }
   | { type: 'catalog-changed'; remote: string };
 
