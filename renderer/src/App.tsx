@@ -50,7 +50,12 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
         <div className="app" aria-hidden={approval ? true : undefined}>
           <nav className="sidebar">
             <div className="brand">
-              <span className="brand-mark" aria-hidden>◖</span>
+              <span className="brand-mark" aria-hidden>
+                <svg viewBox="0 0 16 16" width="14" height="14">
+                  <path d="M2 13V9a6 6 0 0 1 12 0v4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+                  <path d="M5.5 13v-3a2.5 2.5 0 0 1 5 0v3" fill="currentColor" opacity="0.55" />
+                </svg>
+              </span>
               Burrow
             </div>
             {VIEWS.map((v) => (

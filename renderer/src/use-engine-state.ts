@@ -49,6 +49,9 @@ export function useEngineState(api: BurrowApi, onEvent?: (event: BurrowEvent) =>
         case 'host-key-alert':
           setState((s) => ({ ...s, alerts: [...s.alerts.filter((a) => a.id !== event.alert.id), event.alert] }));
           break;
+        case 'host-key-alert-dismissed':
+          setState((s) => ({ ...s, alerts: s.alerts.filter((a) => a.id !== event.id) }));
+          break;
       }
     });
   }, [api, reload]);

@@ -62,11 +62,13 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
     status.approvalsChanged(item.remote);
   };
   const onAlert = (alert: HostKeyAlert) => hub.emit({ type: 'host-key-alert', alert });
+  const onAlertDismissed = (id: string) => hub.emit({ type: 'host-key-alert-dismissed', id });
   engine.on('remote-state', onPoolState);
   engine.on('sessions-changed', onSessions);
   broker.on('added', onAdded);
   broker.on('removed', onRemoved);
   broker.on('alert', onAlert);
+  broker.on('alert-dismissed', onAlertDismissed);
 
   const remotesChanged = (name: string) => {
     hub.emit({ type: 'remotes-changed' });
@@ -158,6 +160,7 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
       broker.off('added', onAdded);
       broker.off('removed', onRemoved);
       broker.off('alert', onAlert);
+      broker.off('alert-dismissed', onAlertDismissed);
     },
   };
 }

@@ -9,6 +9,15 @@ export const SOURCE_LABELS: Record<HostKeySource, string> = {
   'key-server-http': 'Key server over plain HTTP (not authenticated)',
 };
 
+/** `ssh-ed25519` → `ED25519`, as OpenSSH names key types to people. */
+export function keyTypeName(type: string): string {
+  if (type === 'ssh-ed25519') return 'ED25519';
+  if (type.startsWith('ecdsa-sha2-')) return 'ECDSA';
+  if (type === 'ssh-rsa') return 'RSA';
+  if (type === 'ssh-dss') return 'DSA';
+  return type;
+}
+
 export function hostPort(host: string, port: number): string {
   return port === 22 ? host : `${host}:${port}`;
 }
@@ -49,7 +58,7 @@ export function ApprovalDialog({ approval, position, count }: { approval: Pendin
         <dt>Host</dt>
         <dd data-testid="approval-host">{hostPort(approval.host, approval.port)}</dd>
         <dt>Key type</dt>
-        <dd>{approval.keyType}</dd>
+        <dd>{keyTypeName(approval.keyType)}</dd>
         <dt>Fingerprint</dt>
         <dd className="mono fingerprint" data-testid="approval-fingerprint">
           {approval.fingerprint}

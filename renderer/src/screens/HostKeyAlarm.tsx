@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { HostKeyAlert } from '../../../shared/approvals.js';
 import { errorText, useApi } from '../api-context.js';
-import { SOURCE_LABELS, hostPort } from './ApprovalDialog.js';
+import { SOURCE_LABELS, hostPort, keyTypeName } from './ApprovalDialog.js';
 
 function knownHostsName(host: string, port: number): string {
   return port === 22 ? host : `[${host}]:${port}`;
@@ -41,7 +41,7 @@ export function HostKeyAlarm({ alert, more }: { alert: HostKeyAlert; more: numbe
           </dd>
           <dt>Offered</dt>
           <dd className="mono offered" data-testid="alarm-offered">
-            {alert.offeredType} {alert.offeredFingerprint}
+            {keyTypeName(alert.offeredType)} {alert.offeredFingerprint}
           </dd>
           <dt>Source</dt>
           <dd>{SOURCE_LABELS[alert.source]}</dd>

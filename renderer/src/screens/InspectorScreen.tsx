@@ -183,7 +183,10 @@ function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
   };
   return (
     <div className="tool-runner">
-      <h2 className="mono">{tool.title ?? tool.name}</h2>
+      <h2>
+        {tool.title ?? tool.name}
+        {tool.title && tool.title !== tool.name ? <span className="mono muted tool-name">{tool.name}</span> : null}
+      </h2>
       {tool.description ? <p className="muted">{tool.description}</p> : null}
       <details className="schema">
         <summary>Input schema</summary>

@@ -105,94 +105,99 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
           save();
         }}
       >
-        <fieldset>
-          <legend>Server</legend>
-          <Field id="remote-name" label="Name" error={errors.name} hint={editing ? undefined : 'What your MCP apps will call it, e.g. build-box'}>
-            {text('name', { placeholder: 'build-box', disabled: editing })}
-          </Field>
-          <div className="field-row">
-            <Field id="remote-host" label="Host" error={errors.host}>
-              {text('host', { placeholder: 'server.example.com' })}
-            </Field>
-            <Field id="remote-port" label="Port" error={errors.port}>
-              {text('port', { placeholder: '22' })}
-            </Field>
-          </div>
-          <Field id="remote-user" label="User" error={errors.user}>
-            {text('user', { placeholder: 'deploy' })}
-          </Field>
-        </fieldset>
-
-        <fieldset>
-          <legend>Sign-in</legend>
-          <Field id="remote-identityFiles" label="Key files" error={errors.identityFiles} hint="One per line. Empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa.">
-            <textarea
-              id="remote-identityFiles"
-              className="mono"
-              rows={2}
-              value={values.identityFiles}
-              spellCheck={false}
-              placeholder="~/.ssh/id_ed25519"
-              onChange={(e) => set('identityFiles', e.target.value)}
-            />
-          </Field>
-          <label className="check">
-            <input type="checkbox" checked={values.useAgent} onChange={(e) => set('useAgent', e.target.checked)} />
-            Use ssh-agent
-          </label>
-          <label className="check">
-            <input type="checkbox" checked={values.usePassword} onChange={(e) => set('usePassword', e.target.checked)} />
-            Ask for a password when keys fail (never stored)
-          </label>
-        </fieldset>
-
-        <fieldset>
-          <legend>MCP server</legend>
-          <div className="segmented" role="radiogroup" aria-label="How the server starts">
-            <label className={values.mode === 'exec' ? 'on' : undefined}>
-              <input type="radio" name="mode" value="exec" checked={values.mode === 'exec'} onChange={() => set('mode', 'exec')} />
-              Run a command
-            </label>
-            <label className={values.mode === 'shell' ? 'on' : undefined}>
-              <input type="radio" name="mode" value="shell" checked={values.mode === 'shell'} onChange={() => set('mode', 'shell')} />
-              Shell channel (m2m server)
-            </label>
-          </div>
-          {values.mode === 'exec' ? (
-            <Field id="remote-command" label="Command" error={errors.command} hint="Runs on the remote and speaks MCP over stdio.">
-              {text('command', { placeholder: 'npx -y @modelcontextprotocol/server-everything stdio', mono: true })}
-            </Field>
-          ) : (
-            <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
-          )}
-        </fieldset>
-
-        <fieldset>
-          <legend>Host key</legend>
-          <Field id="remote-hostKeyPolicy" label="Unknown host keys" error={errors.hostKeyPolicy}>
-            <select id="remote-hostKeyPolicy" value={values.hostKeyPolicy} onChange={(e) => set('hostKeyPolicy', e.target.value as HostKeyPolicy)}>
-              {POLICIES.map((p) => (
-                <option key={p.value} value={p.value}>
-                  {p.label}
-                </option>
-              ))}
-            </select>
-          </Field>
-          <Field id="remote-knownHostsPath" label="known_hosts file" error={errors.knownHostsPath} hint="Empty: ~/.ssh/known_hosts. Burrow only reads it.">
-            {text('knownHostsPath', { placeholder: '~/.ssh/known_hosts', mono: true })}
-          </Field>
-          <div className="field-row align-end">
-            <label className="check">
-              <input type="checkbox" checked={values.keyServerEnabled} onChange={(e) => set('keyServerEnabled', e.target.checked)} />
-              Get the key from the m2m key server
-            </label>
-            {values.keyServerEnabled ? (
-              <Field id="remote-keyServerPort" label="Key server port" error={errors.keyServerPort}>
-                {text('keyServerPort', { placeholder: '8000' })}
+        <div className="form-grid">
+          <div className="form-col">
+            <fieldset>
+              <legend>Server</legend>
+              <Field id="remote-name" label="Name" error={errors.name} hint={editing ? undefined : 'What your MCP apps will call it, e.g. build-box'}>
+                {text('name', { placeholder: 'build-box', disabled: editing })}
               </Field>
-            ) : null}
+              <div className="field-row">
+                <Field id="remote-host" label="Host" error={errors.host}>
+                  {text('host', { placeholder: 'server.example.com' })}
+                </Field>
+                <Field id="remote-port" label="Port" error={errors.port}>
+                  {text('port', { placeholder: '22' })}
+                </Field>
+              </div>
+              <Field id="remote-user" label="User" error={errors.user}>
+                {text('user', { placeholder: 'deploy' })}
+              </Field>
+            </fieldset>
+
+            <fieldset>
+              <legend>Sign-in</legend>
+              <Field id="remote-identityFiles" label="Key files" error={errors.identityFiles} hint="One per line. Empty: ~/.ssh/id_ed25519, id_ecdsa, id_rsa.">
+                <textarea
+                  id="remote-identityFiles"
+                  className="mono"
+                  rows={2}
+                  value={values.identityFiles}
+                  spellCheck={false}
+                  placeholder="~/.ssh/id_ed25519"
+                  onChange={(e) => set('identityFiles', e.target.value)}
+                />
+              </Field>
+              <label className="check">
+                <input type="checkbox" checked={values.useAgent} onChange={(e) => set('useAgent', e.target.checked)} />
+                Use ssh-agent
+              </label>
+              <label className="check">
+                <input type="checkbox" checked={values.usePassword} onChange={(e) => set('usePassword', e.target.checked)} />
+                Ask for a password when keys fail (never stored)
+              </label>
+            </fieldset>
           </div>
-        </fieldset>
+          <div className="form-col">
+            <fieldset>
+              <legend>MCP server</legend>
+              <div className="segmented" role="radiogroup" aria-label="How the server starts">
+                <label className={values.mode === 'exec' ? 'on' : undefined}>
+                  <input type="radio" name="mode" value="exec" checked={values.mode === 'exec'} onChange={() => set('mode', 'exec')} />
+                  Run a command
+                </label>
+                <label className={values.mode === 'shell' ? 'on' : undefined}>
+                  <input type="radio" name="mode" value="shell" checked={values.mode === 'shell'} onChange={() => set('mode', 'shell')} />
+                  Shell channel (m2m server)
+                </label>
+              </div>
+              {values.mode === 'exec' ? (
+                <Field id="remote-command" label="Command" error={errors.command} hint="Runs on the remote and speaks MCP over stdio.">
+                  {text('command', { placeholder: 'npx -y @modelcontextprotocol/server-everything stdio', mono: true })}
+                </Field>
+              ) : (
+                <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
+              )}
+            </fieldset>
+
+            <fieldset>
+              <legend>Host key</legend>
+              <Field id="remote-hostKeyPolicy" label="Unknown host keys" error={errors.hostKeyPolicy}>
+                <select id="remote-hostKeyPolicy" value={values.hostKeyPolicy} onChange={(e) => set('hostKeyPolicy', e.target.value as HostKeyPolicy)}>
+                  {POLICIES.map((p) => (
+                    <option key={p.value} value={p.value}>
+                      {p.label}
+                    </option>
+                  ))}
+                </select>
+              </Field>
+              <Field id="remote-knownHostsPath" label="known_hosts file" error={errors.knownHostsPath} hint="Empty: ~/.ssh/known_hosts. Burrow only reads it.">
+                {text('knownHostsPath', { placeholder: '~/.ssh/known_hosts', mono: true })}
+              </Field>
+              <div className="field-row align-end">
+                <label className="check">
+                  <input type="checkbox" checked={values.keyServerEnabled} onChange={(e) => set('keyServerEnabled', e.target.checked)} />
+                  Get the key from the m2m key server
+                </label>
+                {values.keyServerEnabled ? (
+                  <Field id="remote-keyServerPort" label="Key server port" error={errors.keyServerPort}>
+                    {text('keyServerPort', { placeholder: '8000' })}
+                  </Field>
+                ) : null}
+              </div>
+            </fieldset>
+          </div>
+        </div>
 
         {errors.form ? <div className="banner error">{errors.form}</div> : null}
         {steps || testing ? <TestSteps steps={steps} running={testing} /> : null}

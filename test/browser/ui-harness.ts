@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { BURROW_BIN } from '../support/burrow-process.js';
+import { REPO } from '../support/sshd.js';
+
+export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
+
+export interface UiDaemon {
+  /** The printed URL, with #token=… */
+  url: string;
+  /** http://127.0.0.1:PORT */
+  origin: string;
+  port: number;
+  token: string;
+  stderr: () => string;
+  /** Calls BurrowApi over the web bridge, as the page does. */
+  call: (method: string, ...args: unknown[]) => Promise<unknown>;
+  stop: () => Promise<void>;
+}
+
+/** Starts `burrow daemon --ui --ui-port 0` and reads the one line it prints. */
+export function startUiDaemon(env: Record<string, string>): Promise<UiDaemon> {
+  const child: ChildProcess = spawn(process.execPath, [BURROW_BIN, 'daemon', '--ui', '--ui-port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGKILL'), 5000).unref();
+    });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`burrow daemon --ui printed no URL; stderr: ${stderr}`));
+    }, 15_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`burrow daemon --ui exited (${code}); stderr: ${stderr}`));
+    });
+    child.stdout!.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      const m = /^Burrow UI: (http:\/\/127\.0\.0\.1:(\d+)\/#token=(\S+))$/m.exec(stdout);
+      if (!m) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      const origin = `http://127.0.0.1:${m[2]}`;
+      const token = m[3];
+      const call = async (method: string, ...args: unknown[]) => {
+        const res = await fetch(`${origin}/api/${method}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify(args),
+        });
+        const body = (await res.json()) as { result?: unknown; error?: string };
+        if (!res.ok) throw new Error(body.error);
+        return body.result;
+      };
+      resolve({ url: m[1], origin, port: Number(m[2]), token, stderr: () => stderr, call, stop });
+    });
+  });
+}
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+export async function newPage(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1180, height: 780 }, deviceScaleFactor: 1, colorScheme });
+  return context.newPage();
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  // Let transitions and the traffic view's batched redraw settle.
+  await page.waitForTimeout(250);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
+}
