@@ -13,8 +13,12 @@ async function addRemote(env: Record<string, string>, name: string, sshd: SshdFi
 }
 
 async function sumThrough(c: ConnectedClient): Promise<string> {
-  const r = await c.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
-  return JSON.stringify(r.content);
+  try {
+    const r = await c.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
+    return JSON.stringify(r.content);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; helper stderr: ${c.stderr()}`);
+  }
 }
 
 describe('burrow daemon: one SSH login shared by many host sessions', () => {
