@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { diffLines } from '../../renderer/src/line-diff.js';
+import { formValuesOf, validateRemote } from '../../renderer/src/remote-form-values.js';
+import { argumentsOf, fieldsOf } from '../../renderer/src/schema-form-values.js';
+
+describe('the renderer’s own logic', () => {
+  it('diffs a config file line by line, keeping every unchanged line as context', () => {
+    const before = '{\n  "mcpServers": {\n    "other": {}\n  }\n}\n';
+    const after = '{\n  "mcpServers": {\n    "other": {},\n    "lab": {}\n  }\n}\n';
+    const d = diffLines(before, after);
+    expect(d.filter((l) => l.kind === 'remove').map((l) => l.text)).toEqual(['    "other": {}']);
+    expect(d.filter((l) => l.kind === 'add').map((l) => l.text)).toEqual(['    "other": {},', '    "lab": {}']);
+    expect(d.filter((l) => l.kind === 'same')).toHaveLength(4);
+    expect(diffLines('', 'a\nb\n').map((l) => l.kind)).toEqual(['add', 'add']);
+  });
+
+  it('checks the remote form with the engine’s schema and names the field at fault', () => {
+    const values = { ...formValuesOf(), name: 'lab box', host: '', port: '70000', user: 'root', mode: 'exec' as const, command: '' };
+    const { errors } = validateRemote(values, []);
+    expect(errors.name).toMatch(/letters, digits/);
+    expect(errors.host).toBe('host is required');
+    expect(errors.port).toMatch(/1 to 65535/);
+    expect(errors.command).toMatch(/needs a command/);
+    const ok = validateRemote({ ...values, name: 'lab', host: 'h', port: '', command: 'srv' }, ['other']);
+    expect(ok.errors).toEqual({});
+    expect(ok.input).toMatchObject({ name: 'lab', host: 'h', port: undefined, command: 'srv', identityFiles: [] });
+    expect(validateRemote({ ...values, name: 'lab', host: 'h', port: '22', command: 'srv' }, ['lab']).errors.name).toMatch(/exists/);
+  });
+
+  it('turns a tool’s JSON Schema into fields and typed arguments', () => {
+    const schema = {
+      type: 'object',
+      properties: { a: { type: 'number' }, n: { type: 'integer' }, on: { type: 'boolean' }, mode: { enum: ['x', 'y'] }, obj: { type: 'object' }, s: { type: 'string' } },
+      required: ['a'],
+    };
+    const fields = fieldsOf(schema);
+    expect(fields.map((f) => `${f.name}:${f.kind}${f.required ? '!' : ''}`)).toEqual(['a:number!', 'n:integer', 'on:boolean', 'mode:enum', 'obj:json', 's:string']);
+    expect(argumentsOf(fields, { a: '2', n: '3', on: true, mode: 'y', obj: '{"k":1}', s: 'hi' })).toEqual({
+      args: { a: 2, n: 3, on: true, mode: 'y', obj: { k: 1 }, s: 'hi' },
+      errors: {},
+    });
+    expect(argumentsOf(fields, { a: '', n: '1.5', on: false, mode: '', obj: '{', s: '' }).errors).toEqual({ a: 'required', n: 'a whole number', obj: 'not valid JSON' });
+  });
+});

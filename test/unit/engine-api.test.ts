@@ -1,0 +1,161 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BurrowEvent, TestStep } from '../../shared/api.js';
+import type { RemoteInput } from '../../shared/remote.js';
+import { createEngineApi, type EngineApi } from '../../electron/core/api/engine-api.js';
+import { Engine } from '../../electron/core/engine.js';
+import { silentLogger } from '../../electron/core/logging/logger.js';
+import { BurrowService } from '../../electron/core/service.js';
+import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
+import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+
+/** The engine-side BurrowApi against a real sshd and a real MCP server, as both bridges call it. */
+let forced: SshdFixture;
+let open: SshdFixture;
+const engines: Engine[] = [];
+const apis: EngineApi[] = [];
+
+beforeAll(async () => {
+  [forced, open] = await Promise.all([startSshd(), startSshd({ forcedCommand: null })]);
+});
+afterAll(() => {
+  forced?.stop();
+  open?.stop();
+});
+afterEach(() => {
+  for (const api of apis.splice(0)) api.close();
+  for (const engine of engines.splice(0)) engine.close();
+});
+
+function makeApi(): { api: EngineApi; events: BurrowEvent[] } {
+  const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
+  const settings = new ConfSettingsStore(home);
+  const engine = new Engine({ home, logger: silentLogger, keepWarm: false, idleTimeoutMs: 0, approvalTimeoutMs: () => 20_000 });
+  const service = new BurrowService(settings, engine.hostKeys, engine);
+  const api = createEngineApi({ engine, service, settings, hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } } });
+  const events: BurrowEvent[] = [];
+  api.subscribe((e) => events.push(e));
+  engines.push(engine);
+  apis.push(api);
+  return { api, events };
+}
+
+function remote(sshd: SshdFixture, extra: Partial<RemoteInput> = {}): RemoteInput {
+  return {
+    name: 'lab',
+    host: '127.0.0.1',
+    port: sshd.port,
+    user: 'root',
+    identityFiles: [sshd.clientKey],
+    useAgent: false,
+    knownHostsPath: sshd.knownHostsFile,
+    mode: 'exec',
+    command: EVERYTHING_COMMAND,
+    ...extra,
+  };
+}
+
+const summary = (steps: TestStep[]) => steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}`);
+
+describe('testRemote: each step, and where it failed', () => {
+  it('passes all four steps against a working remote', async () => {
+    const { api } = makeApi();
+    const steps = await api.testRemote(remote(forced));
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:ok']);
+    expect(steps[3].detail).toMatch(/everything/);
+    expect(forced.acceptedLogins()).toBeGreaterThan(0);
+  });
+
+  it('stops at TCP when nothing listens', async () => {
+    const { api } = makeApi();
+    const steps = await api.testRemote(remote(forced, { port: await freePort() }));
+    expect(summary(steps)).toEqual(['tcp:failed']);
+    expect(steps[0].detail).toMatch(/connection refused/);
+  });
+
+  it('stops at the host key when it is not known and the policy is strict', async () => {
+    const { api } = makeApi();
+    const steps = await api.testRemote(remote(forced, { knownHostsPath: forced.emptyKnownHostsFile, hostKeyPolicy: 'strict' }));
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:failed']);
+    expect(steps[1].detail).toMatch(/Host key verification failed/);
+  });
+
+  it('stops at authentication when the server does not take the key', async () => {
+    const { api } = makeApi();
+    const stranger = join(mkdtempSync(join(tmpdir(), 'burrow-key-')), 'stranger');
+    keygen(stranger);
+    const steps = await api.testRemote(remote(forced, { identityFiles: [stranger] }));
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:failed']);
+    expect(steps[2].detail).toMatch(/authentication failed for root@127\.0\.0\.1/);
+  });
+
+  it('stops at MCP initialize when the command does not exist, with the exit code', async () => {
+    const { api } = makeApi();
+    const steps = await api.testRemote(remote(open, { command: 'no-such-mcp-server-burrow' }));
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:failed']);
+    expect(steps[3].detail).toMatch(/not found|127/);
+  });
+
+  it('waits on the approval queue for an unknown key, and goes on when it is approved', async () => {
+    const { api, events } = makeApi();
+    const testing = api.testRemote(remote(forced, { knownHostsPath: forced.emptyKnownHostsFile }));
+    await expect.poll(() => events.find((e) => e.type === 'approval-added')).toBeTruthy();
+    const [pending] = await api.pendingApprovals();
+    expect(pending.fingerprint).toMatch(/^SHA256:/);
+    expect(await api.answerApproval(pending.id, 'approve-once')).toBe(1);
+    expect(summary(await testing)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:ok']);
+    expect(events.some((e) => e.type === 'approval-removed' && e.outcome === 'approve-once')).toBe(true);
+    await expect(api.answerApproval(pending.id, 'approve')).rejects.toThrow(/no longer waiting/);
+  });
+});
+
+describe('remotes, inspector and events', () => {
+  it('saves a remote, lists its tools, calls get-sum, and streams its state and traffic', async () => {
+    const { api, events } = makeApi();
+    await api.saveRemote(remote(forced), false);
+    await expect(api.saveRemote(remote(forced), false)).rejects.toThrow(/exists already/);
+    expect((await api.listRemotes()).map((r) => r.name)).toEqual(['lab']);
+    expect(await api.remoteStatuses()).toEqual([{ name: 'lab', state: 'disconnected', sessions: 0 }]);
+
+    const catalog = await api.catalog('lab');
+    expect(catalog.serverName).toMatch(/everything/);
+    expect(catalog.tools.map((t) => t.name)).toContain('get-sum');
+    expect(catalog.prompts.length).toBeGreaterThan(0);
+    expect(catalog.resources.length).toBeGreaterThan(0);
+
+    const sum = await api.callTool('lab', 'get-sum', { a: 2, b: 40 });
+    expect(sum.isError).toBe(false);
+    expect(JSON.stringify(sum.raw)).toContain('42');
+
+    const traffic = events.flatMap((e) => (e.type === 'traffic' ? [e.entry] : []));
+    expect(traffic.some((t) => t.method === 'tools/call' && t.direction === 'to-remote')).toBe(true);
+    const reply = traffic.find((t) => t.method === 'tools/call' && t.direction === 'to-host');
+    expect(reply?.latencyMs).toBeGreaterThanOrEqual(0);
+    const states = await api.remoteStatuses();
+    expect(states[0]).toMatchObject({ name: 'lab', state: 'connected', sessions: 1 });
+    expect(events.some((e) => e.type === 'remote-state' && e.status.state === 'connected')).toBe(true);
+
+    expect(await api.removeRemote('lab')).toBe(true);
+    await expect(api.catalog('lab')).rejects.toThrow(/no remote named "lab"/);
+  });
+
+  it('says why the inspector cannot open a remote, in one line', async () => {
+    const { api } = makeApi();
+    await api.saveRemote(remote(forced, { name: 'gone', port: await freePort() }), false);
+    await expect(api.catalog('gone')).rejects.toThrow(/^cannot open gone: connection refused by 127\.0\.0\.1:\d+/);
+  });
+
+  it('plans and writes a host config through the host-config module', async () => {
+    const { api } = makeApi();
+    await api.saveRemote(remote(forced), false);
+    const plan = await api.planInstall('claude-desktop', 'lab');
+    expect(plan.changed).toBe(true);
+    expect(plan.after).toContain('"--remote"');
+    const applied = await api.install('claude-desktop', 'lab');
+    const hosts = await api.mcpHosts();
+    expect(hosts.find((h) => h.id === 'claude-desktop')?.installed).toEqual(['lab']);
+    expect(applied.path).toBe(plan.path);
+  });
+});
