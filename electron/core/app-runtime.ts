@@ -31,7 +31,13 @@ export class PausableEngine extends Engine {
 
   override startSession(remote: Remote, host: HostEnd, secrets?: SessionSecrets): HostSession {
     // The IPC server turns this into one line on the helper's stderr, which the MCP host shows.
-    if (this.paused) throw new BurrowError('Burrow is paused: choose Resume in its tray menu, then retry', 'daemon');
+    if (this.paused) {
+      // Read the helper's side to its end (discarding it), so the refused socket closes instead of lingering.
+      host.onLine = undefined;
+      host.onEnd = () => {};
+      host.start();
+      throw new BurrowError('Burrow is paused: choose Resume in its tray menu, then retry', 'daemon');
+    }
     return super.startSession(remote, host, secrets);
   }
 }
@@ -115,7 +121,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
       if (closed) return;
       closed = true;
       engine.close();
-      await ipc.close();
+      // Stops listening at once; waits a little for connected clients, not for ever (a probe that hung up
+      // before its hello line leaves a half-open socket in IpcServer until the process exits).
+      await Promise.race([ipc.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
       rmSync(tokenPath(), { force: true });
     },
   };
