@@ -21,6 +21,7 @@ export async function connectViaDaemon(remote: string, logLevel: string): Promis
     let exitCode = 0;
     let failed = false;
     let stdinEnded = false;
+    let waitingForDrain = false;
     const splitter = new LineSplitter((line) => {
       if (line[0] === CONTROL_PREFIX) {
         const notice = decodeControl(line);
@@ -34,12 +35,22 @@ export async function connectViaDaemon(remote: string, logLevel: string): Promis
         }
         return;
       }
-      if (!process.stdout.write(line)) {
+      // Corked per chunk, so several lines of one chunk may report a full buffer: wait for one drain.
+      if (!process.stdout.write(line) && !waitingForDrain) {
+        waitingForDrain = true;
         socket.pause();
-        process.stdout.once('drain', () => socket.resume());
+        process.stdout.once('drain', () => {
+          waitingForDrain = false;
+          socket.resume();
+        });
       }
     });
-    socket.on('data', (chunk: Buffer) => splitter.push(chunk));
+    socket.on('data', (chunk: Buffer) => {
+      // All messages of one chunk reach the host in one write, not one syscall each.
+      process.stdout.cork();
+      splitter.push(chunk);
+      process.stdout.uncork();
+    });
     socket.on('error', (error) => {
       if (!failed) say(`lost the connection to the Burrow daemon: ${error.message}`);
       exitCode = 1;

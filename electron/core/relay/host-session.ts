@@ -90,6 +90,8 @@ export class HostSession {
     lease.onConnectionLost = (error) => this.fail(error.message);
     this.watchChannel(channel);
     const upstream = new StreamLineEnd(channel, channel, {
+      // Each channel write is an SSH packet: a burst of requests should be one packet, not one each.
+      joinWrites: true,
       maxLineBytes: this.options.maxLineBytes,
       onOversize: (bytes) => this.options.logger.error(`${this.options.remoteLabel}: dropped a message of ${bytes} bytes from the remote (over the size limit)`),
     });

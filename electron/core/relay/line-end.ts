@@ -30,7 +30,15 @@ export interface StreamLineEndOptions {
   onOversize?: (bytes: number) => void;
   /** Bytes already read past a preamble (the IPC hello) that belong to the stream. */
   initial?: Uint8Array;
+  /**
+   * Join the lines sent in one tick into one write. For a writable without writev (an SSH channel,
+   * where every write becomes at least one encrypted packet); other writables are corked instead.
+   */
+  joinWrites?: boolean;
 }
+
+/** A joined batch is written at once when it grows past this, so joining never builds big copies. */
+const MAX_JOINED_BYTES = 256 * 1024;
 
 export class StreamLineEnd implements LineEnd {
   onLine?: (line: Uint8Array) => void;
@@ -38,6 +46,9 @@ export class StreamLineEnd implements LineEnd {
   onDrain?: () => void;
   private ended = false;
   private readonly splitter: LineSplitter;
+  private corked = false;
+  private joined: Uint8Array[] = [];
+  private joinedBytes = 0;
 
   constructor(
     private readonly readable: Readable,
@@ -64,9 +75,45 @@ export class StreamLineEnd implements LineEnd {
     this.readable.resume();
   }
 
+  /**
+   * Lines sent in the same tick (usually all lines of one chunk read from the other end) go out
+   * as one write: one syscall, or one SSH packet, instead of one per message. Order is kept.
+   */
   send(line: Uint8Array): boolean {
     if (this.writable.destroyed || this.writable.writableEnded) return true;
+    if (this.options.joinWrites) return this.join(line);
+    if (!this.corked) {
+      this.corked = true;
+      this.writable.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.writable.uncork();
+      });
+    }
     return this.writable.write(line);
+  }
+
+  private join(line: Uint8Array): boolean {
+    if (line.length >= MAX_JOINED_BYTES) {
+      // A big message goes as it is, after what was queued before it.
+      this.writeJoined();
+      return this.writable.write(line);
+    }
+    if (this.joined.length === 0) process.nextTick(() => this.writeJoined());
+    this.joined.push(line);
+    this.joinedBytes += line.length;
+    if (this.joinedBytes >= MAX_JOINED_BYTES) return this.writeJoined();
+    // Backpressure as the writable last reported it; its 'drain' resumes the sender.
+    return !this.writable.writableNeedDrain;
+  }
+
+  private writeJoined(): boolean {
+    const lines = this.joined;
+    const bytes = this.joinedBytes;
+    this.joined = [];
+    this.joinedBytes = 0;
+    if (lines.length === 0 || this.writable.destroyed || this.writable.writableEnded) return true;
+    return this.writable.write(lines.length === 1 ? lines[0] : Buffer.concat(lines, bytes));
   }
 
   pause(): void {
@@ -78,6 +125,7 @@ export class StreamLineEnd implements LineEnd {
   }
 
   end(): void {
+    this.writeJoined();
     if (!this.writable.writableEnded) this.writable.end();
   }
 
