@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { BurrowEvent, TrafficEntry } from '../../shared/api.js';
 import { ApiContext } from './api-context.js';
-import type { ApiConnection } from './bridge/connect-api.js';
+import { launchParams, type ApiConnection } from './bridge/connect-api.js';
 import { StatusDot } from './components/StatusDot.js';
 import { ApprovalDialog } from './screens/ApprovalDialog.js';
 import { HostKeyAlarm } from './screens/HostKeyAlarm.js';
@@ -20,9 +20,9 @@ const VIEWS: { id: View; label: string }[] = [
 
 export function App({ connection }: { connection: Exclude<ApiConnection, { kind: 'no-token' }> }) {
   const api = connection.api;
-  const initial = VIEWS.some((v) => v.id === connection.params.view) ? (connection.params.view as View) : 'remotes';
-  const [view, setView] = useState<View>(initial);
-  const [inspectRemote, setInspectRemote] = useState<string | undefined>();
+  const viewOf = (name?: string): View | undefined => VIEWS.find((v) => v.id === name)?.id;
+  const [view, setView] = useState<View>(viewOf(connection.params.view) ?? 'remotes');
+  const [inspectRemote, setInspectRemote] = useState<string | undefined>(connection.params.remote);
   const [catalogVersion, setCatalogVersion] = useState<Record<string, number>>({});
   const [bridgeUp, setBridgeUp] = useState(true);
   const traffic = useMemo(() => new TrafficLog(), []);
@@ -34,6 +34,17 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
   const [state, reload] = useEngineState(api, onEvent);
 
   useEffect(() => (connection.kind === 'web' ? connection.api.onConnection(setBridgeUp) : undefined), [connection]);
+  // The tray reopens a window on another screen by changing only the fragment.
+  useEffect(() => {
+    const onHash = () => {
+      const params = launchParams();
+      const next = viewOf(params.view);
+      if (next) setView(next);
+      if (params.remote) setInspectRemote(params.remote);
+    };
+    window.addEventListener('hashchange', onHash);
+    return () => window.removeEventListener('hashchange', onHash);
+  }, []);
 
   const alert = state.alerts[0];
   const approval = state.approvals[0];

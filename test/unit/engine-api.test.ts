@@ -125,6 +125,9 @@ describe('remotes, inspector and events', () => {
     expect(catalog.prompts.length).toBeGreaterThan(0);
     expect(catalog.resources.length).toBeGreaterThan(0);
 
+    // server-everything announces its tool list after initialize: the UI is told to read it again.
+    await expect.poll(() => events.some((e) => e.type === 'catalog-changed' && e.remote === 'lab')).toBe(true);
+
     const sum = await api.callTool('lab', 'get-sum', { a: 2, b: 40 });
     expect(sum.isError).toBe(false);
     expect(JSON.stringify(sum.raw)).toContain('42');

@@ -49,6 +49,9 @@ export function contentSecurityPolicy(port: number): string {
     `connect-src 'self' ${sockets}`,
     "base-uri 'none'",
     "form-action 'none'",
+    "frame-src 'none'",
     "frame-ancestors 'none'",
+    "object-src 'none'",
+    "worker-src 'none'",
   ].join('; ');
 }

@@ -9,8 +9,15 @@ declare global {
 }
 
 export interface LaunchParams {
-  /** Which screen to open first (the tray's "Inspector" opens `#view=inspector`). */
+  /** Which screen to open first (the tray's "Inspector" opens `#view=inspector&remote=NAME`). */
   view?: string;
+  remote?: string;
+}
+
+/** `#view=…&remote=…`: how the shell (and a bookmark) says which screen to show. */
+export function launchParams(hash = location.hash): LaunchParams {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  return { view: params.get('view') ?? undefined, remote: params.get('remote') ?? undefined };
 }
 
 export type ApiConnection =
@@ -26,7 +33,7 @@ const TOKEN_KEY = 'burrow.token';
  */
 export function connectApi(): ApiConnection {
   const hash = new URLSearchParams(location.hash.replace(/^#/, ''));
-  const params: LaunchParams = { view: hash.get('view') ?? undefined };
+  const params = launchParams();
   if (window.burrow) return { kind: 'electron', api: window.burrow, params };
   const fromUrl = hash.get('token');
   if (fromUrl) {
