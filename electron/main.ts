@@ -24,7 +24,7 @@ import { contentSecurityPolicy } from './shell/csp.js';
 import { approvalNotice, hostKeyAlertNotice } from './shell/notifications.js';
 import { SecretVault } from './shell/secret-vault.js';
 import { APP_SCHEME, externalLink, isTrustedSender } from './shell/sender-check.js';
-import { buildTrayMenu, trayIconState, trayToolTip, type TrayAction, type TrayItem, type TrayModel } from './shell/tray-menu.js';
+import { buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayAction, type TrayItem, type TrayModel } from './shell/tray-menu.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/electron
 const PACKAGE_ROOT = join(HERE, '..', '..');
@@ -194,11 +194,8 @@ function setUpTray(): void {
 }
 
 function trayIcon(state: ReturnType<typeof trayIconState>): NativeImage {
-  const name =
-    process.platform === 'darwin'
-      ? state === 'attention' ? 'trayAttentionTemplate.png' : 'trayTemplate.png'
-      : state === 'attention' ? 'tray-attention.png' : state === 'paused' ? 'tray-paused.png' : 'tray.png';
-  const image = nativeImage.createFromPath(join(ICON_DIR, name));
+  // nativeImage picks the @2x file beside it on high-density screens.
+  const image = nativeImage.createFromPath(join(ICON_DIR, trayIconFile(state, process.platform)));
   if (process.platform === 'darwin') image.setTemplateImage(true);
   return image;
 }

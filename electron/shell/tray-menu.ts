@@ -89,3 +89,9 @@ export function trayToolTip(model: TrayModel): string {
   const connected = model.remotes.filter((r) => r.state === 'connected').length;
   return `Burrow — ${connected} of ${model.remotes.length} connected`;
 }
+
+/** The icon file for a state: macOS template images (tinted by the menu bar), colour ones elsewhere; @2x beside each. */
+export function trayIconFile(state: TrayIconState, platform: NodeJS.Platform): string {
+  if (platform === 'darwin') return state === 'attention' ? 'trayAttentionTemplate.png' : 'trayTemplate.png';
+  return state === 'attention' ? 'tray-attention.png' : state === 'paused' ? 'tray-paused.png' : 'tray.png';
+}
