@@ -35,6 +35,8 @@ const ICON_DIR = app.isPackaged ? join(process.resourcesPath, 'tray') : join(PAC
 // One data folder for the app and the CLI (BURROW_HOME, else the platform's), so both find one socket.
 const home = burrowHome();
 app.setPath('userData', home);
+// Chromium's caches and storage stay in a folder of their own, apart from settings and approvals.
+app.setPath('sessionData', join(home, 'chromium'));
 const logger = createLogger([dailyFileSink(logDir(), 'info', 'app')]);
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
@@ -187,8 +189,8 @@ function openWindow(kind: 'main' | 'inspector', remote?: string): void {
 
 function setUpTray(): void {
   tray = new Tray(trayIcon(trayIconState(model)));
-  // Linux shows the menu on click; macOS and Windows on click too with this, so one behaviour everywhere.
-  tray.on('click', () => tray?.popUpContextMenu());
+  // macOS and Linux open the menu on click already; Windows only on right-click unless asked.
+  if (process.platform === 'win32') tray.on('click', () => tray?.popUpContextMenu());
   model.startAtLogin = startAtLoginEnabled();
   refreshTray();
 }
