@@ -89,10 +89,6 @@ export async function run(args: string[]): Promise<number> {
     process.stdout.write(`${CONNECT_HELP}\n`);
     return 0;
   }
-  if (options.remote && options.approvalTimeoutSec !== undefined) {
-    // The daemon's queue has one timeout for everyone waiting: its approvalTimeoutSec setting.
-    process.stderr.write('burrow: --approval-timeout applies to --host only; with --remote the Burrow app\'s approval timeout setting applies\n');
-  }
-  if (options.remote) return (await import('./connect-via-daemon.js')).connectViaDaemon(options.remote, options.logLevel);
+  if (options.remote) return (await import('./connect-via-daemon.js')).connectViaDaemon(options.remote, options.logLevel, options.approvalTimeoutSec);
   return (await import('./connect-standalone.js')).connectStandalone(options);
 }

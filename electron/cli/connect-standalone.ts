@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { PendingApproval } from '../../shared/approvals.js';
 import { hostKeyPolicySchema, type Remote } from '../../shared/remote.js';
-import { DEFAULT_KNOWN_HOSTS, Engine, type SessionSecrets } from '../core/engine.js';
+import { DEFAULT_KNOWN_HOSTS, Engine, type SessionOptions } from '../core/engine.js';
 import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
 import { createLogger, parseLogLevel, stderrSink } from '../core/logging/logger.js';
@@ -56,7 +56,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
   });
 
   if (policy === 'ask') engine.broker.on('added', (item: PendingApproval) => void askAboutHostKey(engine, item));
-  const secrets: SessionSecrets = {
+  const secrets: SessionOptions = {
     passphrase: options.passphrase,
     askPassphrase: tty ? (label) => askOnTerminal(`Enter passphrase for key '${label}': `, true) : undefined,
     // The environment variable serves scripts and tests; it is read, never written or logged.

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Engine, type SessionSecrets } from './engine.js';
+import { Engine, type SessionOptions } from './engine.js';
 import { BurrowError } from './errors.js';
 import { connectToDaemon, requestDaemon } from './ipc/ipc-client.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
@@ -29,7 +29,7 @@ export class PausableEngine extends Engine {
     this.emit('paused', paused);
   }
 
-  override startSession(remote: Remote, host: HostEnd, secrets?: SessionSecrets): HostSession {
+  override startSession(remote: Remote, host: HostEnd, secrets?: SessionOptions): HostSession {
     // The IPC server turns this into one line on the helper's stderr, which the MCP host shows.
     if (this.paused) {
       // Read the helper's side to its end (discarding it), so the refused socket closes instead of lingering.

@@ -24,12 +24,12 @@ export interface EngineOptions {
   idleTimeoutMs: number;
   approvalTimeoutMs?: () => number;
   maxMessageBytes?: number;
-  /** Lets the pre-connect steps (the m2m key server) run before SSH; set by the trust layer. */
-  beforeConnect?: (remote: Remote, status: (message: string) => void) => Promise<void>;
 }
 
 /** Secrets and choices that belong to one run, never to the saved remote. */
-export interface SessionSecrets {
+export interface SessionOptions {
+  /** How long an unknown host key may wait for a person; the engine's setting otherwise. */
+  approvalTimeoutMs?: number;
   passphrase?: string;
   /** Asked when a key needs a passphrase and none was given (a terminal, or the app). */
   askPassphrase?: (keyLabel: string) => Promise<string | undefined>;
@@ -49,6 +49,8 @@ export class Engine extends EventEmitter {
   readonly audit: AuditLog;
   readonly pool: ConnectionPool;
   private readonly sessions = new Set<HostSession>();
+  /** Status lines (waiting for approval) go to every session waiting on the same connection. */
+  private readonly waiting = new Map<string, Set<(message: string) => void>>();
   private nextSessionId = 1;
 
   constructor(private readonly options: EngineOptions) {
@@ -59,7 +61,7 @@ export class Engine extends EventEmitter {
     this.pool.on('state', (event) => this.emit('remote-state', event));
   }
 
-  startSession(remote: Remote, host: HostEnd, secrets: SessionSecrets = {}): HostSession {
+  startSession(remote: Remote, host: HostEnd, secrets: SessionOptions = {}): HostSession {
     const target = this.poolTarget(remote, secrets);
     const spec: ChannelSpec = remote.mode === 'exec' ? { mode: 'exec', command: remote.command! } : { mode: 'shell' };
     const session = new HostSession(host, {
@@ -69,9 +71,14 @@ export class Engine extends EventEmitter {
       logger: this.options.logger,
       maxLineBytes: this.options.maxMessageBytes,
       openUpstream: async (status) => {
-        await this.options.beforeConnect?.(remote, status);
-        target.status = status;
-        return this.pool.openChannel(target, spec);
+        const waiters = this.waiting.get(target.key) ?? new Set();
+        this.waiting.set(target.key, waiters.add(status));
+        try {
+          return await this.pool.openChannel(target, spec);
+        } finally {
+          waiters.delete(status);
+          if (waiters.size === 0) this.waiting.delete(target.key);
+        }
       },
       tap: () => (this.listenerCount('traffic') > 0 ? (event: TrafficEvent) => this.emit('traffic', event) : undefined),
       onClosed: (s) => {
@@ -97,7 +104,7 @@ export class Engine extends EventEmitter {
     this.pool.closeAll();
   }
 
-  private poolTarget(remote: Remote, secrets: SessionSecrets): PoolTarget & { status: (m: string) => void } {
+  private poolTarget(remote: Remote, secrets: SessionOptions): PoolTarget {
     const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
     // The key server needs one key to register: m2m's own, unless the remote names keys.
     const explicit = remote.identityFiles.length > 0 || !!keyServer;
@@ -108,7 +115,6 @@ export class Engine extends EventEmitter {
     const target = {
       key: `${address}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`,
       label: remote.name,
-      status: (_message: string) => {},
       connect: async () => {
         const logger = this.options.logger;
         try {
@@ -127,8 +133,8 @@ export class Engine extends EventEmitter {
             port: remote.port,
             userFiles,
             remoteName: remote.name,
-            approvalTimeoutMs: this.options.approvalTimeoutMs?.() ?? 120_000,
-            onStatus: (m) => target.status(m),
+            approvalTimeoutMs: secrets.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000,
+            onStatus: (m) => this.waiting.get(target.key)?.forEach((notify) => notify(m)),
           });
           // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
           const served = keyServer

@@ -206,6 +206,18 @@ describe('saved remotes through burrow daemon (ask)', () => {
     expect(list.stdout).not.toMatch(/^pending/m);
   });
 
+  it('connect --remote --approval-timeout sets how long this session waits', async () => {
+    const env = burrowEnv();
+    await daemon(env);
+    await addRemote(env);
+    const started = Date.now();
+    const helper = startRawHelper(['--remote', 'box', '--approval-timeout', '1'], env);
+    expect(await helper.exited).not.toBe(0);
+    expect(helper.stderr()).toContain(`Nobody approved the host key ${hostFingerprint} of ${name()} within 1s`);
+    // The daemon's own setting is 120 s: the flag, not the setting, ended the wait.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   it('a changed key is refused at once (never a question), shows up as an alert, and is audited', async () => {
     const env = burrowEnv();
     await daemon(env);

@@ -13,6 +13,8 @@ export interface ConnectHello {
   op: 'connect';
   remote: string;
   client: string;
+  /** `burrow connect --approval-timeout`: how long this session waits for a host-key approval. */
+  approvalTimeoutSec?: number;
 }
 
 export interface RequestHello {
@@ -62,6 +64,8 @@ export function parseHello(text: string): Hello {
   if (typeof hello.token !== 'string') throw new Error('malformed hello: no token');
   if (hello.op === 'connect') {
     if (typeof hello.remote !== 'string' || !hello.remote) throw new Error('malformed hello: no remote');
+    const timeout = hello.approvalTimeoutSec;
+    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 3600)) throw new Error('malformed hello: approvalTimeoutSec');
     return hello as ConnectHello;
   }
   if (hello.op === 'request') {

@@ -110,6 +110,6 @@ export class IpcServer {
         if (!socket.writableEnded) socket.write(encodeControl(notice));
       },
     });
-    this.options.engine.startSession(remote, host);
+    this.options.engine.startSession(remote, host, { approvalTimeoutMs: hello.approvalTimeoutSec ? hello.approvalTimeoutSec * 1000 : undefined });
   }
 }
