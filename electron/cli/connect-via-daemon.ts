@@ -14,7 +14,7 @@ const say = (message: string) => process.stderr.write(`burrow: ${message}\n`);
  * The helper MCP hosts start: a byte pipe between stdio and the engine's socket.
  * Lines from the engine starting with "!" are notices for us (status, errors), never protocol.
  */
-export async function connectViaDaemon(remote: string, logLevel: string): Promise<number> {
+export async function connectViaDaemon(remote: string, logLevel: string, approvalTimeoutSec?: number): Promise<number> {
   const verbose = /^(info|debug)$/i.test(logLevel);
   const { socket, info } = await reachDaemon(verbose);
   return new Promise((resolve) => {
@@ -70,7 +70,7 @@ export async function connectViaDaemon(remote: string, logLevel: string): Promis
     };
     socket.on('end', finish);
     socket.on('close', finish);
-    socket.write(helloLine({ op: 'connect', token: info.token, remote }));
+    socket.write(helloLine({ op: 'connect', token: info.token, remote, approvalTimeoutSec }));
     process.stdin.on('end', () => {
       stdinEnded = true;
       socket.end();
