@@ -1,10 +1,10 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import {
-  CallToolResultSchema,
   PromptListChangedNotificationSchema,
   ResourceListChangedNotificationSchema,
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
 import type { RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
@@ -49,10 +49,10 @@ export class InspectorSessions {
     const session = await this.session(remote);
     const started = Date.now();
     try {
-      const raw = await session.client.request({ method: 'tools/call', params: { name: tool, arguments: args } }, CallToolResultSchema, {
-        timeout: 120_000,
-      });
-      return { isError: raw.isError === true, raw, ms: Date.now() - started };
+      // Not parsed against the SDK's result schema: the inspector shows what the server sent, unknown fields and all.
+      const raw = await session.client.request({ method: 'tools/call', params: { name: tool, arguments: args } }, z.unknown(), { timeout: 120_000 });
+      const isError = !!raw && typeof raw === 'object' && (raw as { isError?: unknown }).isError === true;
+      return { isError, raw, ms: Date.now() - started };
     } catch (error) {
       throw new BurrowError(`${tool} on ${remote}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
     }

@@ -1,8 +1,10 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
+import type { ApprovedHostKey } from '../../../shared/api.js';
 import { describeRemoteAddress, type Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { EngineState } from '../use-engine-state.js';
+import { keyTypeName } from './ApprovalDialog.js';
 import { RemoteForm } from './RemoteForm.js';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; remote: Remote } | undefined;
@@ -12,6 +14,11 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
   const [editing, setEditing] = useState<Editing>();
   const [confirmRemove, setConfirmRemove] = useState<string>();
   const [error, setError] = useState<string>();
+  const [trusted, setTrusted] = useState<ApprovedHostKey[]>([]);
+  // Re-read when an approval is answered: a remembered key shows up here.
+  useEffect(() => {
+    api.knownHostKeys().then(setTrusted, () => setTrusted([]));
+  }, [api, state.approvals.length]);
 
   if (editing) {
     return (
@@ -95,6 +102,24 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
           })}
         </ul>
       )}
+      {trusted.length > 0 ? (
+        <section className="trusted" aria-label="Trusted host keys">
+          <h2>Host keys you approved</h2>
+          <p className="muted small">Kept in Burrow's own known_hosts file; your ~/.ssh/known_hosts is read, never written.</p>
+          <table className="plain-table">
+            <tbody>
+              {trusted.map((k) => (
+                <tr key={`${k.host}:${k.port} ${k.fingerprint}`}>
+                  <td>{k.port === 22 ? k.host : `${k.host}:${k.port}`}</td>
+                  <td>{keyTypeName(k.keyType)}</td>
+                  <td className="mono">{k.fingerprint}</td>
+                  <td className="muted small">{k.firstSeen ? new Date(k.firstSeen).toLocaleDateString() : ''}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      ) : null}
     </section>
   );
 }
