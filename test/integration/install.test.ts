@@ -117,3 +117,42 @@ describe('burrow install / uninstall claude-desktop', () => {
     expect(none.stdout).toContain('has no Burrow entries to remove');
   });
 });
+
+describe('with the default Burrow home, as a real user has it', () => {
+  it('the written entry finds the engine started in a desktop session (XDG_RUNTIME_DIR) from the small env MCP hosts pass', async () => {
+    const userEnv = burrowEnv();
+    delete userEnv.BURROW_HOME;
+    delete userEnv.XDG_CONFIG_HOME;
+    const runtimeDir = join(userEnv.HOME, 'xdg-run');
+    mkdirSync(runtimeDir, { mode: 0o700 });
+    userEnv.XDG_RUNTIME_DIR = runtimeDir;
+    const add = await runBurrow(
+      ['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+      userEnv,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    expect(existsSync(join(userEnv.HOME, '.config', 'burrow', 'settings.json'))).toBe(true);
+    const userDaemon = await startDaemon(userEnv);
+    try {
+      expect(existsSync(join(runtimeDir, 'burrow', 'daemon.sock'))).toBe(true);
+      const r = await runBurrow(['install', 'claude-desktop'], userEnv);
+      expect(r.code, r.stderr).toBe(0);
+      const entry = JSON.parse(readFileSync(join(userEnv.HOME, '.config', 'Claude', 'claude_desktop_config.json'), 'utf8')).mcpServers.lab;
+      expect(entry.env).toEqual({ XDG_RUNTIME_DIR: runtimeDir });
+      // HOME is the user's (the runner's own HOME is not this test's); the rest is the SDK's default set plus the entry's env.
+      const transport = new StdioClientTransport({ command: entry.command, args: entry.args, env: { HOME: userEnv.HOME, ...entry.env }, cwd: '/', stderr: 'pipe' });
+      const client = new Client({ name: 'claude-ai', version: '0.1.0' });
+      try {
+        await client.connect(transport);
+        const sum = await client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
+        expect(JSON.stringify(sum.content)).toContain('42');
+      } finally {
+        await client.close();
+      }
+      // Served by the daemon already running: the helper did not start an engine of its own.
+      expect(existsSync(join(userEnv.HOME, '.config', 'burrow', 'run', 'daemon.sock'))).toBe(false);
+    } finally {
+      await userDaemon.stop();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveLauncher, thisProcessLauncher } from '../../electron/core/hostconfig/launcher.js';
+import { resolveLauncher, socketEnv, thisProcessLauncher } from '../../electron/core/hostconfig/launcher.js';
 import { REPO } from '../support/sshd.js';
 
 describe('the launcher written into host configs', () => {
@@ -70,5 +70,13 @@ describe('the launcher written into host configs', () => {
     }
     const out = execFileSync(fakeExec, [...launcher.args, 'connect', '--remote', 'prod'], { encoding: 'utf8' });
     expect(JSON.parse(out)).toEqual(['connect', '--remote', 'prod']);
+  });
+
+  it('pins what decides where the engine\'s socket is, since MCP hosts pass the helper only HOME, PATH, USER…', () => {
+    expect(socketEnv({ BURROW_HOME: '/b', XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux')).toEqual({ BURROW_HOME: '/b' });
+    expect(socketEnv({ XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/me/cfg' }, 'linux')).toEqual({ XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/me/cfg' });
+    expect(socketEnv({ XDG_CONFIG_HOME: '/x' }, 'darwin')).toEqual({});
+    expect(socketEnv({ XDG_RUNTIME_DIR: '/r' }, 'win32')).toEqual({});
+    expect(resolveLauncher({ execPath: '/usr/bin/node', scriptPath: '/src/bin/burrow.js', platform: 'linux', env: { XDG_RUNTIME_DIR: '/run/user/1000' } }).env).toEqual({ XDG_RUNTIME_DIR: '/run/user/1000' });
   });
 });

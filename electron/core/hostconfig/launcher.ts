@@ -31,8 +31,7 @@ export interface LauncherFacts {
  * $APPIMAGE file runs a tiny bootstrap that finds the script beside its own executable.
  */
 export function resolveLauncher(facts: LauncherFacts): Launcher {
-  // A non-default Burrow home must reach the helper, or it would look for another engine's socket.
-  const pinnedHome: Record<string, string> = facts.env.BURROW_HOME ? { BURROW_HOME: facts.env.BURROW_HOME } : {};
+  const pinnedHome = socketEnv(facts.env, facts.platform);
   if (!facts.electron) {
     return { command: facts.execPath, args: [facts.scriptPath], ...withEnv(pinnedHome) };
   }
@@ -61,6 +60,19 @@ function packageRoot(from: string): string {
     dir = dirname(dir);
   }
   return join(from, '..', '..', '..', '..');
+}
+
+/**
+ * The variables that decide where Burrow's socket is (electron/core/paths.ts), as this process sees them.
+ * MCP hosts start servers with a small environment (the MCP SDK passes HOME, PATH, USER, SHELL, TERM,
+ * LOGNAME): without these the helper would look for the engine somewhere else and start a second one.
+ */
+export function socketEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Record<string, string> {
+  if (env.BURROW_HOME) return { BURROW_HOME: env.BURROW_HOME };
+  const pinned: Record<string, string> = {};
+  if (platform === 'linux' && env.XDG_CONFIG_HOME) pinned.XDG_CONFIG_HOME = env.XDG_CONFIG_HOME;
+  if (platform !== 'win32' && env.XDG_RUNTIME_DIR) pinned.XDG_RUNTIME_DIR = env.XDG_RUNTIME_DIR;
+  return pinned;
 }
 
 function withEnv(env: Record<string, string>): { env?: Record<string, string> } {
