@@ -1,5 +1,6 @@
 import { appendFileSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { ApprovedHostKey } from '../../../shared/api.js';
 import { keyTypeOf, sha256Fingerprint, knownHostsName } from './fingerprint.js';
 import {
   entryMatchesHost,
@@ -22,14 +23,7 @@ export type HostKeyVerdict =
   | { status: 'revoked'; match: KeyRef }
   | { status: 'cert-authority'; match: KeyRef };
 
-export interface ApprovedKey {
-  host: string;
-  port: number;
-  keyType: string;
-  fingerprint: string;
-  firstSeen?: string;
-  source?: string;
-}
+export type ApprovedKey = ApprovedHostKey;
 
 const ref = (e: KnownHostsEntry): KeyRef => ({
   keyType: e.keyType,

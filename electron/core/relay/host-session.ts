@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import type { TrafficEntry } from '../../../shared/api.js';
 import { BurrowError, oneLine } from '../errors.js';
 import { looksLikeJsonMessage } from '../framing/line-splitter.js';
 import type { Logger } from '../logging/logger.js';
@@ -6,21 +7,9 @@ import type { ChannelLease, ChannelSpec } from '../ssh/connection-pool.js';
 import { StreamLineEnd, type HostEnd, type LineEnd } from './line-end.js';
 import { errorResponse, inspectLine } from './message-info.js';
 
-export type Direction = 'to-remote' | 'to-host';
-
 /** A copy of one relayed message for the inspector; taken only while someone listens. */
-export interface TrafficEvent {
-  sessionId: number;
-  remote: string;
-  direction: Direction;
-  time: number;
-  bytes: number;
-  kind: string;
-  method?: string;
-  id?: string | number;
-  latencyMs?: number;
-  message?: unknown;
-}
+export type TrafficEvent = TrafficEntry;
+type Direction = TrafficEntry['direction'];
 
 export interface HostSessionOptions {
   id: number;
