@@ -64,9 +64,10 @@ async function start(): Promise<void> {
   serveRenderer();
 
   // A `burrow daemon` started by a helper owns the socket: the app takes over (same socket, same store).
-  if (await findRunningEngine()) {
-    logger.info('a burrow daemon is running; asking it to hand over');
-    if (!(await stopRunningEngine())) throw new Error('a Burrow daemon is running and did not stop; stop it (burrow daemon stop) and start Burrow again');
+  const running = await findRunningEngine();
+  if (running) {
+    logger.info(`a burrow daemon is running (pid ${running.pid}); asking it to hand over`);
+    if (!(await stopRunningEngine())) throw new Error(`a Burrow daemon (pid ${running.pid}) is running and did not stop; end it (kill ${running.pid}) and start Burrow again`);
   }
   runtime = await startRuntime({ home, logger, idleTimeoutMs: 600_000, onStopRequest: () => app.quit() });
   api = createEngineApi({ engine: runtime.engine, service: runtime.service, settings: runtime.settings, hostConfig: hostConfigContext(), logger });
