@@ -5,7 +5,8 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { BURROW_BIN } from '../support/burrow-process.js';
 import { REPO } from '../support/sshd.js';
 
-export const SCREENSHOTS = join(REPO, 'docs', 'screenshots');
+// Every run saves each screen under test-results/; BURROW_UPDATE_SCREENSHOTS=1 refreshes the README's copies.
+export const SCREENSHOTS = process.env.BURROW_UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : join(REPO, 'test-results', 'screenshots');
 
 export interface UiDaemon {
   /** The printed URL, with #token=… */
