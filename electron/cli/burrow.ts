@@ -10,7 +10,7 @@ const USAGE = `usage: burrow <command> [options]
   remote add|list|remove            manage saved remotes
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   keys generate [PATH]              make an ed25519 key pair
-  install|uninstall claude-desktop  write Burrow into an MCP host's config
+  install|uninstall HOST            write Burrow into an MCP host's config (claude-desktop, cursor, vscode, claude-code)
 
 Run "burrow <command> --help" for a command's options.`;
 

@@ -1,3 +1,5 @@
+// First: zod must be told before any schema module loads.
+import './zod-without-eval.js';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App.js';

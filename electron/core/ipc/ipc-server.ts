@@ -55,6 +55,7 @@ export class IpcServer {
         return;
       }
       socket.off('data', onData);
+      socket.off('end', hungUp);
       socket.pause();
       const rest = buffered.subarray(nl + 1);
       try {
@@ -66,6 +67,9 @@ export class IpcServer {
         this.reject(socket, oneLine(error));
       }
     };
+    // A client that hangs up before its hello (a "is a daemon running?" probe) must not stay half-open.
+    const hungUp = () => socket.end();
+    socket.once('end', hungUp);
     socket.on('data', onData);
     socket.on('error', () => {});
   }
