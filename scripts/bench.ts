@@ -8,11 +8,10 @@
  * Each is driven by the MCP SDK's Client over stdio. The Markdown table goes to stdout, progress to stderr.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpus } from 'node:os';
-import { rmSync } from 'node:fs';
+import { cpus, loadavg, userInfo } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { userInfo } from 'node:os';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { burrowEnv } from '../test/support/burrow-process.js';
@@ -27,14 +26,17 @@ const EVERYTHING = resolve(REPO, 'node_modules/@modelcontextprotocol/server-ever
 // Bounded loops: the whole run stays well under 3 minutes on 2 cores.
 const STARTUPS = 8;
 const SEQUENTIAL_CALLS = 300;
+const SEQUENTIAL_BLOCK = 25;
 const BIG_MESSAGE_BYTES = 1024 * 1024;
 const BIG_CALLS = 8;
 const PARALLEL_CALLS = 200;
-const PARALLEL_ROUNDS = 3;
+const PARALLEL_ROUNDS = 5;
 const WATCHDOG_MS = 240_000;
 
 interface Variant {
   label: string;
+  /** Local processes besides the one spawned that do this variant's work (the daemon). */
+  servingPids?: number[];
   command: string;
   args: string[];
   env: Record<string, string>;
@@ -42,6 +44,7 @@ interface Variant {
 
 interface Session {
   client: Client;
+  pid?: number;
   stderr: () => string;
   close: () => Promise<void>;
 }
@@ -49,6 +52,8 @@ interface Session {
 interface Result {
   startupMs: number[];
   callMs: number[];
+  /** CPU time of the local side (ssh, or burrow's helper plus daemon) per sequential call; NaN without /proc. */
+  cpuPerCallMs: number;
   bigMBps: number;
   parallelMs: number[];
 }
@@ -69,7 +74,7 @@ async function open(variant: Variant): Promise<Session> {
     await transport.close().catch(() => {});
     throw new Error(`${variant.label}: ${(error as Error).message}; stderr: ${stderr.trim()}`);
   }
-  return { client, stderr: () => stderr, close: () => client.close() };
+  return { client, pid: transport.pid ?? undefined, stderr: () => stderr, close: () => client.close() };
 }
 
 /** Spawn → initialize → tools/list, the wait a person has when the host starts the server. */
@@ -90,32 +95,77 @@ async function echo(client: Client, message: string): Promise<string> {
   return first.text;
 }
 
-async function measureCalls(variant: Variant, result: Result): Promise<void> {
-  const session = await open(variant);
+/**
+ * Calls through every variant's session, interleaved (taking turns), so a busy moment of the
+ * machine lands on all variants alike rather than on whichever was being measured.
+ */
+async function measureCalls(order: Variant[], results: Map<Variant, Result>): Promise<void> {
+  const sessions: Session[] = [];
   try {
-    const { client } = session;
-    for (let i = 0; i < 20; i++) await echo(client, `warm-up ${i}`);
+    for (const v of order) sessions.push(await open(v));
+    const each = async (step: (client: Client, result: Result) => Promise<void>) => {
+      for (let i = 0; i < order.length; i++) await step(sessions[i].client, results.get(order[i])!);
+    };
+    for (let i = 0; i < 20; i++) await each((client) => echo(client, `warm-up ${i}`).then(() => {}));
 
-    for (let i = 0; i < SEQUENTIAL_CALLS; i++) {
-      const t0 = performance.now();
-      await echo(client, `call ${i}`);
-      result.callMs.push(performance.now() - t0);
+    progress(`${SEQUENTIAL_CALLS} sequential calls`);
+    const pids = order.map((v, i) => [sessions[i].pid, ...(v.servingPids ?? [])].filter((pid): pid is number => pid !== undefined));
+    const cpuBefore = pids.map(cpuMs);
+    // In blocks, so each variant runs warm for a while (as one host talking to its server does) yet takes turns.
+    for (let block = 0; block < SEQUENTIAL_CALLS / SEQUENTIAL_BLOCK; block++) {
+      await each(async (client, result) => {
+        for (let i = 0; i < SEQUENTIAL_BLOCK; i++) {
+          const t0 = performance.now();
+          await echo(client, `call ${block}.${i}`);
+          result.callMs.push(performance.now() - t0);
+        }
+      });
     }
 
-    const big = 'x'.repeat(BIG_MESSAGE_BYTES);
-    await echo(client, big);
-    const t0 = performance.now();
-    for (let i = 0; i < BIG_CALLS; i++) await echo(client, big);
-    result.bigMBps = (BIG_CALLS * BIG_MESSAGE_BYTES) / (1024 * 1024) / ((performance.now() - t0) / 1000);
+    order.forEach((v, i) => {
+      results.get(v)!.cpuPerCallMs = (cpuMs(pids[i]) - cpuBefore[i]) / SEQUENTIAL_CALLS;
+    });
 
+    progress(`${BIG_CALLS} echoes of 1 MB`);
+    const big = 'x'.repeat(BIG_MESSAGE_BYTES);
+    await each((client) => echo(client, big).then(() => {}));
+    const bigMs = new Map<Result, number>();
+    for (let i = 0; i < BIG_CALLS; i++) {
+      await each(async (client, result) => {
+        const t0 = performance.now();
+        await echo(client, big);
+        bigMs.set(result, (bigMs.get(result) ?? 0) + performance.now() - t0);
+      });
+    }
+    for (const [result, ms] of bigMs) result.bigMBps = (BIG_CALLS * BIG_MESSAGE_BYTES) / (1024 * 1024) / (ms / 1000);
+
+    progress(`${PARALLEL_CALLS} parallel calls, ${PARALLEL_ROUNDS} rounds`);
     for (let round = 0; round < PARALLEL_ROUNDS; round++) {
-      const t1 = performance.now();
-      await Promise.all(Array.from({ length: PARALLEL_CALLS }, (_, i) => echo(client, `parallel ${round}.${i}`)));
-      result.parallelMs.push(performance.now() - t1);
+      await each(async (client, result) => {
+        const t0 = performance.now();
+        await Promise.all(Array.from({ length: PARALLEL_CALLS }, (_, i) => echo(client, `parallel ${round}.${i}`)));
+        result.parallelMs.push(performance.now() - t0);
+      });
     }
   } finally {
-    await session.close();
+    await Promise.all(sessions.map((s) => s.close()));
   }
+}
+
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+
+/** User + system CPU time of processes so far, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pids: number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      return NaN;
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 function percentile(values: number[], p: number): number {
@@ -188,6 +238,8 @@ function homeEnv(): Record<string, string> {
   return env;
 }
 
+const load = () => loadavg()[0].toFixed(1);
+
 function fmtMs(ms: number): string {
   return ms >= 100 ? `${Math.round(ms)} ms` : `${ms.toFixed(2)} ms`;
 }
@@ -202,6 +254,7 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     { name: `spawn → tools/list (median of ${STARTUPS})`, value: (r) => percentile(r.startupMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
+    { name: 'local CPU per call (ssh, or burrow helper + daemon)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} ms`) },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
   ];
@@ -213,7 +266,8 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     const baseValue = row.value(results.get(base)!);
     const cells = order.map((v, i) => {
       const value = row.value(results.get(v)!);
-      return i === 0 ? row.show(value) : `${row.show(value)} (${ratio(value, baseValue)})`;
+      const comparable = i > 0 && Number.isFinite(value) && Number.isFinite(baseValue);
+      return comparable ? `${row.show(value)} (${ratio(value, baseValue)})` : row.show(value);
     });
     lines.push(`| ${row.name} | ${cells.join(' | ')} |`);
   }
@@ -245,6 +299,7 @@ async function main(): Promise<number> {
   }, WATCHDOG_MS);
   watchdog.unref();
 
+  const loadAtStart = load();
   const sshd = await startSshd({ forcedCommand: `${process.execPath} ${EVERYTHING} stdio` });
   cleanups.push(() => {
     sshd.stop();
@@ -258,19 +313,17 @@ async function main(): Promise<number> {
     '--no-agent', '--known-hosts', sshd.knownHostsFile, '--host-key-policy', 'strict'], daemonEnv);
   progress('starting burrow daemon');
   const daemonProcess = await startDaemon(daemonEnv);
+  daemon.servingPids = daemonProcess.pid === undefined ? [] : [daemonProcess.pid];
   // Warm: the daemon logs in once here and keeps the connection for every measured session.
   await timeStartup(daemon);
 
-  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], callMs: [], bigMBps: 0, parallelMs: [] }]));
+  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], callMs: [], cpuPerCallMs: NaN, parallelMs: [], bigMBps: 0 }]));
   // Round-robin, so a slow moment of the machine does not land on one variant only.
   for (let i = 0; i < STARTUPS; i++) {
     progress(`startup round ${i + 1}/${STARTUPS}`);
     for (const v of order) results.get(v)!.startupMs.push(await timeStartup(v));
   }
-  for (const v of order) {
-    progress(`calls through ${v.label}`);
-    await measureCalls(v, results.get(v)!);
-  }
+  await measureCalls(order, results);
   const logins = sshd.acceptedLogins();
   await stopDaemon(daemonProcess);
 
@@ -278,7 +331,8 @@ async function main(): Promise<number> {
   const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim();
   process.stdout.write(`${table(order, results)}\n\n`);
   process.stdout.write(`Measured on loopback against one OpenSSH sshd (forced command: server-everything), ${cpus().length} × ${cpu}, Node ${process.version}, ${ssh}. `);
-  process.stdout.write(`Times are wall clock seen by the MCP SDK's Client; ratios are to raw OpenSSH. sshd saw ${logins} logins in all.\n\n`);
+  process.stdout.write(`Times are wall clock seen by the MCP SDK's Client; ratios are to raw OpenSSH. `);
+  process.stdout.write(`sshd saw ${logins} logins in all (the daemon's sessions share one). Load average ${loadAtStart} at the start, ${load()} at the end: on a busy machine the per-call ratios grow.\n\n`);
   process.stdout.write(`${verdicts(order, results)}\n`);
   clearTimeout(watchdog);
   return 0;
