@@ -118,6 +118,9 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
       }) as never,
       debug: logger.enabled('debug') ? (m: string) => logger.debug(`ssh2 ${address(target)}: ${m}`) : undefined,
     });
+    // ssh2 writes each encrypted packet in pieces (length, payload, MAC); with Nagle's algorithm the later
+    // pieces wait for the server's delayed ACK: ~40 ms on every message and every handshake step.
+    client.setNoDelay(true);
   });
 }
 
