@@ -75,8 +75,9 @@ export class LineSplitter {
       this.discarding = true;
       return;
     }
-    // Copy: the caller may reuse the chunk's memory once push() returns.
-    this.parts.push(rest.slice());
+    // No copy: sockets, pipes and ssh2 channels hand out a fresh buffer for every chunk (ssh2 allocates
+    // one per decrypted packet), so a view stays valid until the line is complete.
+    this.parts.push(rest);
   }
 
   private emit(line: Uint8Array): void {

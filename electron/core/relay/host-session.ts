@@ -135,7 +135,7 @@ export class HostSession {
 
   private fromHost(line: Uint8Array): void {
     const tap = this.options.tap?.();
-    const { infos, value } = inspectLine(line);
+    const { infos, value } = inspectLine(line, !!tap && line.length <= INSPECT_MAX_BYTES);
     const now = Date.now();
     for (const info of infos) {
       if (info.kind === 'request' && info.id !== undefined) {
@@ -165,7 +165,7 @@ export class HostSession {
     }
     const tap = this.options.tap?.();
     if (this.pending.size > 0 || tap) {
-      const { infos, value } = inspectLine(line);
+      const { infos, value } = inspectLine(line, !!tap && line.length <= INSPECT_MAX_BYTES);
       for (const info of infos) {
         let latency: number | undefined;
         let method = info.method;
