@@ -4,7 +4,7 @@ import { createLogger, dailyFileSink, parseLogLevel, stderrSink } from '../core/
 import { burrowHome, logDir } from '../core/paths.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
-const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--log-level LEVEL]
+const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--no-prestart] [--log-level LEVEL]
 
 Runs Burrow's engine without the tray app: one pooled SSH connection per remote,
 a private local socket for "burrow connect --remote NAME", and a log file in ${logDir()}.`;
@@ -14,6 +14,7 @@ export async function run(args: string[]): Promise<number> {
     ui: { type: 'boolean' },
     'ui-port': { type: 'string' },
     'idle-timeout': { type: 'string' },
+    'no-prestart': { type: 'boolean' },
     'log-level': { type: 'string' },
     background: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
@@ -43,7 +44,7 @@ export async function run(args: string[]): Promise<number> {
     await runtime.close();
     process.exit(0);
   };
-  const runtime = await startRuntime({ home: burrowHome(), logger, idleTimeoutMs: idleSec * 1000, onStopRequest: () => void stop() });
+  const runtime = await startRuntime({ home: burrowHome(), logger, idleTimeoutMs: idleSec * 1000, prestart: !values['no-prestart'], onStopRequest: () => void stop() });
   const { engine, service, settings } = runtime;
   if (values.ui) {
     const { startWebUi } = await import('../core/web/web-ui-server.js');

@@ -46,6 +46,8 @@ export interface RuntimeOptions {
   home: string;
   logger: Logger;
   idleTimeoutMs: number;
+  /** Start the next MCP server of each used remote ahead of time (on unless `--no-prestart`). */
+  prestart?: boolean;
   /** Someone asked this engine to stop (`daemon.stop` over the socket). */
   onStopRequest: () => void;
 }
@@ -96,6 +98,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     home,
     logger,
     keepWarm: true,
+    prestart: options.prestart ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),
   });

@@ -21,6 +21,8 @@ export interface EngineOptions {
   logger: Logger;
   /** Daemon: keep connections warm and reconnect; in-process helper: close with the session. */
   keepWarm: boolean;
+  /** Start each used remote's next MCP server ahead of time (see ConnectionPool); defaults to keepWarm. */
+  prestart?: boolean;
   idleTimeoutMs: number;
   approvalTimeoutMs?: () => number;
   maxMessageBytes?: number;
@@ -57,7 +59,7 @@ export class Engine extends EventEmitter {
     super();
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
-    this.pool = new ConnectionPool({ logger: options.logger, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm });
+    this.pool = new ConnectionPool({ logger: options.logger, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.pool.on('state', (event) => this.emit('remote-state', event));
   }
 

@@ -2,7 +2,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 
@@ -161,5 +161,42 @@ describe('no daemon running', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
     expect(r.stderr).toMatch(/^burrow: could not start the Burrow daemon: .*settings/);
+  });
+});
+
+describe('a warm daemon starts the next MCP server ahead of time', () => {
+  // The forced command stamps when each remote server process started; get-env shows it to the client.
+  const stampedServer = `export STARTED_AT=$(date +%s%3N); exec ${EVERYTHING_COMMAND}`;
+
+  async function startedAt(env: Record<string, string>): Promise<number> {
+    const c = await connectClient(['--remote', 'stamped'], env);
+    try {
+      const result = await c.client.callTool({ name: 'get-env', arguments: {} });
+      const text = (result.content as { text: string }[])[0].text;
+      return Number(JSON.parse(text.slice(text.indexOf('{'))).STARTED_AT);
+    } finally {
+      await c.close();
+    }
+  }
+
+  it.each([
+    ['the next session gets a server that was already running', [], true],
+    ['--no-prestart starts each server when its session asks', ['--no-prestart'], false],
+  ] as const)('%s', async (_name, flags, prestarted) => {
+    const sshd = await startSshd({ forcedCommand: stampedServer });
+    const env = burrowEnv();
+    await addRemote(env, 'stamped', sshd);
+    const daemon = await startDaemon(env, [...flags]);
+    try {
+      await startedAt(env);
+      await new Promise((r) => setTimeout(r, 1000));
+      const asked = Date.now();
+      const second = await startedAt(env);
+      expect(second < asked).toBe(prestarted);
+      expect(sshd.acceptedLogins()).toBe(1);
+    } finally {
+      await daemon.stop();
+      sshd.stop();
+    }
   });
 });

@@ -77,6 +77,7 @@ export class HostSession {
     this.lease = lease;
     const channel = lease.channel;
     lease.onConnectionLost = (error) => this.fail(error.message);
+    this.exit = lease.exitedEarly;
     this.watchChannel(channel);
     const upstream = new StreamLineEnd(channel, channel, {
       // Each channel write is an SSH packet: a burst of requests should be one packet, not one each.

@@ -24,6 +24,8 @@ export interface PoolStateEvent {
 /** A channel lent to one host session; `release` must be called when the session is done with it. */
 export interface ChannelLease {
   channel: ClientChannel;
+  /** Set when the channel was opened ahead of time and its remote process already exited. */
+  exitedEarly?: { code: number | null; signal?: string };
   release(): void;
   /** Set by the session: called when the connection under the channel drops. */
   onConnectionLost?: (error: BurrowError) => void;
@@ -39,9 +41,19 @@ interface PooledConnection {
   idleTimer?: NodeJS.Timeout;
 }
 
+/** A channel opened ahead of time, its MCP server already started and waiting for `initialize`. */
+interface SpareChannel {
+  conn: PooledConnection;
+  channel: ClientChannel;
+  exited?: { code: number | null; signal?: string };
+}
+
 interface RemotePool {
   target: PoolTarget;
   connections: PooledConnection[];
+  /** At most one spare per channel spec (exec command or shell). */
+  spares: Map<string, SpareChannel>;
+  opening: Set<string>;
   connecting?: Promise<PooledConnection>;
   reconnectTimer?: NodeJS.Timeout;
   backoffMs: number;
@@ -53,6 +65,11 @@ export interface PoolOptions {
   idleTimeoutMs: number;
   /** Re-establish a dropped connection in the background (daemon), with backoff. */
   keepWarm: boolean;
+  /**
+   * Keep one channel per remote opened ahead, its server started, so the next host session skips
+   * the server's start-up (daemon only; a remote gets one after its first session).
+   */
+  prestart?: boolean;
   maxBackoffMs?: number;
 }
 
@@ -68,6 +85,20 @@ export class ConnectionPool extends EventEmitter {
   async openChannel(target: PoolTarget, spec: ChannelSpec): Promise<ChannelLease> {
     const remote = this.remoteFor(target);
     remote.target = target;
+    const spare = this.takeSpare(remote, spec);
+    if (spare) {
+      const lease = this.lease(remote, spare.conn, spare.channel);
+      lease.exitedEarly = spare.exited;
+      this.refillSpare(remote, spec);
+      return lease;
+    }
+    const lease = await this.openFresh(remote, spec);
+    this.refillSpare(remote, spec);
+    return lease;
+  }
+
+  private async openFresh(remote: RemotePool, spec: ChannelSpec): Promise<ChannelLease> {
+    const target = remote.target;
     for (let attempt = 0; ; attempt++) {
       const existing = remote.connections.find((c) => c.alive && !c.full);
       const conn = existing ?? (await this.newConnection(remote));
@@ -77,6 +108,8 @@ export class ConnectionPool extends EventEmitter {
         const channel = await openOn(conn.client, spec);
         return this.lease(remote, conn, channel);
       } catch (error) {
+        // A host session outranks a spare: give its slot back and try this connection again.
+        if (attempt < 8 && conn.alive && (await this.dropSpareOn(remote, conn))) continue;
         const busy = conn.leases.size > 0 || conn.opening > 1;
         if (attempt < 8 && (!conn.alive || busy)) {
           // Refused on a connection that already carries channels: the server's per-connection limit.
@@ -106,6 +139,7 @@ export class ConnectionPool extends EventEmitter {
     this.closed = true;
     for (const remote of this.remotes.values()) {
       clearTimeout(remote.reconnectTimer);
+      remote.spares.clear();
       for (const conn of remote.connections) {
         clearTimeout(conn.idleTimer);
         conn.alive = false;
@@ -118,7 +152,7 @@ export class ConnectionPool extends EventEmitter {
   private remoteFor(target: PoolTarget): RemotePool {
     let remote = this.remotes.get(target.key);
     if (!remote) {
-      remote = { target, connections: [], backoffMs: 1000 };
+      remote = { target, connections: [], spares: new Map(), opening: new Set(), backoffMs: 1000 };
       this.remotes.set(target.key, remote);
     }
     return remote;
@@ -186,6 +220,58 @@ export class ConnectionPool extends EventEmitter {
     remote.reconnectTimer.unref();
   }
 
+  /** Closes a spare held on `conn` and waits until the server has let go of its session. */
+  private async dropSpareOn(remote: RemotePool, conn: PooledConnection): Promise<boolean> {
+    const entry = [...remote.spares].find(([, spare]) => spare.conn === conn);
+    if (!entry) return false;
+    const [key, spare] = entry;
+    remote.spares.delete(key);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 2000);
+      spare.channel.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      spare.channel.close();
+    });
+    return true;
+  }
+
+  private takeSpare(remote: RemotePool, spec: ChannelSpec): SpareChannel | undefined {
+    const key = specKey(spec);
+    const spare = remote.spares.get(key);
+    remote.spares.delete(key);
+    return spare && spare.conn.alive ? spare : undefined;
+  }
+
+  /** Opens the next spare in the background; a refusal (the server's session limit) just means none. */
+  private refillSpare(remote: RemotePool, spec: ChannelSpec): void {
+    const key = specKey(spec);
+    if (!this.options.prestart || this.closed || remote.spares.has(key) || remote.opening.has(key)) return;
+    const conn = remote.connections.find((c) => c.alive && !c.full);
+    if (!conn) return;
+    remote.opening.add(key);
+    openOn(conn.client, spec).then(
+      (channel) => {
+        remote.opening.delete(key);
+        if (!conn.alive || this.closed || remote.spares.has(key)) return channel.close();
+        const spare: SpareChannel = { conn, channel };
+        channel.on('exit', (code: number | null, signal?: string) => {
+          spare.exited = { code, signal: signal ?? undefined };
+        });
+        // A spare whose server ends before anyone uses it is dropped, never handed out, never replaced.
+        channel.once('close', () => {
+          if (remote.spares.get(key) === spare) remote.spares.delete(key);
+        });
+        remote.spares.set(key, spare);
+      },
+      (error: Error) => {
+        remote.opening.delete(key);
+        this.options.logger.debug(`${remote.target.label}: no spare channel (${error.message})`);
+      },
+    );
+  }
+
   private lease(remote: RemotePool, conn: PooledConnection, channel: ClientChannel): ChannelLease {
     let released = false;
     const lease: ChannelLease = {
@@ -200,6 +286,7 @@ export class ConnectionPool extends EventEmitter {
       },
     };
     conn.leases.add(lease);
+    clearTimeout(conn.idleTimer);
     this.emitState(remote, 'connected');
     return lease;
   }
@@ -210,6 +297,7 @@ export class ConnectionPool extends EventEmitter {
     const close = () => {
       conn.alive = false;
       remote.connections = remote.connections.filter((c) => c !== conn);
+      for (const [key, spare] of remote.spares) if (spare.conn === conn) remote.spares.delete(key);
       conn.client.end();
       if (!remote.connections.length) this.emitState(remote, 'disconnected');
     };
@@ -223,6 +311,10 @@ export class ConnectionPool extends EventEmitter {
     const event: PoolStateEvent = { key: remote.target.key, label: remote.target.label, state, detail };
     this.emit('state', event);
   }
+}
+
+function specKey(spec: ChannelSpec): string {
+  return spec.mode === 'exec' ? `exec:${spec.command}` : 'shell';
 }
 
 function openOn(client: SshClient, spec: ChannelSpec): Promise<ClientChannel> {
