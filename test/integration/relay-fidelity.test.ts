@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateMessageRequestSchema,
+  ElicitRequestSchema,
   ListRootsRequestSchema,
   LoggingMessageNotificationSchema,
   type Progress,
@@ -26,7 +27,7 @@ afterAll(async () => {
   sshd?.stop();
 });
 
-const capabilities = { sampling: {}, roots: { listChanged: true } };
+const capabilities = { sampling: {}, roots: { listChanged: true }, elicitation: {} };
 
 const variants: [string, () => Promise<ConnectedClient>][] = [
   ['burrow connect --host (m2m flags, shell channel)', () => connectClient(['--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile], burrowEnv(), capabilities)],
@@ -43,6 +44,7 @@ describe.each(variants)('%s', (_name, open) => {
       content: { type: 'text', text: `sampled: ${(request.params.messages[0].content as { text: string }).text.slice(-12)}` },
     }));
     c.client.setRequestHandler(ListRootsRequestSchema, async () => ({ roots: [{ uri: 'file:///work/project', name: 'project' }] }));
+    c.client.setRequestHandler(ElicitRequestSchema, async () => ({ action: 'accept', content: { name: 'Ada Lovelace', check: true } }));
   });
   afterAll(async () => c?.close());
 
@@ -76,11 +78,13 @@ describe.each(variants)('%s', (_name, open) => {
     await c.client.subscribeResource({ uri: resources.resources[0].uri });
   });
 
-  it("carries the server's own requests: sampling and roots round trips", async () => {
+  it("carries the server's own requests: sampling, roots and elicitation round trips", async () => {
     const sampled = await c.client.callTool({ name: 'trigger-sampling-request', arguments: { prompt: 'ping through ssh', maxTokens: 10 } });
     expect(JSON.stringify(sampled.content)).toContain('sampled:');
     const roots = await c.client.callTool({ name: 'get-roots-list', arguments: {} });
     expect(JSON.stringify(roots.content)).toContain('file:///work/project');
+    const elicited = await c.client.callTool({ name: 'trigger-elicitation-request', arguments: {} });
+    expect(JSON.stringify(elicited.content)).toContain('Ada Lovelace');
   });
 
   it('relays progress notifications and logging', async () => {
