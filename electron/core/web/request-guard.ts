@@ -1,4 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
+import { contentSecurityPolicy } from '../../../shared/content-security-policy.js';
 
 /** Names a page on this machine may use for the UI; anything else is DNS rebinding (a site's name pointed at 127.0.0.1). */
 const LOCAL_NAMES = ['127.0.0.1', 'localhost'];
@@ -37,21 +38,7 @@ export function wsProtocolToken(protocols: Set<string>): string | undefined {
   return undefined;
 }
 
-/** The page may load scripts and styles from itself only, and talk only to this server. */
-export function contentSecurityPolicy(port: number): string {
-  const sockets = LOCAL_NAMES.map((name) => `ws://${name}:${port}`).join(' ');
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src 'self' ${sockets}`,
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-src 'none'",
-    "frame-ancestors 'none'",
-    "object-src 'none'",
-    "worker-src 'none'",
-  ].join('; ');
+/** The page may load scripts and styles from itself only, and talk only to this server (and its WebSocket). */
+export function webUiContentSecurityPolicy(port: number): string {
+  return contentSecurityPolicy(LOCAL_NAMES.map((name) => `ws://${name}:${port}`));
 }

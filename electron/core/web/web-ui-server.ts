@@ -7,7 +7,7 @@ import { oneLine } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import {
   bearerToken,
-  contentSecurityPolicy,
+  webUiContentSecurityPolicy,
   isAllowedHost,
   isAllowedOrigin,
   tokenMatches,
@@ -89,7 +89,7 @@ export class WebUiServer {
       return this.fail(res, 404, 'not found');
     }
     // The page shell holds no data: everything it shows comes through the token-guarded API.
-    if (file.type.startsWith('text/html')) res.setHeader('Content-Security-Policy', contentSecurityPolicy(this.port));
+    if (file.type.startsWith('text/html')) res.setHeader('Content-Security-Policy', webUiContentSecurityPolicy(this.port));
     res.writeHead(200, { 'Content-Type': file.type, 'Content-Length': file.body.length });
     res.end(req.method === 'HEAD' ? undefined : file.body);
   }
