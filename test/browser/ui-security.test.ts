@@ -97,7 +97,7 @@ describe('burrow daemon --ui: trust and refusal', () => {
 
     await page.keyboard.press('Enter');
     await alarm.waitFor({ state: 'detached' });
-    expect(await daemon.call('hostKeyAlerts')).toEqual([]);
+    await expect.poll(() => daemon.call('hostKeyAlerts')).toEqual([]);
     const statuses = (await daemon.call('remoteStatuses')) as { name: string; state: string }[];
     expect(statuses.find((s) => s.name === 'moved')?.state).not.toBe('connected');
     let approved = '';
