@@ -1,8 +1,12 @@
 import { z } from 'zod';
 
-/** How an unknown or changed host key is treated. `insecure` is `--disable-host-key-checking`. */
-export const hostKeyPolicySchema = z.enum(['ask', 'strict', 'accept-new', 'insecure']);
-export type HostKeyPolicy = z.infer<typeof hostKeyPolicySchema>;
+import { HOST_KEY_POLICIES } from './host-key-policy.js';
+
+export type { HostKeyPolicy } from './host-key-policy.js';
+// Zod-free pieces live apart so `burrow connect` does not load zod just to print an address.
+export { describeRemoteAddress } from './remote-address.js';
+
+export const hostKeyPolicySchema = z.enum(HOST_KEY_POLICIES);
 
 export const remoteNameSchema = z
   .string()
@@ -41,10 +45,6 @@ export const remoteSchema = z
 export type Remote = z.infer<typeof remoteSchema>;
 export type RemoteInput = z.input<typeof remoteSchema>;
 
-/** The one-line form people read in lists and errors. */
-export function describeRemoteAddress(r: Pick<Remote, 'user' | 'host' | 'port'>): string {
-  return `${r.user}@${r.host}:${r.port}`;
-}
 
 /** Turns a zod error into one line a person can act on. */
 export function formatSchemaError(error: z.ZodError): string {

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { PendingApproval } from '../../shared/approvals.js';
-import { hostKeyPolicySchema, type Remote } from '../../shared/remote.js';
+import type { Remote } from '../../shared/remote.js';
+import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { DEFAULT_KNOWN_HOSTS, Engine, type SessionOptions } from '../core/engine.js';
 import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
@@ -22,7 +23,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
   }
   const policy = options.disableHostKeyChecking && !options.useKeyServer
     ? 'insecure'
-    : hostKeyPolicySchema.parse(options.hostKeyPolicy ?? 'strict');
+    : parseHostKeyPolicy(options.hostKeyPolicy ?? 'strict');
   const tty = terminalAvailable();
   if (policy === 'ask' && !tty) {
     throw new Error('connect: --host-key-policy ask needs a terminal to ask on, and there is none; save a remote (burrow remote add) so Burrow can ask, or add the key to known_hosts');

@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { describeRemoteAddress, hostKeyPolicySchema, type Remote, type RemoteInput } from '../../shared/remote.js';
+import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
+import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 import { callService } from './service-client.js';
 
@@ -67,7 +68,7 @@ async function add(args: string[]): Promise<number> {
     knownHostsPath: values['known-hosts'] ? resolve(values['known-hosts']) : undefined,
     mode: values.command ? 'exec' : 'shell',
     command: values.command,
-    hostKeyPolicy: hostKeyPolicySchema.parse(values['host-key-policy'] ?? 'ask'),
+    hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
   };
   const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });

@@ -1,7 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { describeRemoteAddress, type Remote } from '../../shared/remote.js';
+import type { Remote } from '../../shared/remote.js';
+import { describeRemoteAddress } from '../../shared/remote-address.js';
 import { ApprovalBroker } from './approvals/approval-broker.js';
 import { AuditLog } from './audit/audit-log.js';
 import { BurrowError } from './errors.js';

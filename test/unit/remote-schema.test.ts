@@ -17,3 +17,11 @@ describe('remote schema', () => {
     expect(formatSchemaError(noCommand.error!)).toBe('command: an exec remote needs a command');
   });
 });
+
+describe('host-key policy flags', () => {
+  it('names the policies a person may choose, in one line', async () => {
+    const { parseHostKeyPolicy } = await import('../../shared/host-key-policy.js');
+    expect(parseHostKeyPolicy('accept-new')).toBe('accept-new');
+    expect(() => parseHostKeyPolicy('insecure')).toThrow('unknown host-key policy "insecure" (use ask, strict or accept-new)');
+  });
+});
