@@ -18,6 +18,8 @@ const METHODS = [
   'callTool',
   'pendingApprovals',
   'answerApproval',
+  'answerSecret',
+  'refuseSecret',
   'hostKeyAlerts',
   'dismissHostKeyAlert',
   'knownHostKeys',

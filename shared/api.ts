@@ -137,6 +137,9 @@ export interface BurrowApi {
   callTool(remote: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
   pendingApprovals(): Promise<PendingApproval[]>;
   answerApproval(id: string, decision: ApprovalDecision): Promise<number>;
+  /** Gives a waiting connection the passphrase or password it asked for (a pending item of kind 'secret'). */
+  answerSecret(id: string, value: string): Promise<void>;
+  refuseSecret(id: string): Promise<void>;
   hostKeyAlerts(): Promise<HostKeyAlert[]>;
   dismissHostKeyAlert(id: string): Promise<void>;
   knownHostKeys(): Promise<ApprovedHostKey[]>;
@@ -168,6 +171,8 @@ export const apiArgs = {
   callTool: z.tuple([remoteNameSchema, z.string().min(1).max(256), z.record(z.string(), z.unknown())]),
   pendingApprovals: z.tuple([]),
   answerApproval: z.tuple([z.string().min(1).max(512), z.enum(['approve', 'approve-once', 'reject'])]),
+  answerSecret: z.tuple([z.string().min(1).max(128), z.string().min(1).max(4096)]),
+  refuseSecret: z.tuple([z.string().min(1).max(128)]),
   hostKeyAlerts: z.tuple([]),
   dismissHostKeyAlert: z.tuple([z.string().min(1).max(512)]),
   knownHostKeys: z.tuple([]),

@@ -1,7 +1,7 @@
 /** Where a host key came from: the SSH handshake, or the m2m key server over HTTPS or plain HTTP. */
 export type HostKeySource = 'ssh' | 'key-server-https' | 'key-server-http';
 
-/** A decision waiting for a person. Host keys now; tool-call approvals later share the queue. */
+/** A decision waiting for a person: a host key. Secrets and, later, tool-call approvals share the queue. */
 export interface PendingHostKey {
   id: string;
   kind: 'host-key';
@@ -14,7 +14,24 @@ export interface PendingHostKey {
   requestedAt: string;
 }
 
-export type PendingApproval = PendingHostKey;
+/**
+ * A passphrase or password a saved remote needs and no one gave: asked of a person in the same queue.
+ * The value is answered apart (answerSecret) and never appears here, in events, lists or logs.
+ */
+export interface PendingSecret {
+  id: string;
+  kind: 'secret';
+  secret: 'passphrase' | 'password';
+  remote: string;
+  host: string;
+  port: number;
+  user: string;
+  /** For a passphrase: the key file as a person reads it (`~/.ssh/id_ed25519`). */
+  keyPath?: string;
+  requestedAt: string;
+}
+
+export type PendingApproval = PendingHostKey | PendingSecret;
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */
 export type ApprovalDecision = 'approve' | 'approve-once' | 'reject';
@@ -32,4 +49,12 @@ export interface HostKeyAlert {
   knownAt: string;
   source: HostKeySource;
   time: string;
+}
+
+const hostPortText = (host: string, port: number) => (port === 22 ? host : `${host}:${port}`);
+
+/** What a pending secret is, in words: "the passphrase of key ~/.ssh/id_ed25519 (prod, deploy@host:22)". */
+export function secretWanted(p: PendingSecret): string {
+  const where = `${p.remote}, ${p.user}@${hostPortText(p.host, p.port)}`;
+  return p.secret === 'passphrase' ? `the passphrase of key ${p.keyPath} (${where})` : `the password (${where})`;
 }

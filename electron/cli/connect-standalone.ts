@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { PendingApproval } from '../../shared/approvals.js';
+import type { PendingApproval, PendingHostKey } from '../../shared/approvals.js';
 import type { Remote } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { DEFAULT_KNOWN_HOSTS, Engine, type SessionOptions } from '../core/engine.js';
@@ -56,7 +56,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     approvalTimeoutMs: () => (options.approvalTimeoutSec ?? 120) * 1000,
   });
 
-  if (policy === 'ask') engine.broker.on('added', (item: PendingApproval) => void askAboutHostKey(engine, item));
+  if (policy === 'ask') engine.broker.on('added', (item: PendingApproval) => item.kind === 'host-key' && void askAboutHostKey(engine, item));
   const secrets: SessionOptions = {
     passphrase: options.passphrase,
     askPassphrase: tty ? (label) => askOnTerminal(`Enter passphrase for key '${label}': `, true) : undefined,
@@ -85,7 +85,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
 }
 
 /** OpenSSH's question, on the terminal; the answer goes into the same queue the app would answer. */
-async function askAboutHostKey(engine: Engine, item: PendingApproval): Promise<void> {
+async function askAboutHostKey(engine: Engine, item: PendingHostKey): Promise<void> {
   const name = knownHostsName(item.host, item.port);
   const from = item.source === 'ssh' ? '' : ` (served by the key server over ${item.source === 'key-server-https' ? 'HTTPS' : 'plain HTTP'})`;
   const reply = await askOnTerminal(

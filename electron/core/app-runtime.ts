@@ -98,6 +98,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     home,
     logger,
     keepWarm: true,
+    // Nobody sits at this process's terminal: passphrases and passwords are asked in the approval queue.
+    askForSecrets: true,
     prestart: options.prestart ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),

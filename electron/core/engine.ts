@@ -12,6 +12,8 @@ import type { Logger } from './logging/logger.js';
 import { HostSession, type TrafficEvent } from './relay/host-session.js';
 import type { HostEnd } from './relay/line-end.js';
 import { M2M_DEFAULT_KEY, ensureClientKey, exchangeWithKeyServer, publicKeyLine } from './keyserver/key-server-exchange.js';
+import { ConnectionSecrets } from './secrets/connection-secrets.js';
+import { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import { ConnectionPool, type ChannelSpec, type PoolTarget } from './ssh/connection-pool.js';
 import { openSshConnection } from './ssh/ssh-connection.js';
@@ -27,6 +29,11 @@ export interface EngineOptions {
   idleTimeoutMs: number;
   approvalTimeoutMs?: () => number;
   maxMessageBytes?: number;
+  /**
+   * Ask a person, through the approval queue, for a passphrase or password a session did not bring
+   * (the daemon and the tray app). `connect --host` asks on its terminal instead.
+   */
+  askForSecrets?: boolean;
 }
 
 /** Secrets and choices that belong to one run, never to the saved remote. */
@@ -51,6 +58,8 @@ export class Engine extends EventEmitter {
   readonly hostKeys: HostKeyStore;
   readonly audit: AuditLog;
   readonly pool: ConnectionPool;
+  /** Secrets people entered, in memory for the life of the process (and the tray app's keychain, if any). */
+  readonly secrets: SecretKeeper;
   private readonly sessions = new Set<HostSession>();
   /** Status lines (waiting for approval) go to every session waiting on the same connection. */
   private readonly waiting = new Map<string, Set<(message: string) => void>>();
@@ -60,6 +69,7 @@ export class Engine extends EventEmitter {
     super();
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
+    this.secrets = new SecretKeeper(this.broker, options.logger);
     this.pool = new ConnectionPool({ logger: options.logger, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.pool.on('state', (event) => this.emit('remote-state', event));
   }
@@ -120,12 +130,24 @@ export class Engine extends EventEmitter {
       label: remote.name,
       connect: async () => {
         const logger = this.options.logger;
+        const approvalTimeoutMs = secrets.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000;
+        const notify = (m: string) => this.waiting.get(target.key)?.forEach((n) => n(m));
+        const asked = this.options.askForSecrets ? new ConnectionSecrets(this.secrets, remote, approvalTimeoutMs, notify) : undefined;
+        // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
+        const askKeys = !secrets.askPassphrase && secrets.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
         try {
           if (keyServer) ensureClientKey(identityFiles[0].path, logger);
           const auth = await buildAuthPlan(
-            { identityFiles, passphrase: secrets.passphrase, askPassphrase: secrets.askPassphrase, useAgent: remote.useAgent, password: remote.usePassword ? secrets.password : undefined },
+            {
+              identityFiles,
+              passphrase: secrets.passphrase,
+              askPassphrase: secrets.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
+              useAgent: remote.useAgent,
+              password: remote.usePassword ? (secrets.password ?? asked?.password) : undefined,
+            },
             (m) => logger.warn(m),
           );
+          asked?.keysLoaded(auth.keys.map((k) => k.label));
           const verifyHostKey = makeHostKeyVerifier({
             store: this.hostKeys,
             broker: this.broker,
@@ -136,8 +158,8 @@ export class Engine extends EventEmitter {
             port: remote.port,
             userFiles,
             remoteName: remote.name,
-            approvalTimeoutMs: secrets.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000,
-            onStatus: (m) => this.waiting.get(target.key)?.forEach((notify) => notify(m)),
+            approvalTimeoutMs,
+            onStatus: notify,
           });
           // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
           const served = keyServer
@@ -145,10 +167,12 @@ export class Engine extends EventEmitter {
             : undefined;
           const verifyPresented = (k: Buffer) => (served?.equals(k) ? Promise.resolve({ ok: true as const }) : verifyHostKey(k));
           const client = await openSshConnection({ host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented }, logger);
+          asked?.connected();
           this.audit.record({ event: 'connect', remote: remote.name, address, ok: true });
           logger.info(`connected to ${address}`);
           return client;
-        } catch (error) {
+        } catch (caught) {
+          const error = asked ? asked.explain(caught) : caught;
           this.audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
           throw error;
         }

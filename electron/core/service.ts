@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { remoteSchema, type Remote } from '../../shared/remote.js';
-import type { ApprovalDecision, HostKeyAlert, PendingApproval } from '../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingHostKey, PendingSecret } from '../../shared/approvals.js';
 import type { Engine } from './engine.js';
 import { BurrowError } from './errors.js';
 import type { ApprovedKey, HostKeyStore } from './hostkeys/host-key-store.js';
 import type { SettingsStore } from './settings/settings-store.js';
 
 export interface HostKeyListing {
-  pending: PendingApproval[];
+  pending: PendingHostKey[];
   known: ApprovedKey[];
 }
 
@@ -15,6 +15,9 @@ const addParams = z.object({ remote: remoteSchema, replace: z.boolean().optional
 const nameParams = z.object({ name: z.string() });
 const answerParams = z.object({ fingerprint: z.string().min(1), decision: z.enum(['approve', 'approve-once', 'reject']) });
 const alertParams = z.object({ id: z.string().min(1).max(512) });
+/** A passphrase or password: long enough for any real one, short enough to refuse abuse. */
+export const secretValueSchema = z.string().min(1).max(4096);
+const secretParams = z.object({ id: z.string().min(1).max(128), value: secretValueSchema });
 const forgetParams = z.object({ host: z.string().min(1), port: z.number().int().min(1).max(65535) });
 
 /**
@@ -41,7 +44,8 @@ export class BurrowService {
   }
 
   listHostKeys(): HostKeyListing {
-    return { pending: this.engine?.broker.pending() ?? [], known: this.hostKeys.listApproved() };
+    const pending = (this.engine?.broker.pending() ?? []).filter((p): p is PendingHostKey => p.kind === 'host-key');
+    return { pending, known: this.hostKeys.listApproved() };
   }
 
   answerHostKey(fingerprint: string, decision: ApprovalDecision): number {
@@ -57,6 +61,19 @@ export class BurrowService {
 
   dismissHostKeyAlert(id: string): boolean {
     return this.engine?.broker.dismissAlert(id) ?? false;
+  }
+
+  /** Passphrases and passwords saved remotes wait for (never their values). */
+  pendingSecrets(): PendingSecret[] {
+    return (this.engine?.broker.pending() ?? []).filter((p): p is PendingSecret => p.kind === 'secret');
+  }
+
+  answerSecret(id: string, value: string): void {
+    if (!this.engine?.broker.answerSecret(id, value)) throw noSecretWaiting(id);
+  }
+
+  refuseSecret(id: string): void {
+    if (!this.engine?.broker.refuseSecret(id)) throw noSecretWaiting(id);
   }
 
   forgetHostKey(host: string, port: number): number {
@@ -88,6 +105,14 @@ export class BurrowService {
         const p = forgetParams.parse(params);
         return this.forgetHostKey(p.host, p.port);
       }
+      case 'secrets.list':
+        return this.pendingSecrets();
+      case 'secrets.answer': {
+        const p = secretParams.parse(params);
+        return this.answerSecret(p.id, p.value);
+      }
+      case 'secrets.refuse':
+        return this.refuseSecret(alertParams.parse(params).id);
       case 'status':
         return { pid: process.pid, sessions: this.engine?.sessionCount() ?? 0 };
       default:
@@ -95,3 +120,5 @@ export class BurrowService {
     }
   }
 }
+
+const noSecretWaiting = (id: string) => new BurrowError(`no passphrase or password with id ${id} is waiting (answered elsewhere, or it timed out; burrow secrets list)`, 'config');

@@ -1,18 +1,21 @@
-import type { HostKeyAlert, PendingApproval } from '../../shared/approvals.js';
+import { secretWanted, type HostKeyAlert, type PendingApproval, type PendingHostKey } from '../../shared/approvals.js';
 
 export interface NoticeText {
   title: string;
   body: string;
 }
 
-const SOURCE_WORDS: Record<PendingApproval['source'], string> = {
+const SOURCE_WORDS: Record<PendingHostKey['source'], string> = {
   ssh: 'SSH handshake',
   'key-server-https': 'key server over HTTPS',
   'key-server-http': 'key server over plain HTTP',
 };
 
-/** The native notification for a host key that waits for a person (clicking it opens Burrow). */
+/** The native notification for a host key or a secret that waits for a person (clicking it opens Burrow). */
 export function approvalNotice(approval: PendingApproval): NoticeText {
+  if (approval.kind === 'secret') {
+    return { title: `${approval.remote} needs a ${approval.secret}`, body: `A connection is waiting for ${secretWanted(approval)}. Open Burrow to enter it.` };
+  }
   const who = approval.remote ? `${approval.remote} (${approval.host}:${approval.port})` : `${approval.host}:${approval.port}`;
   return {
     title: `New host key for ${approval.remote ?? approval.host}`,

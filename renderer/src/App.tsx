@@ -8,6 +8,7 @@ import { HostKeyAlarm } from './screens/HostKeyAlarm.js';
 import { InspectorScreen } from './screens/InspectorScreen.js';
 import { McpHostsScreen } from './screens/McpHostsScreen.js';
 import { RemotesScreen } from './screens/RemotesScreen.js';
+import { SecretDialog } from './screens/SecretDialog.js';
 import { TrafficLog } from './traffic-log.js';
 import { useEngineState } from './use-engine-state.js';
 
@@ -90,7 +91,9 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
           </main>
         </div>
       )}
-      {!alert && approval ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}
+      {!alert && approval?.kind === 'host-key' ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}
+      {/* keyed by id: a new request starts with an empty field */}
+      {!alert && approval?.kind === 'secret' ? <SecretDialog key={approval.id} request={approval} position={1} count={state.approvals.length} /> : null}
     </ApiContext.Provider>
   );
 }

@@ -119,6 +119,12 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
       if (answered === 0) throw new BurrowError('that approval is no longer waiting (answered elsewhere, or it timed out)', 'config');
       return answered;
     },
+    async answerSecret(id: string, value: string) {
+      service.answerSecret(id, value);
+    },
+    async refuseSecret(id: string) {
+      service.refuseSecret(id);
+    },
     async hostKeyAlerts() {
       return broker.alerts?.() ?? [];
     },

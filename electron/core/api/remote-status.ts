@@ -1,5 +1,5 @@
 import type { RemoteStatus } from '../../../shared/api.js';
-import type { PendingApproval } from '../../../shared/approvals.js';
+import { secretWanted, type PendingApproval } from '../../../shared/approvals.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { PoolStateEvent } from '../ssh/connection-pool.js';
 
@@ -34,7 +34,7 @@ export class RemoteStatusTracker {
   status(name: string): RemoteStatus {
     const sessions = this.sessions.get(name) ?? 0;
     const waiting = this.pending().find((p) => p.remote === name);
-    if (waiting) return { name, state: 'waiting-approval', detail: `host key ${waiting.fingerprint} of ${waiting.host}:${waiting.port} waits for approval`, sessions };
+    if (waiting) return { name, state: 'waiting-approval', detail: waitingDetail(waiting), sessions };
     const pool = this.pool.get(name);
     return { name, state: pool?.state ?? 'disconnected', detail: pool?.detail, sessions };
   }
@@ -46,4 +46,9 @@ export class RemoteStatusTracker {
   private changed(name: string): void {
     this.onChange(this.status(name));
   }
+}
+
+function waitingDetail(waiting: PendingApproval): string {
+  if (waiting.kind === 'secret') return `${secretWanted(waiting)} waits to be entered`;
+  return `host key ${waiting.fingerprint} of ${waiting.host}:${waiting.port} waits for approval`;
 }

@@ -1,26 +1,42 @@
 import { EventEmitter } from 'node:events';
-import type { ApprovalDecision, HostKeyAlert, PendingApproval } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingHostKey, PendingSecret } from '../../../shared/approvals.js';
 
 type Outcome = ApprovalDecision | 'timeout';
 
+/** How a secret request ends. The value goes only to the one who asked, never into an event. */
+export type SecretOutcome = { value: string } | 'refused' | 'timeout';
+
+type Answer = ApprovalDecision | { value: string } | 'refused';
+
 interface Waiting {
   item: PendingApproval;
-  resolvers: ((outcome: Outcome) => void)[];
+  resolvers: ((answer: Answer) => void)[];
 }
 
 /** Alarms are for a person to read, not a history: keep the latest few. */
 const MAX_ALERTS = 50;
 
 /**
- * One queue of decisions for a person. The CLI, the daemon's web UI and the tray window answer it;
- * sessions waiting on the same key share one entry. Changed host keys are not questions: they are
+ * One queue of decisions for a person (host keys, and the passphrases and passwords saved remotes need).
+ * The CLI, the daemon's web UI and the tray window answer it; sessions waiting on the same key share one entry. Changed host keys are not questions: they are
  * refused, and kept here as alerts (event `alert`) until someone dismisses them.
  */
 export class ApprovalBroker extends EventEmitter {
   private readonly waiting = new Map<string, Waiting>();
   private readonly alertList: HostKeyAlert[] = [];
 
-  request(item: PendingApproval, timeoutMs: number): Promise<Outcome> {
+  request(item: PendingHostKey, timeoutMs: number): Promise<Outcome> {
+    return this.wait(item, timeoutMs) as Promise<Outcome>;
+  }
+
+  /** Asks a person for a passphrase or password; requests with the same id share one entry. */
+  async requestSecret(item: PendingSecret, timeoutMs: number): Promise<SecretOutcome> {
+    const answer = await this.wait(item, timeoutMs);
+    if (answer === 'timeout') return 'timeout';
+    return typeof answer === 'object' ? answer : 'refused';
+  }
+
+  private wait(item: PendingApproval, timeoutMs: number): Promise<Answer | 'timeout'> {
     return new Promise((resolve) => {
       let entry = this.waiting.get(item.id);
       if (!entry) {
@@ -34,14 +50,14 @@ export class ApprovalBroker extends EventEmitter {
         e.resolvers = e.resolvers.filter((r) => r !== settle);
         if (e.resolvers.length === 0) {
           this.waiting.delete(item.id);
-          this.emit('removed', item, 'timeout');
+          this.emit('removed', e.item, 'timeout');
         }
         resolve('timeout');
       }, timeoutMs);
       timer.unref?.();
-      const settle = (outcome: Outcome) => {
+      const settle = (answer: Answer) => {
         clearTimeout(timer);
-        resolve(outcome);
+        resolve(answer);
       };
       entry.resolvers.push(settle);
     });
@@ -51,17 +67,42 @@ export class ApprovalBroker extends EventEmitter {
     return [...this.waiting.values()].map((w) => w.item);
   }
 
-  /** Answers by id or by fingerprint (what people copy from `burrow hostkeys list`). Returns how many were answered. */
+  /**
+   * Answers host keys by id or by fingerprint (what people copy from `burrow hostkeys list`); a secret
+   * only by its id, and only to refuse it. Returns how many were answered.
+   */
   answer(idOrFingerprint: string, decision: ApprovalDecision): number {
     let answered = 0;
     for (const [id, entry] of [...this.waiting]) {
-      if (id !== idOrFingerprint && entry.item.fingerprint !== idOrFingerprint) continue;
-      this.waiting.delete(id);
-      for (const resolve of entry.resolvers) resolve(decision);
-      this.emit('removed', entry.item, decision);
-      answered++;
+      const item = entry.item;
+      if (item.kind === 'secret') {
+        if (id === idOrFingerprint && decision === 'reject') answered += this.settle(id, 'refused');
+        continue;
+      }
+      if (id !== idOrFingerprint && item.fingerprint !== idOrFingerprint) continue;
+      answered += this.settle(id, decision);
     }
     return answered;
+  }
+
+  /** Gives the waiting connection its secret. Returns whether a secret request with that id was waiting. */
+  answerSecret(id: string, value: string): boolean {
+    return this.waiting.get(id)?.item.kind === 'secret' && this.settle(id, { value }) > 0;
+  }
+
+  refuseSecret(id: string): boolean {
+    return this.waiting.get(id)?.item.kind === 'secret' && this.settle(id, 'refused') > 0;
+  }
+
+  private settle(id: string, answer: Answer): number {
+    const entry = this.waiting.get(id);
+    if (!entry) return 0;
+    this.waiting.delete(id);
+    for (const resolve of entry.resolvers) resolve(answer);
+    // Events carry only what a person may see: a given secret reads as 'approve', a refusal as 'reject'.
+    const outcome: ApprovalDecision = typeof answer === 'object' ? 'approve' : answer === 'refused' ? 'reject' : answer;
+    this.emit('removed', entry.item, outcome);
+    return 1;
   }
 
   /** Records a refused, changed host key for the person to see; the same alarm repeated replaces the older one. */

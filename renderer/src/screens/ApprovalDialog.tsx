@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import type { ApprovalDecision, HostKeySource, PendingApproval } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeySource, PendingHostKey } from '../../../shared/approvals.js';
 import { errorText, useApi } from '../api-context.js';
 import { Modal } from '../components/Modal.js';
 
@@ -23,7 +23,7 @@ export function hostPort(host: string, port: number): string {
 }
 
 /** A host key Burrow has not seen: a question, asked calmly, with what a person needs to check it. */
-export function ApprovalDialog({ approval, position, count }: { approval: PendingApproval; position: number; count: number }) {
+export function ApprovalDialog({ approval, position, count }: { approval: PendingHostKey; position: number; count: number }) {
   const api = useApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
