@@ -9,6 +9,7 @@ const USAGE = `usage: burrow <command> [options]
   daemon [--ui] [--ui-port N]       run the engine headless (and the web UI)
   remote add|list|remove            manage saved remotes
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
+  secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   keys generate [PATH]              make an ed25519 key pair
   install|uninstall HOST            write Burrow into an MCP host's config (claude-desktop, cursor, vscode, claude-code)
 
@@ -19,6 +20,7 @@ const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   daemon: () => import('./daemon-command.js'),
   remote: () => import('./remote-command.js'),
   hostkeys: () => import('./hostkeys-command.js'),
+  secrets: () => import('./secrets-command.js'),
   keys: () => import('./keys-command.js'),
   install: () => import('./install-command.js'),
   uninstall: () => import('./install-command.js'),
