@@ -74,6 +74,8 @@ async function start(): Promise<void> {
   const vault = new SecretVault(join(home, 'secrets.json'), safeStorage, process.platform);
   const secretProblem = vault.problem();
   if (secretProblem) logger.warn(secretProblem);
+  // Passphrases and passwords people enter outlive a restart only in the OS keychain; otherwise in memory.
+  else runtime.engine.secrets.useStore(vault);
 
   setUpIpc(api);
   setUpTray();
