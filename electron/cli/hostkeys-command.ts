@@ -1,6 +1,6 @@
 import type { HostKeyAlert } from '../../shared/approvals.js';
 import type { HostKeyListing } from '../core/service.js';
-import { parseCommandArgs, parsePort } from './cli-args.js';
+import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
 import { callService } from './service-client.js';
 
 const HELP = `usage: burrow hostkeys list [--json]
@@ -12,25 +12,13 @@ FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -
 "list" also shows alerts: changed host keys that were refused (they are never a question).
 "forget" removes only Burrow's own approvals, never lines of ~/.ssh/known_hosts.`;
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'list':
-    case 'ls':
-      return list(rest);
-    case 'approve':
-    case 'reject':
-      return answer(sub, rest);
-    case 'forget':
-      return forget(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(`${HELP}\n`);
-      return sub ? 0 : 2;
-    default:
-      throw new Error(`hostkeys: unknown subcommand "${sub}" (list, approve, reject, forget)`);
-  }
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('hostkeys', HELP, args, {
+    list,
+    approve: (rest) => answer('approve', rest),
+    reject: (rest) => answer('reject', rest),
+    forget,
+  }, { ls: 'list' });
 }
 
 async function list(args: string[]): Promise<number> {

@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { parseCommandArgs, parsePort } from './cli-args.js';
+import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
 import { callService } from './service-client.js';
 
 const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
@@ -14,25 +14,8 @@ const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.`;
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'add':
-      return add(rest);
-    case 'list':
-    case 'ls':
-      return list(rest);
-    case 'remove':
-    case 'rm':
-      return remove(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(`${HELP}\n`);
-      return sub ? 0 : 2;
-    default:
-      throw new Error(`remote: unknown subcommand "${sub}" (add, list, remove)`);
-  }
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('remote', HELP, args, { add, list, remove }, { ls: 'list', rm: 'remove' });
 }
 
 async function add(args: string[]): Promise<number> {

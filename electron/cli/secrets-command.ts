@@ -1,6 +1,6 @@
 import type { PendingSecret } from '../../shared/approvals.js';
 import { secretWanted } from '../../shared/approvals.js';
-import { parseCommandArgs } from './cli-args.js';
+import { parseCommandArgs, runSubcommand } from './cli-args.js';
 import { callService } from './service-client.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
@@ -12,24 +12,8 @@ Passphrases and passwords that connections to saved remotes wait for, in the run
 "enter" reads the secret from the terminal without echo, or else the first line of stdin;
 never from the command line, where other users and shell history would see it.`;
 
-export async function run(args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
-  switch (sub) {
-    case 'list':
-    case 'ls':
-      return list(rest);
-    case 'enter':
-      return enter(rest);
-    case 'refuse':
-      return refuse(rest);
-    case undefined:
-    case '--help':
-    case '-h':
-      process.stdout.write(`${HELP}\n`);
-      return sub ? 0 : 2;
-    default:
-      throw new Error(`secrets: unknown subcommand "${sub}" (list, enter, refuse)`);
-  }
+export function run(args: string[]): Promise<number> {
+  return runSubcommand('secrets', HELP, args, { list, enter, refuse }, { ls: 'list' });
 }
 
 async function list(args: string[]): Promise<number> {

@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.j
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { canMakeUsers, startPasswordLogin, type PasswordLogin } from '../support/password-user.js';
 
 const PASSPHRASE = `open sesame ${process.pid}`;
 let sshd: SshdFixture;
@@ -161,23 +161,16 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
   });
 });
 
-const isRoot = process.getuid?.() === 0;
-const haveUseradd = spawnSync('useradd', ['--help']).status === 0;
-
-describe.skipIf(!isRoot || !haveUseradd)('a saved remote that logs in with a password (needs root to create a user; skipped otherwise)', () => {
-  const user = `bsec${process.pid}`.slice(0, 30);
-  const password = `pw-${process.pid}-${Date.now()}`;
+describe.skipIf(!canMakeUsers)('a saved remote that logs in with a password (needs root to create a user; skipped otherwise)', () => {
+  let login: PasswordLogin;
   let pwSshd: SshdFixture;
+  let user: string;
+  let password: string;
   beforeAll(async () => {
-    execFileSync('useradd', ['-M', '-s', '/bin/sh', user]);
-    execFileSync('chpasswd', { input: `${user}:${password}\n` });
-    // The fixture's "PasswordAuthentication no" comes first and would win: a Match block overrides it.
-    pwSshd = await startSshd({ extraConfig: [`Match User ${user}`, '  PasswordAuthentication yes', `  ForceCommand ${EVERYTHING_COMMAND}`] });
+    login = await startPasswordLogin('bsec');
+    ({ sshd: pwSshd, user, password } = login);
   });
-  afterAll(() => {
-    pwSshd?.stop();
-    spawnSync('userdel', [user]);
-  });
+  afterAll(() => login?.remove());
 
   it('asks for the password in Burrow, forgets a rejected one, and remembers an accepted one in memory only', async () => {
     const env = burrowEnv();

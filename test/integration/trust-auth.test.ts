@@ -1,4 +1,3 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import { burrowEnv, connectClient } from '../support/burrow-process.js';
 import { startRawHelper } from '../support/helper-process.js';
 import { startAgent, type TestAgent } from '../support/ssh-agent.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { canMakeUsers, startPasswordLogin, type PasswordLogin } from '../support/password-user.js';
 
 const PASS = 'open sesame';
 let sshd: SshdFixture;
@@ -100,23 +100,16 @@ describe('ssh-agent', () => {
   });
 });
 
-const isRoot = process.getuid?.() === 0;
-const haveUseradd = spawnSync('useradd', ['--help']).status === 0;
-
-describe.skipIf(!isRoot || !haveUseradd)('password login (needs root to create a user; skipped otherwise)', () => {
-  const user = `bpw${process.pid}`.slice(0, 30);
-  const password = `pw-${process.pid}-${Date.now()}`;
+describe.skipIf(!canMakeUsers)('password login (needs root to create a user; skipped otherwise)', () => {
+  let login: PasswordLogin;
   let pwSshd: SshdFixture;
+  let user: string;
+  let password: string;
   beforeAll(async () => {
-    execFileSync('useradd', ['-M', '-s', '/bin/sh', user]);
-    execFileSync('chpasswd', { input: `${user}:${password}\n` });
-    // A later "PasswordAuthentication yes" would lose to the fixture's "no" (first value wins): use a Match block.
-    pwSshd = await startSshd({ extraConfig: [`Match User ${user}`, '  PasswordAuthentication yes', `  ForceCommand ${EVERYTHING_COMMAND}`] });
+    login = await startPasswordLogin('bpw');
+    ({ sshd: pwSshd, user, password } = login);
   });
-  afterAll(() => {
-    pwSshd?.stop();
-    spawnSync('userdel', [user]);
-  });
+  afterAll(() => login?.remove());
 
   const pwArgs = () => ['--host', '127.0.0.1', '--port', String(pwSshd.port), '--username', user, '--known-hosts', pwSshd.knownHostsFile, '--no-agent', '--password'];
 

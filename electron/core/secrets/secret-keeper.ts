@@ -14,16 +14,8 @@ export interface SecretStore {
   delete(key: string): void;
 }
 
-/** Which secret, for which saved remote. */
-export interface SecretNeed {
-  secret: 'passphrase' | 'password';
-  remote: string;
-  host: string;
-  port: number;
-  user: string;
-  /** For a passphrase: the key file as a person reads it. */
-  keyPath?: string;
-}
+/** Which secret, for which saved remote: what the queue shows, less its bookkeeping. */
+export type SecretNeed = Omit<PendingSecret, 'id' | 'kind' | 'requestedAt'>;
 
 const describe = (need: SecretNeed) =>
   need.secret === 'passphrase' ? `the passphrase of key ${need.keyPath} for ${need.remote}` : `the password of ${need.user}@${need.host}:${need.port} for ${need.remote}`;
