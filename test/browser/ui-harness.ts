@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { BURROW_BIN } from '../support/burrow-process.js';
+import { webApiCaller } from '../support/web-api.js';
 import { REPO } from '../support/sshd.js';
 
 // Every run saves each screen under test-results/; BURROW_UPDATE_SCREENSHOTS=1 refreshes the README's copies.
@@ -51,16 +52,7 @@ export function startUiDaemon(env: Record<string, string>): Promise<UiDaemon> {
       child.removeAllListeners('exit');
       const origin = `http://127.0.0.1:${m[2]}`;
       const token = m[3];
-      const call = async (method: string, ...args: unknown[]) => {
-        const res = await fetch(`${origin}/api/${method}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-          body: JSON.stringify(args),
-        });
-        const body = (await res.json()) as { result?: unknown; error?: string };
-        if (!res.ok) throw new Error(body.error);
-        return body.result;
-      };
+      const call = webApiCaller(origin, token);
       resolve({ url: m[1], origin, port: Number(m[2]), token, stderr: () => stderr, call, stop });
     });
   });

@@ -5,6 +5,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { webApiCaller } from '../support/web-api.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { canMakeUsers, startPasswordLogin, type PasswordLogin } from '../support/password-user.js';
@@ -36,18 +37,7 @@ async function daemonWithUi(env: Record<string, string>): Promise<WebApi> {
   daemons.push(d);
   const m = /Burrow UI: (http:\/\/127\.0\.0\.1:\d+)\/#token=(\S+)/.exec(d.stdout())!;
   const [, origin, token] = m;
-  return {
-    async call(method, ...args) {
-      const res = await fetch(`${origin}/api/${method}`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-        body: JSON.stringify(args),
-      });
-      const body = (await res.json()) as { result?: unknown; error?: string };
-      if (!res.ok) throw new Error(body.error);
-      return body.result;
-    },
-  };
+  return { call: webApiCaller(origin, token) };
 }
 
 async function addRemote(env: Record<string, string>, name: string, extra: string[], port = sshd.port, known = sshd.knownHostsFile): Promise<void> {
