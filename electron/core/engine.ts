@@ -63,6 +63,8 @@ export class Engine extends EventEmitter {
   private readonly sessions = new Set<HostSession>();
   /** Status lines (waiting for approval) go to every session waiting on the same connection. */
   private readonly waiting = new Map<string, Set<(message: string) => void>>();
+  /** The latest such line per connection, for sessions that start waiting after it was said. */
+  private readonly lastStatus = new Map<string, string>();
   private nextSessionId = 1;
 
   constructor(private readonly options: EngineOptions) {
@@ -86,11 +88,16 @@ export class Engine extends EventEmitter {
       openUpstream: async (status) => {
         const waiters = this.waiting.get(target.key) ?? new Set();
         this.waiting.set(target.key, waiters.add(status));
+        const said = this.lastStatus.get(target.key);
+        if (said) status(said);
         try {
           return await this.pool.openChannel(target, spec);
         } finally {
           waiters.delete(status);
-          if (waiters.size === 0) this.waiting.delete(target.key);
+          if (waiters.size === 0) {
+            this.waiting.delete(target.key);
+            this.lastStatus.delete(target.key);
+          }
         }
       },
       tap: () => (this.listenerCount('traffic') > 0 ? (event: TrafficEvent) => this.emit('traffic', event) : undefined),
@@ -131,7 +138,10 @@ export class Engine extends EventEmitter {
       connect: async () => {
         const logger = this.options.logger;
         const approvalTimeoutMs = secrets.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000;
-        const notify = (m: string) => this.waiting.get(target.key)?.forEach((n) => n(m));
+        const notify = (m: string) => {
+          this.lastStatus.set(target.key, m);
+          this.waiting.get(target.key)?.forEach((n) => n(m));
+        };
         const asked = this.options.askForSecrets ? new ConnectionSecrets(this.secrets, remote, approvalTimeoutMs, notify) : undefined;
         // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
         const askKeys = !secrets.askPassphrase && secrets.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));

@@ -183,10 +183,14 @@ describe('saved remotes through burrow daemon (ask)', () => {
     await addRemote(env);
     const helper = startRawHelper(['--remote', 'box'], env);
     await helper.waitForStderr(/waiting for approval/);
+    // A second window joins while the key is pending: it is told what it waits for too.
+    const second = startRawHelper(['--remote', 'box'], env);
+    await second.waitForStderr(/waiting for approval of the host key/);
     const logins = sshd.acceptedLogins();
     const rejected = await runBurrow(['hostkeys', 'reject', hostFingerprint], env);
     expect(rejected.stdout).toContain(`rejected ${hostFingerprint}`);
     expect(await helper.exited).not.toBe(0);
+    expect(await second.exited).not.toBe(0);
     expect(helper.stderr()).toContain(`Host key verification failed. The host key ${hostFingerprint} of ${name()} was rejected.`);
     expect(sshd.acceptedLogins()).toBe(logins);
     const nothing = await runBurrow(['hostkeys', 'approve', hostFingerprint], env);
