@@ -56,41 +56,39 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
 
   return (
     <ApiContext.Provider value={api}>
-      {alert ? (
-        <HostKeyAlarm alert={alert} more={state.alerts.length - 1} />
-      ) : (
-        <div className="app" aria-hidden={approval ? true : undefined}>
-          <nav className="sidebar">
-            <div className="brand">
-              <span className="brand-mark" aria-hidden>
-                <svg viewBox="0 0 16 16" width="14" height="14">
-                  <path d="M2 13V9a6 6 0 0 1 12 0v4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
-                  <path d="M5.5 13v-3a2.5 2.5 0 0 1 5 0v3" fill="currentColor" opacity="0.55" />
-                </svg>
-              </span>
-              Burrow
-            </div>
-            {VIEWS.map((v) => (
-              <button key={v.id} className={`nav-item${view === v.id ? ' active' : ''}`} onClick={() => setView(v.id)} aria-current={view === v.id ? 'page' : undefined}>
-                {v.label}
-                {v.id === 'remotes' && state.approvals.length > 0 ? <span className="nav-badge">{state.approvals.length}</span> : null}
-              </button>
-            ))}
-            <div className="sidebar-foot">
-              <StatusDot state={bridgeUp && !state.error ? 'connected' : 'error'} />
-              <span>{bridgeUp && !state.error ? (connection.kind === 'web' ? 'Burrow daemon' : 'Burrow') : 'Not connected'}</span>
-            </div>
-          </nav>
-          <main className="content">
-            {state.error ? <div className="banner error">{state.error}</div> : null}
-            {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
-            {view === 'inspector' && (
-              <InspectorScreen remotes={state.remotes} statuses={state.statuses} selected={inspectRemote} onSelect={setInspectRemote} traffic={traffic} catalogVersion={catalogVersion} />
-            )}
-            {view === 'hosts' && <McpHostsScreen remotes={state.remotes} />}
-          </main>
-        </div>
-      )}
+      {alert ? <HostKeyAlarm alert={alert} more={state.alerts.length - 1} /> : null}
+      {/* Kept mounted behind the alarm: remounting the inspector after "Disconnect" would reconnect at once. */}
+      <div className={alert ? 'app behind-alarm' : 'app'} aria-hidden={alert || approval ? true : undefined}>
+        <nav className="sidebar">
+          <div className="brand">
+            <span className="brand-mark" aria-hidden>
+              <svg viewBox="0 0 16 16" width="14" height="14">
+                <path d="M2 13V9a6 6 0 0 1 12 0v4" fill="none" stroke="currentColor" strokeWidth="1.8" strokeLinecap="round" />
+                <path d="M5.5 13v-3a2.5 2.5 0 0 1 5 0v3" fill="currentColor" opacity="0.55" />
+              </svg>
+            </span>
+            Burrow
+          </div>
+          {VIEWS.map((v) => (
+            <button key={v.id} className={`nav-item${view === v.id ? ' active' : ''}`} onClick={() => setView(v.id)} aria-current={view === v.id ? 'page' : undefined}>
+              {v.label}
+              {v.id === 'remotes' && state.approvals.length > 0 ? <span className="nav-badge">{state.approvals.length}</span> : null}
+            </button>
+          ))}
+          <div className="sidebar-foot">
+            <StatusDot state={bridgeUp && !state.error ? 'connected' : 'error'} />
+            <span>{bridgeUp && !state.error ? (connection.kind === 'web' ? 'Burrow daemon' : 'Burrow') : 'Not connected'}</span>
+          </div>
+        </nav>
+        <main className="content">
+          {state.error ? <div className="banner error">{state.error}</div> : null}
+          {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
+          {view === 'inspector' && (
+            <InspectorScreen remotes={state.remotes} statuses={state.statuses} selected={inspectRemote} onSelect={setInspectRemote} traffic={traffic} catalogVersion={catalogVersion} />
+          )}
+          {view === 'hosts' && <McpHostsScreen remotes={state.remotes} />}
+        </main>
+      </div>
       {!alert && approval?.kind === 'host-key' ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}
       {/* keyed by id: a new request starts with an empty field */}
       {!alert && approval?.kind === 'secret' ? <SecretDialog key={approval.id} request={approval} position={1} count={state.approvals.length} /> : null}

@@ -98,6 +98,9 @@ describe('burrow daemon --ui: trust and refusal', () => {
     await page.keyboard.press('Enter');
     await alarm.waitFor({ state: 'detached' });
     await expect.poll(() => daemon.call('hostKeyAlerts')).toEqual([]);
+    // "Disconnect" means stop: the window must not try the remote again by itself (and raise the alarm anew).
+    await page.waitForTimeout(1500);
+    expect(await daemon.call('hostKeyAlerts')).toEqual([]);
     const statuses = (await daemon.call('remoteStatuses')) as { name: string; state: string }[];
     expect(statuses.find((s) => s.name === 'moved')?.state).not.toBe('connected');
     let approved = '';
