@@ -53,7 +53,8 @@ interface RemotePool {
   connections: PooledConnection[];
   /** At most one spare per channel spec (exec command or shell). */
   spares: Map<string, SpareChannel>;
-  opening: Set<string>;
+  /** Spares being opened, so a refused host session can wait for one and take its slot. */
+  opening: Map<string, Promise<void>>;
   connecting?: Promise<PooledConnection>;
   reconnectTimer?: NodeJS.Timeout;
   backoffMs: number;
@@ -152,7 +153,7 @@ export class ConnectionPool extends EventEmitter {
   private remoteFor(target: PoolTarget): RemotePool {
     let remote = this.remotes.get(target.key);
     if (!remote) {
-      remote = { target, connections: [], spares: new Map(), opening: new Set(), backoffMs: 1000 };
+      remote = { target, connections: [], spares: new Map(), opening: new Map(), backoffMs: 1000 };
       this.remotes.set(target.key, remote);
     }
     return remote;
@@ -222,6 +223,8 @@ export class ConnectionPool extends EventEmitter {
 
   /** Closes a spare held on `conn` and waits until the server has let go of its session. */
   private async dropSpareOn(remote: RemotePool, conn: PooledConnection): Promise<boolean> {
+    // A spare still being opened may be what took the last slot: let it land first.
+    await Promise.all(remote.opening.values());
     const entry = [...remote.spares].find(([, spare]) => spare.conn === conn);
     if (!entry) return false;
     const [key, spare] = entry;
@@ -250,8 +253,7 @@ export class ConnectionPool extends EventEmitter {
     if (!this.options.prestart || this.closed || remote.spares.has(key) || remote.opening.has(key)) return;
     const conn = remote.connections.find((c) => c.alive && !c.full);
     if (!conn) return;
-    remote.opening.add(key);
-    openOn(conn.client, spec).then(
+    const opened = openOn(conn.client, spec).then(
       (channel) => {
         remote.opening.delete(key);
         if (!conn.alive || this.closed || remote.spares.has(key)) return channel.close();
@@ -270,6 +272,7 @@ export class ConnectionPool extends EventEmitter {
         this.options.logger.debug(`${remote.target.label}: no spare channel (${error.message})`);
       },
     );
+    remote.opening.set(key, opened);
   }
 
   private lease(remote: RemotePool, conn: PooledConnection, channel: ClientChannel): ChannelLease {
