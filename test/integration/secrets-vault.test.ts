@@ -12,7 +12,7 @@ function cipher(backend: string): SecretCipher {
   return {
     isEncryptionAvailable: () => true,
     getSelectedStorageBackend: () => backend,
-    encryptString: (plain) => Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a),
+    encryptString: (plain) => Buffer.from(Buffer.from(plain, 'utf8').map((b) => b ^ 0x5a)),
     decryptString: (sealed) => Buffer.from(sealed.map((b) => b ^ 0x5a)).toString('utf8'),
   };
 }

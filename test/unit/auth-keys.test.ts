@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 // The compiled modules: decryption runs in a worker thread, which needs the built .js next to it (npm test builds first).
-import { buildAuthPlan, loadPrivateKey } from '../../dist/electron/core/ssh/auth-plan.js';
+import type * as AuthPlanModule from '../../electron/core/ssh/auth-plan.js';
+
+// @ts-expect-error -- dist/ has no declarations; its types are the source module's.
+const { buildAuthPlan, loadPrivateKey } = (await import('../../dist/electron/core/ssh/auth-plan.js')) as typeof AuthPlanModule;
 
 const dir = mkdtempSync(join(tmpdir(), 'burrow-auth-'));
 
