@@ -16,7 +16,8 @@ import { ConnectionSecrets } from './secrets/connection-secrets.js';
 import { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import { ConnectionPool, type ChannelSpec, type PoolTarget } from './ssh/connection-pool.js';
-import { openSshConnection } from './ssh/ssh-connection.js';
+import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
+import type { Client as SshClient } from 'ssh2';
 
 export interface EngineOptions {
   /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
@@ -34,6 +35,13 @@ export interface EngineOptions {
    * (the daemon and the tray app). `connect --host` asks on its terminal instead.
    */
   askForSecrets?: boolean;
+}
+
+/** For one new connection: where its status lines go, and a look at the host-key decision. */
+export interface ConnectOptions extends SessionOptions {
+  notify?: (message: string) => void;
+  onHostKey?: (keyBlob: Buffer, decision: HostKeyDecision) => void;
+  connectTimeoutMs?: number;
 }
 
 /** Secrets and choices that belong to one run, never to the saved remote. */
@@ -125,69 +133,90 @@ export class Engine extends EventEmitter {
   }
 
   private poolTarget(remote: Remote, secrets: SessionOptions): PoolTarget {
-    const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
+    const { identityFiles, userFiles } = this.keyFiles(remote);
+    const key = `${describeRemoteAddress(remote)}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`;
+    const notify = (m: string) => {
+      this.lastStatus.set(key, m);
+      this.waiting.get(key)?.forEach((n) => n(m));
+    };
+    return { key, label: remote.name, connect: () => this.connectRemote(remote, { ...secrets, notify }) };
+  }
+
+  /** The keys to offer and the known_hosts files to read for a remote, as OpenSSH would choose them. */
+  private keyFiles(remote: Remote) {
+    const keyServer = remote.keyServer?.enabled;
     // The key server needs one key to register: m2m's own, unless the remote names keys.
     const explicit = remote.identityFiles.length > 0 || !!keyServer;
     const paths = remote.identityFiles.length > 0 ? remote.identityFiles : keyServer ? [M2M_DEFAULT_KEY] : DEFAULT_IDENTITY_FILES;
-    const identityFiles = paths.map((path) => ({ path, explicit }));
-    const userFiles = remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS];
-    const address = describeRemoteAddress(remote);
-    const target = {
-      key: `${address}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`,
-      label: remote.name,
-      connect: async () => {
-        const logger = this.options.logger;
-        const approvalTimeoutMs = secrets.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000;
-        const notify = (m: string) => {
-          this.lastStatus.set(target.key, m);
-          this.waiting.get(target.key)?.forEach((n) => n(m));
-        };
-        const asked = this.options.askForSecrets ? new ConnectionSecrets(this.secrets, remote, approvalTimeoutMs, notify) : undefined;
-        // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
-        const askKeys = !secrets.askPassphrase && secrets.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
-        try {
-          if (keyServer) ensureClientKey(identityFiles[0].path, logger);
-          const auth = await buildAuthPlan(
-            {
-              identityFiles,
-              passphrase: secrets.passphrase,
-              askPassphrase: secrets.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
-              useAgent: remote.useAgent,
-              password: remote.usePassword ? (secrets.password ?? asked?.password) : undefined,
-            },
-            (m) => logger.warn(m),
-          );
-          asked?.keysLoaded(auth.keys.map((k) => k.label));
-          const verifyHostKey = makeHostKeyVerifier({
-            store: this.hostKeys,
-            broker: this.broker,
-            audit: this.audit,
-            logger,
-            policy: remote.hostKeyPolicy,
-            host: remote.host,
-            port: remote.port,
-            userFiles,
-            remoteName: remote.name,
-            approvalTimeoutMs,
-            onStatus: notify,
-          });
-          // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
-          const served = keyServer
-            ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
-            : undefined;
-          const verifyPresented = (k: Buffer) => (served?.equals(k) ? Promise.resolve({ ok: true as const }) : verifyHostKey(k));
-          const client = await openSshConnection({ host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented }, logger);
-          asked?.connected();
-          this.audit.record({ event: 'connect', remote: remote.name, address, ok: true });
-          logger.info(`connected to ${address}`);
-          return client;
-        } catch (caught) {
-          const error = asked ? asked.explain(caught) : caught;
-          this.audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
-          throw error;
-        }
-      },
+    return {
+      explicit,
+      identityFiles: paths.map((path) => ({ path, explicit })),
+      userFiles: remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS],
     };
-    return target;
+  }
+
+  /**
+   * One new, authenticated SSH connection to a remote: the key server (if any), keys and secrets,
+   * the host-key policy, then the handshake. The pool uses it for every connection; "Test connection"
+   * uses it with `onHostKey` to report that step on its own.
+   */
+  async connectRemote(remote: Remote, options: ConnectOptions = {}): Promise<SshClient> {
+    const logger = this.options.logger;
+    const { explicit, identityFiles, userFiles } = this.keyFiles(remote);
+    const address = describeRemoteAddress(remote);
+    const notify = options.notify ?? (() => {});
+    const approvalTimeoutMs = options.approvalTimeoutMs ?? this.options.approvalTimeoutMs?.() ?? 120_000;
+    const asked = this.options.askForSecrets ? new ConnectionSecrets(this.secrets, remote, approvalTimeoutMs, notify) : undefined;
+    // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
+    const askKeys = !options.askPassphrase && options.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
+    try {
+      const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
+      if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+      const auth = await buildAuthPlan(
+        {
+          identityFiles,
+          passphrase: options.passphrase,
+          askPassphrase: options.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
+          useAgent: remote.useAgent,
+          password: remote.usePassword ? (options.password ?? asked?.password) : undefined,
+        },
+        (m) => logger.warn(m),
+      );
+      asked?.keysLoaded(auth.keys.map((k) => k.label));
+      const verifyHostKey = makeHostKeyVerifier({
+        store: this.hostKeys,
+        broker: this.broker,
+        audit: this.audit,
+        logger,
+        policy: remote.hostKeyPolicy,
+        host: remote.host,
+        port: remote.port,
+        userFiles,
+        remoteName: remote.name,
+        approvalTimeoutMs,
+        onStatus: notify,
+      });
+      // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
+      const served = keyServer
+        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+        : undefined;
+      const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
+        const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);
+        options.onHostKey?.(k, decision);
+        return decision;
+      };
+      const client = await openSshConnection(
+        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs: options.connectTimeoutMs },
+        logger,
+      );
+      asked?.connected();
+      this.audit.record({ event: 'connect', remote: remote.name, address, ok: true });
+      logger.info(`connected to ${address}`);
+      return client;
+    } catch (caught) {
+      const error = asked ? asked.explain(caught) : caught;
+      this.audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
+      throw error;
+    }
   }
 }

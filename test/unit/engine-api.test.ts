@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { silentLogger } from '../../electron/core/logging/logger.js';
 import { BurrowService } from '../../electron/core/service.js';
 import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { startKeyServer } from '../support/key-server.js';
 
 /** The engine-side BurrowApi against a real sshd and a real MCP server, as both bridges call it. */
 let forced: SshdFixture;
@@ -108,6 +109,24 @@ describe('testRemote: each step, and where it failed', () => {
     expect(summary(await testing)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:ok']);
     expect(events.some((e) => e.type === 'approval-removed' && e.outcome === 'approve-once')).toBe(true);
     await expect(api.answerApproval(pending.id, 'approve')).rejects.toThrow(/no longer waiting/);
+  });
+});
+
+describe('testRemote with the m2m key server', () => {
+  it('fetches and pins the server key, registers a new client key, and passes every step', async () => {
+    const ks = await startKeyServer(forced);
+    try {
+      const { api } = makeApi();
+      const clientKey = join(mkdtempSync(join(tmpdir(), 'burrow-ks-')), 'client_ed25519');
+      const steps = await api.testRemote(
+        remote(forced, { identityFiles: [clientKey], knownHostsPath: forced.emptyKnownHostsFile, hostKeyPolicy: 'strict', keyServer: { enabled: true, port: ks.port } }),
+      );
+      expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:ok']);
+      expect(ks.requests).toEqual(['GET /server_pub_key', 'POST /register']);
+      expect(ks.registered.at(-1)).toContain(readFileSync(`${clientKey}.pub`, 'utf8').trim().split(/\s+/)[1]);
+    } finally {
+      await ks.close();
+    }
   });
 });
 

@@ -3,18 +3,13 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import type { TestStep, TestStepName } from '../../../shared/api.js';
 import type { Remote } from '../../../shared/remote.js';
-import { DEFAULT_IDENTITY_FILES, DEFAULT_KNOWN_HOSTS, type Engine } from '../engine.js';
+import type { Engine } from '../engine.js';
 import { BurrowError, oneLine } from '../errors.js';
 import { keyTypeLabel, keyTypeOf, sha256Fingerprint } from '../hostkeys/fingerprint.js';
-import { makeHostKeyVerifier } from '../hostkeys/host-key-verifier.js';
 import { ChannelTransport } from '../inspector/channel-transport.js';
-import type { Logger } from '../logging/logger.js';
-import { buildAuthPlan, type AuthPlan } from '../ssh/auth-plan.js';
-import { openSshConnection } from '../ssh/ssh-connection.js';
 
 export interface ConnectionTestContext {
   engine: Engine;
-  logger: Logger;
   approvalTimeoutMs: number;
   networkTimeoutMs?: number;
 }
@@ -42,59 +37,27 @@ export async function testConnection(remote: Remote, ctx: ConnectionTestContext)
     return steps;
   }
 
-  const explicit = remote.identityFiles.length > 0;
-  let plan: AuthPlan;
-  let planError: string | undefined;
-  try {
-    plan = await buildAuthPlan(
-      { identityFiles: (explicit ? remote.identityFiles : DEFAULT_IDENTITY_FILES).map((path) => ({ path, explicit })), useAgent: remote.useAgent },
-      (m) => ctx.logger.warn(m),
-    );
-  } catch (error) {
-    // Still check the host key: offer nothing, and report the key problem at the auth step.
-    planError = oneLine(error);
-    plan = { keys: [], notes: [] };
-  }
-
-  const verify = makeHostKeyVerifier({
-    store: ctx.engine.hostKeys,
-    broker: ctx.engine.broker,
-    audit: ctx.engine.audit,
-    logger: ctx.logger,
-    policy: remote.hostKeyPolicy,
-    host: remote.host,
-    port: remote.port,
-    userFiles: remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS],
-    remoteName: remote.name,
-    approvalTimeoutMs: ctx.approvalTimeoutMs,
-    onStatus: () => {},
-  });
   let hostKey: { ok: boolean; detail: string; ms: number } | undefined;
   const sshStarted = Date.now();
   let ssh: SshClient;
   try {
-    ssh = await openSshConnection(
-      {
-        host: remote.host,
-        port: remote.port,
-        user: remote.user,
-        auth: plan,
-        connectTimeoutMs: timeoutMs,
-        verifyHostKey: async (blob) => {
-          const decision = await verify(blob);
-          const label = `${keyTypeLabel(keyTypeOf(blob))} ${sha256Fingerprint(blob)}`;
-          hostKey = { ok: decision.ok, detail: decision.ok ? `${label} is trusted` : decision.message, ms: Date.now() - sshStarted };
-          started = Date.now();
-          return decision;
-        },
+    // The engine's own way to connect (key server, keys, secrets, host-key policy), on a connection of its own.
+    ssh = await ctx.engine.connectRemote(remote, {
+      approvalTimeoutMs: ctx.approvalTimeoutMs,
+      connectTimeoutMs: timeoutMs,
+      onHostKey: (blob, decision) => {
+        const label = `${keyTypeLabel(keyTypeOf(blob))} ${sha256Fingerprint(blob)}`;
+        hostKey = { ok: decision.ok, detail: decision.ok ? `${label} is trusted` : decision.message, ms: Date.now() - sshStarted };
+        started = Date.now();
       },
-      ctx.logger,
-    );
+    });
   } catch (error) {
-    if (!hostKey) record('host-key', false, oneLine(error), sshStarted);
-    else {
+    if (hostKey) {
       steps.push({ step: 'host-key', ok: hostKey.ok, detail: hostKey.detail, ms: hostKey.ms });
-      if (hostKey.ok) record('auth', false, planError ?? oneLine(error));
+      if (hostKey.ok) record('auth', false, oneLine(error));
+    } else {
+      // Failed before the handshake reached the host key: a key that cannot be used is an auth problem.
+      record(error instanceof BurrowError && error.kind === 'auth' ? 'auth' : 'host-key', false, oneLine(error), sshStarted);
     }
     return steps;
   }

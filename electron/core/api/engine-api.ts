@@ -101,7 +101,7 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
       return removed;
     },
     async testRemote(input: RemoteInput) {
-      return testConnection(remoteSchema.parse(input), { engine, logger, approvalTimeoutMs: settings.approvalTimeoutMs() });
+      return testConnection(remoteSchema.parse(input), { engine, approvalTimeoutMs: settings.approvalTimeoutMs() });
     },
     async catalog(remote: string) {
       requireRemote(remote);
