@@ -1,3 +1,4 @@
+import type { EventEmitter } from 'node:events';
 import type { z } from 'zod';
 import type { BurrowApi, BurrowEvent, McpHostId, RemoteStatus, TrafficEntry } from '../../../shared/api.js';
 import type { ApprovalDecision, HostKeyAlert, PendingApproval } from '../../../shared/approvals.js';
@@ -63,12 +64,16 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
   };
   const onAlert = (alert: HostKeyAlert) => hub.emit({ type: 'host-key-alert', alert });
   const onAlertDismissed = (id: string) => hub.emit({ type: 'host-key-alert-dismissed', id });
-  engine.on('remote-state', onPoolState);
-  engine.on('sessions-changed', onSessions);
-  broker.on('added', onAdded);
-  broker.on('removed', onRemoved);
-  broker.on('alert', onAlert);
-  broker.on('alert-dismissed', onAlertDismissed);
+  // Every engine and broker event this API listens to, so close() undoes exactly what was done here.
+  const listeners: [EventEmitter, string, Parameters<EventEmitter['on']>[1]][] = [
+    [engine, 'remote-state', onPoolState],
+    [engine, 'sessions-changed', onSessions],
+    [broker, 'added', onAdded],
+    [broker, 'removed', onRemoved],
+    [broker, 'alert', onAlert],
+    [broker, 'alert-dismissed', onAlertDismissed],
+  ];
+  for (const [emitter, event, listener] of listeners) emitter.on(event, listener);
 
   const remotesChanged = (name: string) => {
     hub.emit({ type: 'remotes-changed' });
@@ -160,13 +165,8 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
     },
     close() {
       inspector.closeAll();
-      engine.off('remote-state', onPoolState);
-      engine.off('sessions-changed', onSessions);
+      for (const [emitter, event, listener] of listeners) emitter.off(event, listener);
       engine.off('traffic', onTraffic);
-      broker.off('added', onAdded);
-      broker.off('removed', onRemoved);
-      broker.off('alert', onAlert);
-      broker.off('alert-dismissed', onAlertDismissed);
     },
   };
 }
