@@ -5,7 +5,7 @@ import { unifiedDiff } from '../core/hostconfig/config-diff.js';
 import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planUninstall, type HostConfigContext } from '../core/hostconfig/host-configs.js';
 import { MCP_HOST_IDS } from '../core/hostconfig/host-targets.js';
 import { parseCommandArgs } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
 
 const HOSTS = MCP_HOST_IDS.join(', ');
 
@@ -54,7 +54,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function remotesToInstall(requested: string[] | undefined): Promise<string[]> {
-  const saved = (await callService<Remote[]>('remote.list')).map((r) => r.name);
+  const saved = (await callCommand('listRemotes')).map((r) => r.name);
   if (!requested || requested.length === 0) {
     if (saved.length === 0) throw new BurrowError('no remotes are saved yet: add one first (burrow remote add NAME --host HOST)', 'config');
     return saved;
@@ -89,7 +89,7 @@ function report(plan: ConfigPlan, dryRun: boolean, uninstall: boolean): number {
 async function listHosts(ctx: HostConfigContext): Promise<number> {
   let saved: string[] = [];
   try {
-    saved = (await callService<Remote[]>('remote.list')).map((r) => r.name);
+    saved = (await callCommand('listRemotes')).map((r) => r.name);
   } catch {
     // the listing of hosts is still useful without remotes
   }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
 
 const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
@@ -54,7 +54,7 @@ async function add(args: string[]): Promise<number> {
     hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
   };
-  const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });
+  const saved = await callCommand('saveRemote', input, values.replace ?? false);
   process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
 }
@@ -65,7 +65,7 @@ function describeChannel(r: Remote): string {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('remote list', args, { json: { type: 'boolean' } }, false);
-  const remotes = await callService<Remote[]>('remote.list');
+  const remotes = await callCommand('listRemotes');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(remotes, null, 2)}\n`);
     return 0;
@@ -84,7 +84,7 @@ async function remove(args: string[]): Promise<number> {
   const { positionals } = parseCommandArgs('remote remove', args, {});
   const [name] = positionals;
   if (!name) throw new Error('remote remove: give the NAME of the remote');
-  const removed = await callService<boolean>('remote.remove', { name });
+  const removed = await callCommand('removeRemote', name);
   if (!removed) throw new Error(`remote remove: no remote named "${name}"`);
   process.stdout.write(`removed remote "${name}"\n`);
   return 0;

@@ -18,10 +18,6 @@ export function defaultHostConfigContext(): HostConfigContext {
   return { home: homedir(), platform: process.platform, env: process.env, launcher: thisProcessLauncher() };
 }
 
-export function configTarget(ctx: HostConfigContext, host: McpHostId): HostTarget {
-  return hostTarget(host, ctx);
-}
-
 /** Each known MCP host: where its config is, whether it is installed here, and which remotes it runs through Burrow. */
 export function listMcpHosts(ctx: HostConfigContext, remoteNames: string[]): McpHostInfo[] {
   return MCP_HOST_IDS.map((id) => {

@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchApi, type BurrowApi, type BurrowEvent } from '../../../shared/api.js';
+import { dispatchCommand } from '../../../shared/commands.js';
+import type { BurrowEvent } from '../../../shared/events.js';
+import type { EngineCommands } from '../commands/command-handlers.js';
 import { oneLine } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -17,7 +19,7 @@ import {
 import { readStaticFile } from './static-files.js';
 
 export interface WebUiOptions {
-  api: BurrowApi;
+  commands: EngineCommands;
   logger: Logger;
   /** 0 picks a free port. */
   port: number;
@@ -42,7 +44,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * The web bridge of `burrow daemon --ui`: the built renderer, `POST /api/<method>` for BurrowApi requests,
+ * The web bridge of `burrow daemon --ui`: the built renderer, `POST /api/<command>` for the command table,
  * and a WebSocket at /api/events for its event stream. 127.0.0.1 only; the token guards all data.
  */
 export class WebUiServer {
@@ -108,7 +110,7 @@ export class WebUiServer {
       return this.fail(res, 400, `bad request body: ${oneLine(error)}`);
     }
     try {
-      const result = await dispatchApi(this.options.api, method, args);
+      const result = await dispatchCommand(this.options.commands, method, args, 'web');
       this.json(res, 200, { result: result ?? null });
     } catch (error) {
       this.json(res, 400, { error: oneLine(error) });
@@ -131,7 +133,7 @@ export class WebUiServer {
   }
 
   private stream(ws: WebSocket): void {
-    const unsubscribe = this.options.api.subscribe((event: BurrowEvent) => {
+    const unsubscribe = this.options.commands.subscribe((event: BurrowEvent) => {
       if (ws.readyState !== ws.OPEN) return;
       // Traffic is a view, not state: drop it for a tab that is not keeping up; never drop approvals or states.
       if (event.type === 'traffic' && ws.bufferedAmount > MAX_SOCKET_BACKLOG) return;
