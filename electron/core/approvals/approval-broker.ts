@@ -43,10 +43,10 @@ export class ApprovalBroker {
   private wait(item: PendingApproval, timeoutMs: number): Promise<Answer | 'timeout'> {
     return new Promise((resolve) => {
       let entry = this.waiting.get(item.id);
+      const added = !entry;
       if (!entry) {
         entry = { item, resolvers: [] };
         this.waiting.set(item.id, entry);
-        this.events.emit('approval-added', { approval: item });
       }
       const timer = setTimeout(() => {
         const e = this.waiting.get(item.id);
@@ -64,6 +64,8 @@ export class ApprovalBroker {
         resolve(answer);
       };
       entry.resolvers.push(settle);
+      // Only now: a listener may answer at once (the terminal prompt, a test), and must find us waiting.
+      if (added) this.events.emit('approval-added', { approval: item });
     });
   }
 

@@ -162,6 +162,9 @@ export class IpcServer {
     });
     const reply: ConnectReply = { type: 'ready', ticket, pid: process.pid };
     control.write(encodeLine(reply));
+    // Nothing more is read from it, but it must flow: a paused socket never reports that the helper is gone.
+    control.on('data', () => {});
+    control.resume();
   }
 
   private data(socket: Socket, hello: DataHello, rest: Uint8Array): void {
