@@ -6,7 +6,7 @@ import { connectToDaemon, requestDaemon } from './ipc/ipc-client.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import type { Logger } from './logging/logger.js';
-import { ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
+import { ensureBurrowHome, ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
 import type { Remote } from '../../shared/remote.js';
 import type { HostEnd } from './relay/line-end.js';
 import type { HostSession } from './relay/host-session.js';
@@ -92,6 +92,9 @@ export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv
 /** Starts the engine, its settings and service, and the private socket; the caller has checked that none runs. */
 export async function startRuntime(options: RuntimeOptions): Promise<BurrowRuntime> {
   const { home, logger } = options;
+  // 0700 when created; an existing home that others can read is reported, not changed behind the person's back.
+  const homeWarning = ensureBurrowHome(home);
+  if (homeWarning) logger.warn(homeWarning);
   ensurePrivateDir(runtimeDir());
   const settings = new ConfSettingsStore(home);
   const engine = new PausableEngine({

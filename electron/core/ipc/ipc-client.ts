@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { fileErrorReason } from '../file-errors.js';
 import { socketPath } from '../paths.js';
 import { readDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import { IPC_PROTOCOL_VERSION, type ConnectHello, type RequestHello, type RequestReply } from './ipc-protocol.js';
@@ -20,7 +21,11 @@ export function connectToDaemon(env: NodeJS.ProcessEnv = process.env): Promise<{
       }
       resolve({ socket, info });
     });
-    socket.once('error', reject);
+    socket.once('error', (error: NodeJS.ErrnoException) => {
+      // A path below a file (BURROW_HOME under a file) can hold no socket: no daemon runs there, as for ENOENT.
+      if (error.code === 'ENOTDIR') reject(Object.assign(new Error(`no daemon socket at ${path}: ${fileErrorReason(error, path)}`), { code: 'ENOENT' }));
+      else reject(error);
+    });
   });
 }
 
