@@ -222,6 +222,35 @@ describe('a home that cannot be written (item 6)', () => {
   });
 });
 
+/** The CLI run as the unprivileged test user, so mode bits apply (root passes them all). */
+function asTestUser(args: string[]): { command: string; args: string[] } {
+  return { command: 'setpriv', args: [`--reuid=${TEST_USER}`, `--regid=${TEST_USER}`, '--clear-groups', process.execPath, BURROW_BIN, ...args] };
+}
+const testUserRuns = (() => {
+  if (process.getuid?.() !== 0 || spawnSync('setpriv', ['--help']).status !== 0) return false;
+  ensureTestUser();
+  // The checkout must be readable by that user (a clone under /root is not).
+  return spawnSync('setpriv', [`--reuid=${TEST_USER}`, `--regid=${TEST_USER}`, '--clear-groups', process.execPath, BURROW_BIN, '--help']).status === 0;
+})();
+
+describe.skipIf(!testUserRuns)('a home another user owns (EACCES; skipped unless root with setpriv and a checkout the test user can read)', () => {
+  it('remote add on a home it cannot write: permission denied, with the path', async () => {
+    const home = freshDir('root-owned');
+    chmodSync(scratch, 0o755);
+    chmodSync(home, 0o755);
+    const cmd = asTestUser(['remote', 'add', 'prod', '--host', 'example.org']);
+    expectOneLineFailure(await run(cmd.command, cmd.args, burrowEnv({ BURROW_HOME: home })), `cannot write the settings file ${join(home, 'settings.json')}: permission denied`);
+  });
+
+  it('remote list on a home inside a folder it cannot enter: permission denied, with the socket path', async () => {
+    const closed = freshDir('closed');
+    chmodSync(scratch, 0o755);
+    const home = join(closed, 'home');
+    const cmd = asTestUser(['remote', 'list']);
+    expectOneLineFailure(await run(cmd.command, cmd.args, burrowEnv({ BURROW_HOME: home })), `cannot connect to ${join(home, 'run', 'daemon.sock')}: permission denied`);
+  });
+});
+
 describe('known_hosts read errors name the file (item 6)', () => {
   it("hostkeys list with a directory at Burrow's known_hosts", async () => {
     const env = burrowEnv();

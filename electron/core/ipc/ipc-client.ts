@@ -24,6 +24,8 @@ export function connectToDaemon(env: NodeJS.ProcessEnv = process.env): Promise<{
     socket.once('error', (error: NodeJS.ErrnoException) => {
       // A path below a file (BURROW_HOME under a file) can hold no socket: no daemon runs there, as for ENOENT.
       if (error.code === 'ENOTDIR') reject(Object.assign(new Error(`no daemon socket at ${path}: ${fileErrorReason(error, path)}`), { code: 'ENOENT' }));
+      // Callers act on ENOENT and ECONNREFUSED (no daemon); anything else (EACCES: another user's folder) in words, same code.
+      else if (error.code !== 'ENOENT' && error.code !== 'ECONNREFUSED') reject(Object.assign(new Error(`cannot connect to ${path}: ${fileErrorReason(error, path)}`), { code: error.code }));
       else reject(error);
     });
   });
