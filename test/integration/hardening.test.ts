@@ -9,7 +9,7 @@
  *   the one command run inside it, so nothing is left mounted when a test fails.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -39,6 +39,7 @@ function homeBelowFile(): { home: string; file: string } {
 const readOnlyMounts = (() => {
   const probe = mkdtempSync(join(tmpdir(), 'burrow-ro-probe-'));
   const r = spawnSync('unshare', ['-m', '--propagation', 'private', 'sh', '-c', 'mount -o bind,ro "$0" "$0" && ! touch "$0/x" 2>/dev/null', probe]);
+  rmSync(probe, { recursive: true, force: true });
   return r.status === 0;
 })();
 const NO_RO_REASON = 'unshare -m / mount -o bind,ro is not allowed here (needs CAP_SYS_ADMIN)';
@@ -117,6 +118,7 @@ const daemons: DaemonHandle[] = [];
 afterAll(async () => {
   await Promise.all(daemons.map((d) => d.stop()));
   sshd?.stop();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 describe('a settings file that fails validation is reported and never written (item 5)', () => {
