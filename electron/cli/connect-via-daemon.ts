@@ -1,12 +1,13 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DaemonInfo } from '../core/ipc/daemon-info.js';
 import { connectToDaemon, helloLine, notAnswering, readFirstLine } from '../core/ipc/ipc-client.js';
 import type { ConnectReply, ControlNotice } from '../core/ipc/ipc-protocol.js';
-import { logDir } from '../core/paths.js';
+import { describeFileError, makeDir } from '../core/file-errors.js';
+import { burrowHome, logDir } from '../core/paths.js';
 
 const say = (message: string) => process.stderr.write(`burrow: ${message}\n`);
 /** An engine that does not answer the hello by then is stopped or stuck. */
@@ -154,9 +155,14 @@ async function reachDaemon(verbose: boolean): Promise<{ socket: Socket; info: Da
 /** Starts `burrow daemon` in the background and waits for its socket; says why if it cannot start. */
 export async function startDaemonAndConnect(): Promise<{ socket: Socket; info: DaemonInfo }> {
   const dir = logDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const startLog = join(dir, 'daemon-start.log');
-  const fd = openSync(startLog, 'w', 0o600);
+  let fd: number;
+  try {
+    makeDir(dir, 0o700);
+    fd = openSync(startLog, 'w', 0o600);
+  } catch (error) {
+    throw new Error(`cannot start the Burrow daemon: ${describeFileError(error, startLog, 'write its start log')} (the daemon keeps its settings, socket and logs in ${burrowHome()}; set BURROW_HOME to a folder you can write)`);
+  }
   const entry = fileURLToPath(new URL('./burrow.js', import.meta.url));
   const child = spawn(process.execPath, [entry, 'daemon', '--background'], {
     detached: true,

@@ -7,7 +7,7 @@ import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import type { Logger } from './logging/logger.js';
-import { ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
+import { ensureBurrowHome, ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
 import { ConfSettingsStore } from './settings/settings-store.js';
 
 export interface RuntimeOptions {
@@ -40,6 +40,9 @@ export interface BurrowRuntime {
 /** Starts the engine, its settings and commands, and the private socket; the caller has checked that none runs. */
 export async function startRuntime(options: RuntimeOptions): Promise<BurrowRuntime> {
   const { home, logger } = options;
+  // 0700 when created; an existing home that others can read is reported, not changed behind the person's back.
+  const homeWarning = ensureBurrowHome(home);
+  if (homeWarning) logger.warn(homeWarning);
   ensurePrivateDir(runtimeDir());
   const settings = new ConfSettingsStore(home);
   const engine = new Engine({

@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { BURROW_VERSION } from '../../../shared/version.js';
+import { fileErrorReason } from '../file-errors.js';
 import { socketPath } from '../paths.js';
 import { readDaemonInfo, type DaemonInfo } from './daemon-info.js';
 import { IPC_PROTOCOL_VERSION, encodeLine, type ConnectHello, type DataHello, type RequestHello, type RequestReply } from './ipc-protocol.js';
@@ -28,9 +29,13 @@ export function connectToDaemon(env: NodeJS.ProcessEnv = process.env): Promise<{
       }
       resolve({ socket, info });
     });
-    socket.once('error', (error) => {
+    socket.once('error', (error: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(error);
+      // A path below a file (BURROW_HOME under a file) can hold no socket: no daemon runs there, as for ENOENT.
+      if (error.code === 'ENOTDIR') reject(Object.assign(new Error(`no daemon socket at ${path}: ${fileErrorReason(error, path)}`), { code: 'ENOENT' }));
+      // Callers act on ENOENT and ECONNREFUSED (no daemon); anything else (EACCES: another user's folder) in words, same code.
+      else if (error.code !== 'ENOENT' && error.code !== 'ECONNREFUSED') reject(Object.assign(new Error(`cannot connect to ${path}: ${fileErrorReason(error, path)}`), { code: error.code }));
+      else reject(error);
     });
   });
 }

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dispatchCommand, type CommandHandlers } from '../../../shared/commands.js';
 import type { Engine } from '../engine.js';
-import { oneLine } from '../errors.js';
+import { BurrowError, oneLine } from '../errors.js';
+import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -44,8 +45,7 @@ export class IpcServer {
 
   listen(): Promise<void> {
     const { path } = this.options;
-    // A stale socket from a crashed engine: the caller checked that nothing answers on it.
-    if (process.platform !== 'win32' && existsSync(path)) unlinkSync(path);
+    if (process.platform !== 'win32') removeStaleSocket(path);
     // allowHalfOpen: a helper whose host closed stdin still receives the remote's last replies.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     return new Promise((resolve, reject) => {
@@ -185,5 +185,25 @@ export class IpcServer {
       host.notify({ type: 'exit', code: 1 });
       host.close();
     }
+  }
+}
+
+/**
+ * A stale socket from a crashed daemon is removed (the caller checked that nothing answers on it);
+ * anything else at that path (a file, a folder, a link) may be someone's data and is never deleted.
+ */
+function removeStaleSocket(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    throw new BurrowError(describeFileError(error, path, "check Burrow's socket"), 'daemon');
+  }
+  if (!isSocket) throw new BurrowError(`${path} exists and is not a socket; remove it if it is not yours`, 'daemon');
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    throw new BurrowError(describeFileError(error, path, 'remove the stale socket'), 'daemon');
   }
 }
