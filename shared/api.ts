@@ -91,8 +91,10 @@ export interface McpHostInfo {
   configPath: string;
   /** The host's config folder exists on this machine. */
   detected: boolean;
-  /** Remotes that have a Burrow entry in that config. */
+  /** Saved remotes that have a Burrow entry in that config. */
   installed: string[];
+  /** Burrow entries in that config whose remote is no longer saved (removed or renamed): offer to remove them. */
+  orphaned: string[];
   /** Why the file cannot be written (it does not parse, …), if so. */
   problem?: string;
 }
