@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { parse } from 'jsonc-parser';
 import { describe, expect, it } from 'vitest';
 import type { McpHostId } from '../../shared/api.js';
-import { applyPlan, findHostEntries, listMcpHosts, planInstall, planInstallMany, planUninstall, removeHostEntries, type HostConfigContext } from '../../electron/core/hostconfig/host-configs.js';
+import { applyPlan, findHostEntries, listMcpHosts, planInstall, planInstallMany, planUninstall, removeHostEntries, renameHostEntries, type HostConfigContext } from '../../electron/core/hostconfig/host-configs.js';
 import { hostTarget } from '../../electron/core/hostconfig/host-targets.js';
 import { unifiedDiff } from '../../electron/core/hostconfig/config-diff.js';
 
@@ -277,5 +277,26 @@ describe('entries of removed remotes', () => {
     const { found, unreadable } = findHostEntries(ctx, 'old');
     expect(found).toEqual([]);
     expect(unreadable).toEqual([`${path}:1:18: not valid JSON (with comments): expected "}"; fix it (or move the file away), then run this again (Burrow changed nothing)`]);
+  });
+});
+
+describe('entries of a renamed remote', () => {
+  it('follow the new name: a key that was the old name is renamed, a chosen one (--as) is kept', () => {
+    const ctx = ctxFor();
+    const vscode = join(ctx.home, '.config/Code/User/mcp.json');
+    put(vscode, VSCODE);
+    applyPlan(planInstall(ctx, 'vscode', 'old'));
+    applyPlan(planInstall(ctx, 'cursor', 'old', { entryName: 'My box' }));
+    const { renamed, failed } = renameHostEntries(ctx, 'old', 'new');
+    expect(failed).toEqual([]);
+    expect(renamed.map((p) => p.host)).toEqual(['cursor', 'vscode']);
+    expect(findHostEntries(ctx, 'old').found).toEqual([]);
+    expect(findHostEntries(ctx, 'new').found.map((f) => [f.host, f.entries])).toEqual([
+      ['cursor', ['My box']],
+      ['vscode', ['new']],
+    ]);
+    // The VS Code file is its old self plus the entry under the new name.
+    applyPlan(planUninstall(ctx, 'vscode', 'new'));
+    expect(readFileSync(vscode, 'utf8')).toBe(VSCODE);
   });
 });

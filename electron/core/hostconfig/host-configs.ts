@@ -96,6 +96,44 @@ export function removeHostEntries(ctx: HostConfigContext, remoteName: string): {
   return { removed, failed };
 }
 
+/**
+ * After a remote is renamed: its entries in one host's config run the new name. An entry under the
+ * remote's old name is renamed with it; one under a name a person chose (--as) keeps that name.
+ */
+export function planRenameRemote(ctx: HostConfigContext, host: McpHostId, from: string, to: string): ConfigPlan {
+  const target = hostTarget(host, ctx);
+  return plan(target, (doc) => {
+    for (const [key, value] of Object.entries(serversOf(doc))) {
+      if (burrowRemoteOf(value) !== from) continue;
+      const newKey = key === from ? to : key;
+      const taken = serversOf(doc)[newKey];
+      if (newKey !== key && taken !== undefined) {
+        throw new BurrowError(
+          `${target.configPath} already has a server named "${newKey}"; rename that one, or install "${to}" under another name with --as NAME (Burrow changed nothing)`,
+          'config',
+        );
+      }
+      if (newKey !== key) doc = removeServer(doc, key);
+      doc = setServer(doc, newKey, burrowEntry(ctx, target, to));
+    }
+    return doc;
+  });
+}
+
+/** planRenameRemote for every host config that has entries for `from`, each written on its own. */
+export function renameHostEntries(ctx: HostConfigContext, from: string, to: string): { renamed: ConfigPlan[]; failed: { host: McpHostId; error: string }[] } {
+  const renamed: ConfigPlan[] = [];
+  const failed: { host: McpHostId; error: string }[] = [];
+  for (const { host } of findHostEntries(ctx, from).found) {
+    try {
+      renamed.push(applyPlan(planRenameRemote(ctx, host, from, to)));
+    } catch (error) {
+      failed.push({ host, error: oneLine(error) });
+    }
+  }
+  return { renamed, failed };
+}
+
 export interface InstallOptions {
   /** The server name in the host's config, when not the remote's own name (that one is taken). */
   entryName?: string;
