@@ -300,3 +300,29 @@ describe('entries of a renamed remote', () => {
     expect(readFileSync(vscode, 'utf8')).toBe(VSCODE);
   });
 });
+
+describe('layouts people write', () => {
+  const entryOf = (remote: string) => ({ type: 'stdio', command: launcher.command, args: [...launcher.args, 'connect', '--remote', remote] });
+
+  it.each([
+    ['an empty servers object', '{\n  "mcpServers": {},\n  "theme": "dark"\n}\n'],
+    ['a comment after the last entry', '{\n  "mcpServers": {\n    "a": { "command": "x" } // mine\n  }\n}\n'],
+    ['a block comment before the closing brace', '{\n  "mcpServers": {\n    "a": { "command": "x" },\n    /* more later */\n  }\n}\n'],
+    ['everything on one line', '{ "mcpServers": { "a": { "command": "x" } }, "theme": "dark" }\n'],
+    ['no servers key, an object on one line last', '{\n  "projects": { "/src": { "allowedTools": [] } }\n}\n'],
+  ])('%s: install gives a file with the entry and everything else; uninstall gives back the same content', (_what, text) => {
+    const ctx = ctxFor();
+    const path = join(ctx.home, '.claude.json');
+    put(path, text);
+    const before = parse(text);
+    applyPlan(planInstall(ctx, 'claude-code', 'prod'));
+    const after = parse(readFileSync(path, 'utf8'));
+    expect(after.mcpServers.prod).toEqual(entryOf('prod'));
+    expect({ ...after, mcpServers: { ...after.mcpServers, prod: undefined } }).toEqual({ ...before, mcpServers: { ...before.mcpServers, prod: undefined } });
+    if (text.includes('//')) expect(readFileSync(path, 'utf8')).toContain('// mine');
+    applyPlan(planUninstall(ctx, 'claude-code', 'prod'));
+    expect(parse(readFileSync(path, 'utf8'))).toEqual({ ...before, mcpServers: before.mcpServers ?? {} });
+    // An emptied servers object is written back as `{}`, as it was.
+    if (text.includes('"mcpServers": {},')) expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});

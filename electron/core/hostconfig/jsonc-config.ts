@@ -138,6 +138,11 @@ export function removeServer(doc: ConfigDocument, key: string): ConfigDocument {
   const text = doc.text;
   const index = object.children.indexOf(property);
   const edits: Edit[] = [];
+  // The only entry, with nothing else between the braces: the object becomes `{}` again.
+  if (object.children.length === 1) {
+    const inside = text.slice(object.offset + 1, property.offset) + text.slice(property.offset + property.length, object.offset + object.length - 1);
+    if (/^[\s,]*$/.test(inside)) return reparse(doc, applyEdits(text, [{ offset: object.offset, length: object.length, content: '{}' }]));
+  }
 
   let start = property.offset;
   let end = property.offset + property.length;
