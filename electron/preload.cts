@@ -29,6 +29,8 @@ const METHODS = [
   'forgetHostKey',
   'mcpHosts',
   'planInstall',
+  'hostEntries',
+  'removeHostEntries',
   'install',
   'planUninstall',
   'uninstall',

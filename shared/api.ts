@@ -88,10 +88,21 @@ export interface McpHostInfo {
   configPath: string;
   /** The host's config folder exists on this machine. */
   detected: boolean;
-  /** Remotes that have a Burrow entry in that config. */
+  /** Saved remotes that have a Burrow entry in that config. */
   installed: string[];
+  /** Burrow entries in that config whose remote is no longer saved (removed or renamed): offer to remove them. */
+  orphaned: string[];
   /** Why the file cannot be written (it does not parse, …), if so. */
   problem?: string;
+}
+
+/** Where one remote has Burrow entries: the host, its config file, and the entry names there. */
+export interface HostEntries {
+  host: McpHostId;
+  label: string;
+  configPath: string;
+  /** The keys of the entries (the remote's name, or the name given with --as). */
+  entries: string[];
 }
 
 /** What an install or uninstall writes: the file before and after, for a diff a person reads first. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type {
   ApprovedHostKey,
   ConfigPlan,
+  HostEntries,
   EngineStatus,
   McpHostInfo,
   RemoteCatalog,
@@ -38,6 +39,7 @@ interface CommandSpec {
 
 const hostId = z.enum(['claude-desktop', 'cursor', 'vscode', 'claude-code']);
 const approvalId = z.string().min(1).max(512);
+const installOptions = z.object({ entryName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, 'use letters, digits, space, dot, dash or underscore (at most 64)').optional() });
 const secretId = z.string().min(1).max(128);
 /** A passphrase or password: long enough for any real one, short enough to refuse abuse. */
 export const secretValueSchema = z.string().min(1).max(4096);
@@ -77,8 +79,13 @@ export const COMMANDS = {
   forgetHostKey: { args: z.tuple([z.string().min(1).max(255), z.number().int().min(1).max(65535)]), result: returns<number>(), callers: EVERYONE, engine: false },
 
   mcpHosts: { args: z.tuple([]), result: returns<McpHostInfo[]>(), callers: EVERYONE, engine: false },
-  planInstall: { args: z.tuple([hostId, remoteNameSchema]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
-  install: { args: z.tuple([hostId, remoteNameSchema]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
+  /** `entryName`: the server's name in the host's config when the remote's own name is taken there. */
+  planInstall: { args: z.tuple([hostId, remoteNameSchema, installOptions.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
+  install: { args: z.tuple([hostId, remoteNameSchema, installOptions.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
+  /** Which MCP host configs hold an entry for a remote (before removing or renaming it). */
+  hostEntries: { args: z.tuple([remoteNameSchema]), result: returns<{ found: HostEntries[]; unreadable: string[] }>(), callers: EVERYONE, engine: false },
+  /** Removes a remote's entries from every MCP host config that holds one; returns the files written and what failed. */
+  removeHostEntries: { args: z.tuple([remoteNameSchema]), result: returns<{ removed: string[]; failed: string[] }>(), callers: EVERYONE, engine: false },
   planUninstall: { args: z.tuple([hostId, remoteNameSchema.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
   uninstall: { args: z.tuple([hostId, remoteNameSchema.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
 } as const satisfies Record<string, CommandSpec>;

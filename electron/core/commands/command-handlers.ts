@@ -4,7 +4,7 @@ import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shar
 import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
-import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstall, planUninstall, type HostConfigContext } from '../hostconfig/host-configs.js';
+import { applyPlan, defaultHostConfigContext, findHostEntries, listMcpHosts, planInstall, planUninstall, removeHostEntries, type HostConfigContext } from '../hostconfig/host-configs.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import { InspectorSessions } from '../inspector/inspector-sessions.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -163,15 +163,23 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async mcpHosts() {
       return listMcpHosts(hostContext(), settings.listRemotes().map((r) => r.name));
     },
-    async planInstall(host, remote) {
+    async planInstall(host, remote, options) {
       requireRemote(remote);
-      return planInstall(hostContext(), host, remote);
+      return planInstall(hostContext(), host, remote, options);
     },
-    async install(host, remote) {
+    async install(host, remote, options) {
       requireRemote(remote);
-      const applied = applyPlan(planInstall(hostContext(), host, remote));
+      const applied = applyPlan(planInstall(hostContext(), host, remote, options));
       logger.info(`installed ${remote} in ${host} (${applied.path})`);
       return applied;
+    },
+    async hostEntries(remote) {
+      return findHostEntries(hostContext(), remote);
+    },
+    async removeHostEntries(remote) {
+      const { removed, failed } = removeHostEntries(hostContext(), remote);
+      if (removed.length) logger.info(`removed the entries of ${remote} from ${removed.map((p) => p.path).join(', ')}`);
+      return { removed: removed.map((p) => p.path), failed: failed.map((f) => `${f.host}: ${f.error}`) };
     },
     async planUninstall(host, remote) {
       return planUninstall(hostContext(), host, remote);
