@@ -148,8 +148,11 @@ export interface BurrowApi {
   install(host: McpHostId, remote: string): Promise<ConfigPlan>;
   planUninstall(host: McpHostId, remote?: string): Promise<ConfigPlan>;
   uninstall(host: McpHostId, remote?: string): Promise<ConfigPlan>;
-  /** Live events; returns the function that stops them. */
-  subscribe(listener: (event: BurrowEvent) => void): () => void;
+  /**
+   * Live events; returns the function that stops them. `traffic: false` leaves out the relayed messages
+   * (the relay copies them only while some subscriber wants them: an open traffic view).
+   */
+  subscribe(listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }): () => void;
 }
 
 export type ApiMethod = Exclude<keyof BurrowApi, 'subscribe'>;

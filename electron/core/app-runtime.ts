@@ -60,6 +60,11 @@ export interface BurrowRuntime {
   info: DaemonInfo;
   /** Publishes the web UI's address to clients (burrow status, a second `npm start`). */
   setUiUrl(url: string): void;
+  /**
+   * Gives the socket to another engine (the tray app starting while this daemon runs): stops listening,
+   * removes the token file, lets the open sessions run to their end, then calls `onStopRequest`.
+   */
+  handOver(): void;
   close(): Promise<void>;
 }
 
@@ -89,6 +94,25 @@ export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv
   return false;
 }
 
+/**
+ * Takes the socket from a running `burrow daemon` without dropping its live sessions: the daemon stops
+ * accepting and exits once its sessions end; new sessions come to the caller's engine. Falls back to
+ * stopping an older daemon that does not know the request. True when the socket is free.
+ */
+export async function handOverRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    await requestDaemon('daemon.handover', null, env);
+  } catch {
+    return stopRunningEngine(timeoutMs, env);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await findRunningEngine(env)) === undefined) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}
+
 /** Starts the engine, its settings and service, and the private socket; the caller has checked that none runs. */
 export async function startRuntime(options: RuntimeOptions): Promise<BurrowRuntime> {
   const { home, logger } = options;
@@ -107,7 +131,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
   const service = new BurrowService(settings, engine.hostKeys, engine);
   const token = randomBytes(32).toString('base64url');
   const path = socketPath();
-  const ipc = new IpcServer({ path, token, engine, settings, service, logger, onStop: options.onStopRequest });
+  let handedOver = false;
+  const handOver = () => {
+    if (handedOver) return;
+    handedOver = true;
+    logger.info(`handing the socket over; ${engine.sessionCount()} open session(s) go on until they end`);
+    // Closing the listener unlinks the socket path at once; open sessions keep their connections.
+    void ipc.close();
+    rmSync(tokenPath(), { force: true });
+    const exitWhenIdle = () => {
+      if (engine.sessionCount() > 0) return;
+      engine.off('sessions-changed', exitWhenIdle);
+      options.onStopRequest();
+    };
+    engine.on('sessions-changed', exitWhenIdle);
+    exitWhenIdle();
+  };
+  const ipc = new IpcServer({ path, token, engine, settings, service, logger, onStop: options.onStopRequest, onHandOver: handOver });
   await ipc.listen();
   const info: DaemonInfo = { pid: process.pid, socket: path, token, version: VERSION };
   writeDaemonInfo(info);
@@ -120,8 +160,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     info,
     setUiUrl(url) {
       info.ui = url;
-      writeDaemonInfo(info);
+      // After a hand-over the token file belongs to the new owner.
+      if (!handedOver) writeDaemonInfo(info);
     },
+    handOver,
     async close() {
       if (closed) return;
       closed = true;
@@ -129,7 +171,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
       // Stops listening at once; waits a little for connected clients, not for ever (a probe that hung up
       // before its hello line leaves a half-open socket in IpcServer until the process exits).
       await Promise.race([ipc.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
-      rmSync(tokenPath(), { force: true });
+      if (!handedOver) rmSync(tokenPath(), { force: true });
     },
   };
 }

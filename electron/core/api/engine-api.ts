@@ -160,8 +160,8 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
       logger.info(`removed ${remote ?? 'Burrow'} from ${host} (${applied.path})`);
       return applied;
     },
-    subscribe(listener: (event: BurrowEvent) => void) {
-      return hub.subscribe(listener);
+    subscribe(listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }) {
+      return hub.subscribe(listener, options);
     },
     close() {
       inspector.closeAll();

@@ -5,24 +5,31 @@ import type { BurrowEvent } from '../../../shared/api.js';
  * (the relay's traffic tap) run only while someone is watching.
  */
 export class EventHub {
-  private readonly listeners = new Set<(event: BurrowEvent) => void>();
+  private readonly listeners = new Map<(event: BurrowEvent) => void, { traffic: boolean }>();
+  private trafficListeners = 0;
 
+  /** `onFirst`/`onLast` run when the first traffic listener comes and the last one goes. */
   constructor(private readonly hooks: { onFirst?: () => void; onLast?: () => void } = {}) {}
 
-  subscribe(listener: (event: BurrowEvent) => void): () => void {
-    this.listeners.add(listener);
-    if (this.listeners.size === 1) this.hooks.onFirst?.();
+  /** `traffic: false` takes every event but the relayed messages, and costs the relay nothing. */
+  subscribe(listener: (event: BurrowEvent) => void, options: { traffic?: boolean } = {}): () => void {
+    const wanted = { traffic: options.traffic !== false };
+    // The same function twice is one subscription, as before.
+    if (this.listeners.has(listener)) return () => {};
+    this.listeners.set(listener, wanted);
+    if (wanted.traffic && ++this.trafficListeners === 1) this.hooks.onFirst?.();
     let active = true;
     return () => {
       if (!active) return;
       active = false;
       this.listeners.delete(listener);
-      if (this.listeners.size === 0) this.hooks.onLast?.();
+      if (wanted.traffic && --this.trafficListeners === 0) this.hooks.onLast?.();
     };
   }
 
   emit(event: BurrowEvent): void {
-    for (const listener of this.listeners) {
+    for (const [listener, wanted] of this.listeners) {
+      if (event.type === 'traffic' && !wanted.traffic) continue;
       try {
         listener(event);
       } catch {

@@ -20,6 +20,8 @@ export interface IpcServerOptions {
   logger: Logger;
   /** Asks the process to stop (the `daemon.stop` request). */
   onStop?: () => void;
+  /** Another engine (the tray app) takes the socket: stop accepting, let open sessions finish (`daemon.handover`). */
+  onHandOver?: () => void;
 }
 
 /** The engine's local socket: helpers connect here, and the CLI sends requests while a daemon owns the store. */
@@ -90,6 +92,12 @@ export class IpcServer {
     if (method === 'daemon.stop') {
       socket.end(`${JSON.stringify({ ok: true, result: null })}\n`);
       this.options.onStop?.();
+      return;
+    }
+    if (method === 'daemon.handover' && this.options.onHandOver) {
+      // Stops listening before answering: once the caller reads "ok" the socket path is free to bind.
+      this.options.onHandOver();
+      socket.end(`${JSON.stringify({ ok: true, result: null })}\n`);
       return;
     }
     try {

@@ -90,4 +90,9 @@ export class ConfSettingsStore implements SettingsStore {
   approvalTimeoutMs(): number {
     return this.read().approvalTimeoutSec * 1000;
   }
+
+  /** Called after this process saves or removes a remote (the tray's list follows the CLI's `burrow remote add`). */
+  onRemotesChanged(listener: () => void): () => void {
+    return this.conf.onDidChange('remotes', () => listener());
+  }
 }
