@@ -1,8 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliInstalled, macCliInstallCommand, macLauncherPath, shellQuote } from '../../electron/shell/cli-install.js';
 import { buildTrayMenu } from '../../electron/shell/tray-menu.js';
 import { isTheme, windowBounds } from '../../electron/shell/ui-state.js';
+import { REPO } from '../support/sshd.js';
 
 const screen = [{ x: 0, y: 0, width: 1920, height: 1080 }];
 
@@ -51,5 +54,20 @@ describe('the macOS "Install the burrow command" item', () => {
     const labels = (offer: boolean) => buildTrayMenu({ remotes: [], paused: false, startAtLogin: false, offerCliInstall: offer }).map((i) => (i.type === 'separator' ? '---' : i.label));
     expect(labels(true)).toContain('Install the burrow Command…');
     expect(labels(false)).not.toContain('Install the burrow Command…');
+  });
+});
+
+describe('the deb scripts that put burrow on the PATH', () => {
+  // electron-builder fills in ${executable} and ${sanitizedProductName} before fpm packs them.
+  const filled = (file: string) =>
+    readFileSync(join(REPO, 'build', 'linux', file), 'utf8').replaceAll('${executable}', 'burrow-app').replaceAll('${sanitizedProductName}', 'Burrow');
+
+  it('link /usr/bin/burrow to the launcher after install and remove only that link, in valid bash', () => {
+    const install = filled('after-install.sh');
+    const remove = filled('after-remove.sh');
+    expect(install).toContain(`ln -sf '/opt/Burrow/resources/bin/burrow' '/usr/bin/burrow'`);
+    expect(install).toContain(`'/opt/Burrow/burrow-app' '/usr/bin/burrow-app'`);
+    expect(remove).toContain(`= '/opt/Burrow/resources/bin/burrow' ]; then\n  rm -f /usr/bin/burrow`);
+    for (const script of [install, remove]) expect(spawnSync('bash', ['-n'], { input: script, encoding: 'utf8' }).stderr).toBe('');
   });
 });
