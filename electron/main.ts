@@ -195,7 +195,7 @@ function openWindow(kind: WindowKind, remote?: string): void {
     existing.focus();
     return;
   }
-  const bounds = windowBounds(kind, uiState?.get('windows')[kind], screen.getAllDisplays().map((d) => d.workArea));
+  const bounds = windowBounds(kind, savedWindows()[kind], screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
     ...bounds,
     minWidth: MIN_WINDOW.width,
@@ -218,10 +218,16 @@ function openWindow(kind: WindowKind, remote?: string): void {
   win.once('ready-to-show', () => win.show());
   // Saved once, when the window closes: no disk write per pixel of a drag.
   win.on('close', () => {
-    if (!win.isDestroyed() && uiState) uiState.set('windows', { ...uiState.get('windows'), [kind]: win.getNormalBounds() });
+    if (!win.isDestroyed()) uiState?.set('windows', { ...savedWindows(), [kind]: win.getNormalBounds() });
   });
   win.on('closed', () => windows.delete(kind));
   void win.loadURL(appPageUrl(kind === 'inspector' ? 'inspector' : undefined, show));
+}
+
+/** The saved window bounds; a hand-edited file with something else there counts as none. */
+function savedWindows(): UiState['windows'] {
+  const saved: unknown = uiState?.get('windows');
+  return saved && typeof saved === 'object' ? (saved as UiState['windows']) : {};
 }
 
 function setUpTray(): void {
