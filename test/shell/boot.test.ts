@@ -159,6 +159,31 @@ describe('the shell booted with a recording electron double', () => {
     expect(Date.now() - shell!.startedAt).toBeGreaterThan(5000);
   });
 
+  it('notifies when a host key waits for a person, and the tray shows the attention icon until it is answered', async () => {
+    const add = await runBurrow(['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', TEST_USER, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.emptyKnownHostsFile], env);
+    expect(add.code, add.stderr).toBe(0);
+    // The inspector connecting to lab meets an unknown host key: it waits in the approval queue.
+    const catalog = shell!.request<Reply>({ op: 'invoke', channel: 'burrow:api', args: ['catalog', ['lab']] });
+    const waiting = await shell!.waitForState((st) => st.notifications.length > 0, 'a notification');
+    expect(waiting.notifications[0].title).toBe('New host key for lab');
+    expect(waiting.notifications[0].body).toContain('SHA256:');
+    const attention = await shell!.waitForState((st) => st.trayImages.at(-1)?.endsWith('tray-attention.png') === true, 'the attention icon');
+    expect(attention.trayMenus.at(-1)).toContain('!  lab — waiting for approval');
+
+    const pending = await shell!.request<Reply>({ op: 'invoke', channel: 'burrow:api', args: ['pendingApprovals', []] });
+    const [approval] = (pending.ok ? pending.result : []) as { id: string }[];
+    // Clicking the notification (after a garbage collection) opens Burrow's window.
+    const shownBefore = attention.windows[0].shown;
+    await shell!.request({ op: 'click-notification' });
+    expect((await shell!.state()).windows[0].shown).toBe(shownBefore + 1);
+    const answered = await shell!.request<Reply>({ op: 'invoke', channel: 'burrow:api', args: ['answerApproval', [approval.id, 'reject']] });
+    expect(answered.ok).toBe(true);
+    const refused = await catalog;
+    expect(refused.ok).toBe(false);
+    const calm = await shell!.waitForState((st) => st.trayImages.at(-1)?.endsWith('tray.png') === true || !(st.trayMenus.at(-1) ?? []).some((l) => l.includes('waiting for approval')), 'the approval to leave the tray');
+    expectNoRepeatedTrayUpdates(calm);
+  });
+
   it('quits from the tray: the engine stops and its socket and token are gone; window bounds were kept', async () => {
     expect(existsSync(socketPath(env))).toBe(true);
     await shell!.request({ op: 'close-windows' });

@@ -157,8 +157,13 @@ export class Notification extends EventEmitter {
     super();
     this.options = options;
   }
-  show() { record.notifications.push(this.options); }
+  show() {
+    record.notifications.push(this.options);
+    shownNotices.push(new WeakRef(this));
+  }
 }
+// Weak, like the OS's reference: a notification the shell does not hold may be collected.
+const shownNotices = [];
 
 export const shell = { async openExternal(url) { record.openedExternal.push(url); } };
 export const dialog = {
@@ -243,6 +248,13 @@ async function perform(message) {
       const item = menu.find((i) => i.label === message.label);
       if (!item?.click) throw new Error(`no tray item "${message.label}" (menu: ${menuLabels(menu).join(' | ')})`);
       item.click();
+      return true;
+    }
+    case 'click-notification': {
+      globalThis.gc?.();
+      const notice = shownNotices.at(-1)?.deref();
+      if (!notice) throw new Error('the last notification was garbage-collected: nobody held it');
+      notice.emit('click');
       return true;
     }
     case 'close-windows':

@@ -32,7 +32,7 @@ export class ShellProcess {
   private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
 
   constructor(env: Record<string, string>, args: string[] = []) {
-    this.child = spawn(process.execPath, ['--import', join(DOUBLE_DIR, 'register.mjs'), MAIN_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    this.child = spawn(process.execPath, ['--expose-gc', '--import', join(DOUBLE_DIR, 'register.mjs'), MAIN_JS, ...args], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.child.stderr!.on('data', (c: Buffer) => (this.stderrText += c.toString()));
     this.child.stdout!.on('data', (c: Buffer) => (this.stderrText += `[stdout] ${c.toString()}`));
     this.child.on('message', (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
