@@ -6,6 +6,7 @@ import { socketPath, tokenPath } from '../../electron/core/paths.js';
 import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import type { SshdFixture } from '../support/sshd.js';
+import { ShellProcess } from '../shell/support/shell-process.js';
 import { startUserSshd, TEST_USER } from '../shell/support/user-sshd.js';
 
 // The tray app starting while a `burrow daemon` serves an MCP host: the daemon hands over, it does not drop the session.
@@ -13,6 +14,7 @@ let sshd: SshdFixture;
 let env: Record<string, string>;
 let daemon: DaemonHandle | undefined;
 let runtime: BurrowRuntime | undefined;
+let shell: ShellProcess | undefined;
 const clients: ConnectedClient[] = [];
 const savedHome = process.env.BURROW_HOME;
 
@@ -30,6 +32,7 @@ afterAll(async () => {
   for (const c of clients) await c.close().catch(() => {});
   await daemon?.stop();
   await runtime?.close();
+  await shell?.kill();
   sshd?.stop();
   if (savedHome === undefined) delete process.env.BURROW_HOME;
   else process.env.BURROW_HOME = savedHome;
@@ -72,5 +75,35 @@ describe('the app taking the socket from a running daemon', () => {
     expect((await findRunningEngine(env))?.pid).toBe(process.pid);
     expect(await sum(fresh, 1, 1)).toContain('2');
     expect(sshd.log()).toContain(`Accepted publickey for ${TEST_USER}`);
+  });
+
+  it('the booted shell does the same on start: the host session outlives the takeover, and Quit leaves no daemon', async () => {
+    await runtime?.close();
+    runtime = undefined;
+    const home = burrowEnv({ BURROW_HOME: env.BURROW_HOME, ELECTRON_DOUBLE_CONTROL: '1' });
+    daemon = await startDaemon(home);
+    const daemonExited = new Promise<number | null>((r) => daemon!.child.once('exit', (code) => r(code)));
+    const old = await connectClient(['--remote', 'prod'], home);
+    clients.push(old);
+    expect(await sum(old, 1, 2)).toContain('3');
+
+    shell = new ShellProcess(home, ['--autostart']);
+    await shell.waitForState((s) => (s.trayMenus.at(-1) ?? []).some((l) => l.includes('prod')), 'the shell to start');
+    expect((await findRunningEngine(home))?.pid).toBe(shell.child.pid);
+    expect(await sum(old, 2, 2)).toContain('4');
+    const fresh = await connectClient(['--remote', 'prod'], home);
+    clients.push(fresh);
+    expect(await sum(fresh, 3, 3)).toContain('6');
+    await shell.waitForState((s) => (s.trayMenus.at(-1) ?? []).some((l) => l.includes('prod — connected (1 session)')), 'the shell to count its one session');
+
+    await old.close();
+    clients.splice(clients.indexOf(old), 1);
+    expect(await Promise.race([daemonExited, new Promise((r) => setTimeout(() => r('still running'), 15_000))])).toBe(0);
+    expect(await sum(fresh, 4, 4)).toContain('8');
+    await fresh.close();
+    clients.splice(clients.indexOf(fresh), 1);
+    await shell.request({ op: 'click', label: 'Quit Burrow' });
+    expect(await Promise.race([shell.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))])).toBe(0);
+    expect(await findRunningEngine(home)).toBeUndefined();
   });
 });
