@@ -10,7 +10,7 @@ import { callService } from './service-client.js';
 const HOSTS = MCP_HOST_IDS.join(', ');
 
 const HELP = `usage: burrow install HOST [--remote NAME]... [--dry-run]
-       burrow uninstall HOST [--remote NAME]... [--dry-run]
+       burrow uninstall HOST [--remote NAME] [--dry-run]
        burrow install            (lists the MCP hosts and what Burrow put in each)
 
 HOST is one of: ${HOSTS}.

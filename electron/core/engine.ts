@@ -35,6 +35,8 @@ export interface EngineOptions {
    * (the daemon and the tray app). `connect --host` asks on its terminal instead.
    */
   askForSecrets?: boolean;
+  /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
+  hostKeysAskedOnTerminal?: boolean;
 }
 
 /** For one new connection: where its status lines go, and a look at the host-key decision. */
@@ -171,7 +173,7 @@ export class Engine extends EventEmitter {
     const askKeys = !options.askPassphrase && options.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
-      if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+      if (keyServer) await ensureClientKey(identityFiles[0].path, logger, { host: remote.host, port: keyServer.port });
       const auth = await buildAuthPlan(
         {
           identityFiles,
@@ -195,6 +197,7 @@ export class Engine extends EventEmitter {
         remoteName: remote.name,
         approvalTimeoutMs,
         onStatus: notify,
+        askedOnTerminal: this.options.hostKeysAskedOnTerminal,
       });
       // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
       const served = keyServer

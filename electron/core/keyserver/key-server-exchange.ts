@@ -12,9 +12,13 @@ import { fetchServerKey, registerClientKey } from './key-server-client.js';
 /** m2m-mcp-server-ssh-client's client key: Burrow uses (and makes) the same one, so a switch needs no new registration. */
 export const M2M_DEFAULT_KEY = join(homedir(), '.ssh', 'm2m_mcp_server_ssh_client');
 
-/** The key server registers whatever key we send: make one first if the file is missing, as m2m does. */
-export function ensureClientKey(path: string, logger: Logger): void {
+/**
+ * The key server registers whatever key we send: make one first if the file is missing, as m2m does.
+ * With `keyServer`, only once it answers: a wrong host or port must not leave a new key behind.
+ */
+export async function ensureClientKey(path: string, logger: Logger, keyServer?: { host: string; port: number }): Promise<void> {
   if (existsSync(path)) return;
+  if (keyServer) await fetchServerKey(keyServer.host, keyServer.port);
   generateKeyFile(path);
   logger.warn(`generated a new client key ${path} (ed25519) to register with the key server`);
 }
