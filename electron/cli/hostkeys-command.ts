@@ -1,7 +1,9 @@
 import type { HostKeyAlert } from '../../shared/approvals.js';
 import type { HostKeyListing } from '../core/service.js';
 import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+
+/** Loaded on first use: help and argument mistakes need none of the engine's modules, and answer at once. */
+const callService = async <T>(method: string, params?: unknown): Promise<T> => (await import('./service-client.js')).callService<T>(method, params);
 
 const LIST_HELP = `usage: burrow hostkeys list [--json]
 

@@ -2,9 +2,10 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describeRemoteAddress, formatSchemaError, remoteSchema, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { checkPrivateKeyFile } from '../core/ssh/key-file-check.js';
 import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+
+/** Loaded on first use: help and argument mistakes need none of the engine's modules, and answer at once. */
+const callService = async <T>(method: string, params?: unknown): Promise<T> => (await import('./service-client.js')).callService<T>(method, params);
 
 const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
@@ -61,6 +62,7 @@ async function add(args: string[]): Promise<number> {
   if (values.agent && values['no-agent']) throw new Error('remote add: give --agent or --no-agent, not both');
   if (values['key-server-port'] !== undefined && !values['use-key-server']) throw new Error('remote add: --key-server-port needs --use-key-server');
   const identityFiles = (values.key ?? []).map((k) => resolve(k));
+  const { checkPrivateKeyFile } = await import('../core/ssh/key-file-check.js');
   for (const key of identityFiles) prefixed('remote add: --key', () => checkPrivateKeyFile(key));
   const input: RemoteInput = {
     name,

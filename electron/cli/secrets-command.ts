@@ -1,8 +1,10 @@
 import type { PendingSecret } from '../../shared/approvals.js';
 import { secretWanted } from '../../shared/approvals.js';
 import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
-import { callService } from './service-client.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
+
+/** Loaded on first use: help and argument mistakes need none of the engine's modules, and answer at once. */
+const callService = async <T>(method: string, params?: unknown): Promise<T> => (await import('./service-client.js')).callService<T>(method, params);
 
 const LIST_HELP = `usage: burrow secrets list [--json]
 
