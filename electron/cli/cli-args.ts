@@ -47,11 +47,11 @@ function describeParseError(error: Error & { code?: string }, known: string[], c
   }
   const positional = /^Unexpected argument '([^']*)'/.exec(message);
   if (positional) return `unexpected argument "${positional[1]}" (see burrow ${command} --help)`;
-  const missing = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument missing/.exec(message);
+  const missing = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument missing/.exec(message);
   if (missing) return `${missing[1]} needs a value`;
-  const ambiguous = /^Option '(?:-\w, )?(--[\w-]+) <value>' argument is ambiguous/.exec(message);
+  const ambiguous = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' argument is ambiguous/.exec(message);
   if (ambiguous) return `${ambiguous[1]} needs a value (to give one that starts with "-", write ${ambiguous[1]}=VALUE)`;
-  const noValue = /^Option '(?:-\w, )?(--[\w-]+)' does not take an argument/.exec(message);
+  const noValue = /^Option '(?:-\w, )?(--[\w-]+)(?: <value>)?' does not take an argument/.exec(message);
   if (noValue) return `${noValue[1]} takes no value`;
   return message.split('\n')[0];
 }

@@ -1,23 +1,29 @@
 /**
- * File-system failures in words a person reads, with the path: "no such file: /x", never "ENOENT".
- * Shared by the CLI (remote add --key, --passphrase-file) and anything else that reads a file
- * someone named.
+ * File-system failures in words a person reads: "no such file", never "ENOENT". Shared by the CLI
+ * (remote add --key, --passphrase-file, keys generate) and the engine (keys it loads).
  */
-export function describeFileError(error: unknown, path: string): string {
+export function fileErrorReason(error: unknown): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   switch (code) {
     case 'ENOENT':
-      return `no such file: ${path}`;
+      return 'no such file';
     case 'EACCES':
     case 'EPERM':
-      return `permission denied: ${path}`;
+      return 'permission denied';
     case 'EISDIR':
-      return `${path} is a folder, not a file`;
+      return 'is a folder, not a file';
     case 'ENOTDIR':
-      return `no such file: ${path} (a part of the path is not a folder)`;
+      return 'no such file (a part of the path is not a folder)';
     case 'ELOOP':
-      return `${path}: too many symbolic links (a link loop?)`;
+      return 'too many symbolic links (a link loop?)';
     default:
-      return `cannot read ${path}: ${(error as Error | undefined)?.message ?? String(error)}`;
+      // Node's message starts with the code ("EMFILE: too many open files, open '/x'"): keep the words.
+      return ((error as Error | undefined)?.message ?? String(error)).replace(/^E[A-Z]+: /, '').replace(/, \w+ '[^']*'$/, '');
   }
+}
+
+/** The reason with the path, in the order a person reads it: "no such file: /x", "/x is a folder, not a file". */
+export function describeFileError(error: unknown, path: string): string {
+  const reason = fileErrorReason(error);
+  return reason.startsWith('is ') ? `${path} ${reason}` : reason.startsWith('no such file') ? `no such file: ${path}${reason.slice('no such file'.length)}` : `${reason}: ${path}`;
 }

@@ -115,7 +115,7 @@ describe('the authentication plan', () => {
   });
 
   it('fails at once on an explicit key it cannot use', async () => {
-    await expect(buildAuthPlan({ identityFiles: [{ path: join(dir, 'nope'), explicit: true }], useAgent: false }, () => {})).rejects.toThrow(`cannot read key ${join(dir, 'nope')}: ENOENT`);
+    await expect(buildAuthPlan({ identityFiles: [{ path: join(dir, 'nope'), explicit: true }], useAgent: false }, () => {})).rejects.toThrow(`cannot read key ${join(dir, 'nope')}: no such file`);
     const locked = keygen('explicit-locked', 'ecdsa', PASS);
     await expect(buildAuthPlan({ identityFiles: [{ path: locked, explicit: true }], passphrase: 'wrong one', useAgent: false }, () => {})).rejects.toThrow(
       `cannot decrypt key ${locked}: wrong passphrase`,

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { BurrowError } from '../errors.js';
+import { fileErrorReason } from '../file-errors.js';
 import { decryptPrivateKey } from './key-decryption.js';
 
 export interface AuthOptions {
@@ -69,7 +70,7 @@ export async function buildAuthPlan(options: AuthOptions, warn: (message: string
     try {
       data = readFileSync(path);
     } catch (error) {
-      if (explicit) throw new BurrowError(`cannot read key ${displayPath(path)}: ${(error as NodeJS.ErrnoException).code ?? error}`, 'auth');
+      if (explicit) throw new BurrowError(`cannot read key ${displayPath(path)}: ${fileErrorReason(error)}`, 'auth');
       continue;
     }
     warnIfReadableByOthers(path, warn);
