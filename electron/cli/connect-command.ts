@@ -1,7 +1,7 @@
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
-export const CONNECT_HELP = `usage: burrow connect --remote NAME
-       burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH] [--known-hosts PATH]
+export const CONNECT_HELP = `usage: burrow connect --remote NAME [--approval-timeout SECONDS] [--log-level LEVEL]
+       burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH]... [--known-hosts PATH]
                       [--passphrase-file PATH | --passphrase P] [--disable-host-key-checking] [--use-key-server] [--key-server-port 8000]
                       [--command CMD] [--host-key-policy strict|accept-new|ask] [--approval-timeout SECONDS]
                       [--agent | --no-agent] [--password] [--log-level LEVEL]
@@ -45,6 +45,9 @@ export interface ConnectOptions {
   approvalTimeoutSec?: number;
 }
 
+/** What `connect --remote NAME` takes besides the name; every other flag belongs to `--host`. */
+const FLAGS_WITH_REMOTE = new Set(['remote', 'log-level', 'approval-timeout', 'help']);
+
 export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
   const { values } = parseCommandArgs('connect', args, {
     remote: { type: 'string' },
@@ -72,9 +75,17 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
   if (!values.remote && !values.host) throw new Error('connect: give --remote NAME (a saved remote) or --host HOST (see burrow connect --help)');
   if (values.remote && values.host) throw new Error('connect: give either --remote or --host, not both');
   if (values.passphrase !== undefined && values['passphrase-file'] !== undefined) throw new Error('connect: give --passphrase-file or --passphrase, not both');
-  if (values.remote && (values.passphrase !== undefined || values['passphrase-file'] !== undefined)) {
-    throw new Error('connect: --passphrase and --passphrase-file go with --host; a saved remote asks for its passphrase in Burrow (burrow secrets enter)');
+  if (values.remote) {
+    // Flags of the m2m way would be ignored with a saved remote: say so rather than seem to obey them.
+    const hostOnly = Object.keys(values).filter((k) => !FLAGS_WITH_REMOTE.has(k));
+    if (hostOnly.some((k) => k.startsWith('passphrase'))) {
+      throw new Error('connect: --passphrase and --passphrase-file go with --host; a saved remote asks for its passphrase in Burrow (burrow secrets enter)');
+    }
+    if (hostOnly.length > 0) {
+      throw new Error(`connect: ${hostOnly.map((k) => `--${k}`).join(', ')} ${hostOnly.length > 1 ? 'go' : 'goes'} with --host; a saved remote uses its own settings (change them with burrow remote add ${values.remote} … --replace)`);
+    }
   }
+  if (values.agent && values['no-agent']) throw new Error('connect: give --agent or --no-agent, not both');
   const timeout = values['approval-timeout'] === undefined ? undefined : Number(values['approval-timeout']);
   if (timeout !== undefined && !(timeout > 0)) throw new Error('connect: --approval-timeout takes seconds, a number above 0');
   return {
