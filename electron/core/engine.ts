@@ -173,7 +173,7 @@ export class Engine extends EventEmitter {
     const askKeys = !options.askPassphrase && options.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
-      if (keyServer) await ensureClientKey(identityFiles[0].path, logger, { host: remote.host, port: keyServer.port });
+      const servedEarly = keyServer ? await ensureClientKey(identityFiles[0].path, logger, { host: remote.host, port: keyServer.port }) : undefined;
       const auth = await buildAuthPlan(
         {
           identityFiles,
@@ -201,7 +201,7 @@ export class Engine extends EventEmitter {
       });
       // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
       const served = keyServer
-        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger, served: servedEarly })
         : undefined;
       const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
         const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);
