@@ -109,7 +109,7 @@ describe('the authentication plan', () => {
       (m) => warnings.push(m),
     );
     expect(plan.keys.map((k) => k.label)).toEqual([b, a]);
-    expect(plan.notes).toEqual([`cannot use key ${locked}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`]);
+    expect(plan.notes).toEqual([`cannot use key ${locked}: it needs a passphrase (--passphrase-file PATH or $BURROW_PASSPHRASE, or load it into ssh-agent with ssh-add)`]);
     expect(plan.agentSocket).toBe('/tmp/agent.sock');
     expect(warnings).toEqual([]);
   });

@@ -32,7 +32,7 @@ export function displayPath(path: string): string {
 }
 
 const needsPassphrase = (path: string) =>
-  new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`, 'auth');
+  new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase-file PATH or $BURROW_PASSPHRASE, or load it into ssh-agent with ssh-add)`, 'auth');
 const wrongPassphrase = (path: string) => new BurrowError(`cannot decrypt key ${displayPath(path)}: wrong passphrase`, 'auth');
 
 /**
