@@ -78,7 +78,12 @@ async function forget(args: string[]): Promise<number> {
   if (!target) throw new Error('hostkeys forget: give HOST or HOST:PORT');
   const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
   const host = m?.[1] ?? target;
-  const port = parsePort(m?.[2], 'PORT', 22);
+  let port: number;
+  try {
+    port = parsePort(m?.[2], 'PORT', 22);
+  } catch (error) {
+    throw new Error(`hostkeys forget: ${(error as Error).message}`);
+  }
   const removed = await callService<number>('hostkeys.forget', { host, port });
   process.stdout.write(removed ? `forgot ${removed} key(s) of ${host}:${port}\n` : `Burrow had no approved key for ${host}:${port}\n`);
   return 0;

@@ -59,6 +59,7 @@ async function add(args: string[]): Promise<number> {
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
   if (!values.host) throw new Error('remote add: --host is required');
   if (values.command && values.shell) throw new Error('remote add: give --command or --shell, not both');
+  if (values.command !== undefined && values.command.trim() === '') throw new Error('remote add: --command is empty; give the command that starts the MCP server, e.g. --command \'npx -y some-mcp-server\'');
   if (values.agent && values['no-agent']) throw new Error('remote add: give --agent or --no-agent, not both');
   if (values['key-server-port'] !== undefined && !values['use-key-server']) throw new Error('remote add: --key-server-port needs --use-key-server');
   const identityFiles = (values.key ?? []).map((k) => resolve(k));

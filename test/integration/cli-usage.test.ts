@@ -63,6 +63,8 @@ describe('mistakes are one line on stderr, exit 1, nothing saved', () => {
     await fails(['remote', 'add', 'ok', '--host', 'user@h'], 'remote add: host: host must not contain spaces or @');
     await fails(['remote', 'add', 'ok', '--host', 'h', '--host-key-policy', 'trusting'], 'remote add: --host-key-policy: unknown host-key policy "trusting" (use ask, strict or accept-new)');
     await fails(['remote', 'add', 'ok', '--host', 'h', '--port', '70000'], 'remote add: --port must be a port number from 1 to 65535, not "70000"');
+    await fails(['remote', 'add', 'ok', '--host', 'h', '--command', ''], "remote add: --command is empty; give the command that starts the MCP server, e.g. --command 'npx -y some-mcp-server'");
+    await fails(['hostkeys', 'forget', 'h:99999'], 'hostkeys forget: PORT must be a port number from 1 to 65535, not "99999"');
     expect((await runBurrow(['remote', 'list', '--json'], env)).stdout).toBe('[]\n');
   });
 
