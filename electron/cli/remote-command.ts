@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { describeRemoteAddress, formatSchemaError, remoteSchema, type Remote, type RemoteInput } from '../../shared/remote.js';
+import type { Remote, RemoteInput } from '../../shared/remote.js';
+import { describeRemoteAddress } from '../../shared/remote-address.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
 
@@ -81,6 +82,7 @@ async function add(args: string[]): Promise<number> {
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
+  const { formatSchemaError, remoteSchema } = await import('../../shared/remote.js');
   const checked = remoteSchema.safeParse(input);
   if (!checked.success) throw new Error(`remote add: ${formatSchemaError(checked.error)}`);
   const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });
