@@ -2,12 +2,15 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
+import { parseJumpSpecs } from '../../shared/jump-spec.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
 import { callService } from './service-client.js';
 
 const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
+                         [--jump USER@HOST:PORT[,...]]
+       burrow remote import ssh-config|connections.json ...   (burrow remote import --help)
        burrow remote list [--json]
        burrow remote remove NAME
 
@@ -15,7 +18,8 @@ const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.`;
 
 export function run(args: string[]): Promise<number> {
-  return runSubcommand('remote', HELP, args, { add, list, remove }, { ls: 'list', rm: 'remove' });
+  const importFrom = async (rest: string[]) => (await import('./remote-import-command.js')).run(rest);
+  return runSubcommand('remote', HELP, args, { add, list, remove, import: importFrom }, { ls: 'list', rm: 'remove' });
 }
 
 async function add(args: string[]): Promise<number> {
@@ -34,6 +38,7 @@ async function add(args: string[]): Promise<number> {
     'use-key-server': { type: 'boolean' },
     'key-server-port': { type: 'string' },
     replace: { type: 'boolean' },
+    jump: { type: 'string' },
   });
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
@@ -52,6 +57,8 @@ async function add(args: string[]): Promise<number> {
     mode: values.command ? 'exec' : 'shell',
     command: values.command,
     hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
+    // As ssh -J: a hop logs in as the local user unless it names one.
+    jump: values.jump ? parseJumpSpecs(values.jump).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
   };
   const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });

@@ -17,6 +17,8 @@ import { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import { ConnectionPool, type ChannelSpec, type PoolTarget } from './ssh/connection-pool.js';
 import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
+import { JumpHostPool, type JumpLease } from './ssh/jump-chain.js';
+import { openJumpChainFor } from './ssh/jump-connect.js';
 import type { Client as SshClient } from 'ssh2';
 
 export interface EngineOptions {
@@ -68,6 +70,8 @@ export class Engine extends EventEmitter {
   readonly pool: ConnectionPool;
   /** Secrets people entered, in memory for the life of the process (and the tray app's keychain, if any). */
   readonly secrets: SecretKeeper;
+  /** Jump-host connections, shared by the remotes behind the same hops. */
+  readonly jumpHosts: JumpHostPool;
   private readonly sessions = new Set<HostSession>();
   /** Status lines (waiting for approval) go to every session waiting on the same connection. */
   private readonly waiting = new Map<string, Set<(message: string) => void>>();
@@ -80,6 +84,7 @@ export class Engine extends EventEmitter {
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
     this.secrets = new SecretKeeper(this.broker, options.logger);
+    this.jumpHosts = new JumpHostPool(options.logger);
     this.pool = new ConnectionPool({ logger: options.logger, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.pool.on('state', (event) => this.emit('remote-state', event));
   }
@@ -130,11 +135,12 @@ export class Engine extends EventEmitter {
   close(): void {
     for (const s of this.sessions) s.abort(new BurrowError('Burrow is shutting down', 'daemon'));
     this.pool.closeAll();
+    this.jumpHosts.closeAll();
   }
 
   private poolTarget(remote: Remote, secrets: SessionOptions): PoolTarget {
     const { identityFiles, userFiles } = this.keyFiles(remote);
-    const key = `${describeRemoteAddress(remote)}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`;
+    const key = `${describeRemoteAddress(remote)}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
     const notify = (m: string) => {
       this.lastStatus.set(key, m);
       this.waiting.get(key)?.forEach((n) => n(m));
@@ -169,6 +175,7 @@ export class Engine extends EventEmitter {
     const asked = this.options.askForSecrets ? new ConnectionSecrets(this.secrets, remote, approvalTimeoutMs, notify) : undefined;
     // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
     const askKeys = !options.askPassphrase && options.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
+    let jump: JumpLease | undefined;
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
       if (keyServer) ensureClientKey(identityFiles[0].path, logger);
@@ -178,6 +185,7 @@ export class Engine extends EventEmitter {
           passphrase: options.passphrase,
           askPassphrase: options.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
           useAgent: remote.useAgent,
+          agentSocket: remote.identityAgent,
           password: remote.usePassword ? (options.password ?? asked?.password) : undefined,
         },
         (m) => logger.warn(m),
@@ -189,8 +197,9 @@ export class Engine extends EventEmitter {
         audit: this.audit,
         logger,
         policy: remote.hostKeyPolicy,
-        host: remote.host,
-        port: remote.port,
+        // As OpenSSH: a HostKeyAlias is looked up as given, without the port.
+        host: remote.hostKeyAlias ?? remote.host,
+        port: remote.hostKeyAlias ? 22 : remote.port,
         userFiles,
         remoteName: remote.name,
         approvalTimeoutMs,
@@ -205,8 +214,27 @@ export class Engine extends EventEmitter {
         options.onHostKey?.(k, decision);
         return decision;
       };
+      const connectTimeoutMs = options.connectTimeoutMs ?? (remote.connectTimeoutSec ? remote.connectTimeoutSec * 1000 : undefined);
+      if (remote.jump?.length) {
+        jump = await openJumpChainFor(remote, {
+          pool: this.jumpHosts,
+          store: this.hostKeys,
+          broker: this.broker,
+          audit: this.audit,
+          logger,
+          approvalTimeoutMs,
+          notify,
+          defaultIdentityFiles: DEFAULT_IDENTITY_FILES,
+          defaultKnownHosts: DEFAULT_KNOWN_HOSTS,
+          passphrase: options.passphrase,
+          askPassphrase: options.askPassphrase ?? asked?.askPassphrase,
+          keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
+          connectTimeoutMs,
+        });
+      }
+      const keepaliveIntervalMs = remote.keepaliveIntervalSec === undefined ? undefined : remote.keepaliveIntervalSec * 1000;
       const client = await openSshConnection(
-        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs: options.connectTimeoutMs },
+        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs, keepaliveIntervalMs, sock: jump?.sock },
         logger,
       );
       asked?.connected();
@@ -214,6 +242,7 @@ export class Engine extends EventEmitter {
       logger.info(`connected to ${address}`);
       return client;
     } catch (caught) {
+      jump?.release();
       const error = asked ? asked.explain(caught) : caught;
       this.audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
       throw error;
