@@ -183,7 +183,7 @@ function resolveJump(reader: SshConfigReader, alias: string, proxyJump: string |
     if (index === 0) {
       const own = first(resolved, 'proxyjump');
       if (own !== undefined && own.toLowerCase() !== 'none') {
-        if (seen.includes(spec.host)) throw new BurrowError(`${alias}: ProxyJump loops through ${[...seen, spec.host].join(' -> ')}`, 'config');
+        if (seen.includes(spec.host)) throw new BurrowError(`${seen[0]}: ProxyJump loops through ${[...seen, spec.host].join(' -> ')}`, 'config');
         hops.push(...resolveJump(reader, spec.host, own, note, [...seen, spec.host]));
       }
     }
