@@ -62,7 +62,7 @@ export class JumpHostPool {
     const release = () => {
       if (released) return;
       released = true;
-      for (const entry of held.reverse()) this.release(entry);
+      void this.releaseChain(held.slice().reverse());
     };
     try {
       let key = '';
@@ -132,13 +132,30 @@ export class JumpHostPool {
     return entry;
   }
 
-  private release(entry: PooledHop): void {
-    entry.users--;
-    if (entry.users > 0) return;
-    if (this.hops.get(entry.key) === entry) this.hops.delete(entry.key);
-    entry.closed = true;
-    // Still opening: the open handler ends it when it arrives.
-    entry.client?.end();
+  /**
+   * Releases a chain from its last hop back to the first. A hop that closes is given a moment to say
+   * goodbye (its SSH disconnect rides the hop before it) before the hop before it is closed too.
+   */
+  private async releaseChain(entries: PooledHop[]): Promise<void> {
+    for (const entry of entries) {
+      entry.users--;
+      if (entry.users > 0) continue;
+      if (this.hops.get(entry.key) === entry) this.hops.delete(entry.key);
+      const wasOpen = !entry.closed;
+      entry.closed = true;
+      // Still opening: the open handler ends it when it arrives.
+      const client = entry.client;
+      if (!client || !wasOpen) continue;
+      const closed = new Promise<void>((done) => {
+        const timer = setTimeout(done, 2000);
+        client.once('close', () => {
+          clearTimeout(timer);
+          done();
+        });
+      });
+      client.end();
+      await closed;
+    }
   }
 }
 
