@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canMakeUsers, ensureTestUser, startUserSshd } from '../support/jump-hosts.js';
-import { EVERYTHING_COMMAND, keygen, sshdAvailable, type SshdFixture } from '../support/sshd.js';
+import { EVERYTHING_COMMAND, freePort, keygen, sshdAvailable, type SshdFixture } from '../support/sshd.js';
 
 const USER = 'burrowjump';
 
@@ -34,6 +34,7 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
   let env: Record<string, string>;
   let ssh: string;
   let daemon: DaemonHandle | undefined;
+  let closedPort: number;
 
   beforeAll(async () => {
     ensureTestUser(USER);
@@ -44,16 +45,21 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
     mkdirSync(join(ssh, 'known_hosts.d'), { recursive: true });
     // A second key for the target, so two remotes make two target logins behind one bastion login.
     const targetB = keygen(join(ssh, 'keys', 'target-b'));
+    // One key both the outer bastion and the target take: for `remote add --jump`, where hops use the remote's keys.
+    const shared = keygen(join(ssh, 'keys', 'shared'));
     // Bastions: plain keys (no forced command), forwarding allowed as sshd does by default.
-    outer = await startUserSshd({ forcedCommand: null });
+    outer = await startUserSshd({ forcedCommand: null, extraAuthorizedKeys: [shared] });
     inner = await startUserSshd({ forcedCommand: null });
-    target = await startUserSshd({ extraAuthorizedKeys: [`command="${EVERYTHING_COMMAND}",no-pty ${targetB}`] });
+    target = await startUserSshd({ extraAuthorizedKeys: [`command="${EVERYTHING_COMMAND}",no-pty ${targetB}`, `command="${EVERYTHING_COMMAND}",no-pty ${shared}`] });
+    closedPort = await freePort();
     copyFileSync(outer.clientKey, join(ssh, 'keys', 'outer'));
     copyFileSync(inner.clientKey, join(ssh, 'keys', 'inner'));
     copyFileSync(target.clientKey, join(ssh, 'keys', 'target-a'));
     writeFileSync(join(ssh, 'known_hosts.d', 'outer'), `${outer.knownHostsLine}\n`);
     writeFileSync(join(ssh, 'known_hosts.d', 'inner'), `${inner.knownHostsLine}\n`);
     writeFileSync(join(ssh, 'known_hosts.d', 'target'), `${target.knownHostsLine}\n`);
+    // HostKeyAlias: the key is recorded under a name of its own, without the port.
+    writeFileSync(join(ssh, 'known_hosts.d', 'aliased'), `estate-target ${target.knownHostsLine.split(' ').slice(1).join(' ')}\n`);
     // A known_hosts that holds a different key for the inner bastion: its key "changed".
     const impostor = keygen(join(ssh, 'keys', 'impostor-host')).split(' ').slice(0, 2).join(' ');
     writeFileSync(join(ssh, 'known_hosts.d', 'inner-changed'), `[127.0.0.1]:${inner.port} ${impostor}\n`);
@@ -73,6 +79,17 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
         `  Port ${target.port}`,
         '  IdentityFile ~/.ssh/keys/target-a',
         '  ProxyJump outer,inner-changed',
+        'Host aliased',
+        '  HostName 127.0.0.1',
+        `  Port ${target.port}`,
+        '  IdentityFile ~/.ssh/keys/target-a',
+        '  HostKeyAlias estate-target',
+        '  UserKnownHostsFile ~/.ssh/known_hosts.d/aliased',
+        'Host dead-end',
+        '  HostName 127.0.0.1',
+        `  Port ${closedPort}`,
+        '  IdentityFile ~/.ssh/keys/target-a',
+        '  ProxyJump outer',
         'Host *',
         `  User ${USER}`,
         '  StrictHostKeyChecking yes',
@@ -118,9 +135,10 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
 
   it('imports aliases with Include, wildcards and a two-hop ProxyJump, naming what it ignores', async () => {
     const list = await runBurrow(['remote', 'import', 'ssh-config', '--list'], env);
-    expect(list.stdout.trim().split('\n')).toEqual(['outer', 'inner', 'inner-changed', 'changed-middle', 'target-a', 'target-b']);
+    expect(list.stdout.trim().split('\n')).toEqual(['outer', 'inner', 'inner-changed', 'changed-middle', 'target-a', 'target-b', 'aliased', 'dead-end']);
 
-    const r = await runBurrow(['remote', 'import', 'ssh-config', '--host', 'target-a', '--host', 'target-b', '--host', 'changed-middle', '--command', EVERYTHING_COMMAND], env);
+    const hosts = ['target-a', 'target-b', 'changed-middle', 'aliased', 'dead-end'].flatMap((h) => ['--host', h]);
+    const r = await runBurrow(['remote', 'import', 'ssh-config', ...hosts, '--command', EVERYTHING_COMMAND], env);
     expect(r.code, r.stderr).toBe(0);
     const via = `via ${USER}@127.0.0.1:${outer.port} -> ${USER}@127.0.0.1:${inner.port}`;
     expect(r.stdout).toContain(`added remote "target-a" (${USER}@127.0.0.1:${target.port} ${via}, exec: ${EVERYTHING_COMMAND})`);
@@ -195,6 +213,32 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
     expect(r.stderr).toContain('burrow: edge-tunnel: tunnel mode: saved as 127.0.0.1:2299');
     // The target forces the MCP server, so shell mode serves it too.
     const c = await connectClient(['--remote', 'edge-direct'], env);
+    expect(await sumThrough(c)).toContain('42');
+    await c.close();
+  });
+
+  it('HostKeyAlias: the key is looked up under the alias, as ssh does', async () => {
+    const c = await connectClient(['--remote', 'aliased'], env);
+    expect(await sumThrough(c)).toContain('42');
+    await c.close();
+  });
+
+  it('a jump host that cannot reach the next address says which hop and which address', async () => {
+    const r = await runBurrow(['connect', '--remote', 'dead-end'], env, `${INITIALIZE}\n`);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`burrow: jump host ${USER}@127.0.0.1:${outer.port} cannot reach 127.0.0.1:${closedPort}: `);
+  });
+
+  it('remote add --jump: the hop uses the remote’s key and known_hosts unless it names its own', async () => {
+    const knownHosts = join(ssh, 'known_hosts.all');
+    writeFileSync(knownHosts, `${outer.knownHostsLine}\n${target.knownHostsLine}\n`);
+    const add = await runBurrow(
+      ['remote', 'add', 'via-flag', '--host', '127.0.0.1', '--port', String(target.port), '--user', USER, '--key', join(ssh, 'keys', 'shared'), '--no-agent',
+        '--known-hosts', knownHosts, '--host-key-policy', 'strict', '--jump', `${USER}@127.0.0.1:${outer.port}`, '--command', EVERYTHING_COMMAND],
+      env,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const c = await connectClient(['--remote', 'via-flag'], env);
     expect(await sumThrough(c)).toContain('42');
     await c.close();
   });
