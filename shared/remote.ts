@@ -21,7 +21,8 @@ const hostSchema = z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'hos
 
 /**
  * One jump host (OpenSSH's ProxyJump) on the way to a remote: its own SSH login and host-key check;
- * the next hop rides a direct-tcpip channel of it. Keys and known_hosts default to the remote's.
+ * the next hop rides a direct-tcpip channel of it. Without `identityFiles` the hop offers the remote's
+ * keys (`[]`: OpenSSH's default keys); without `knownHostsPath` it reads the remote's file.
  */
 export const jumpHopSchema = z.object({
   host: hostSchema,

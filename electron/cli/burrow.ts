@@ -7,7 +7,7 @@ const USAGE = `usage: burrow <command> [options]
   connect --remote NAME             relay stdio to a saved remote through the running Burrow
   connect --host H [m2m flags]      relay stdio to H over SSH, nothing else needed
   daemon [--ui] [--ui-port N]       run the engine headless (and the web UI)
-  remote add|list|remove            manage saved remotes
+  remote add|list|remove|import     manage saved remotes (import: ~/.ssh/config, connections.json)
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   keys generate [PATH]              make an ed25519 key pair

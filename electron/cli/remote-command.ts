@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { parseJumpSpecs } from '../../shared/jump-spec.js';
+import { formatJumpSpec, parseJumpSpecs } from '../../shared/jump-spec.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
 import { callService } from './service-client.js';
 
@@ -62,8 +62,13 @@ async function add(args: string[]): Promise<number> {
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
   };
   const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });
-  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
+  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}${describeJump(saved)}, ${describeChannel(saved)})\n`);
   return 0;
+}
+
+/** ` via a -> b` for a remote behind jump hosts. */
+export function describeJump(r: Remote): string {
+  return r.jump?.length ? ` via ${r.jump.map((h) => formatJumpSpec(h)).join(' -> ')}` : '';
 }
 
 function describeChannel(r: Remote): string {
@@ -81,7 +86,7 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write('no remotes yet: burrow remote add NAME --host HOST [--command CMD]\n');
     return 0;
   }
-  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, describeRemoteAddress(r), describeChannel(r), r.hostKeyPolicy])];
+  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, `${describeRemoteAddress(r)}${describeJump(r)}`, describeChannel(r), r.hostKeyPolicy])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
   return 0;

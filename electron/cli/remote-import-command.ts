@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { formatJumpSpec } from '../../shared/jump-spec.js';
 import { describeRemoteAddress, type Remote } from '../../shared/remote.js';
 import { importConnectionsJson } from '../core/sshconfig/connections-json.js';
 import { DEFAULT_SSH_CONFIG, importSshConfig, listSshConfigHosts, type ImportedRemote } from '../core/sshconfig/ssh-config-import.js';
 import { parseCommandArgs, runSubcommand } from './cli-args.js';
+import { describeJump } from './remote-command.js';
 import { callService } from './service-client.js';
 
 const HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run]
@@ -78,6 +78,5 @@ async function save(imported: ImportedRemote[], failed: { alias: string; error: 
 }
 
 function describe(r: Remote): string {
-  const via = r.jump?.length ? ` via ${r.jump.map((h) => formatJumpSpec(h)).join(' -> ')}` : '';
-  return `${describeRemoteAddress(r)}${via}, ${r.mode === 'exec' ? `exec: ${r.command}` : 'shell'}`;
+  return `${describeRemoteAddress(r)}${describeJump(r)}, ${r.mode === 'exec' ? `exec: ${r.command}` : 'shell'}`;
 }

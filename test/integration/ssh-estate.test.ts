@@ -175,7 +175,7 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
 
     // When no remote uses the bastions any more (sessions closed, target connections idled out), their logins end.
     await Promise.all([a.close(), b.close()]);
-    await waitFor('the bastion logins to end', () => disconnects(outer) >= 1 && disconnects(inner) >= 1);
+    await waitFor('the bastion logins to end', () => disconnects(outer) >= 1 && disconnects(inner) >= 1, 40_000);
     expect(disconnects(target)).toBe(2);
   });
 
