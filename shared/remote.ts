@@ -32,6 +32,8 @@ export const jumpHopSchema = z.object({
   knownHostsPath: z.string().min(1).optional(),
   /** The name its key is recorded under in known_hosts, as OpenSSH's HostKeyAlias (no port added). */
   hostKeyAlias: z.string().min(1).optional(),
+  /** Its own host-key policy (from its StrictHostKeyChecking); the remote's otherwise. */
+  hostKeyPolicy: hostKeyPolicySchema.optional(),
 });
 
 export type JumpHop = z.infer<typeof jumpHopSchema>;

@@ -155,8 +155,8 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
       identityFiles: [join(ssh, 'keys', 'target-a')],
       knownHostsPath: join(ssh, 'known_hosts.d', 'target'),
       jump: [
-        { host: '127.0.0.1', port: outer.port, user: USER, identityFiles: [join(ssh, 'keys', 'outer')], knownHostsPath: join(ssh, 'known_hosts.d', 'outer') },
-        { host: '127.0.0.1', port: inner.port, user: USER, identityFiles: [join(ssh, 'keys', 'inner')], knownHostsPath: join(ssh, 'known_hosts.d', 'inner') },
+        { host: '127.0.0.1', port: outer.port, user: USER, identityFiles: [join(ssh, 'keys', 'outer')], knownHostsPath: join(ssh, 'known_hosts.d', 'outer'), hostKeyPolicy: 'strict' },
+        { host: '127.0.0.1', port: inner.port, user: USER, identityFiles: [join(ssh, 'keys', 'inner')], knownHostsPath: join(ssh, 'known_hosts.d', 'inner'), hostKeyPolicy: 'strict' },
       ],
     });
   });

@@ -101,7 +101,7 @@ describe('ssh config: reading as ssh does', () => {
       config: [
         'Host app\n  HostName 10.1.0.5\n  ProxyJump admin@inner:2202,last\n',
         'Host inner\n  HostName inner.lan\n  User ops\n  IdentityFile ~/.ssh/inner_key\n  ProxyJump outer\n  UserKnownHostsFile ~/.ssh/kh_inner ~/.ssh/kh_extra\n',
-        'Host outer\n  HostName bastion.example.com\n  Port 2022\n  HostKeyAlias bastion\n',
+        'Host outer\n  HostName bastion.example.com\n  Port 2022\n  HostKeyAlias bastion\n  StrictHostKeyChecking accept-new\n',
         'Host last\n  ProxyJump should-not-be-used\n',
         'Host direct\n  ProxyJump none\n',
         'Host loop\n  ProxyJump loop2\nHost loop2\n  ProxyJump loop\n',
@@ -111,7 +111,7 @@ describe('ssh config: reading as ssh does', () => {
     const { imported, failed } = importSshConfig(config, ['app', 'direct', 'loop'], opts);
     const app = imported.find((i) => i.remote.name === 'app')!;
     expect(app.remote.jump).toEqual([
-      { host: 'bastion.example.com', port: 2022, user: 'me', identityFiles: [], hostKeyAlias: 'bastion' },
+      { host: 'bastion.example.com', port: 2022, user: 'me', identityFiles: [], hostKeyAlias: 'bastion', hostKeyPolicy: 'accept-new' },
       { host: 'inner.lan', port: 2202, user: 'admin', identityFiles: [join(home, '.ssh/inner_key')], knownHostsPath: join(home, '.ssh/kh_inner') },
       { host: 'last', port: 22, user: 'me', identityFiles: [] },
     ]);

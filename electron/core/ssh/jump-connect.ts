@@ -56,7 +56,7 @@ export function openJumpChainFor(remote: Remote, ctx: JumpContext): Promise<Jump
       explicitKeys: !!keys?.length,
       knownHostsPath: hop.knownHostsPath ?? remote.knownHostsPath ?? ctx.defaultKnownHosts,
       hostKeyAlias: hop.hostKeyAlias,
-      policy: remote.hostKeyPolicy,
+      policy: hop.hostKeyPolicy ?? remote.hostKeyPolicy,
       useAgent: remote.useAgent,
       identityAgent: remote.identityAgent,
     };

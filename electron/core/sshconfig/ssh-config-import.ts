@@ -91,8 +91,8 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
     }
   }
 
-  const jump = resolveJump(reader, alias, first(resolved, 'proxyjump'), note);
   const hostKeyPolicy = options.hostKeyPolicy ?? hostKeyPolicyFrom(first(resolved, 'stricthostkeychecking'), note);
+  const jump = resolveJump(reader, alias, first(resolved, 'proxyjump'), note, options.hostKeyPolicy);
   const connectTimeout = seconds(first(resolved, 'connecttimeout'), 'ConnectTimeout', 1);
   const keepalive = seconds(first(resolved, 'serveraliveinterval'), 'ServerAliveInterval', 0);
   if (!options.command) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
@@ -167,7 +167,14 @@ function resolveEndpoint(reader: SshConfigReader, alias: string, resolved: Resol
  * HostName, Port, User, IdentityFile…; `user@` and `:port` in the spec win), and the first hop's own
  * ProxyJump comes before it (ssh reaches that hop with its own config); later hops' ProxyJump is not used.
  */
-function resolveJump(reader: SshConfigReader, alias: string, proxyJump: string | undefined, note: (m: string) => void, seen: string[] = [alias]): JumpHopInput[] {
+function resolveJump(
+  reader: SshConfigReader,
+  alias: string,
+  proxyJump: string | undefined,
+  note: (m: string) => void,
+  policyOverride: HostKeyPolicy | undefined,
+  seen: string[] = [alias],
+): JumpHopInput[] {
   if (proxyJump === undefined) return [];
   let specs: JumpSpec[];
   try {
@@ -184,9 +191,12 @@ function resolveJump(reader: SshConfigReader, alias: string, proxyJump: string |
       const own = first(resolved, 'proxyjump');
       if (own !== undefined && own.toLowerCase() !== 'none') {
         if (seen.includes(spec.host)) throw new BurrowError(`${seen[0]}: ProxyJump loops through ${[...seen, spec.host].join(' -> ')}`, 'config');
-        hops.push(...resolveJump(reader, spec.host, own, note, [...seen, spec.host]));
+        hops.push(...resolveJump(reader, spec.host, own, note, policyOverride, [...seen, spec.host]));
       }
     }
+    // Each hop is checked as its own config says (ssh reaches it with its own options).
+    const strict = first(resolved, 'stricthostkeychecking');
+    const hostKeyPolicy = policyOverride ?? (strict === undefined ? undefined : hostKeyPolicyFrom(strict, hopNote));
     const ignored = [...resolved.values()].filter((o) => !SUPPORTED.has(o.name.toLowerCase())).map((o) => o.name);
     if (ignored.length) hopNote(`ignored ${ignored.join(', ')} (not supported)`);
     hops.push({
@@ -197,6 +207,7 @@ function resolveJump(reader: SshConfigReader, alias: string, proxyJump: string |
       identityFiles: endpoint.identityFiles ?? [],
       ...(endpoint.knownHostsPath ? { knownHostsPath: endpoint.knownHostsPath } : {}),
       ...(endpoint.hostKeyAlias ? { hostKeyAlias: endpoint.hostKeyAlias } : {}),
+      ...(hostKeyPolicy ? { hostKeyPolicy } : {}),
     });
   });
   if (hops.length > MAX_HOPS) throw new BurrowError(`${alias}: more than ${MAX_HOPS} jump hosts`, 'config');
