@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseJumpSpecs } from '../../shared/jump-spec.js';
 import { remoteSchema } from '../../shared/remote.js';
+import { formValuesOf, validateRemote } from '../../renderer/src/remote-form-values.js';
 import { importConnectionsJson } from '../../electron/core/sshconfig/connections-json.js';
 import { importSshConfig, listSshConfigHosts } from '../../electron/core/sshconfig/ssh-config-import.js';
 import { SshConfigReader, matchesHost } from '../../electron/core/sshconfig/ssh-config-reader.js';
@@ -168,5 +169,17 @@ describe('mcp-ssh-gateway connections.json', () => {
     const dir = mkdtempSync(join(tmpdir(), 'burrow-gw-'));
     writeFileSync(join(dir, 'c.json'), '{"servers": []}');
     expect(() => importConnectionsJson(join(dir, 'c.json'))).toThrow(/not an mcp-ssh-gateway connections file/);
+  });
+});
+
+describe('editing an imported remote in the app', () => {
+  it('keeps what the form does not show (jump hosts, HostKeyAlias, timeouts)', () => {
+    const saved = remoteSchema.parse({
+      name: 'db', host: '10.1.0.5', user: 'me', hostKeyAlias: 'db-key', connectTimeoutSec: 5,
+      jump: [{ host: 'bastion', port: 2222, user: 'ops', identityFiles: [] }],
+    });
+    const { input, errors } = validateRemote({ ...formValuesOf(saved), port: '2200' }, []);
+    expect(errors).toEqual({});
+    expect(input).toMatchObject({ port: 2200, hostKeyAlias: 'db-key', connectTimeoutSec: 5, jump: [{ host: 'bastion', port: 2222, user: 'ops', identityFiles: [] }] });
   });
 });
