@@ -242,4 +242,21 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
     expect(await sumThrough(c)).toContain('42');
     await c.close();
   });
+
+  it('when the bastion drops, sessions behind it end with a clear error, and the next one logs in again', async () => {
+    const outerLogins = outer.acceptedLogins();
+    const targetLogins = target.acceptedLogins();
+    const pending = runBurrow(['connect', '--remote', 'target-a'], env, `${INITIALIZE}\n`, 40_000, true);
+    await expect.poll(() => target.acceptedLogins(), { timeout: 30_000 }).toBe(targetLogins + 1);
+    expect(outer.acceptedLogins()).toBe(outerLogins + 1);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(outer.dropConnections()).toBeGreaterThan(0);
+    const result = await pending;
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/burrow: connection to target-a was lost/);
+    const c = await connectClient(['--remote', 'target-a'], env);
+    expect(await sumThrough(c)).toContain('42');
+    await c.close();
+    expect(outer.acceptedLogins()).toBeGreaterThan(outerLogins + 1);
+  });
 });
