@@ -6,7 +6,7 @@ import { parseJumpSpecs } from '../../shared/jump-spec.js';
 import { remoteSchema } from '../../shared/remote.js';
 import { formValuesOf, validateRemote } from '../../renderer/src/remote-form-values.js';
 import { importConnectionsJson } from '../../electron/core/sshconfig/connections-json.js';
-import { importSshConfig, listSshConfigHosts } from '../../electron/core/sshconfig/ssh-config-import.js';
+import { importSshConfig, jumpFromProxyCommand, listSshConfigHosts } from '../../electron/core/sshconfig/ssh-config-import.js';
 import { SshConfigReader, matchesHost } from '../../electron/core/sshconfig/ssh-config-reader.js';
 
 /** A fake home with ~/.ssh/config and the files it names. */
@@ -69,7 +69,7 @@ describe('ssh config: reading as ssh does', () => {
 
   it('names every option it does not use in one line, and says what shell mode and missing keys mean', () => {
     const { config, opts } = sshHome({
-      config: 'Host prod\n  HostName 10.0.0.1\n  ProxyCommand ssh -W %h:%p gw\n  CertificateFile ~/.ssh/cert\n  IdentityFile ~/.ssh/missing\n  ForwardAgent yes\n',
+      config: 'Host prod\n  HostName 10.0.0.1\n  ProxyCommand nc -X connect -x proxy:8080 %h %p\n  CertificateFile ~/.ssh/cert\n  IdentityFile ~/.ssh/missing\n  ForwardAgent yes\n',
     });
     const { imported } = importSshConfig(config, ['prod'], opts);
     expect(imported[0].notes).toContain('prod: ignored ProxyCommand, CertificateFile, ForwardAgent (not supported)');
@@ -119,6 +119,22 @@ describe('ssh config: reading as ssh does', () => {
     expect(app.notes).toContain('app: jump host inner: UserKnownHostsFile: reads ~/.ssh/kh_inner only, ignored ~/.ssh/kh_extra (Burrow reads one user file per remote, plus its own)');
     expect(imported.find((i) => i.remote.name === 'direct')!.remote.jump).toBeUndefined();
     expect(failed).toEqual([{ alias: 'loop', error: 'loop: ProxyJump loops through loop -> loop2 -> loop' }]);
+  });
+
+  it('reads the classic "ProxyCommand ssh -W %h:%p bastion" as ProxyJump, and names any other ProxyCommand', () => {
+    expect(jumpFromProxyCommand('ssh -q -W %h:%p ops@bastion')).toBe('ops@bastion');
+    expect(jumpFromProxyCommand('/usr/bin/ssh -l ops -p 2222 bastion -W [%h]:%p')).toBe('ops@bastion:2222');
+    expect(jumpFromProxyCommand('ssh -A -W %h:%p bastion')).toBeUndefined();
+    expect(jumpFromProxyCommand('nc %h %p')).toBeUndefined();
+    const { config, opts } = sshHome({
+      config: 'Host app\n  HostName 10.0.0.9\n  ProxyCommand ssh -W %h:%p ops@gw\n  ProxyJump other\nHost plain\n  ProxyCommand none\n',
+    });
+    const { imported } = importSshConfig(config, ['app', 'plain'], opts);
+    expect(imported[0].remote.jump).toEqual([{ host: 'gw', port: 22, user: 'ops', identityFiles: [] }]);
+    expect(imported[0].notes).toContain('app: ProxyCommand ssh -W %h:%p ops@gw read as ProxyJump ops@gw');
+    expect(imported[0].notes.join('\n')).not.toMatch(/ignored/);
+    expect(imported[1].remote.jump).toBeUndefined();
+    expect(imported[1].notes.join('\n')).not.toMatch(/ignored/);
   });
 
   it('skips Match blocks with a warning and refuses an alias the config does not name', () => {

@@ -74,7 +74,7 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
   if (!reader.hasHostFor(alias)) throw new BurrowError(`no Host ${alias} in ${displayPath(reader.file)}`, 'config');
   const target = resolveEndpoint(reader, alias, resolved, {}, note);
 
-  const unsupported = [...resolved.values()].filter((o) => !SUPPORTED.has(o.name.toLowerCase())).map((o) => o.name);
+  const unsupported = ignoredOptions(resolved);
   if (unsupported.length) note(`ignored ${unsupported.join(', ')} (not supported)`);
 
   const identitiesOnly = yes(first(resolved, 'identitiesonly'));
@@ -92,7 +92,7 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
   }
 
   const hostKeyPolicy = options.hostKeyPolicy ?? hostKeyPolicyFrom(first(resolved, 'stricthostkeychecking'), note);
-  const jump = resolveJump(reader, alias, first(resolved, 'proxyjump'), note, options.hostKeyPolicy);
+  const jump = resolveJump(reader, alias, proxyJumpOf(resolved, note), note, options.hostKeyPolicy);
   const connectTimeout = seconds(first(resolved, 'connecttimeout'), 'ConnectTimeout', 1);
   const keepalive = seconds(first(resolved, 'serveraliveinterval'), 'ServerAliveInterval', 0);
   if (!options.command) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
@@ -188,7 +188,7 @@ function resolveJump(
     const hopNote = (m: string) => note(`jump host ${spec.host}: ${m}`);
     const endpoint = resolveEndpoint(reader, spec.host, resolved, spec, hopNote);
     if (index === 0) {
-      const own = first(resolved, 'proxyjump');
+      const own = proxyJumpOf(resolved, hopNote);
       if (own !== undefined && own.toLowerCase() !== 'none') {
         if (seen.includes(spec.host)) throw new BurrowError(`${seen[0]}: ProxyJump loops through ${[...seen, spec.host].join(' -> ')}`, 'config');
         hops.push(...resolveJump(reader, spec.host, own, note, policyOverride, [...seen, spec.host]));
@@ -197,7 +197,7 @@ function resolveJump(
     // Each hop is checked as its own config says (ssh reaches it with its own options).
     const strict = first(resolved, 'stricthostkeychecking');
     const hostKeyPolicy = policyOverride ?? (strict === undefined ? undefined : hostKeyPolicyFrom(strict, hopNote));
-    const ignored = [...resolved.values()].filter((o) => !SUPPORTED.has(o.name.toLowerCase())).map((o) => o.name);
+    const ignored = ignoredOptions(resolved);
     if (ignored.length) hopNote(`ignored ${ignored.join(', ')} (not supported)`);
     hops.push({
       host: endpoint.host,
@@ -236,6 +236,62 @@ export function hostKeyPolicyFrom(value: string | undefined, note: (m: string) =
     default:
       throw new BurrowError(`StrictHostKeyChecking ${value} is not one of yes, accept-new, no, off, ask`, 'config');
   }
+}
+
+/**
+ * The jump hosts a host is reached through: ProxyJump, or the classic `ProxyCommand ssh -W %h:%p bastion`
+ * read as `ProxyJump bastion` (said in a note). Whichever of the two comes first counts, as in ssh.
+ */
+function proxyJumpOf(resolved: ResolvedOptions, note?: (m: string) => void): string | undefined {
+  for (const [key, option] of resolved) {
+    if (key === 'proxyjump') return option.values.join(' ');
+    if (key === 'proxycommand') {
+      const command = option.values.join(' ');
+      const jump = jumpFromProxyCommand(command);
+      if (jump !== undefined) {
+        if (jump !== 'none') note?.(`ProxyCommand ${command} read as ProxyJump ${jump}`);
+        return jump;
+      }
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+/** `ssh [-q] [-l USER] [-p PORT] -W %h:%p [USER@]HOST` as a ProxyJump spec; `none` for `ProxyCommand none`. */
+export function jumpFromProxyCommand(command: string): string | undefined {
+  const words = command.trim().split(/\s+/);
+  if (words.length === 1 && words[0].toLowerCase() === 'none') return 'none';
+  if (words[0] !== 'ssh' && !/\/ssh$/.test(words[0])) return undefined;
+  let user: string | undefined;
+  let port: string | undefined;
+  let host: string | undefined;
+  let forwards = false;
+  for (let i = 1; i < words.length; i++) {
+    const word = words[i];
+    if (word === '-q') continue;
+    if (word === '-W' && /^(%h|\[%h\]):%p$/.test(words[i + 1] ?? '')) {
+      forwards = true;
+      i++;
+    } else if (word === '-l' && words[i + 1]) user = words[++i];
+    else if (word === '-p' && /^\d+$/.test(words[i + 1] ?? '')) port = words[++i];
+    else if (!word.startsWith('-') && host === undefined) host = word;
+    else return undefined;
+  }
+  if (!forwards || !host) return undefined;
+  const at = host.lastIndexOf('@');
+  if (at >= 0) {
+    user ??= host.slice(0, at);
+    host = host.slice(at + 1);
+  }
+  return `${user ? `${user}@` : ''}${host}${port ? `:${port}` : ''}`;
+}
+
+/** Options Burrow does not use, as written; a ProxyCommand read as ProxyJump (or `none`) is used. */
+function ignoredOptions(resolved: ResolvedOptions): string[] {
+  return [...resolved.entries()]
+    .filter(([key, option]) => !SUPPORTED.has(key) && !(key === 'proxycommand' && jumpFromProxyCommand(option.values.join(' ')) !== undefined))
+    .map(([, option]) => option.name);
 }
 
 function first(resolved: ResolvedOptions, name: string): string | undefined {
