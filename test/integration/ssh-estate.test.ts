@@ -1,8 +1,10 @@
+import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { startClient } from '../support/helper-process.js';
 import { canMakeUsers, ensureTestUser, startUserSshd } from '../support/jump-hosts.js';
 import { EVERYTHING_COMMAND, freePort, keygen, sshdAvailable, type SshdFixture } from '../support/sshd.js';
 
@@ -124,6 +126,9 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
         '',
       ].join('\n'),
     );
+    // Every test goes through this daemon (a helper would otherwise start one in the background).
+    // Connections idle out after 2 s, so a bastion's login is seen to end when nothing uses it.
+    daemon = await startDaemon(env, ['--idle-timeout', '2', '--no-prestart']);
   });
 
   afterAll(async () => {
@@ -162,7 +167,6 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
   });
 
   it('an MCP session runs through both jump hosts, and two remotes behind them share one login on each', async () => {
-    daemon = await startDaemon(env, ['--idle-timeout', '2', '--no-prestart']);
     const [a, b] = await Promise.all([connectClient(['--remote', 'target-a'], env), connectClient(['--remote', 'target-b'], env)]);
     expect(await sumThrough(a)).toContain('42');
     expect(await sumThrough(b)).toContain('42');
@@ -258,5 +262,30 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
     expect(await sumThrough(c)).toContain('42');
     await c.close();
     expect(outer.acceptedLogins()).toBeGreaterThan(outerLogins + 1);
+  });
+
+  it('an unknown jump-host key waits for approval like any other, and the session goes on once approved', async () => {
+    const knownHosts = join(ssh, 'known_hosts.target-only');
+    writeFileSync(knownHosts, `${target.knownHostsLine}\n`);
+    const add = await runBurrow(
+      ['remote', 'add', 'ask-hop', '--host', '127.0.0.1', '--port', String(target.port), '--user', USER, '--key', join(ssh, 'keys', 'shared'), '--no-agent',
+        '--known-hosts', knownHosts, '--host-key-policy', 'ask', '--jump', `${USER}@127.0.0.1:${outer.port}`, '--command', EVERYTHING_COMMAND],
+      env,
+    );
+    expect(add.code, add.stderr).toBe(0);
+    const fingerprint = execFileSync('ssh-keygen', ['-lf', `${outer.hostKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    const waiting = startClient(['--remote', 'ask-hop'], env);
+    try {
+      await waiting.waitForStderr(/waiting for approval of the host key/, 30_000);
+      expect(waiting.stderr()).toContain(fingerprint);
+      expect(waiting.stderr()).toContain(`127.0.0.1]:${outer.port}`);
+      const approved = await runBurrow(['hostkeys', 'approve', fingerprint], env);
+      expect(approved.code, approved.stderr).toBe(0);
+      await waiting.connected;
+      const r = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });
+      expect(JSON.stringify(r.content)).toContain('42');
+    } finally {
+      await waiting.close();
+    }
   });
 });
