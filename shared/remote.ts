@@ -43,7 +43,7 @@ export type JumpHopInput = z.input<typeof jumpHopSchema>;
 export const remoteSchema = z
   .object({
     name: remoteNameSchema,
-    host: hostSchema,
+    host: z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'host must not contain spaces or @'),
     port: z.number().int().min(1).max(65535).default(22),
     user: z.string().min(1, 'user is required'),
     /** Private keys to offer, in order. */
