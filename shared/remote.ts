@@ -36,6 +36,11 @@ export const remoteSchema = z
     command: z.string().min(1).optional(),
     hostKeyPolicy: hostKeyPolicySchema.default('ask'),
     keyServer: keyServerSchema.optional(),
+    /**
+     * An edge device that dials into Burrow (`ssh -R`): Burrow reaches the device's own sshd through the device's
+     * live tunnel on 127.0.0.1, and `host`/`port` are replaced by the tunnel's address when connecting.
+     */
+    tunnel: z.object({ device: remoteNameSchema }).optional(),
   })
   .refine((r) => r.mode !== 'exec' || !!r.command, {
     message: 'an exec remote needs a command',

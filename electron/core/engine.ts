@@ -74,6 +74,11 @@ export class Engine extends EventEmitter {
   /** The latest such line per connection, for sessions that start waiting after it was said. */
   private readonly lastStatus = new Map<string, string>();
   private nextSessionId = 1;
+  /**
+   * Where edge devices' live tunnels are (the embedded SSH server's DeviceRegistry), for remotes with
+   * `tunnel: { device }`; unset while that server is off.
+   */
+  tunnels?: { resolveTunnel(device: string): { host: string; port: number } };
 
   constructor(private readonly options: EngineOptions) {
     super();
@@ -142,6 +147,12 @@ export class Engine extends EventEmitter {
     return { key, label: remote.name, connect: () => this.connectRemote(remote, { ...secrets, notify }) };
   }
 
+  /** A device's live tunnel on 127.0.0.1, or the one-line reason there is none. */
+  private tunnelAddress(device: string): { host: string; port: number } {
+    if (!this.tunnels) throw new BurrowError(`device ${device} has not dialled in (Burrow's SSH server is off: start it with burrow daemon --listen PORT)`, 'unreachable');
+    return this.tunnels.resolveTunnel(device);
+  }
+
   /** The keys to offer and the known_hosts files to read for a remote, as OpenSSH would choose them. */
   private keyFiles(remote: Remote) {
     const keyServer = remote.keyServer?.enabled;
@@ -161,6 +172,7 @@ export class Engine extends EventEmitter {
    * uses it with `onHostKey` to report that step on its own.
    */
   async connectRemote(remote: Remote, options: ConnectOptions = {}): Promise<SshClient> {
+    if (remote.tunnel) remote = { ...remote, ...this.tunnelAddress(remote.tunnel.device) };
     const logger = this.options.logger;
     const { explicit, identityFiles, userFiles } = this.keyFiles(remote);
     const address = describeRemoteAddress(remote);

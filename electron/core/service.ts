@@ -25,6 +25,9 @@ const forgetParams = z.object({ host: z.string().min(1), port: z.number().int().
  * Without an engine (no daemon running) the approval queue is empty and only stored data is served.
  */
 export class BurrowService {
+  /** The embedded SSH server's devices (`devices.*` requests), while that server runs. */
+  devices?: { handle(method: string, params: unknown): Promise<unknown> };
+
   constructor(
     private readonly settings: SettingsStore,
     private readonly hostKeys: HostKeyStore,
@@ -116,6 +119,10 @@ export class BurrowService {
       case 'status':
         return { pid: process.pid, sessions: this.engine?.sessionCount() ?? 0 };
       default:
+        if (method.startsWith('devices.')) {
+          if (!this.devices) throw new BurrowError("Burrow's SSH server for devices is off: start it with burrow daemon --listen [ADDR:]PORT", 'config');
+          return this.devices.handle(method, params);
+        }
         throw new BurrowError(`unknown request "${method}"`, 'config');
     }
   }

@@ -1,5 +1,5 @@
 import type { RemoteStatus } from '../../../shared/api.js';
-import { secretWanted, type PendingApproval } from '../../../shared/approvals.js';
+import { deviceKeyWanted, secretWanted, type PendingApproval } from '../../../shared/approvals.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import type { PoolStateEvent } from '../ssh/connection-pool.js';
 
@@ -50,5 +50,6 @@ export class RemoteStatusTracker {
 
 function waitingDetail(waiting: PendingApproval): string {
   if (waiting.kind === 'secret') return `${secretWanted(waiting)} waits to be entered`;
+  if (waiting.kind === 'device-key') return `${deviceKeyWanted(waiting)}; waits for approval`;
   return `host key ${waiting.fingerprint} of ${waiting.host}:${waiting.port} waits for approval`;
 }
