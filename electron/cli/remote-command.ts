@@ -8,11 +8,13 @@ import { callService } from './service-client.js';
 const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
+       burrow remote add NAME --tunnel DEVICE [--user USER] [--key PATH]... [--command 'CMD' | --shell] …
        burrow remote list [--json]
        burrow remote remove NAME
 
 --command starts the MCP server with an exec channel (any OpenSSH host);
---shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.`;
+--shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
+--tunnel reaches an edge device's own sshd through the tunnel it dials in with (burrow devices).`;
 
 export function run(args: string[]): Promise<number> {
   return runSubcommand('remote', HELP, args, { add, list, remove }, { ls: 'list', rm: 'remove' });
@@ -34,9 +36,13 @@ async function add(args: string[]): Promise<number> {
     'use-key-server': { type: 'boolean' },
     'key-server-port': { type: 'string' },
     replace: { type: 'boolean' },
+    tunnel: { type: 'string' },
   });
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
+  // A tunnel remote is reached on 127.0.0.1 at the device's live tunnel port (filled in when connecting).
+  if (values.tunnel && values.host) throw new Error('remote add: give --host or --tunnel, not both');
+  if (values.tunnel) values.host = '127.0.0.1';
   if (!values.host) throw new Error('remote add: --host is required');
   if (values.command && values.shell) throw new Error('remote add: give --command or --shell, not both');
   const input: RemoteInput = {
@@ -53,9 +59,10 @@ async function add(args: string[]): Promise<number> {
     command: values.command,
     hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
+    tunnel: values.tunnel ? { device: values.tunnel } : undefined,
   };
   const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });
-  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
+  process.stdout.write(`added remote "${saved.name}" (${saved.tunnel ? `${saved.user}@tunnel:${saved.tunnel.device}` : describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
 }
 
@@ -74,7 +81,7 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write('no remotes yet: burrow remote add NAME --host HOST [--command CMD]\n');
     return 0;
   }
-  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, describeRemoteAddress(r), describeChannel(r), r.hostKeyPolicy])];
+  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, r.tunnel ? `${r.user}@tunnel:${r.tunnel.device}` : describeRemoteAddress(r), describeChannel(r), r.hostKeyPolicy])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
   return 0;

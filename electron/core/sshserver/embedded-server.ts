@@ -91,10 +91,8 @@ export class EmbeddedSshServer {
     let role: Role | undefined;
     client.on('error', (e: Error) => logger.debug(`embedded SSH server: connection from ${address}: ${e.message}`));
     client.on('close', () => this.connections.delete(client));
-    client.on('authentication', (ctx) => {
-      const decided = this.authenticate(ctx, address);
-      if (decided) role = decided;
-    });
+    // ssh2 emits 'ready' inside ctx.accept(): the role is set before accepting.
+    client.on('authentication', (ctx) => this.authenticate(ctx, address, (r) => (role = r)));
     client.on('ready', () => {
       if (!role) return client.end();
       if (role.kind === 'demo') this.serveDemo(client);
@@ -103,11 +101,11 @@ export class EmbeddedSshServer {
     });
   }
 
-  /** Accepts a publickey login for the demo user or a device; returns the role when the signed attempt succeeded. */
-  private authenticate(ctx: AuthContext, address: string): Role | undefined {
+  /** Accepts a publickey login for the demo user or a device, setting its role just before the signed attempt succeeds. */
+  private authenticate(ctx: AuthContext, address: string, setRole: (role: Role) => void): void {
     if (ctx.method !== 'publickey') {
       ctx.reject(['publickey']);
-      return undefined;
+      return;
     }
     const blob = ctx.key.data;
     let role: Role | undefined;
@@ -122,20 +120,20 @@ export class EmbeddedSshServer {
     if (!role) {
       if (ctx.signature) this.options.logger.info(`embedded SSH server: refused ${ctx.username}@ key ${sha256Fingerprint(blob)} from ${address}`);
       ctx.reject(['publickey']);
-      return undefined;
+      return;
     }
     // Without a signature the client only asks whether this key would do: say yes, and check the signed try.
     if (!ctx.signature || !ctx.blob) {
       ctx.accept();
-      return undefined;
+      return;
     }
     const key = parsePublicKey(blob);
     if (!key || key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) !== true) {
       ctx.reject(['publickey']);
-      return undefined;
+      return;
     }
+    setRole(role);
     ctx.accept();
-    return role;
   }
 
   /** The demo user: one demo MCP server per session channel, on exec `burrow-demo` or a shell; nothing else. */
