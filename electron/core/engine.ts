@@ -139,7 +139,8 @@ export class Engine extends EventEmitter {
 
   private poolTarget(remote: Remote, secrets: SessionOptions): PoolTarget {
     const { identityFiles, userFiles } = this.keyFiles(remote);
-    const key = `${describeRemoteAddress(remote)}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`;
+    // Tunnel remotes all live on 127.0.0.1: the device's name keeps two devices from sharing a connection.
+    const key = `${remote.tunnel ? `tunnel:${remote.tunnel.device}|` : ''}${describeRemoteAddress(remote)}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}`;
     const notify = (m: string) => {
       this.lastStatus.set(key, m);
       this.waiting.get(key)?.forEach((n) => n(m));

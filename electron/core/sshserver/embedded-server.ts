@@ -82,7 +82,8 @@ export class EmbeddedSshServer {
   /** Stops listening and ends every connection (devices' tunnels go down, demo sessions end). */
   async close(): Promise<void> {
     for (const c of this.connections) c.end();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    // A peer that does not hang up must not hold the engine's shutdown.
+    await Promise.race([new Promise<void>((resolve) => this.server.close(() => resolve())), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 
   private serve(client: Connection, address: string): void {

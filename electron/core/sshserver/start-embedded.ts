@@ -4,7 +4,7 @@ import type { Logger } from '../logging/logger.js';
 import type { BurrowService } from '../service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { ensureDemoRemote, ensureDemoKey, savedDemoPort } from '../demo/demo-remote.js';
-import { DeviceRegistry } from './device-registry.js';
+import { DeviceRegistry, type TunnelEvent } from './device-registry.js';
 import { EmbeddedSshServer } from './embedded-server.js';
 
 /** `[ADDR:]PORT` as `--listen` takes it (`2222`, `0.0.0.0:2222`, `[::1]:2222`); ADDR defaults to 127.0.0.1. */
@@ -57,9 +57,12 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
     server = new EmbeddedSshServer({ home, logger, host: where.host, port: 0, devices, demo: setup.demo });
     await server.listen();
   }
+  const forwardTunnelEvent = (e: TunnelEvent) => engine.emit('tunnel', e);
   if (devices) {
     engine.tunnels = devices;
     service.devices = devices;
+    // The engine's 'tunnel' event (TunnelEvent) is what the window and tray show as "tunnel up/down".
+    devices.on('tunnel', forwardTunnelEvent);
   }
   if (setup.demo) {
     try {
@@ -74,6 +77,7 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
     devices,
     banner,
     async close() {
+      devices?.off('tunnel', forwardTunnelEvent);
       if (devices && engine.tunnels === devices) engine.tunnels = undefined;
       if (devices && service.devices === devices) service.devices = undefined;
       await server.close();
