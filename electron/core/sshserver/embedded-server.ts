@@ -159,6 +159,8 @@ export class EmbeddedSshServer {
     const registry = this.options.devices!;
     let listener: TunnelListener | undefined;
     let tunnel: Parameters<DeviceRegistry['tunnelUp']>[1] | undefined;
+    let opening = false;
+    let closed = false;
     const refuse = (what: string) => logger.warn(`device "${device.name}" (${address}) asked for ${what}: refused (devices may only forward port ${device.port})`);
     client.on('session', (_accept, reject) => {
       refuse('a session (shell or exec)');
@@ -184,26 +186,41 @@ export class EmbeddedSshServer {
         refuse(`the global request ${name}`);
         return reject?.();
       }
-      if (info.bindPort !== device.port || listener) {
+      if (info.bindPort !== device.port || listener || opening) {
         refuse(`a remote forward of port ${info.bindPort}`);
         return reject?.();
       }
+      // Forgotten while this connection was open: it is no longer a device.
+      if (registry.store.get(device.name)?.fingerprint !== device.fingerprint) {
+        reject?.();
+        return client.end();
+      }
+      opening = true;
       void this.openTunnel(client, device, info.bindAddr, address).then(
         (opened) => {
+          opening = false;
           listener = opened.listener;
           tunnel = opened.tunnel;
+          // The device hung up while the port was being bound: undo at once.
+          if (closed) return void this.dropTunnel(device.name, opened);
           accept?.(device.port);
         },
         (error: Error) => {
+          opening = false;
           logger.warn(`device "${device.name}": cannot listen on 127.0.0.1:${device.port}: ${error.message}`);
           reject?.();
         },
       );
     });
     client.on('close', () => {
-      if (tunnel) registry.tunnelDown(device.name, tunnel);
-      void listener?.close();
+      closed = true;
+      if (listener && tunnel) void this.dropTunnel(device.name, { listener, tunnel });
     });
+  }
+
+  private dropTunnel(name: string, opened: { listener: TunnelListener; tunnel: Parameters<DeviceRegistry['tunnelUp']>[1] }): Promise<void> {
+    this.options.devices!.tunnelDown(name, opened.tunnel);
+    return opened.listener.close();
   }
 
   private async openTunnel(client: Connection, device: Device, requestedAddr: string, address: string) {
