@@ -137,8 +137,15 @@ describe.skipIf(!canRun)('edge devices: ssh -R into Burrow, then MCP through the
     expect(await sum()).toContain('42');
   });
 
-  it('when the tunnel drops a session gets "device pi has not dialled in"; a re-dial brings the remote back', async () => {
+  it('when the tunnel drops, an open session ends as "lost" and a new one gets "device pi has not dialled in"; a re-dial brings the remote back', async () => {
+    const relaying = () => (daemon.stderr().match(/relaying to pi-mcp/g) ?? []).length;
+    const before = relaying();
+    const open = runBurrow(['connect', '--remote', 'pi-mcp'], env, `${INITIALIZE}\n`, 30_000, true);
+    await waitFor('the session to relay', () => (relaying() > before ? true : undefined));
     await Promise.all(dials.map((d) => d.stop()));
+    const ended = await open;
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toMatch(/burrow: connection to pi-mcp was lost/);
     await waitFor('the tunnel to go down', async () => ((await tunnelState('pi')) === 'down' ? true : undefined));
     const down = await runBurrow(['connect', '--remote', 'pi-mcp'], env, `${INITIALIZE}\n`);
     expect(down.code).toBe(1);
