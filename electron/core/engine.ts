@@ -78,7 +78,7 @@ export class Engine extends EventEmitter {
    * Where edge devices' live tunnels are (the embedded SSH server's DeviceRegistry), for remotes with
    * `tunnel: { device }`; unset while that server is off.
    */
-  tunnels?: { resolveTunnel(device: string): { host: string; port: number } };
+  tunnels?: { resolveTunnel(device: string): { host: string; port: number }; liveTunnel(device: string): unknown };
 
   constructor(private readonly options: EngineOptions) {
     super();

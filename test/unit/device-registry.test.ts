@@ -100,3 +100,22 @@ describe('DeviceRegistry', () => {
     expect(() => devices.approve(sha256Fingerprint(b), 'late')).toThrow('it may have timed out');
   });
 });
+
+describe('a tunnel remote\'s state', () => {
+  it('shows "tunnel up" or "tunnel down: device pi has not dialled in", following the registry\'s events', async () => {
+    const { RemoteStatusTracker } = await import('../../electron/core/api/remote-status.js');
+    const { ConfSettingsStore } = await import('../../electron/core/settings/settings-store.js');
+    const { broker, devices, home } = registry();
+    const settings = new ConfSettingsStore(home);
+    settings.saveRemote({ name: 'pi-mcp', host: '127.0.0.1', port: 22, user: 'pi', identityFiles: [], useAgent: false, usePassword: false, mode: 'shell', hostKeyPolicy: 'ask', tunnel: { device: 'pi' } });
+    const seen: { detail?: string; tunnel?: string }[] = [];
+    const tracker = new RemoteStatusTracker(settings, () => broker.pending(), (s) => seen.push(s), (d) => !!devices.liveTunnel(d));
+    devices.on('tunnel', (e) => tracker.tunnelChanged(e));
+    expect(tracker.status('pi-mcp')).toMatchObject({ state: 'disconnected', tunnel: 'down', detail: 'tunnel down: device pi has not dialled in' });
+    const tunnel = { port: 2222, address: '10.0.0.7', close: async () => {} };
+    devices.tunnelUp('pi', tunnel);
+    expect(seen.at(-1)).toMatchObject({ tunnel: 'up', detail: 'tunnel up' });
+    devices.tunnelDown('pi', tunnel);
+    expect(seen.at(-1)).toMatchObject({ tunnel: 'down' });
+  });
+});

@@ -49,7 +49,12 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
     onFirst: () => engine.on('traffic', onTraffic),
     onLast: () => engine.off('traffic', onTraffic),
   });
-  const status = new RemoteStatusTracker(settings, () => broker.pending(), (s: RemoteStatus) => hub.emit({ type: 'remote-state', status: s }));
+  const status = new RemoteStatusTracker(
+    settings,
+    () => broker.pending(),
+    (s: RemoteStatus) => hub.emit({ type: 'remote-state', status: s }),
+    (device) => !!engine.tunnels?.liveTunnel(device),
+  );
   const inspector = new InspectorSessions({ engine, settings, onCatalogChanged: (remote) => hub.emit({ type: 'catalog-changed', remote }) });
 
   const onPoolState = (e: PoolStateEvent) => status.poolState(e);
@@ -62,12 +67,14 @@ export function createEngineApi(deps: EngineApiDeps): EngineApi {
     hub.emit({ type: 'approval-removed', id: item.id, outcome });
     status.approvalsChanged(item.remote);
   };
+  const onTunnel = (e: { device: string; state: 'up' | 'down' }) => status.tunnelChanged(e);
   const onAlert = (alert: HostKeyAlert) => hub.emit({ type: 'host-key-alert', alert });
   const onAlertDismissed = (id: string) => hub.emit({ type: 'host-key-alert-dismissed', id });
   // Every engine and broker event this API listens to, so close() undoes exactly what was done here.
   const listeners: [EventEmitter, string, Parameters<EventEmitter['on']>[1]][] = [
     [engine, 'remote-state', onPoolState],
     [engine, 'sessions-changed', onSessions],
+    [engine, 'tunnel', onTunnel],
     [broker, 'added', onAdded],
     [broker, 'removed', onRemoved],
     [broker, 'alert', onAlert],

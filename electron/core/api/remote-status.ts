@@ -15,6 +15,8 @@ export class RemoteStatusTracker {
     private readonly settings: SettingsStore,
     private readonly pending: () => PendingApproval[],
     private readonly onChange: (status: RemoteStatus) => void,
+    /** Whether an edge device is dialled in now (the embedded SSH server's registry), for tunnel remotes. */
+    private readonly tunnelIsUp: (device: string) => boolean = () => false,
   ) {}
 
   poolState(event: PoolStateEvent): void {
@@ -27,6 +29,11 @@ export class RemoteStatusTracker {
     this.changed(remote);
   }
 
+  /** A device's tunnel came up or went down: every remote pointing at it changes state. */
+  tunnelChanged(event: { device: string; state: 'up' | 'down' }): void {
+    for (const r of this.settings.listRemotes()) if (r.tunnel?.device === event.device) this.changed(r.name);
+  }
+
   approvalsChanged(remote: string | undefined): void {
     if (remote) this.changed(remote);
   }
@@ -36,6 +43,12 @@ export class RemoteStatusTracker {
     const waiting = this.pending().find((p) => p.remote === name);
     if (waiting) return { name, state: 'waiting-approval', detail: waitingDetail(waiting), sessions };
     const pool = this.pool.get(name);
+    const device = this.settings.getRemote(name)?.tunnel?.device;
+    if (device) {
+      const up = this.tunnelIsUp(device);
+      const detail = [up ? 'tunnel up' : `tunnel down: device ${device} has not dialled in`, pool?.detail].filter(Boolean).join('; ');
+      return { name, state: pool?.state ?? 'disconnected', detail, sessions, tunnel: up ? 'up' : 'down' };
+    }
     return { name, state: pool?.state ?? 'disconnected', detail: pool?.detail, sessions };
   }
 
