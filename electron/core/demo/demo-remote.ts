@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerChannel } from 'ssh2';
 import ssh2 from 'ssh2';
@@ -17,8 +17,14 @@ export const DEMO_KEY_FILE = 'demo_ed25519';
 /** What the demo remote's exec channel asks for; the embedded server runs the demo server for it (and for a shell). */
 export const DEMO_COMMAND = 'burrow-demo';
 
-/** The demo server script, built next to this file (dist/electron/core/demo/demo-server.js). */
-export const DEMO_SERVER_SCRIPT = fileURLToPath(new URL('./demo-server.js', import.meta.url));
+const here = fileURLToPath(import.meta.url);
+/**
+ * The demo server script, built next to this file (dist/electron/core/demo/demo-server.js). Loaded from the
+ * TypeScript sources (vitest), this module points at the built script, since Node cannot run the .ts one.
+ */
+export const DEMO_SERVER_SCRIPT = here.endsWith('.ts')
+  ? join(dirname(here), '..', '..', '..', 'dist', 'electron', 'core', 'demo', 'demo-server.js')
+  : join(dirname(here), 'demo-server.js');
 
 export interface DemoKey {
   path: string;
@@ -89,6 +95,13 @@ export function savedDemoPort(settings: SettingsStore, demoKeyPath: string): num
  * the channel's stderr, and its exit status to the client. The channel's EOF ends the server's stdin.
  */
 export function runDemoServer(channel: ServerChannel, logger: Logger): void {
+  if (!existsSync(DEMO_SERVER_SCRIPT)) {
+    logger.warn(`the demo server ${DEMO_SERVER_SCRIPT} is missing`);
+    channel.stderr.write(`burrow demo: the demo server ${DEMO_SERVER_SCRIPT} is missing (npm run build makes it)\n`);
+    channel.exit(127);
+    channel.end();
+    return;
+  }
   // In the packaged app process.execPath is Electron: ELECTRON_RUN_AS_NODE makes it a plain Node (and is ignored by Node).
   const child = spawn(process.execPath, [DEMO_SERVER_SCRIPT], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: ['pipe', 'pipe', 'pipe'] });
   child.stdout.pipe(channel, { end: false });

@@ -37,7 +37,8 @@ type Role = { kind: 'device'; device: Device } | { kind: 'unknown-device'; blob:
  */
 export class EmbeddedSshServer {
   readonly hostKey: ServerHostKey;
-  readonly demoKey?: DemoKey;
+  /** Set while the demo is served (from the start with `demo`, or later with enableDemo). */
+  private demoKey?: DemoKey;
   private readonly server: ssh2.Server;
   private readonly connections = new Set<Connection>();
   private listening?: { host: string; port: number };
@@ -51,8 +52,30 @@ export class EmbeddedSshServer {
   }
 
   get demoKeyPath(): string {
-    if (!this.demoKey) throw new Error('the embedded SSH server was started without the demo');
+    if (!this.demoKey) throw new Error('the embedded SSH server is not serving the demo');
     return this.demoKey.path;
+  }
+
+  get servesDemo(): boolean {
+    return !!this.demoKey;
+  }
+
+  /** Starts letting the demo user in (the first screen's "try the demo"); returns the demo key's path. */
+  enableDemo(): string {
+    this.demoKey ??= ensureDemoKey(this.options.home);
+    return this.demoKey.path;
+  }
+
+  /** Stops letting the demo user in; demo sessions already running go on until they end. */
+  disableDemo(): void {
+    this.demoKey = undefined;
+  }
+
+  /** `HOST:PORT` as bound (after listen), IPv6 in brackets. */
+  get address(): string {
+    if (!this.listening) throw new Error('the embedded SSH server is not listening');
+    const { host, port } = this.listening;
+    return `${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
 
   /** The bound port (after listen). */

@@ -1,9 +1,9 @@
+import { DemoController } from '../demo/demo-controller.js';
 import { BurrowError } from '../errors.js';
 import type { Engine } from '../engine.js';
 import type { Logger } from '../logging/logger.js';
 import type { BurrowService } from '../service.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { ensureDemoRemote, ensureDemoKey, savedDemoPort } from '../demo/demo-remote.js';
 import { DeviceRegistry, type TunnelEvent } from './device-registry.js';
 import { EmbeddedSshServer } from './embedded-server.js';
 
@@ -25,62 +25,67 @@ export interface EmbeddedServerSetup {
   settings: SettingsStore;
   /** `--listen [ADDR:]PORT`: serve edge devices there (and the demo, if asked). */
   listen?: string;
-  /** Serve the demo remote and save it as remote "demo" (on the listen port, else on 127.0.0.1 at a free port). */
+  /** Serve the demo remote and save it as remote "demo" (on the listen port, else on 127.0.0.1 at its own port). */
   demo?: boolean;
 }
 
 export interface RunningEmbeddedServer {
-  server: EmbeddedSshServer;
+  /** The server for devices (`listen`), if any. */
+  server?: EmbeddedSshServer;
   devices?: DeviceRegistry;
+  /** Turns the demo on and off (the first screen's offer); on already when `demo` was asked. */
+  demo: DemoController;
   /** One line for the terminal: where it listens and the host key's fingerprint devices pin. */
   banner: string;
   close(): Promise<void>;
 }
 
 /**
- * Starts the embedded SSH server for `burrow daemon --listen` / `--demo` (and the tray app later) and wires it in:
+ * Starts the embedded SSH server for `burrow daemon --listen` / `--demo` (and the tray app) and wires it in:
  * the engine resolves tunnel remotes through its devices, the service answers `devices.*`, the demo remote is saved.
  */
 export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<RunningEmbeddedServer> {
   const { engine, service, settings, logger, home } = setup;
-  const devices = setup.listen ? new DeviceRegistry({ home, broker: engine.broker, logger, approvalTimeoutMs: () => settings.approvalTimeoutMs() }) : undefined;
-  let where = setup.listen ? parseListenAddress(setup.listen) : { host: '127.0.0.1', port: 0 };
-  if (!setup.listen && setup.demo) {
-    // The demo on its own: the port it had before, so the host key approved for [127.0.0.1]:PORT still matches.
-    where = { host: '127.0.0.1', port: savedDemoPort(settings, ensureDemoKey(home).path) ?? 0 };
-  }
-  let server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices, demo: setup.demo });
-  try {
-    await server.listen();
-  } catch (error) {
-    if (setup.listen || where.port === 0) throw new BurrowError(`cannot listen on ${where.host}:${where.port}: ${(error as Error).message}`, 'config');
-    server = new EmbeddedSshServer({ home, logger, host: where.host, port: 0, devices, demo: setup.demo });
-    await server.listen();
-  }
+  let server: EmbeddedSshServer | undefined;
+  let devices: DeviceRegistry | undefined;
   const forwardTunnelEvent = (e: TunnelEvent) => engine.emit('tunnel', e);
-  if (devices) {
+  if (setup.listen) {
+    const where = parseListenAddress(setup.listen);
+    devices = new DeviceRegistry({ home, broker: engine.broker, logger, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
+    server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices });
+    try {
+      await server.listen();
+    } catch (error) {
+      throw new BurrowError(`cannot listen on ${setup.listen}: ${(error as Error).message}`, 'config');
+    }
     engine.tunnels = devices;
     service.devices = devices;
     // The engine's 'tunnel' event (TunnelEvent) is what the window and tray show as "tunnel up/down".
     devices.on('tunnel', forwardTunnelEvent);
   }
+  const demo = new DemoController({ home, logger, settings, sharedServer: () => server });
   if (setup.demo) {
     try {
-      ensureDemoRemote(settings, { port: server.port, demoKeyPath: server.demoKeyPath });
+      await demo.enable();
     } catch (error) {
-      logger.warn((error as Error).message);
+      logger.warn(`the demo remote was not started: ${(error as Error).message}`);
     }
   }
-  const banner = `Burrow SSH server: listening on ${where.host}:${server.port}, host key ED25519 ${server.hostKey.fingerprint}`;
+  const shown = server ?? demo.server;
+  const banner = shown
+    ? `Burrow SSH server: listening on ${shown.address}, host key ED25519 ${shown.hostKey.fingerprint}`
+    : 'Burrow SSH server: not started';
   return {
     server,
     devices,
+    demo,
     banner,
     async close() {
       devices?.off('tunnel', forwardTunnelEvent);
       if (devices && engine.tunnels === devices) engine.tunnels = undefined;
       if (devices && service.devices === devices) service.devices = undefined;
-      await server.close();
+      await demo.close();
+      await server?.close();
     },
   };
 }
