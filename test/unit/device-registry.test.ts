@@ -1,9 +1,10 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ssh2 from 'ssh2';
 import { describe, expect, it } from 'vitest';
 import { ApprovalBroker } from '../../electron/core/approvals/approval-broker.js';
+import { AuditLog } from '../../electron/core/audit/audit-log.js';
 import { silentLogger } from '../../electron/core/logging/logger.js';
 import { DeviceRegistry } from '../../electron/core/sshserver/device-registry.js';
 import { parseListenAddress } from '../../electron/core/sshserver/start-embedded.js';
@@ -19,7 +20,8 @@ function deviceKey(): Buffer {
 function registry(timeoutMs = 60_000) {
   const home = mkdtempSync(join(tmpdir(), 'burrow-devices-'));
   const broker = new ApprovalBroker();
-  return { home, broker, devices: new DeviceRegistry({ home, broker, logger: silentLogger, approvalTimeoutMs: () => timeoutMs }) };
+  const audit = new AuditLog(join(home, 'logs'));
+  return { home, broker, devices: new DeviceRegistry({ home, broker, logger: silentLogger, audit, approvalTimeoutMs: () => timeoutMs }) };
 }
 
 describe('parseListenAddress', () => {
@@ -50,6 +52,13 @@ describe('DeviceRegistry', () => {
     expect(devices.deviceForKey(key)?.name).toBe('pi');
     expect(statSync(join(home, 'devices.json')).mode & 0o777).toBe(0o600);
     expect(devices.list().devices).toEqual([expect.objectContaining({ name: 'pi', tunnel: 'down' })]);
+    const logs = join(home, 'logs');
+    const audit = readdirSync(logs).map((f) => readFileSync(join(logs, f), 'utf8')).join('');
+    const entries = audit.trim().split('\n').map((l) => JSON.parse(l) as { event: string; verdict: string; fingerprint: string });
+    expect(entries.map((e) => [e.event, e.verdict, e.fingerprint])).toEqual([
+      ['device', 'asked', fp],
+      ['device', 'approved', fp],
+    ]);
   });
 
   it('refuses a second device on a taken name or port, and says how to find out', () => {

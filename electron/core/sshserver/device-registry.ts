@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PendingDeviceKey } from '../../../shared/approvals.js';
 import { remoteNameSchema } from '../../../shared/remote.js';
 import type { ApprovalBroker } from '../approvals/approval-broker.js';
+import type { AuditLog } from '../audit/audit-log.js';
 import { BurrowError } from '../errors.js';
 import { sha256Fingerprint } from '../hostkeys/fingerprint.js';
 import type { Logger } from '../logging/logger.js';
@@ -51,6 +52,8 @@ export interface DeviceRegistryOptions {
   broker: ApprovalBroker;
   logger: Logger;
   approvalTimeoutMs: () => number;
+  /** Device approvals and tunnels go into the audit log with the other trust decisions. */
+  audit?: AuditLog;
 }
 
 /**
@@ -95,10 +98,13 @@ export class DeviceRegistry extends EventEmitter {
     }
     const item: PendingDeviceKey = { id: `device:${fingerprint}`, kind: 'device-key', keyType, fingerprint, address, port, requestedAt: new Date().toISOString() };
     this.asking.set(fingerprint, { keyType, blob, port });
+    this.options.audit?.record({ event: 'device', fingerprint, verdict: 'asked', port, address });
     this.options.logger.info(`device key ${fingerprint} from ${address} asks to open a tunnel on port ${port}; approve it with: burrow devices approve ${fingerprint} --name NAME`);
     void this.options.broker.requestDevice(item, this.options.approvalTimeoutMs()).then((outcome) => {
       this.asking.delete(fingerprint);
-      if (outcome === 'reject') this.rejected.add(fingerprint);
+      if (outcome !== 'reject') return;
+      this.rejected.add(fingerprint);
+      this.options.audit?.record({ event: 'device', fingerprint, verdict: 'rejected', port, address });
     });
     return item;
   }
@@ -117,6 +123,7 @@ export class DeviceRegistry extends EventEmitter {
       approvedAt: new Date().toISOString(),
     });
     this.options.broker.answerDevice(pending.fingerprint, 'approve');
+    this.options.audit?.record({ event: 'device', fingerprint: pending.fingerprint, verdict: 'approved', device: name, port: device.port });
     this.options.logger.info(`device "${name}" (${pending.fingerprint}) approved for port ${device.port}`);
     return device;
   }
@@ -129,7 +136,9 @@ export class DeviceRegistry extends EventEmitter {
 
   /** Removes an approved device and ends its tunnel if it is up. */
   async forget(name: string): Promise<boolean> {
+    const known = this.store.get(name);
     const removed = this.store.remove(name);
+    if (known) this.options.audit?.record({ event: 'device', fingerprint: known.fingerprint, verdict: 'forgotten', device: name, port: known.port });
     await this.live.get(name)?.close();
     return removed;
   }
@@ -152,6 +161,7 @@ export class DeviceRegistry extends EventEmitter {
       this.options.logger.warn(`cannot record when device "${name}" dialled in: ${(error as Error).message}`);
     }
     this.options.logger.info(`device "${name}": tunnel up on 127.0.0.1:${tunnel.port} (from ${tunnel.address})`);
+    this.audit(name, 'tunnel-up', tunnel.address);
     this.emit('tunnel', { device: name, state: 'up', port: tunnel.port, address: tunnel.address } satisfies TunnelEvent);
   }
 
@@ -160,7 +170,13 @@ export class DeviceRegistry extends EventEmitter {
     if (this.live.get(name) !== tunnel) return;
     this.live.delete(name);
     this.options.logger.info(`device "${name}": tunnel down`);
+    this.audit(name, 'tunnel-down', tunnel.address);
     this.emit('tunnel', { device: name, state: 'down', port: tunnel.port } satisfies TunnelEvent);
+  }
+
+  private audit(name: string, verdict: 'tunnel-up' | 'tunnel-down', address: string): void {
+    const d = this.store.get(name);
+    if (d) this.options.audit?.record({ event: 'device', fingerprint: d.fingerprint, verdict, device: name, port: d.port, address });
   }
 
   liveTunnel(name: string): LiveTunnel | undefined {

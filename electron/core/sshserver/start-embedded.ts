@@ -51,7 +51,7 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
   const forwardTunnelEvent = (e: TunnelEvent) => engine.emit('tunnel', e);
   if (setup.listen) {
     const where = parseListenAddress(setup.listen);
-    devices = new DeviceRegistry({ home, broker: engine.broker, logger, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
+    devices = new DeviceRegistry({ home, broker: engine.broker, logger, audit: engine.audit, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
     server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices });
     try {
       await server.listen();
