@@ -11,6 +11,8 @@ export interface RemoteStatus {
   state: RemoteState;
   detail?: string;
   sessions: number;
+  /** For a remote that points at an edge device (`tunnel: { device }`): whether the device is dialled in now. */
+  tunnel?: 'up' | 'down';
 }
 
 export type TestStepName = 'tcp' | 'host-key' | 'auth' | 'mcp-initialize';

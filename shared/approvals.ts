@@ -31,7 +31,30 @@ export interface PendingSecret {
   requestedAt: string;
 }
 
-export type PendingApproval = PendingHostKey | PendingSecret;
+/**
+ * The key of an edge device that dialled into Burrow's embedded SSH server and asked to open a reverse tunnel
+ * (`ssh -N -R PORT:localhost:22 burrow@LAPTOP`). Approving it lets that key forward that one port, nothing else.
+ */
+export interface PendingDeviceKey {
+  id: string;
+  kind: 'device-key';
+  keyType: string;
+  fingerprint: string;
+  /** Where the device dialled from (its IP address as Burrow's server saw it). */
+  address: string;
+  /** The port on Burrow's side the device asked to forward (`-R PORT:…`). */
+  port: number;
+  /** Always unset: an unknown device has no name yet, so no saved remote points at it (kept for a uniform shape). */
+  remote?: undefined;
+  requestedAt: string;
+}
+
+export type PendingApproval = PendingHostKey | PendingSecret | PendingDeviceKey;
+
+/** What a pending device key is, in words: "device key SHA256:… from 10.0.0.7 asks to open a tunnel on port 2222". */
+export function deviceKeyWanted(p: PendingDeviceKey): string {
+  return `device key ${p.fingerprint} from ${p.address} asks to open a tunnel on port ${p.port}`;
+}
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */
 export type ApprovalDecision = 'approve' | 'approve-once' | 'reject';

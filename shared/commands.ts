@@ -11,6 +11,7 @@ import type {
   ToolCallResult,
 } from './api.js';
 import type { HostKeyAlert, PendingApproval } from './approvals.js';
+import type { DeviceListing } from './devices.js';
 import type { BurrowEvent } from './events.js';
 import { remoteNameSchema, remoteSchema, type Remote } from './remote.js';
 
@@ -82,6 +83,13 @@ export const COMMANDS = {
   dismissHostKeyAlert: { args: z.tuple([approvalId]), result: returns<boolean>(), callers: EVERYONE, engine: true },
   knownHostKeys: { args: z.tuple([]), result: returns<ApprovedHostKey[]>(), callers: EVERYONE, engine: false },
   forgetHostKey: { args: z.tuple([z.string().min(1).max(255), z.number().int().min(1).max(65535)]), result: returns<number>(), callers: EVERYONE, engine: false },
+
+  /** Edge devices (Burrow's SSH server, `burrow daemon --listen`): approved ones, their tunnels, keys waiting. */
+  listDevices: { args: z.tuple([]), result: returns<DeviceListing>(), callers: EVERYONE, engine: true },
+  /** Approves a waiting device key under a name (remotes point at it), for one port (the one it asked for by default). */
+  approveDevice: { args: z.tuple([approvalId, remoteNameSchema, z.number().int().min(1).max(65535).optional()]), result: returns<{ name: string; port: number }>(), callers: EVERYONE, engine: true },
+  rejectDevice: { args: z.tuple([approvalId]), result: returns<number>(), callers: EVERYONE, engine: true },
+  forgetDevice: { args: z.tuple([remoteNameSchema]), result: returns<boolean>(), callers: EVERYONE, engine: true },
 
   mcpHosts: { args: z.tuple([]), result: returns<McpHostInfo[]>(), callers: EVERYONE, engine: false },
   /** `entryName`: the server's name in the host's config when the remote's own name is taken there. */

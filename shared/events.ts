@@ -25,6 +25,8 @@ export interface EngineEventMap {
   traffic: { entry: TrafficEntry };
   'catalog-changed': { remote: string };
   'paused-changed': { paused: boolean };
+  /** An edge device's reverse tunnel came up or went down (the embedded SSH server). */
+  tunnel: { device: string; state: 'up' | 'down' };
 }
 
 export type EngineEventName = keyof EngineEventMap;

@@ -69,10 +69,10 @@ export const remoteSchema = z
     /** Keepalive interval (OpenSSH's ServerAliveInterval; 0 turns it off); Burrow's default otherwise. */
     keepaliveIntervalSec: z.number().int().min(0).max(3600).optional(),
     /**
-     * Reached through a reverse tunnel the device opens (mcp-ssh-gateway's `mode: tunnel`): host:port is
-     * where the tunnel lands on this machine.
+     * An edge device that dials into Burrow (`ssh -R`): Burrow reaches the device's own sshd through the device's
+     * live tunnel on 127.0.0.1, and `host`/`port` are replaced by the tunnel's address when connecting.
      */
-    tunnel: z.boolean().optional(),
+    tunnel: z.object({ device: remoteNameSchema }).optional(),
   })
   .refine((r) => r.mode !== 'exec' || !!r.command, {
     message: 'an exec remote needs a command',

@@ -16,6 +16,7 @@ const USAGE = `usage: burrow <command> [options]
   remote add|list|remove|import     manage saved remotes (import: ~/.ssh/config, connections.json)
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
+  devices list|approve|reject|forget    edge devices that dial in (burrow daemon --listen PORT)
   keys generate [PATH]              make an ed25519 key pair
   install|uninstall HOST            write Burrow into an MCP host's config (claude-desktop, cursor, vscode, claude-code)
 
@@ -31,6 +32,7 @@ const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   remote: () => import('./remote-command.js'),
   hostkeys: () => import('./hostkeys-command.js'),
   secrets: () => import('./secrets-command.js'),
+  devices: () => import('./devices-command.js'),
   keys: () => import('./keys-command.js'),
   install: () => import('./install-command.js'),
   uninstall: () => import('./install-command.js'),

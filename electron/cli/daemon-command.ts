@@ -4,15 +4,19 @@ import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discove
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
 import { burrowHome, logDir } from '../core/paths.js';
+import type { RunningEmbeddedServer } from '../core/sshserver/start-embedded.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
 const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--no-prestart] [--log-level LEVEL]
+                     [--listen [ADDR:]PORT] [--demo]
        burrow daemon stop
 
 Runs Burrow's engine without the tray app: one pooled SSH connection per remote,
 a private local socket for "burrow connect --remote NAME", and a log file in ${logDir()}.
 When an engine runs already (a daemon a helper started, or the tray app), --ui asks it to
 serve its web UI and prints the address instead of starting a second engine.
+--listen runs Burrow's SSH server for edge devices (ssh -N -R PORT:localhost:22 burrow@THIS_MACHINE -p PORT;
+see burrow devices); --demo serves the demo remote "demo" on it (or on 127.0.0.1 alone).
 "stop" asks the running engine to stop: open sessions finish first (30 s at most).`;
 
 /** How long a stopping engine lets open sessions finish before ending them with a clear error. */
@@ -27,6 +31,8 @@ export async function run(args: string[]): Promise<number> {
     'idle-timeout': { type: 'string' },
     'no-prestart': { type: 'boolean' },
     'log-level': { type: 'string' },
+    listen: { type: 'string' },
+    demo: { type: 'boolean' },
     background: { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, false);
@@ -56,12 +62,14 @@ export async function run(args: string[]): Promise<number> {
   const uiPort = values['ui-port'] === '0' ? 0 : parsePort(values['ui-port'], '--ui-port', 0);
   let stopping = false;
   let ui: Promise<string> | undefined;
+  let embedded: RunningEmbeddedServer | undefined;
   // Asked to stop: sessions may finish (30 s); a signal stops promptly, their hosts get a clear error.
   const stop = async (drainMs: number) => {
     if (stopping) return;
     stopping = true;
     logger.info(`stopping: letting ${runtime.engine.sessions.count()} open session(s) finish`);
     await runtime.drain(drainMs);
+    await embedded?.close();
     await runtime.close();
     process.exit(0);
   };
@@ -74,6 +82,16 @@ export async function run(args: string[]): Promise<number> {
     onStopRequest: () => void stop(DRAIN_MS),
     openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
   });
+  if (values.listen !== undefined || values.demo) {
+    const { startEmbeddedServer } = await import('../core/sshserver/start-embedded.js');
+    try {
+      embedded = await startEmbeddedServer({ home: burrowHome(), logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime.setDevices(d), listen: values.listen, demo: values.demo });
+    } catch (error) {
+      await runtime.close();
+      throw error;
+    }
+    process.stdout.write(`${embedded.banner}\n`);
+  }
   if (values.ui) process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
   process.on('SIGINT', () => void stop(SIGNAL_DRAIN_MS));
   process.on('SIGTERM', () => void stop(SIGNAL_DRAIN_MS));

@@ -13,6 +13,7 @@ const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user 
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]
+                         [--tunnel DEVICE (instead of --host: an edge device that dials in)]
 
 Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
 ~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
@@ -66,9 +67,13 @@ async function add(args: string[]): Promise<number> {
     'key-server-port': { type: 'string' },
     replace: { type: 'boolean' },
     jump: { type: 'string' },
+    tunnel: { type: 'string' },
   }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
+  // A tunnel remote is reached on 127.0.0.1 at the device's live tunnel port (filled in when connecting).
+  if (values.tunnel && values.host) throw new Error('remote add: give --host or --tunnel, not both');
+  if (values.tunnel) values.host = '127.0.0.1';
   if (!values.host) throw new Error('remote add: --host is required');
   if (values.command && values.shell) throw new Error('remote add: give --command or --shell, not both');
   if (values.command !== undefined && values.command.trim() === '') throw new Error('remote add: --command is empty; give the command that starts the MCP server, e.g. --command \'npx -y some-mcp-server\'');
@@ -92,6 +97,7 @@ async function add(args: string[]): Promise<number> {
     hostKeyPolicy: prefixed('remote add: --host-key-policy', () => parseHostKeyPolicy(values['host-key-policy'] ?? 'ask')),
     // As ssh -J: a hop logs in as the local user unless it names one.
     jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
+    tunnel: values.tunnel ? { device: values.tunnel } : undefined,
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
@@ -99,7 +105,7 @@ async function add(args: string[]): Promise<number> {
   const checked = remoteSchema.safeParse(input);
   if (!checked.success) throw new Error(`remote add: ${formatSchemaError(checked.error)}`);
   const saved = await callCommand('saveRemote', input, values.replace ?? false);
-  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}${describeJump(saved)}, ${describeChannel(saved)})\n`);
+  process.stdout.write(`added remote "${saved.name}" (${describeAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
 }
 
@@ -117,6 +123,11 @@ export function describeJump(r: Remote): string {
   return r.jump?.length ? ` via ${r.jump.map((h) => formatJumpSpec(h)).join(' -> ')}` : '';
 }
 
+/** Where a remote is: user@host:port (via jump hosts), or the device it reaches through a tunnel. */
+function describeAddress(r: Remote): string {
+  return r.tunnel ? `${r.user}@tunnel:${r.tunnel.device}` : `${describeRemoteAddress(r)}${describeJump(r)}`;
+}
+
 function describeChannel(r: Remote): string {
   return r.mode === 'exec' ? `exec: ${r.command}` : 'shell';
 }
@@ -132,7 +143,7 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write('no remotes yet: burrow remote add NAME --host HOST [--command CMD]\n');
     return 0;
   }
-  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, `${describeRemoteAddress(r)}${describeJump(r)}`, describeChannel(r), r.hostKeyPolicy])];
+  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, describeAddress(r), describeChannel(r), r.hostKeyPolicy])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
   return 0;

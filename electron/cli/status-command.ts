@@ -1,4 +1,5 @@
 import type { EngineStatus } from '../../shared/api.js';
+import { deviceKeyWanted } from '../../shared/approvals.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { parseCommandArgs } from './cli-args.js';
 import { isNoEngine } from './command-client.js';
@@ -49,9 +50,9 @@ export async function run(args: string[]): Promise<number> {
     ]));
   }
   for (const p of status.pending) {
-    lines.push(p.kind === 'host-key'
-      ? `WAITING: host key ${p.fingerprint} of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: burrow hostkeys approve ${p.fingerprint}`
-      : `WAITING: the ${p.secret} for ${p.remote}: burrow secrets enter ${p.id}`);
+    if (p.kind === 'host-key') lines.push(`WAITING: host key ${p.fingerprint} of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: burrow hostkeys approve ${p.fingerprint}`);
+    else if (p.kind === 'secret') lines.push(`WAITING: the ${p.secret} for ${p.remote}: burrow secrets enter ${p.id}`);
+    else lines.push(`WAITING: ${deviceKeyWanted(p)}: burrow devices approve ${p.fingerprint} --name NAME`);
   }
   for (const a of status.alerts) lines.push(`ALERT: the host key of ${a.host}:${a.port} CHANGED (offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint}); refused`);
   process.stdout.write(`${lines.join('\n')}\n`);

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { BURROW_VERSION } from '../../shared/version.js';
-import { createCommandHandlers, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
+import { createCommandHandlers, type CommandContext, type DeviceCommands, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
 import { Engine } from './engine.js';
 import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
@@ -32,6 +32,8 @@ export interface BurrowRuntime {
   info: DaemonInfo;
   /** Publishes the web UI's address to clients (burrow status, burrow ui, a second `npm start`). */
   setUiUrl(url: string): void;
+  /** Burrow's SSH server started: the device commands go to its registry. */
+  setDevices(devices: DeviceCommands): void;
   /** Stops taking sessions; resolves when the open ones have ended (at most `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -59,7 +61,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     prestart: options.prestart ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),
-    remoteNames: () => settings.listRemotes().map((r) => r.name),
+    remotes: () => settings.listRemotes(),
   });
   const token = randomBytes(32).toString('base64url');
   const path = socketPath();
@@ -74,14 +76,15 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     rmSync(tokenPath(), { force: true });
     void engine.sessions.drain().then(() => options.onStopRequest());
   };
-  const commands = createCommandHandlers({
+  const context: CommandContext = {
     settings,
     hostKeys: engine.hostKeys,
     engine,
     logger,
     hostConfig: options.hostConfig,
     host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
-  });
+  };
+  const commands = createCommandHandlers(context);
   const ipc = new IpcServer({ path, token, engine, settings, commands, logger });
   await ipc.listen();
   writeDaemonInfo(info);
@@ -96,6 +99,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
       info.ui = url;
       // After a hand-over the token file belongs to the new owner.
       if (!handedOver) writeDaemonInfo(info);
+    },
+    setDevices(devices) {
+      context.devices = devices;
     },
     async drain(timeoutMs) {
       await ipc.stopListening();

@@ -34,6 +34,8 @@ export interface ConnectorDeps {
   secrets: SecretKeeper;
   /** Jump-host connections, shared by the remotes behind the same hops. */
   jumpHosts: JumpHostPool;
+  /** Where an edge device's live tunnel lands (127.0.0.1:port), or why there is none. */
+  tunnelAddress: (device: string) => { host: string; port: number };
   logger: Logger;
   /** How long an unknown host key or a secret may wait for a person, unless a waiting session asks for longer. */
   approvalTimeoutMs: () => number;
@@ -74,7 +76,8 @@ export class Connector {
   ) {
     const { identityFiles, userFiles } = this.keyFiles();
     this.label = remote.name;
-    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
+    // Tunnel remotes all live on 127.0.0.1: the device's name keeps two devices from sharing a connection.
+    this.key = `${remote.tunnel ? `tunnel:${remote.tunnel.device}|` : ''}${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
   }
 
   /** A session waits for this connector's connection; returns the function that stops the waiting. */
@@ -119,7 +122,8 @@ export class Connector {
    */
   async connect(attempt: ConnectAttempt = {}): Promise<SshClient> {
     const { logger, audit } = this.deps;
-    const remote = this.remote;
+    // An edge device is reached where its live tunnel lands; it says so if it has not dialled in.
+    const remote = this.remote.tunnel ? { ...this.remote, ...this.deps.tunnelAddress(this.remote.tunnel.device) } : this.remote;
     const { explicit, identityFiles, userFiles } = this.keyFiles();
     const address = describeRemoteAddress(remote);
     const notify = (m: string) => this.notify(m);

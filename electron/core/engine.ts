@@ -33,8 +33,8 @@ export interface EngineOptions {
    * (the daemon and the tray app). `connect --host` asks on its terminal instead.
    */
   askForSecrets?: boolean;
-  /** The saved remotes' names, so every one of them has a status (none for `connect --host`). */
-  remoteNames?: () => string[];
+  /** The saved remotes, so every one of them has a status (none for `connect --host`). */
+  remotes?: () => Remote[];
   /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
   hostKeysAskedOnTerminal?: boolean;
 }
@@ -59,6 +59,11 @@ export class Engine {
   private readonly connectors = new Map<string, Connector>();
   /** Jump-host connections, shared by the remotes behind the same hops. */
   readonly jumpHosts: JumpHostPool;
+  /**
+   * Where edge devices' live tunnels are (the embedded SSH server's DeviceRegistry), for remotes with
+   * `tunnel: { device }`; unset while that server is off.
+   */
+  tunnels?: { resolveTunnel(device: string): { host: string; port: number }; liveTunnel(device: string): unknown };
 
   constructor(private readonly options: EngineOptions) {
     const { logger } = options;
@@ -71,11 +76,13 @@ export class Engine {
     this.pool = new ConnectionPool({ logger, events: this.events, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
     this.status = new RemoteStatusTracker(
-      options.remoteNames ?? (() => []),
+      options.remotes ?? (() => []),
       () => this.broker.pending(),
       (remote) => this.sessions.count(remote),
       (status) => this.events.emit('remote-state', { status }),
+      (device) => !!this.tunnels?.liveTunnel(device),
     );
+    this.events.on('tunnel', (e) => this.status.tunnelChanged(e));
     this.events.on('connection-state', (e) => this.status.connectionState(e.remote, e.state, e.detail));
     this.events.on('session-opened', (e) => this.status.sessionsChanged(e.remote));
     this.events.on('session-closed', (e) => this.status.sessionsChanged(e.remote));
@@ -102,6 +109,7 @@ export class Engine {
         audit: this.audit,
         secrets: this.secrets,
         jumpHosts: this.jumpHosts,
+        tunnelAddress: (device) => this.tunnelAddress(device),
         logger: this.options.logger,
         approvalTimeoutMs: this.options.approvalTimeoutMs ?? (() => 120_000),
         askForSecrets: this.options.askForSecrets ?? false,
@@ -113,6 +121,12 @@ export class Engine {
 
   startSession(remote: Remote, host: HostEnd, options: AcceptOptions = {}): HostSession {
     return this.sessions.accept(this.connectorFor(remote), host, options);
+  }
+
+  /** A device's live tunnel on 127.0.0.1, or the one-line reason there is none. */
+  private tunnelAddress(device: string): { host: string; port: number } {
+    if (!this.tunnels) throw new BurrowError(`device ${device} has not dialled in (Burrow's SSH server is off: start it with burrow daemon --listen PORT)`, 'unreachable');
+    return this.tunnels.resolveTunnel(device);
   }
 
   close(): void {

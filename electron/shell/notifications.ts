@@ -1,4 +1,4 @@
-import { secretWanted, type HostKeyAlert, type PendingApproval, type PendingHostKey } from '../../shared/approvals.js';
+import { deviceKeyWanted, secretWanted, type HostKeyAlert, type PendingApproval, type PendingHostKey } from '../../shared/approvals.js';
 
 export interface NoticeText {
   title: string;
@@ -15,6 +15,9 @@ const SOURCE_WORDS: Record<PendingHostKey['source'], string> = {
 export function approvalNotice(approval: PendingApproval): NoticeText {
   if (approval.kind === 'secret') {
     return { title: `${approval.remote} needs a ${approval.secret}`, body: `A connection is waiting for ${secretWanted(approval)}. Open Burrow to enter it.` };
+  }
+  if (approval.kind === 'device-key') {
+    return { title: 'A device asks to dial in', body: `The ${deviceKeyWanted(approval)}. Open Burrow, or run: burrow devices approve ${approval.fingerprint} --name NAME` };
   }
   const who = approval.remote ? `${approval.remote} (${approval.host}:${approval.port})` : `${approval.host}:${approval.port}`;
   return {

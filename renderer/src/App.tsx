@@ -55,7 +55,8 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
   }, []);
 
   const alert = state.alerts[0];
-  const approval = state.approvals[0];
+  // Device keys (edge devices dialling in) have no dialog yet (burrow devices approve): they must not hide the others.
+  const approval = state.approvals.find((a) => a.kind !== 'device-key');
   const inspect = (name: string) => {
     setInspectRemote(name);
     setView('inspector');

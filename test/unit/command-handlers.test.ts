@@ -40,7 +40,7 @@ function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
     keepWarm: false,
     idleTimeoutMs: 0,
     approvalTimeoutMs: () => 20_000,
-    remoteNames: () => settings.listRemotes().map((r) => r.name),
+    remotes: () => settings.listRemotes(),
   });
   const handlers = createCommandHandlers({
     engine,

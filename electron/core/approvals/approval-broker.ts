@@ -1,4 +1,4 @@
-import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingHostKey, PendingSecret } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingDeviceKey, PendingHostKey, PendingSecret } from '../../../shared/approvals.js';
 import type { EngineEventMap } from '../../../shared/events.js';
 import { EventBus } from '../events/event-bus.js';
 
@@ -31,6 +31,22 @@ export class ApprovalBroker {
 
   request(item: PendingHostKey, timeoutMs: number): Promise<Outcome> {
     return this.wait(item, timeoutMs) as Promise<Outcome>;
+  }
+
+  /** Asks a person whether an edge device's key may open its tunnel; answered only through answerDevice. */
+  requestDevice(item: PendingDeviceKey, timeoutMs: number): Promise<Outcome> {
+    return this.wait(item, timeoutMs) as Promise<Outcome>;
+  }
+
+  /** Answers a waiting device key by id or fingerprint. Returns how many were answered. */
+  answerDevice(idOrFingerprint: string, decision: ApprovalDecision): number {
+    let answered = 0;
+    for (const [id, entry] of [...this.waiting]) {
+      const item = entry.item;
+      if (item.kind !== 'device-key' || (id !== idOrFingerprint && item.fingerprint !== idOrFingerprint)) continue;
+      answered += this.settle(id, decision);
+    }
+    return answered;
   }
 
   /** Asks a person for a passphrase or password; requests with the same id share one entry. */
@@ -85,6 +101,8 @@ export class ApprovalBroker {
         if (id === idOrFingerprint && decision === 'reject') answered += this.settle(id, 'refused');
         continue;
       }
+      // Device keys are answered with a name and a port (answerDevice), never as a host key by mistake.
+      if (item.kind === 'device-key') continue;
       if (id !== idOrFingerprint && item.fingerprint !== idOrFingerprint) continue;
       answered += this.settle(id, decision);
     }

@@ -1,4 +1,5 @@
 import type { EngineStatus } from '../../../shared/api.js';
+import type { DeviceListing } from '../../../shared/devices.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
@@ -24,12 +25,22 @@ export interface EngineHost {
   handOver?: () => void;
 }
 
+/** Burrow's SSH server's devices, while that server runs (`burrow daemon --listen`). */
+export interface DeviceCommands {
+  list(): DeviceListing;
+  approve(fingerprint: string, name: string, port?: number): { name: string; port: number };
+  reject(fingerprint: string): number;
+  forget(name: string): Promise<boolean>;
+}
+
 export interface CommandContext {
   settings: SettingsStore;
   hostKeys: HostKeyStore;
   /** Absent when the CLI runs without an engine: commands that need one say so. */
   engine?: Engine;
   host?: EngineHost;
+  /** Set once Burrow's SSH server runs; until then device commands say how to start it. */
+  devices?: DeviceCommands;
   /** Where MCP hosts' config files live and what their entries run; the platform's default when absent. */
   hostConfig?: HostConfigContext;
   logger?: Logger;
@@ -54,6 +65,11 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     return ctx.engine;
   };
   const engine = ctx.engine;
+  const devices = (): DeviceCommands => {
+    need();
+    if (!ctx.devices) throw new BurrowError("Burrow's SSH server for devices is off: start it with burrow daemon --listen [ADDR:]PORT", 'config');
+    return ctx.devices;
+  };
   const inspector = engine
     ? new InspectorSessions({ engine, settings, onCatalogChanged: (remote) => engine.events.emit('catalog-changed', { remote }) })
     : undefined;
@@ -168,6 +184,19 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     },
     async forgetHostKey(host, port) {
       return hostKeys.forget(host, port);
+    },
+    async listDevices() {
+      return devices().list();
+    },
+    async approveDevice(fingerprint, name, port) {
+      const d = devices().approve(fingerprint, name, port);
+      return { name: d.name, port: d.port };
+    },
+    async rejectDevice(fingerprint) {
+      return devices().reject(fingerprint);
+    },
+    async forgetDevice(name) {
+      return devices().forget(name);
     },
     async mcpHosts() {
       return listMcpHosts(hostContext(), settings.listRemotes().map((r) => r.name));

@@ -30,7 +30,7 @@ export interface ConnectionsImportOptions {
 /**
  * mcp-ssh-gateway's `connections.json` (`{ "connections": [{ name, mode, user, host, port, id_file }] }`)
  * as remotes. A `tunnel` entry is the device's reverse tunnel landing on this machine at 127.0.0.1:port;
- * it is saved with `tunnel: true` so the embedded SSH server (`burrow daemon --listen`) can claim it.
+ * it is saved as a tunnel remote of the device of the same name, which dials in to `burrow daemon --listen`.
  */
 export function importConnectionsJson(file: string, options: ConnectionsImportOptions = {}): { imported: ImportedRemote[]; failed: { alias: string; error: string }[] } {
   let data: unknown;
@@ -76,7 +76,7 @@ export function importConnectionsJson(file: string, options: ConnectionsImportOp
       mode: options.command ? 'exec' : 'shell',
       command: options.command,
       hostKeyPolicy: options.hostKeyPolicy ?? 'ask',
-      ...(tunnel ? { tunnel: true } : {}),
+      ...(tunnel ? { tunnel: { device: entry.name } } : {}),
     };
     imported.push({ remote, notes });
   });

@@ -1,6 +1,7 @@
 import type { RemoteStatus } from '../../../shared/api.js';
-import { secretWanted, type PendingApproval } from '../../../shared/approvals.js';
+import { deviceKeyWanted, secretWanted, type PendingApproval } from '../../../shared/approvals.js';
 import type { ConnectionState } from '../../../shared/events.js';
+import type { Remote } from '../../../shared/remote.js';
 
 /**
  * One live state per saved remote, from what the pool reports (by remote name), the sessions open to it,
@@ -10,10 +11,12 @@ export class RemoteStatusTracker {
   private readonly pool = new Map<string, { state: ConnectionState; detail?: string }>();
 
   constructor(
-    private readonly remoteNames: () => string[],
+    private readonly remotes: () => Pick<Remote, 'name' | 'tunnel'>[],
     private readonly pending: () => PendingApproval[],
     private readonly sessions: (remote: string) => number,
     private readonly onChange: (status: RemoteStatus) => void,
+    /** Whether an edge device is dialled in now (the embedded SSH server's registry), for tunnel remotes. */
+    private readonly tunnelIsUp: (device: string) => boolean = () => false,
   ) {}
 
   connectionState(remote: string, state: ConnectionState, detail?: string): void {
@@ -25,8 +28,9 @@ export class RemoteStatusTracker {
     this.changed(remote);
   }
 
-  approvalsChanged(remote: string | undefined): void {
-    if (remote) this.changed(remote);
+  /** A device's tunnel came up or went down: every remote pointing at it changes state. */
+  tunnelChanged(event: { device: string; state: 'up' | 'down' }): void {
+    for (const r of this.remotes()) if (r.tunnel?.device === event.device) this.changed(r.name);
   }
 
   status(name: string): RemoteStatus {
@@ -34,11 +38,17 @@ export class RemoteStatusTracker {
     const waiting = this.pending().find((p) => p.remote === name);
     if (waiting) return { name, state: 'waiting-approval', detail: waitingDetail(waiting), sessions };
     const pool = this.pool.get(name);
+    const device = this.remotes().find((r) => r.name === name)?.tunnel?.device;
+    if (device) {
+      const up = this.tunnelIsUp(device);
+      const detail = [up ? 'tunnel up' : `tunnel down: device ${device} has not dialled in`, pool?.detail].filter(Boolean).join('; ');
+      return { name, state: pool?.state ?? 'disconnected', detail, sessions, tunnel: up ? 'up' : 'down' };
+    }
     return { name, state: pool?.state ?? 'disconnected', detail: pool?.detail, sessions };
   }
 
   all(): RemoteStatus[] {
-    return this.remoteNames().map((name) => this.status(name));
+    return this.remotes().map((r) => this.status(r.name));
   }
 
   changed(name: string): void {
@@ -48,5 +58,6 @@ export class RemoteStatusTracker {
 
 function waitingDetail(waiting: PendingApproval): string {
   if (waiting.kind === 'secret') return `${secretWanted(waiting)} waits to be entered`;
+  if (waiting.kind === 'device-key') return `${deviceKeyWanted(waiting)}; waits for approval`;
   return `host key ${waiting.fingerprint} of ${waiting.host}:${waiting.port} waits for approval`;
 }
