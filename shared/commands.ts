@@ -139,7 +139,9 @@ export async function dispatchCommand(handlers: CommandHandlers, name: string, a
   if (!isCommandName(name)) throw new Error(`unknown command "${name}"`);
   const spec: CommandSpec = COMMANDS[name];
   if (!spec.callers.includes(caller)) throw new Error(`${name} cannot be called from the ${caller === 'cli' ? 'command line' : caller === 'web' ? 'web UI' : 'window'}`);
-  const parsed = spec.args.safeParse(args ?? []);
+  // JSON has no undefined: an omitted optional argument arrives as null from every surface.
+  const given = Array.isArray(args) ? args.map((a) => (a === null ? undefined : a)) : (args ?? []);
+  const parsed = spec.args.safeParse(given);
   if (!parsed.success) throw new Error(describeBadArguments(name, parsed.error));
   const run = handlers[name] as (...a: unknown[]) => Promise<unknown>;
   return run(...(parsed.data as unknown[]));

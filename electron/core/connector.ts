@@ -112,8 +112,9 @@ export class Connector {
 
   private approvalTimeoutMs(attempt: ConnectAttempt): number {
     if (attempt.approvalTimeoutMs) return attempt.approvalTimeoutMs;
-    const asked = [...this.waiters].map((w) => w.approvalTimeoutMs ?? 0);
-    return Math.max(this.deps.approvalTimeoutMs(), ...asked);
+    // A session may ask for its own wait (`connect --approval-timeout`); the longest asked for wins.
+    const asked = [...this.waiters].flatMap((w) => (w.approvalTimeoutMs ? [w.approvalTimeoutMs] : []));
+    return asked.length ? Math.max(...asked) : this.deps.approvalTimeoutMs();
   }
 
   /**

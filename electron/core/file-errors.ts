@@ -22,7 +22,8 @@ export function describeFileError(error: unknown, path: string, verb?: string): 
     case 'EPERM':
       return `permission denied: ${path}`;
     default:
-      return `${fileErrorReason(error)}: ${path}`;
+      // Node's text names the path already ("…, open '/x'"): said once, at the end.
+      return `${fileErrorReason(error).replace(/, \w+ '[^']*'$/, '')}: ${path}`;
   }
 }
 
@@ -54,7 +55,7 @@ export function fileErrorReason(error: unknown, path?: string): string {
       return 'the path is too long';
     default:
       // Not a file-system error we know: keep Node's text, minus the "CODE: " prefix it starts with.
-      return oneLine(error).replace(/^E[A-Z]+: /, '').replace(/, \w+ '[^']*'$/, '');
+      return oneLine(error).replace(/^E[A-Z]+: /, '');
   }
 }
 

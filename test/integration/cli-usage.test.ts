@@ -74,7 +74,7 @@ describe('mistakes are one line on stderr, exit 1, nothing saved', () => {
     await fails(['remote', 'add', 'x', '--host', 'h', '--frobnicate'], 'remote add: unknown option --frobnicate (see burrow remote add --help)');
     await fails(['hostkeys', 'list', '--jsno'], 'hostkeys list: unknown option --jsno (did you mean --json?)');
     await fails(['connect', '--host', 'h', '--pasphrase', 'x'], 'connect: unknown option --pasphrase (did you mean --passphrase?)');
-    await fails(['remote', 'lsit'], 'remote: unknown subcommand "lsit" (did you mean list? choose one of: add, list, remove)');
+    await fails(['remote', 'lsit'], 'remote: unknown subcommand "lsit" (did you mean list? choose one of: add, list, remove, import)');
     await fails(['remote', 'add', 'x', '--host'], 'remote add: --host needs a value');
     await fails(['remote', 'list', 'extra'], 'remote list: unexpected argument "extra" (see burrow remote list --help)');
   });

@@ -153,7 +153,7 @@ describe('ssh config: reading as ssh does', () => {
 });
 
 describe('mcp-ssh-gateway connections.json', () => {
-  it('imports direct entries, keeps tunnel entries as 127.0.0.1:port with tunnel: true, and names bad entries', () => {
+  it('imports direct entries, keeps tunnel entries as remotes of the device of that name, and names bad entries', () => {
     const dir = mkdtempSync(join(tmpdir(), 'burrow-gw-'));
     writeFileSync(join(dir, 'edge1.key'), 'key');
     const file = join(dir, 'connections.json');
@@ -171,7 +171,7 @@ describe('mcp-ssh-gateway connections.json', () => {
     const { imported, failed } = importConnectionsJson(file);
     expect(imported.map((i) => i.remote)).toEqual([
       expect.objectContaining({ name: 'edge1', host: '10.0.0.5', port: 22, user: 'pi', identityFiles: [join(dir, 'edge1.key')], useAgent: false, mode: 'shell' }),
-      expect.objectContaining({ name: 'edge2', host: '127.0.0.1', port: 2201, tunnel: true }),
+      expect.objectContaining({ name: 'edge2', host: '127.0.0.1', port: 2201, tunnel: { device: 'edge2' } }),
     ]);
     expect(imported[1].notes.join('\n')).toMatch(/edge2: tunnel mode: saved as 127\.0\.0\.1:2201/);
     expect(imported[1].notes.join('\n')).toMatch(/edge2: id_file \/keys\/edge2 not found/);

@@ -162,7 +162,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     },
     async answerApproval(id, decision) {
       const answered = need().broker.answer(id, decision);
-      if (answered === 0) throw new BurrowError(`${id} is no longer waiting for approval, if it ever was (answered elsewhere, or it timed out; burrow hostkeys list)`, 'config');
+      if (answered === 0) throw new BurrowError(`no host key waiting for approval has fingerprint ${id}: it is no longer waiting, if it ever was (answered elsewhere, or it timed out; burrow hostkeys list)`, 'config');
       return answered;
     },
     async answerSecret(id, value) {
