@@ -22,7 +22,7 @@ export default function setup(): () => Promise<void> {
   if (process.platform === 'linux') {
     const user = sshTestUser();
     // sshd runs the forced command (node + the MCP server) as this user.
-    assertUserCanUse(user, [process.execPath, EVERYTHING_SERVER]);
+    assertUserCanUse(user, [process.execPath], [EVERYTHING_SERVER]);
     process.env[TEST_USER_ENV] = user.name;
   }
 

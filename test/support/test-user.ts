@@ -93,16 +93,17 @@ export function ensureUser(name: string, shell: string, rcFiles: Record<string, 
 }
 
 /**
- * Fails with one clear line when `user` cannot read or run `paths` (node at process.execPath, the MCP
- * server): sshd runs the forced command as that user, and a 0700 parent folder (say /root) would make
- * every session exit 126 with a message only the sshd log shows.
+ * Fails with one clear line when `user` cannot run `run` (node at process.execPath) or read `read` (the MCP
+ * server): sshd runs the forced command as that user, and a 0700 parent folder (say /root) would make every
+ * session exit 126 with a message only the sshd log shows.
  */
-export function assertUserCanUse(user: TestUser, paths: string[]): void {
+export function assertUserCanUse(user: TestUser, run: string[], read: string[]): void {
   if (user.uid === process.getuid?.()) return;
-  const check = spawnSync('runuser', ['-u', user.name, '--', 'sh', '-c', 'for p; do [ -r "$p" ] || { echo "$p"; exit 1; }; done', 'sh', ...paths], { encoding: 'utf8' });
+  const script = 'n=$1; shift; i=0; for p; do i=$((i + 1)); if [ "$i" -le "$n" ]; then [ -x "$p" ]; else [ -r "$p" ]; fi || { echo "$p"; exit 1; }; done';
+  const check = spawnSync('runuser', ['-u', user.name, '--', 'sh', '-c', script, 'sh', String(run.length), ...run, ...read], { encoding: 'utf8' });
   if (check.status !== 0) {
     const path = check.stdout.trim() || check.stderr.trim();
-    throw new Error(`the test user ${user.name} cannot read ${path}: make every parent folder of it searchable (chmod o+x) or install node elsewhere`);
+    throw new Error(`the test user ${user.name} cannot ${run.includes(path) ? 'run' : 'read'} ${path}: open it and every folder above it to that user (chmod o+rx)`);
   }
 }
 
