@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
-import { canMakeUsers, SLOW_RC_BANNER, slowRcUser } from '../support/test-user.js';
+import { otherUsersCanRunServer, SLOW_RC_BANNER, slowRcUser } from '../support/test-user.js';
 
 // Every other test logs in as a user whose shell reads no rc file. Real remotes are not like that: OpenSSH runs
 // the command through the user's login shell, and Debian's bash reads ~/.bashrc for commands that come over
 // ssh. This remote's ~/.bashrc takes half a second and prints a banner on stdout, into the MCP stream.
-describe.skipIf(!canMakeUsers)('a remote user whose bash ~/.bashrc is slow and prints a banner (needs root to create the user; skipped otherwise)', () => {
+describe.skipIf(!otherUsersCanRunServer())('a remote user whose bash ~/.bashrc is slow and prints a banner (needs root to create the user, and a checkout other users can read)', () => {
   let sshd: SshdFixture;
   let daemon: DaemonHandle;
   let env: Record<string, string>;

@@ -1,8 +1,9 @@
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from './sshd.js';
-import { canMakeUsers, underUserLock } from './test-user.js';
+import { otherUsersCanRunServer, underUserLock } from './test-user.js';
 import { recordUser } from './run-state.js';
 
-export { canMakeUsers };
+/** Root, useradd, and a checkout another user can run the MCP server from: tests that need a password user skip otherwise. */
+export const canMakeUsers = otherUsersCanRunServer();
 
 export interface PasswordLogin {
   user: string;

@@ -118,6 +118,14 @@ export function sshTestUser(): TestUser {
   return sshUser;
 }
 
+/**
+ * Whether other users can run this checkout's MCP server: false when the global setup found the checkout
+ * closed to the test user (under /root, say) and fell back to the current user.
+ */
+export function otherUsersCanRunServer(): boolean {
+  return canMakeUsers && sshTestUser().uid !== process.getuid?.();
+}
+
 /** A user whose login shell is bash and whose ~/.bashrc takes half a second and prints a banner (root only). */
 export function slowRcUser(): TestUser {
   return ensureUser(SLOW_RC_USER, '/bin/bash', { '.bashrc': `sleep 0.5\necho '${SLOW_RC_BANNER}'\n` });
