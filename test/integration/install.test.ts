@@ -208,7 +208,7 @@ describe('host configs as people keep them (their own HOME, the same daemon)', (
   let desktopPath: string;
   const addRemote = async (name: string) => {
     const r = await runBurrow(
-      ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+      ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
       home,
     );
     expect(r.code, r.stderr).toBe(0);
