@@ -12,6 +12,8 @@ import type { Logger } from './logging/logger.js';
 import { ConnectionSecrets } from './secrets/connection-secrets.js';
 import type { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
+import type { JumpHostPool, JumpLease } from './ssh/jump-chain.js';
+import { openJumpChainFor } from './ssh/jump-connect.js';
 import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
 
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
@@ -30,11 +32,15 @@ export interface ConnectorDeps {
   hostKeys: HostKeyStore;
   audit: AuditLog;
   secrets: SecretKeeper;
+  /** Jump-host connections, shared by the remotes behind the same hops. */
+  jumpHosts: JumpHostPool;
   logger: Logger;
   /** How long an unknown host key or a secret may wait for a person, unless a waiting session asks for longer. */
   approvalTimeoutMs: () => number;
   /** Ask a person, through the approval queue, for a passphrase or password (the daemon and the tray app). */
   askForSecrets: boolean;
+  /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
+  hostKeysAskedOnTerminal: boolean;
 }
 
 /** For one attempt (the connection test): a look at the host-key decision, and its own timeouts. */
@@ -68,7 +74,7 @@ export class Connector {
   ) {
     const { identityFiles, userFiles } = this.keyFiles();
     this.label = remote.name;
-    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}`;
+    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
   }
 
   /** A session waits for this connector's connection; returns the function that stops the waiting. */
@@ -122,15 +128,18 @@ export class Connector {
     const own = this.own;
     // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
     const askKeys = !own.askPassphrase && own.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
+    let jump: JumpLease | undefined;
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
-      if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+      // The key server is asked first, so an unreachable one fails before a key is generated for it.
+      const servedEarly = keyServer ? await ensureClientKey(identityFiles[0].path, logger, { host: remote.host, port: keyServer.port }) : undefined;
       const auth = await buildAuthPlan(
         {
           identityFiles,
           passphrase: own.passphrase,
           askPassphrase: own.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
           useAgent: remote.useAgent,
+          agentSocket: remote.identityAgent,
           password: remote.usePassword ? (own.password ?? asked?.password) : undefined,
         },
         (m) => logger.warn(m),
@@ -142,24 +151,46 @@ export class Connector {
         audit,
         logger,
         policy: remote.hostKeyPolicy,
-        host: remote.host,
-        port: remote.port,
+        // As OpenSSH: a HostKeyAlias is looked up as given, without the port.
+        host: remote.hostKeyAlias ?? remote.host,
+        port: remote.hostKeyAlias ? 22 : remote.port,
         userFiles,
         remoteName: remote.name,
         approvalTimeoutMs,
         onStatus: notify,
+        askedOnTerminal: this.deps.hostKeysAskedOnTerminal,
       });
       // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
       const served = keyServer
-        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger, served: servedEarly })
         : undefined;
       const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
         const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);
         attempt.onHostKey?.(k, decision);
         return decision;
       };
+      const connectTimeoutMs = attempt.connectTimeoutMs ?? (remote.connectTimeoutSec ? remote.connectTimeoutSec * 1000 : undefined);
+      if (remote.jump?.length) {
+        // Each hop is its own connection with its own host-key check; the next rides a direct-tcpip channel.
+        jump = await openJumpChainFor(remote, {
+          pool: this.deps.jumpHosts,
+          store: this.deps.hostKeys,
+          broker: this.deps.broker,
+          audit,
+          logger,
+          approvalTimeoutMs,
+          notify,
+          defaultIdentityFiles: DEFAULT_IDENTITY_FILES,
+          defaultKnownHosts: DEFAULT_KNOWN_HOSTS,
+          passphrase: own.passphrase,
+          askPassphrase: own.askPassphrase ?? asked?.askPassphrase,
+          keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
+          connectTimeoutMs,
+        });
+      }
+      const keepaliveIntervalMs = remote.keepaliveIntervalSec === undefined ? undefined : remote.keepaliveIntervalSec * 1000;
       const client = await openSshConnection(
-        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs: attempt.connectTimeoutMs },
+        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs, keepaliveIntervalMs, sock: jump?.sock },
         logger,
       );
       asked?.connected();
@@ -167,6 +198,7 @@ export class Connector {
       logger.info(`connected to ${address}`);
       return client;
     } catch (caught) {
+      jump?.release();
       const error = asked ? asked.explain(caught) : caught;
       audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
       throw error;

@@ -15,6 +15,7 @@ import { SecretKeeper } from './secrets/secret-keeper.js';
 import { SessionManager, type AcceptOptions } from './session-manager.js';
 import { ConnectionPool } from './ssh/connection-pool.js';
 import { RemoteStatusTracker } from './status/remote-status.js';
+import { JumpHostPool } from './ssh/jump-chain.js';
 
 export interface EngineOptions {
   /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
@@ -34,6 +35,8 @@ export interface EngineOptions {
   askForSecrets?: boolean;
   /** The saved remotes' names, so every one of them has a status (none for `connect --host`). */
   remoteNames?: () => string[];
+  /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
+  hostKeysAskedOnTerminal?: boolean;
 }
 
 /**
@@ -54,6 +57,8 @@ export class Engine {
   readonly sessions: SessionManager;
   readonly status: RemoteStatusTracker;
   private readonly connectors = new Map<string, Connector>();
+  /** Jump-host connections, shared by the remotes behind the same hops. */
+  readonly jumpHosts: JumpHostPool;
 
   constructor(private readonly options: EngineOptions) {
     const { logger } = options;
@@ -62,6 +67,7 @@ export class Engine {
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
     this.secrets = new SecretKeeper(this.broker, logger);
+    this.jumpHosts = new JumpHostPool(logger);
     this.pool = new ConnectionPool({ logger, events: this.events, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
     this.status = new RemoteStatusTracker(
@@ -95,9 +101,11 @@ export class Engine {
         hostKeys: this.hostKeys,
         audit: this.audit,
         secrets: this.secrets,
+        jumpHosts: this.jumpHosts,
         logger: this.options.logger,
         approvalTimeoutMs: this.options.approvalTimeoutMs ?? (() => 120_000),
         askForSecrets: this.options.askForSecrets ?? false,
+        hostKeysAskedOnTerminal: this.options.hostKeysAskedOnTerminal ?? false,
       },
       secrets,
     );
@@ -110,5 +118,6 @@ export class Engine {
   close(): void {
     this.sessions.abortAll(new BurrowError('Burrow is shutting down', 'daemon'));
     this.pool.closeAll();
+    this.jumpHosts.closeAll();
   }
 }

@@ -119,6 +119,14 @@ export function sshTestUser(): TestUser {
 }
 
 /**
+ * A throwaway-style unprivileged user of its own (the CLI tests run commands as it, and log in as it):
+ * made once under the lock, /bin/sh, no rc files. Undefined where users cannot be made (not root).
+ */
+export function ensureTestUser(name = 'burrowcli'): TestUser | undefined {
+  return canMakeUsers ? ensureUser(name, '/bin/sh') : undefined;
+}
+
+/**
  * Whether other users can run this checkout's MCP server: false when the global setup found the checkout
  * closed to the test user (under /root, say) and fell back to the current user.
  */
