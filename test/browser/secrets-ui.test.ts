@@ -33,7 +33,7 @@ afterAll(async () => {
 
 describe('a passphrase asked in the web UI', () => {
   it('shows the dialog while a helper waits, sends what is typed once, and the remote connects', async () => {
-    await daemon.call('saveRemote', { name: 'prod', host: '127.0.0.1', port: sshd.port, user: 'root', identityFiles: [lockedKey], useAgent: false, knownHostsPath: sshd.knownHostsFile }, false);
+    await daemon.call('saveRemote', { name: 'prod', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [lockedKey], useAgent: false, knownHostsPath: sshd.knownHostsFile }, false);
     await page.goto(daemon.url);
     await page.locator('li[data-remote="prod"]').waitFor();
 
@@ -42,7 +42,7 @@ describe('a passphrase asked in the web UI', () => {
     client.catch(() => {});
     const dialog = page.getByRole('dialog', { name: /^Passphrase for key / });
     await dialog.waitFor({ timeout: 20_000 });
-    expect(await dialog.getByTestId('secret-title').textContent()).toBe(`Passphrase for key ${lockedKey} (prod, root@127.0.0.1:${sshd.port})`);
+    expect(await dialog.getByTestId('secret-title').textContent()).toBe(`Passphrase for key ${lockedKey} (prod, ${sshd.user}@127.0.0.1:${sshd.port})`);
     const field = dialog.getByLabel('Passphrase');
     await expect.poll(() => field.evaluate((el) => el === document.activeElement)).toBe(true);
     expect(await field.getAttribute('type')).toBe('password');
@@ -68,7 +68,7 @@ describe('a passphrase asked in the web UI', () => {
     // Its own known_hosts copy: otherwise it is the same SSH target as prod and shares prod's pooled connection.
     const known = join(sshd.dir, 'known_hosts.other');
     copyFileSync(sshd.knownHostsFile, known);
-    await daemon.call('saveRemote', { name: 'other', host: '127.0.0.1', port: sshd.port, user: 'root', identityFiles: [lockedKey], useAgent: false, knownHostsPath: known }, false);
+    await daemon.call('saveRemote', { name: 'other', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [lockedKey], useAgent: false, knownHostsPath: known }, false);
     const client = connectClient(['--remote', 'other'], env);
     const failed = client.then(
       () => 'connected',

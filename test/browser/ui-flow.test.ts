@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 function labRemote() {
-  return { name: 'lab', host: '127.0.0.1', port: sshd.port, user: 'root', identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND };
+  return { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND };
 }
 
 function hostFingerprint(): string {
@@ -55,7 +55,7 @@ describe('burrow daemon --ui, in Chromium, against a real sshd', () => {
     await page.getByLabel('Name', { exact: true }).fill('lab');
     await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
     await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill('root');
+    await page.getByLabel('User', { exact: true }).fill(sshd.user);
     await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
     await page.getByLabel('Use ssh-agent').uncheck();
     await page.getByLabel('Run a command').check();
@@ -81,7 +81,7 @@ describe('burrow daemon --ui, in Chromium, against a real sshd', () => {
     await page.getByRole('button', { name: 'Add remote' }).last().click();
     const row = page.locator('li[data-remote="lab"]');
     await row.waitFor();
-    expect(await row.textContent()).toContain(`root@127.0.0.1:${sshd.port}`);
+    expect(await row.textContent()).toContain(`${sshd.user}@127.0.0.1:${sshd.port}`);
 
     // The key was remembered: Burrow's own known_hosts has it, and the inspector's session connects without asking.
     await row.getByRole('button', { name: 'Inspect' }).click();

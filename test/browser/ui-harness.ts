@@ -5,6 +5,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { BURROW_BIN } from '../support/burrow-process.js';
 import { webApiCaller } from '../support/web-api.js';
 import { REPO } from '../support/sshd.js';
+import { recordPid } from '../support/run-state.js';
 
 // Every run saves each screen under test-results/; BURROW_UPDATE_SCREENSHOTS=1 refreshes the README's copies.
 export const SCREENSHOTS = process.env.BURROW_UPDATE_SCREENSHOTS === '1' ? join(REPO, 'docs', 'screenshots') : join(REPO, 'test-results', 'screenshots');
@@ -25,6 +26,7 @@ export interface UiDaemon {
 /** Starts `burrow daemon --ui --ui-port 0` and reads the one line it prints. */
 export function startUiDaemon(env: Record<string, string>): Promise<UiDaemon> {
   const child: ChildProcess = spawn(process.execPath, [BURROW_BIN, 'daemon', '--ui', '--ui-port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) recordPid(child.pid, 'burrow-daemon-ui');
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

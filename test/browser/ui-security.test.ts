@@ -71,7 +71,7 @@ describe('burrow daemon --ui: trust and refusal', () => {
       name: 'moved',
       host: '127.0.0.1',
       port: sshd.port,
-      user: 'root',
+      user: sshd.user,
       identityFiles: [sshd.clientKey],
       useAgent: false,
       mode: 'exec',

@@ -38,7 +38,7 @@ describe('a background reconnect uses the remote\'s own connector', () => {
       name: 'lab',
       host: '127.0.0.1',
       port: sshd.port,
-      user: 'root',
+      user: sshd.user,
       identityFiles: [sshd.clientKey],
       useAgent: false,
       usePassword: false,

@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { startRawHelper, type RawHelper } from '../support/helper-process.js';
+import { waitFor } from '../support/wait-for.js';
 
 async function addRemote(env: Record<string, string>, name: string, sshd: SshdFixture, extra: string[] = []) {
-  const r = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, ...extra], env);
+  const r = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, ...extra], env);
   expect(r.code, r.stderr).toBe(0);
   return r;
 }
@@ -56,7 +58,7 @@ describe('burrow daemon: one SSH login shared by many host sessions', () => {
   it('the CLI changes remotes through the running daemon, which serves them at once', async () => {
     await addRemote(env, 'added-live', sshd);
     const list = await runBurrow(['remote', 'list'], env);
-    expect(list.stdout).toMatch(/added-live\s+root@127\.0\.0\.1:\d+\s+shell\s+ask/);
+    expect(list.stdout).toMatch(new RegExp(`added-live\\s+${sshd.user}@127\\.0\\.0\\.1:\\d+\\s+shell\\s+ask`));
     const c = await connectClient(['--remote', 'added-live'], env);
     expect(await sumThrough(c)).toContain('42');
     await c.close();
@@ -108,21 +110,24 @@ describe('when the server caps sessions per connection', () => {
 });
 
 describe('a dropped connection', () => {
+  const helpers: RawHelper[] = [];
+  afterAll(() => helpers.forEach((h) => h.kill()));
   it('ends its host sessions with a clear error, then the daemon reconnects by itself', async () => {
     const sshd = await startSshd();
     const env = burrowEnv();
     await addRemote(env, 'flaky', sshd);
     const daemon = await startDaemon(env);
     try {
-      const ping = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'ping' });
-      const pending = runBurrow(['connect', '--remote', 'flaky'], env, `${INITIALIZE}\n`, 20_000, true);
-      await expect.poll(() => sshd.acceptedLogins(), { timeout: 10_000 }).toBe(1);
-      await new Promise((r) => setTimeout(r, 500));
+      // The helper keeps stdin open as a host does, so only the dropped connection can end its session.
+      const helper = startRawHelper(['--remote', 'flaky'], env);
+      helpers.push(helper);
+      // Drop only once the session is live (its initialize was answered) and the warm spare runs beside it.
+      await waitFor(() => helper.stdout().includes('"id":1'), 15_000, () => `no initialize reply; helper stderr: ${helper.stderr()}`);
+      await waitFor(() => sshd.remoteProcesses().length === 2, 10_000, () => `MCP servers on the remote: ${sshd.remoteProcesses().length}, want the session's and a spare`);
+      expect(sshd.acceptedLogins()).toBe(1);
       expect(sshd.dropConnections()).toBeGreaterThan(0);
-      const result = await pending;
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/burrow: connection to flaky was lost/);
-      void ping;
+      expect(await helper.exited).toBe(1);
+      expect(helper.stderr()).toMatch(/burrow: connection to flaky was lost/);
       // Backoff starts at 1 s: the daemon logs in again without any helper asking.
       await expect.poll(() => sshd.acceptedLogins(), { timeout: 10_000 }).toBe(2);
       expect(daemon.stderr()).toMatch(/flaky: reconnecting/);
@@ -169,6 +174,9 @@ describe('a warm daemon starts the next MCP server ahead of time', () => {
   // The forced command stamps when each remote server process started; get-env shows it to the client.
   const stampedServer = `export STARTED_AT=$(date +%s%3N); exec ${EVERYTHING_COMMAND}`;
 
+  /** STARTED_AT of each MCP server process running on the remote now (read from its environment). */
+  const runningStamps = (sshd: SshdFixture) => sshd.remoteProcesses().map((p) => Number(p.env.STARTED_AT));
+
   async function startedAt(env: Record<string, string>): Promise<number> {
     const c = await connectClient(['--remote', 'stamped'], env);
     try {
@@ -189,8 +197,10 @@ describe('a warm daemon starts the next MCP server ahead of time', () => {
     await addRemote(env, 'stamped', sshd);
     const daemon = await startDaemon(env, [...flags]);
     try {
-      await startedAt(env);
-      await new Promise((r) => setTimeout(r, 1000));
+      const first = await startedAt(env);
+      // The first session's server has ended; with prestart a spare started during that session runs on, without none does.
+      const settled = () => !runningStamps(sshd).includes(first) && runningStamps(sshd).length === (prestarted ? 1 : 0);
+      await waitFor(settled, 10_000, () => `MCP servers on the remote started at ${JSON.stringify(runningStamps(sshd))} (first: ${first})`);
       const asked = Date.now();
       const second = await startedAt(env);
       expect(second < asked).toBe(prestarted);

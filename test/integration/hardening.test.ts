@@ -18,8 +18,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, runBurrow, type RunResult } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { ensureUser, SSH_TEST_USER } from '../support/test-user.js';
 
-const TEST_USER = 'burrowtest';
+const TEST_USER = SSH_TEST_USER;
 const scratch = mkdtempSync(join(tmpdir(), 'burrow-hardening-'));
 let scratchCount = 0;
 const freshDir = (name: string) => {
@@ -82,20 +83,15 @@ function expectOneLineFailure(result: RunResult, ...parts: (string | RegExp)[]):
 
 /** The test user sshd runs the MCP server as (root's login shell runs pyenv: slow, and it can hang). */
 function ensureTestUser(): void {
-  if (spawnSync('id', [TEST_USER]).status !== 0) {
-    // Another test file may create it at the same moment: a failure here is fine when the user then exists.
-    spawnSync('useradd', ['-m', '-s', '/bin/sh', TEST_USER]);
-  }
-  execFileSync('id', [TEST_USER]);
-  // A '!' password makes OpenSSH treat the account as locked, even for key logins.
-  execFileSync('usermod', ['-p', '*', TEST_USER]);
+  // The shared fixture: created under a lock (other files and checkouts may make it at once), /bin/sh, no rc files.
+  ensureUser(TEST_USER, '/bin/sh');
 }
 
 let sshd: SshdFixture | undefined;
 async function testSshd(): Promise<SshdFixture> {
   if (sshd) return sshd;
   ensureTestUser();
-  sshd = await startSshd();
+  sshd = await startSshd({ user: TEST_USER });
   // sshd reads authorized_keys as the user who logs in.
   chmodSync(sshd.dir, 0o755);
   chmodSync(join(sshd.dir, 'authorized_keys'), 0o644);

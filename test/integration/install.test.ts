@@ -23,7 +23,7 @@ beforeAll(async () => {
   delete env.XDG_CONFIG_HOME;
   configPath = join(env.HOME, '.config', 'Claude', 'claude_desktop_config.json');
   const add = await runBurrow(
-    ['remote', 'add', 'prod', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+    ['remote', 'add', 'prod', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
     env,
   );
   expect(add.code, add.stderr).toBe(0);
@@ -129,7 +129,7 @@ describe('with the default Burrow home, as a real user has it', () => {
     mkdirSync(runtimeDir, { mode: 0o700 });
     userEnv.XDG_RUNTIME_DIR = runtimeDir;
     const add = await runBurrow(
-      ['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+      ['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
       userEnv,
     );
     expect(add.code, add.stderr).toBe(0);
@@ -208,7 +208,7 @@ describe('host configs as people keep them (their own HOME, the same daemon)', (
   let desktopPath: string;
   const addRemote = async (name: string) => {
     const r = await runBurrow(
-      ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+      ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
       home,
     );
     expect(r.code, r.stderr).toBe(0);

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(() => sshd?.stop());
 
-const hostArgs = () => ['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile];
+const hostArgs = () => ['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile];
 const stdoutLines = (out: string) => out.split('\n').filter(Boolean);
 const stderrLines = (err: string) => err.split('\n').filter(Boolean);
 
@@ -47,7 +47,7 @@ describe('relay edges (exec channel on plain OpenSSH)', () => {
     expect(result.code).toBe(1);
     const [line, ...rest] = stderrLines(result.stderr);
     expect(rest).toEqual([]);
-    expect(line).toMatch(/^burrow: remote command "no-such-mcp-server --stdio" not found on root@127\.0\.0\.1:\d+ \(exit code 127\): .*not found/);
+    expect(line).toMatch(new RegExp(`^burrow: remote command "no-such-mcp-server --stdio" not found on ${sshd.user}@127\\.0\\.0\\.1:\\d+ \\(exit code 127\\): .*not found`));
     const reply = JSON.parse(stdoutLines(result.stdout)[0]);
     expect(reply).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32000 } });
     expect(reply.error.message).toMatch(/not found/);
@@ -61,12 +61,15 @@ describe('relay edges (exec channel on plain OpenSSH)', () => {
 
   it('ends the remote MCP server when the host closes stdin', async () => {
     const env = burrowEnv();
-    const pidFile = join(env.BURROW_HOME, 'remote.pid');
-    const helper = spawn(process.execPath, [BURROW_BIN, ...hostArgs(), '--command', `echo $$ > ${pidFile}; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`], { env });
+    // The remote server carries a mark in its environment, so the test finds its process on the server side.
+    const mark = `stdin-close-${process.pid}`;
+    const helper = spawn(process.execPath, [BURROW_BIN, ...hostArgs(), '--command', `export BURROW_TEST_MARK=${mark}; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`], { env });
     helper.stdin.write(`${INITIALIZE}\n`);
     const [firstLine] = (await once(helper.stdout, 'data')) as [Buffer];
     expect(JSON.parse(firstLine.toString()).result.serverInfo.name).toBe('mcp-servers/everything');
-    const pid = Number(readFileSync(pidFile, 'utf8'));
+    const servers = sshd.remoteProcesses().filter((p) => p.env.BURROW_TEST_MARK === mark);
+    expect(servers).toHaveLength(1);
+    const { pid } = servers[0];
     expect(alive(pid)).toBe(true);
     helper.stdin.end();
     const [code] = await once(helper, 'exit');
@@ -88,13 +91,13 @@ describe('connection errors a person can act on', () => {
     const env = burrowEnv();
     const stranger = join(env.HOME, 'stranger_ed25519');
     keygen(stranger);
-    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', stranger, '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
+    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', stranger, '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
     expect(result.code).toBe(1);
-    expect(stderrLines(result.stderr)).toEqual([`burrow: authentication failed for root@127.0.0.1:${sshd.port} (tried: key ~/stranger_ed25519)`]);
+    expect(stderrLines(result.stderr)).toEqual([`burrow: authentication failed for ${sshd.user}@127.0.0.1:${sshd.port} (tried: key ~/stranger_ed25519)`]);
   });
 
   it('an unknown host key under the default (strict) policy fails as OpenSSH does, with the fingerprint', async () => {
-    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', sshd.clientKey, '--known-hosts', sshd.emptyKnownHostsFile], burrowEnv(), `${INITIALIZE}\n`);
+    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', sshd.clientKey, '--known-hosts', sshd.emptyKnownHostsFile], burrowEnv(), `${INITIALIZE}\n`);
     expect(result.code).toBe(1);
     const lines = stderrLines(result.stderr);
     expect(lines).toHaveLength(1);
@@ -103,13 +106,13 @@ describe('connection errors a person can act on', () => {
 
   it('generates the m2m default client key when it is missing', async () => {
     const env = burrowEnv();
-    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
+    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
     const key = join(env.HOME, '.ssh', 'm2m_mcp_server_ssh_client');
     expect(existsSync(key) && existsSync(`${key}.pub`)).toBe(true);
     expect(readFileSync(`${key}.pub`, 'utf8')).toMatch(/^ssh-ed25519 /);
     // Not authorized on this server: the person is told, and told which key was offered.
     expect(result.stderr).toContain('generated a new client key');
-    expect(result.stderr).toContain(`authentication failed for root@127.0.0.1:${sshd.port} (tried: key ~/.ssh/m2m_mcp_server_ssh_client)`);
+    expect(result.stderr).toContain(`authentication failed for ${sshd.user}@127.0.0.1:${sshd.port} (tried: key ~/.ssh/m2m_mcp_server_ssh_client)`);
   });
 });
 

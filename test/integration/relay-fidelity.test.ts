@@ -18,7 +18,7 @@ beforeAll(async () => {
   sshd = await startSshd();
   daemonEnv = burrowEnv();
   // Saved remote over an exec channel (plain OpenSSH; the forced command serves exec and shell alike).
-  const add = await runBurrow(['remote', 'add', 'everything', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, '--command', EVERYTHING_COMMAND], daemonEnv);
+  const add = await runBurrow(['remote', 'add', 'everything', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, '--command', EVERYTHING_COMMAND], daemonEnv);
   expect(add.code, add.stderr).toBe(0);
   daemon = await startDaemon(daemonEnv);
 });
@@ -30,7 +30,7 @@ afterAll(async () => {
 const capabilities = { sampling: {}, roots: { listChanged: true }, elicitation: {} };
 
 const variants: [string, () => Promise<ConnectedClient>][] = [
-  ['burrow connect --host (m2m flags, shell channel)', () => connectClient(['--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile], burrowEnv(), capabilities)],
+  ['burrow connect --host (m2m flags, shell channel)', () => connectClient(['--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile], burrowEnv(), capabilities)],
   ['burrow connect --remote through the daemon (exec channel)', () => connectClient(['--remote', 'everything'], daemonEnv, capabilities)],
 ];
 
@@ -107,8 +107,11 @@ describe.each(variants)('%s', (_name, open) => {
 
   it('relays cancellation: the remote stops and later calls still work', async () => {
     const controller = new AbortController();
-    const call = c.client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 5, steps: 5 } }, undefined, { signal: controller.signal });
-    setTimeout(() => controller.abort('changed my mind'), 200);
+    // Cancel once the remote reports its first step: the operation is running over there.
+    const call = c.client.callTool({ name: 'trigger-long-running-operation', arguments: { duration: 5, steps: 5 } }, undefined, {
+      signal: controller.signal,
+      onprogress: () => controller.abort('changed my mind'),
+    });
     await expect(call).rejects.toThrow(/changed my mind|abort/i);
     const sum = await c.client.callTool({ name: 'get-sum', arguments: { a: 1, b: 1 } });
     expect(JSON.stringify(sum.content)).toContain('2');

@@ -9,6 +9,7 @@ import { webApiCaller } from '../support/web-api.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { canMakeUsers, startPasswordLogin, type PasswordLogin } from '../support/password-user.js';
+import { waitFor } from '../support/wait-for.js';
 
 const PASSPHRASE = `open sesame ${process.pid}`;
 let sshd: SshdFixture;
@@ -47,14 +48,32 @@ async function addRemote(env: Record<string, string>, name: string, extra: strin
 }
 
 async function waitForSecret(api: WebApi): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const pending = (await api.call('pendingApprovals')) as Record<string, unknown>[];
-    const secret = pending.find((p) => p.kind === 'secret');
-    if (secret) return secret;
-    if (Date.now() > deadline) throw new Error(`no secret request appeared: ${JSON.stringify(pending)}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  let pending: Record<string, unknown>[] = [];
+  const secret = () => pending.find((p) => p.kind === 'secret');
+  await waitFor(
+    async () => {
+      pending = (await api.call('pendingApprovals')) as Record<string, unknown>[];
+      return secret() !== undefined;
+    },
+    10_000,
+    () => `no secret request appeared: ${JSON.stringify(pending)}`,
+    50,
+  );
+  return secret()!;
+}
+
+/** Waits until the daemon has let go of the remote's SSH connection (--idle-timeout 0 closes it with its last session). */
+async function waitForDisconnect(api: WebApi, name: string): Promise<void> {
+  let statuses: { name: string; state: string }[] = [];
+  await waitFor(
+    async () => {
+      statuses = (await api.call('remoteStatuses')) as { name: string; state: string }[];
+      return statuses.find((s) => s.name === name)?.state === 'disconnected';
+    },
+    10_000,
+    () => `${name} never disconnected: ${JSON.stringify(statuses)}`,
+    50,
+  );
 }
 
 async function callSum(client: Client): Promise<void> {
@@ -75,12 +94,12 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
   it('waits and says so, goes on once the passphrase is entered through the API, and does not ask again', async () => {
     const env = burrowEnv();
     const api = await daemonWithUi(env);
-    await addRemote(env, 'locked', ['--user', 'root', '--key', lockedKey]);
+    await addRemote(env, 'locked', ['--user', sshd.user, '--key', lockedKey]);
 
     const waiting = startClient(['--remote', 'locked'], env);
     await waiting.waitForStderr(/waiting for the passphrase of key \S*locked_ed25519 for locked: enter it in Burrow/);
     const request = await waitForSecret(api);
-    expect(request).toMatchObject({ kind: 'secret', secret: 'passphrase', remote: 'locked', host: '127.0.0.1', port: sshd.port, user: 'root', keyPath: lockedKey });
+    expect(request).toMatchObject({ kind: 'secret', secret: 'passphrase', remote: 'locked', host: '127.0.0.1', port: sshd.port, user: sshd.user, keyPath: lockedKey });
     expect(waiting.stderr()).toContain(`burrow secrets enter ${request.id as string}`);
     const statuses = (await api.call('remoteStatuses')) as { name: string; state: string; detail?: string }[];
     expect(statuses.find((s) => s.name === 'locked')).toMatchObject({ state: 'waiting-approval', detail: expect.stringContaining('the passphrase of key') });
@@ -92,6 +111,7 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
     await waiting.close();
     expect(sshd.acceptedLogins()).toBe(logins + 1);
     expect(await api.call('pendingApprovals')).toEqual([]);
+    await waitForDisconnect(api, 'locked');
 
     // The connection closed with its session (--idle-timeout 0): a new login, with the remembered passphrase.
     const again = await connectClient(['--remote', 'locked'], env);
@@ -107,7 +127,7 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
   it('a wrong passphrase fails the session in one line, is forgotten, and is asked again (answered with burrow secrets enter)', async () => {
     const env = burrowEnv();
     await daemonWithUi(env);
-    await addRemote(env, 'locked2', ['--user', 'root', '--key', lockedKey]);
+    await addRemote(env, 'locked2', ['--user', sshd.user, '--key', lockedKey]);
 
     const first = startRawHelper(['--remote', 'locked2'], env);
     await first.waitForStderr(/waiting for the passphrase of key/);
@@ -115,7 +135,7 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
     const [request] = JSON.parse(listed.stdout) as { id: string; remote: string }[];
     expect(request.remote).toBe('locked2');
     const human = await runBurrow(['secrets', 'list'], env);
-    expect(human.stdout).toContain(`${request.id}  the passphrase of key ${lockedKey} (locked2, root@127.0.0.1:${sshd.port})`);
+    expect(human.stdout).toContain(`${request.id}  the passphrase of key ${lockedKey} (locked2, ${sshd.user}@127.0.0.1:${sshd.port})`);
 
     const wrong = await runBurrow(['secrets', 'enter', request.id], env, 'not the passphrase\n');
     expect(wrong.stderr).toBe('');
@@ -137,7 +157,7 @@ describe('a saved remote whose key needs a passphrase, served by burrow daemon',
   it('a refused request ends the waiting session with a clear error; the secret never appears in argv', async () => {
     const env = burrowEnv();
     const api = await daemonWithUi(env);
-    await addRemote(env, 'locked3', ['--user', 'root', '--key', lockedKey]);
+    await addRemote(env, 'locked3', ['--user', sshd.user, '--key', lockedKey]);
     const helper = startRawHelper(['--remote', 'locked3'], env);
     await helper.waitForStderr(/waiting for the passphrase of key/);
     const request = await waitForSecret(api);
@@ -184,7 +204,7 @@ describe.skipIf(!canMakeUsers)('a saved remote that logs in with a password (nee
     const accepted = () => pwSshd.log().split('\n').filter((l) => l.includes(`Accepted password for ${user}`)).length;
     expect(accepted()).toBe(1);
 
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForDisconnect(api, 'pw');
     const third = await connectClient(['--remote', 'pw'], env);
     await callSum(third.client);
     await third.close();

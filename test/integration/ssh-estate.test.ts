@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { startClient } from '../support/helper-process.js';
+import { startClient, startRawHelper } from '../support/helper-process.js';
 import { canMakeUsers, ensureTestUser, startUserSshd } from '../support/jump-hosts.js';
 import { EVERYTHING_COMMAND, freePort, keygen, sshdAvailable, type SshdFixture } from '../support/sshd.js';
 
@@ -250,14 +250,19 @@ describe.skipIf(!sshdAvailable() || !canMakeUsers)('~/.ssh/config import and jum
   it('when the bastion drops, sessions behind it end with a clear error, and the next one logs in again', async () => {
     const outerLogins = outer.acceptedLogins();
     const targetLogins = target.acceptedLogins();
-    const pending = runBurrow(['connect', '--remote', 'target-a'], env, `${INITIALIZE}\n`, 40_000, true);
-    await expect.poll(() => target.acceptedLogins(), { timeout: 30_000 }).toBe(targetLogins + 1);
-    expect(outer.acceptedLogins()).toBe(outerLogins + 1);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(outer.dropConnections()).toBeGreaterThan(0);
-    const result = await pending;
-    expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/burrow: connection to target-a was lost/);
+    // stdin stays open as a host keeps it: only the dropped bastion can end this session.
+    const helper = startRawHelper(['--remote', 'target-a'], env);
+    try {
+      // Drop once the session is live behind the bastion: its initialize was answered.
+      await waitFor('the initialize reply', () => helper.stdout().includes('"id":1'), 30_000);
+      expect(target.acceptedLogins()).toBe(targetLogins + 1);
+      expect(outer.acceptedLogins()).toBe(outerLogins + 1);
+      expect(outer.dropConnections()).toBeGreaterThan(0);
+      expect(await helper.exited).toBe(1);
+      expect(helper.stderr()).toMatch(/burrow: connection to target-a was lost/);
+    } finally {
+      helper.kill();
+    }
     const c = await connectClient(['--remote', 'target-a'], env);
     expect(await sumThrough(c)).toContain('42');
     await c.close();

@@ -15,7 +15,7 @@ beforeAll(async () => {
   sshd = await startSshd();
   env = burrowEnv();
   const add = await runBurrow(
-    ['remote', 'add', 'prod', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+    ['remote', 'add', 'prod', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
     env,
   );
   expect(add.code, add.stderr).toBe(0);

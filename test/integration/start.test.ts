@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { REPO } from '../support/sshd.js';
+import { recordPid } from '../support/run-state.js';
 
 interface Started {
   stderr: string;
@@ -16,6 +17,7 @@ interface Started {
 function start(env: Record<string, string>): Promise<Started> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(REPO, 'scripts', 'start.js')], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) recordPid(child.pid, 'start.js');
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => {

@@ -11,7 +11,7 @@ const PASS = 'open sesame';
 let sshd: SshdFixture;
 const keys: Record<string, string> = {};
 
-/** Keys of each kind, all authorized for root with the forced MCP server; `stranger` is not authorized. */
+/** Keys of each kind, all authorized for the test user with the forced MCP server; `stranger` is not authorized. */
 beforeAll(async () => {
   const dir = (await import('node:fs')).mkdtempSync(join((await import('node:os')).tmpdir(), 'burrow-authkeys-'));
   const make = (name: string, type: string, passphrase = '', extra: string[] = []) => {
@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(() => sshd?.stop());
 
-const args = (extra: string[]) => ['--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--known-hosts', sshd.knownHostsFile, ...extra];
+const args = (extra: string[]) => ['--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--known-hosts', sshd.knownHostsFile, ...extra];
 
 async function works(extra: string[], env = burrowEnv()): Promise<string> {
   const c = await connectClient(args(extra), env);
@@ -63,7 +63,7 @@ describe('keys', () => {
     await works(['--client-key', keys.stranger, '--client-key', keys.rsa_pem]);
     const refused = startRawHelper(args(['--client-key', keys.stranger, '--no-agent']), burrowEnv());
     expect(await refused.exited).not.toBe(0);
-    expect(lastLine(refused.stderr())).toBe(`burrow: authentication failed for root@127.0.0.1:${sshd.port} (tried: key ${keys.stranger})`);
+    expect(lastLine(refused.stderr())).toBe(`burrow: authentication failed for ${sshd.user}@127.0.0.1:${sshd.port} (tried: key ${keys.stranger})`);
   });
 
   it("gives OpenSSH's warning for a private key that others can read", async () => {
@@ -95,7 +95,7 @@ describe('ssh-agent', () => {
   it('--no-agent leaves the agent alone', async () => {
     const refused = startRawHelper(args(['--no-agent']), burrowEnv({ SSH_AUTH_SOCK: agent.socket }));
     expect(await refused.exited).not.toBe(0);
-    expect(lastLine(refused.stderr())).toContain('authentication failed for root@');
+    expect(lastLine(refused.stderr())).toContain(`authentication failed for ${sshd.user}@`);
     expect(lastLine(refused.stderr())).not.toContain('ssh-agent');
   });
 });

@@ -22,7 +22,7 @@ beforeAll(async () => {
 afterAll(() => sshd?.stop());
 
 const hostArgs = (knownHosts: string, extra: string[] = []) => [
-  '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--client-key', sshd.clientKey, '--known-hosts', knownHosts, ...extra,
+  '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', sshd.clientKey, '--known-hosts', knownHosts, ...extra,
 ];
 const name = () => `[127.0.0.1]:${sshd.port}`;
 
@@ -126,7 +126,7 @@ describe('saved remotes through burrow daemon (ask)', () => {
     return d;
   };
   const addRemote = async (env: Record<string, string>, knownHosts = sshd.emptyKnownHostsFile) => {
-    const added = await runBurrow(['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--known-hosts', knownHosts], env);
+    const added = await runBurrow(['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--known-hosts', knownHosts], env);
     expect(added.stderr).toBe('');
     expect(added.code).toBe(0);
   };

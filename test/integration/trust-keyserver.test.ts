@@ -34,7 +34,7 @@ beforeEach(() => {
 
 /** m2m's flags, with no client key and nothing in known_hosts: the key server is all there is. */
 const m2mArgs = (extra: string[] = []) => [
-  '--host', '127.0.0.1', '--port', String(sshd.port), '--username', 'root', '--use-key-server', '--key-server-port', String(ks.port), '--known-hosts', sshd.emptyKnownHostsFile, ...extra,
+  '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--use-key-server', '--key-server-port', String(ks.port), '--known-hosts', sshd.emptyKnownHostsFile, ...extra,
 ];
 const errorLine = (stderr: string) => stderr.split('\n').filter((l) => l.startsWith('burrow: ')).pop() ?? '';
 
@@ -121,7 +121,7 @@ describe('a saved remote with a key server (ask)', () => {
     const env = burrowEnv();
     daemon = await startDaemon(env, ['--log-level', 'info']);
     const added = await runBurrow(
-      ['remote', 'add', 'm2m', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--use-key-server', '--key-server-port', String(ks.port), '--known-hosts', sshd.emptyKnownHostsFile],
+      ['remote', 'add', 'm2m', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--use-key-server', '--key-server-port', String(ks.port), '--known-hosts', sshd.emptyKnownHostsFile],
       env,
     );
     expect(added.code).toBe(0);

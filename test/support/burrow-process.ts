@@ -1,16 +1,15 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { REPO } from './sshd.js';
+import { recordPid, tempDir } from './run-state.js';
 
 export const BURROW_BIN = join(REPO, 'bin', 'burrow.js');
 
 /** A fresh Burrow home (settings, approvals, socket) so tests never touch the user's or each other's. */
 export function burrowEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'burrow-home-'));
+  const home = tempDir('burrow-home');
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'SSH_AUTH_SOCK') env[k] = v;
   return { ...env, BURROW_HOME: home, HOME: home, ...extra };
@@ -32,6 +31,7 @@ export async function connectClient(args: string[], env: Record<string, string>,
   });
   const client = new Client({ name: 'burrow-test', version: '1.0.0' }, { capabilities });
   await client.connect(transport);
+  if (transport.pid) recordPid(transport.pid, 'burrow-connect');
   return { client, transport, stderr: () => stderr, close: () => client.close() };
 }
 
@@ -46,6 +46,7 @@ export interface RunResult {
 export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000, holdStdin = false): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    if (child.pid) recordPid(child.pid, `burrow-${args[0] ?? ''}`);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

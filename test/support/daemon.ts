@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BURROW_BIN } from './burrow-process.js';
+import { recordPid } from './run-state.js';
 
 export interface DaemonHandle {
   child: ChildProcess;
@@ -12,6 +13,7 @@ export interface DaemonHandle {
 export function startDaemon(env: Record<string, string>, args: string[] = []): Promise<DaemonHandle> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BURROW_BIN, 'daemon', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    if (child.pid) recordPid(child.pid, 'burrow-daemon');
     let stderr = '';
     let stdout = '';
     const handle: DaemonHandle = {

@@ -2,6 +2,10 @@ import { spawn } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { BURROW_BIN, INITIALIZE } from './burrow-process.js';
+import { recordPid } from './run-state.js';
+import { waitFor } from './wait-for.js';
+
+export { waitFor };
 
 export interface RawHelper {
   stdout: () => string;
@@ -19,6 +23,7 @@ export interface RawHelper {
  */
 export function startRawHelper(args: string[], env: Record<string, string>): RawHelper {
   const child = spawn(process.execPath, [BURROW_BIN, 'connect', ...args], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+  recordPid(child.pid!, 'burrow-connect');
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -60,12 +65,4 @@ export function startClient(args: string[], env: Record<string, string>): Waitin
     waitForStderr: (pattern, timeoutMs = 20_000) => waitFor(() => pattern.test(stderr), timeoutMs, () => `stderr never matched ${pattern}: ${stderr}`),
     close: () => client.close(),
   };
-}
-
-export async function waitFor(test: () => boolean, timeoutMs: number, describe: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!test()) {
-    if (Date.now() > deadline) throw new Error(describe());
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }

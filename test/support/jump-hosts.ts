@@ -1,34 +1,22 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { startSshd, type SshdOptions, type SshdFixture } from './sshd.js';
+import { canMakeUsers, ensureUser } from './test-user.js';
 
 /** Creating a login user needs root and useradd; tests that need one skip with this reason otherwise. */
-export const canMakeUsers = process.getuid?.() === 0 && spawnSync('useradd', ['--help']).status === 0;
+export { canMakeUsers };
 
 /**
- * An unprivileged login for test sessions (root's ~/.bashrc runs pyenv on every ssh command).
- * Safe to call from parallel test files: an existing user is left as it is.
+ * An unprivileged login for test sessions (root's ~/.bashrc runs pyenv on every ssh command):
+ * the shared fixture, made under a lock so parallel test files and checkouts can ask at once.
  */
 export function ensureTestUser(name: string): void {
-  if (spawnSync('id', ['-u', name]).status !== 0) {
-    const made = spawnSync('useradd', ['-m', '-s', '/bin/sh', name], { encoding: 'utf8' });
-    // 9: created meanwhile by another test file.
-    if (made.status !== 0 && made.status !== 9) throw new Error(`useradd ${name} failed: ${made.stderr}`);
-  }
-  // Without a password field other than "!", OpenSSH treats the account as locked even for keys.
-  spawnSync('usermod', ['-p', '*', name]);
+  ensureUser(name, '/bin/sh');
 }
 
 /**
- * An sshd whose files the test user can read (sshd reads authorized_keys as that user): its own
- * folder and port, LogLevel VERBOSE so each login is one "Accepted publickey" line.
+ * An sshd whose files the test user can read (the fixture's folder is 0755 and authorized_keys 0644,
+ * since sshd reads it as that user): its own folder and port, LogLevel VERBOSE so each login is one
+ * "Accepted publickey" line.
  */
-export async function startUserSshd(options: SshdOptions = {}): Promise<SshdFixture> {
-  const dir = mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
-  chmodSync(dir, 0o755);
-  const sshd = await startSshd({ ...options, dir });
-  chmodSync(join(dir, 'authorized_keys'), 0o644);
-  return sshd;
+export function startUserSshd(options: SshdOptions = {}): Promise<SshdFixture> {
+  return startSshd(options);
 }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import ssh2 from 'ssh2';
 import type { AddressInfo } from 'node:net';
 import { EVERYTHING_SERVER, keygen } from './sshd.js';
+import { recordPid, tempDir } from './run-state.js';
 
 export type M2mBehaviour = 'serve' | 'banner' | 'close-after-first-reply';
 
@@ -22,7 +22,7 @@ export interface M2mServer {
  * it accepts a shell request (no pty) on a session channel and serves NDJSON MCP over it.
  */
 export async function startM2mServer(behaviour: M2mBehaviour = 'serve'): Promise<M2mServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'burrow-m2m-'));
+  const dir = tempDir('burrow-m2m');
   keygen(join(dir, 'host'));
   keygen(join(dir, 'client'));
   const allowed = ssh2.utils.parseKey(readFileSync(join(dir, 'client.pub')));
@@ -45,6 +45,7 @@ export async function startM2mServer(behaviour: M2mBehaviour = 'serve'): Promise
           shells++;
           const stream = acceptShell();
           const mcp = spawn(process.execPath, [EVERYTHING_SERVER, 'stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+          if (mcp.pid) recordPid(mcp.pid, 'm2m-mcp-server');
           if (behaviour === 'banner') stream.write('Welcome to the m2m MCP SSH server\r\n');
           let replies = 0;
           mcp.stdout.on('data', (chunk: Buffer) => {

@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from './sshd.js';
+import { otherUsersCanRunServer, underUserLock } from './test-user.js';
+import { recordUser } from './run-state.js';
 
-/** Creating a login user needs root and useradd; tests that need one skip with this reason otherwise. */
-export const canMakeUsers = process.getuid?.() === 0 && spawnSync('useradd', ['--help']).status === 0;
+/** Root, useradd, and a checkout another user can run the MCP server from: tests that need a password user skip otherwise. */
+export const canMakeUsers = otherUsersCanRunServer();
 
 export interface PasswordLogin {
   user: string;
@@ -15,17 +16,22 @@ export interface PasswordLogin {
 export async function startPasswordLogin(prefix: string): Promise<PasswordLogin> {
   const user = `${prefix}${process.pid}`.slice(0, 30);
   const password = `pw-${process.pid}-${Date.now()}`;
-  execFileSync('useradd', ['-M', '-s', '/bin/sh', user]);
-  execFileSync('chpasswd', { input: `${user}:${password}\n` });
+  underUserLock('useradd', ['-M', '-s', '/bin/sh', user]);
+  recordUser(user);
+  underUserLock('chpasswd', [], `${user}:${password}\n`);
   // The fixture's "PasswordAuthentication no" comes first and would win (sshd keeps the first value): a Match block overrides it.
-  const sshd = await startSshd({ extraConfig: [`Match User ${user}`, '  PasswordAuthentication yes', `  ForceCommand ${EVERYTHING_COMMAND}`] });
+  const sshd = await startSshd({ user, extraConfig: [`Match User ${user}`, '  PasswordAuthentication yes', `  ForceCommand ${EVERYTHING_COMMAND}`] });
   return {
     user,
     password,
     sshd,
     remove: () => {
       sshd.stop();
-      spawnSync('userdel', [user]);
+      try {
+        underUserLock('userdel', [user]);
+      } catch {
+        // already gone
+      }
     },
   };
 }

@@ -1,7 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { recordPid, tempDir } from './run-state.js';
 
 export interface TestAgent {
   socket: string;
@@ -12,11 +11,12 @@ export interface TestAgent {
 
 /** A real OpenSSH ssh-agent on its own socket; stopped by its pid, never by name. */
 export function startAgent(): TestAgent {
-  const socket = join(mkdtempSync(join(tmpdir(), 'burrow-agent-')), 'agent.sock');
+  const socket = join(tempDir('burrow-agent'), 'agent.sock');
   // -s prints sh commands; the agent forks into the background and says its pid.
   const out = execFileSync('ssh-agent', ['-s', '-a', socket], { encoding: 'utf8' });
   const pid = Number(/SSH_AGENT_PID=(\d+)/.exec(out)?.[1]);
   if (!pid) throw new Error(`ssh-agent did not say its pid: ${out}`);
+  recordPid(pid, 'ssh-agent');
   return {
     socket,
     pid,

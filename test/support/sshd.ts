@@ -1,13 +1,17 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { commandLine, descendants, environment, recordPid, tempDir } from './run-state.js';
+import { sshTestUser } from './test-user.js';
+import { waitFor } from './wait-for.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const EVERYTHING_SERVER = join(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 /** The command sshd forces for the test key: a real MCP server over stdio. */
 export const EVERYTHING_COMMAND = `${process.execPath} ${EVERYTHING_SERVER} stdio`;
+/** The MCP server's own process (node running server-everything), not a shell that wraps it. */
+const MCP_SERVER_PROCESS = new RegExp(`^${process.execPath.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\S*server-everything`);
 
 export interface SshdOptions {
   /** Forced for the client key; undefined lets the client choose (exec requests run as asked). */
@@ -18,10 +22,21 @@ export interface SshdOptions {
   extraAuthorizedKeys?: string[];
   port?: number;
   dir?: string;
+  /** The account clients log in as; sessions run as it. Default: the unprivileged test user (test-user.ts). */
+  user?: string;
+}
+
+/** A process a session started on the server (the forced command, say), with the environment it got. */
+export interface RemoteProcess {
+  pid: number;
+  command: string;
+  env: Record<string, string>;
 }
 
 export interface SshdFixture {
   port: number;
+  /** The user to log in as (`--user` / `--username`): `burrowtest` as root, else the current user. */
+  user: string;
   dir: string;
   /** Private key the server authorizes (ed25519, no passphrase). */
   clientKey: string;
@@ -41,6 +56,8 @@ export interface SshdFixture {
   restart(): Promise<void>;
   /** Kills every live SSH connection (sshd's per-connection processes), leaving the listener up. */
   dropConnections(): number;
+  /** Live processes under sshd whose command line matches (default: the MCP server), e.g. a warm spare's. */
+  remoteProcesses(match?: RegExp): RemoteProcess[];
 }
 
 export function freePort(): Promise<number> {
@@ -65,7 +82,10 @@ export function sshdAvailable(): boolean {
 
 export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture> {
   mkdirSync('/run/sshd', { recursive: true });
-  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'burrow-sshd-'));
+  // sshd reads authorized_keys as the user who logs in (StrictModes no spares the owner checks, not the read).
+  const dir = options.dir ?? tempDir('burrow-sshd', true);
+  chmodSync(dir, 0o755);
+  const user = options.user ?? sshTestUser().name;
   const port = options.port ?? (await freePort());
   const hostKeyFile = join(dir, 'host_ed25519');
   const clientKey = join(dir, 'client_ed25519');
@@ -73,7 +93,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   const clientPub = existsSync(clientKey) ? readFileSync(`${clientKey}.pub`, 'utf8').trim() : keygen(clientKey);
   const forced = options.forcedCommand === undefined ? EVERYTHING_COMMAND : options.forcedCommand;
   const authorized = [forced ? `command="${forced}",no-pty ${clientPub}` : clientPub, ...(options.extraAuthorizedKeys ?? [])];
-  writeFileSync(join(dir, 'authorized_keys'), `${authorized.join('\n')}\n`, { mode: 0o600 });
+  writeFileSync(join(dir, 'authorized_keys'), `${authorized.join('\n')}\n`, { mode: 0o644 });
+  chmodSync(join(dir, 'authorized_keys'), 0o644);
   const logFile = join(dir, 'sshd.log');
   const pidFile = join(dir, 'sshd.pid');
   const config = join(dir, 'sshd_config');
@@ -90,7 +111,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       'StrictModes no',
       'UsePAM no',
       `PidFile ${pidFile}`,
-      'PermitRootLogin yes',
+      // Tests log in as the test user: a test that still says root fails at once instead of running root's rc files.
+      `PermitRootLogin ${user === 'root' ? 'yes' : 'no'}`,
       'LogLevel VERBOSE',
       ...(options.extraConfig ?? []),
     ].join('\n') + '\n',
@@ -102,15 +124,17 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   const emptyKnownHostsFile = join(dir, 'known_hosts.empty');
   writeFileSync(emptyKnownHostsFile, '');
 
+  const masterPid = () => Number(readFileSync(pidFile, 'utf8').trim());
   const launch = async () => {
     execFileSync('/usr/sbin/sshd', ['-f', config, '-E', logFile]);
     await waitForPort(port);
+    await waitFor(() => existsSync(pidFile), 10_000, () => `sshd on ${port} wrote no ${pidFile}`);
+    recordPid(masterPid(), `sshd:${port}`);
   };
   await launch();
   const stop = () => {
     try {
-      const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      process.kill(pid, 'SIGTERM');
+      process.kill(masterPid(), 'SIGTERM');
     } catch {
       // already stopped
     }
@@ -118,6 +142,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   };
   return {
     port,
+    user,
     dir,
     clientKey,
     hostKeyFile,
@@ -130,8 +155,7 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
     stop,
     restart: launch,
     dropConnections: () => {
-      const master = Number(readFileSync(pidFile, 'utf8').trim());
-      const victims = descendants(master);
+      const victims = descendants(masterPid());
       for (const pid of victims) {
         try {
           process.kill(pid, 'SIGKILL');
@@ -141,31 +165,13 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
       }
       return victims.length;
     },
+    remoteProcesses: (match = MCP_SERVER_PROCESS) => {
+      if (!existsSync(pidFile)) return [];
+      return descendants(masterPid())
+        .map((pid) => ({ pid, command: commandLine(pid), env: environment(pid) }))
+        .filter((p) => match.test(p.command));
+    },
   };
-}
-
-/** Children of a process, recursively, read from /proc (Linux). */
-function descendants(root: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // exited while we looked
-    }
-  }
-  const found: number[] = [];
-  const walk = (pid: number) => {
-    for (const child of parents.get(pid) ?? []) {
-      found.push(child);
-      walk(child);
-    }
-  };
-  walk(root);
-  return found;
 }
 
 function readLog(file: string): string {
@@ -178,9 +184,8 @@ function readLog(file: string): string {
 
 async function waitForPort(port: number): Promise<void> {
   const { connect } = await import('node:net');
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline) {
-    const ok = await new Promise<boolean>((res) => {
+  const listening = () =>
+    new Promise<boolean>((res) => {
       const s = connect(port, '127.0.0.1');
       s.once('connect', () => {
         s.destroy();
@@ -188,8 +193,5 @@ async function waitForPort(port: number): Promise<void> {
       });
       s.once('error', () => res(false));
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`sshd did not listen on ${port}`);
+  await waitFor(listening, 10_000, () => `sshd did not listen on ${port}`, 50);
 }

@@ -63,7 +63,7 @@ function remote(sshd: SshdFixture, extra: Partial<RemoteInput> = {}): RemoteInpu
     name: 'lab',
     host: '127.0.0.1',
     port: sshd.port,
-    user: 'root',
+    user: sshd.user,
     identityFiles: [sshd.clientKey],
     useAgent: false,
     knownHostsPath: sshd.knownHostsFile,
@@ -104,7 +104,7 @@ describe('testRemote: each step, and where it failed', () => {
     keygen(stranger);
     const steps = await api.testRemote(remote(forced, { identityFiles: [stranger] }));
     expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:failed']);
-    expect(steps[2].detail).toMatch(/authentication failed for root@127\.0\.0\.1/);
+    expect(steps[2].detail).toMatch(new RegExp(`authentication failed for ${forced.user}@127\\.0\\.0\\.1`));
   });
 
   it('stops at MCP initialize when the command does not exist, with the exit code', async () => {

@@ -135,7 +135,8 @@ describe('HostSession over in-memory ends', () => {
     session.start();
     remote.start();
     hostPeer.send(line({ jsonrpc: '2.0', id: 3, method: 'resources/read', params: { uri: 'x' } }));
-    await new Promise((r) => setTimeout(r, 10));
+    // The remote answers once the request has reached it.
+    await until(() => toRemote.readableLength > 0);
     fromRemote.write(line({ jsonrpc: '2.0', id: 3, result: { contents: [{ text: 'z'.repeat(5000) }] } }));
     await until(() => got.length === 1);
     expect(JSON.parse(got[0])).toMatchObject({ id: 3, error: { code: -32000 } });

@@ -61,15 +61,14 @@ describe.skipIf(!built)("the app windows' CSP with the real renderer (npm run bu
     expect(violations).toEqual([]);
     expect(errors).toEqual([]);
 
-    const ran = await page.evaluate(async () => {
+    await page.evaluate(() => {
       const s = document.createElement('script');
       s.textContent = 'window.injected = true';
       document.body.appendChild(s);
-      await new Promise((r) => setTimeout(r, 50));
-      return (window as unknown as { injected?: boolean }).injected ?? false;
     });
-    expect(ran).toBe(false);
-    expect((await page.evaluate(() => (window as unknown as { violations: string[] }).violations)).join()).toContain('script-src');
+    // An inline script runs (or not) as it is appended; the violation report follows as an event: wait for it.
+    await page.waitForFunction(() => (window as unknown as { violations: string[] }).violations.join().includes('script-src'), undefined, { timeout: 10_000 });
+    expect(await page.evaluate(() => (window as unknown as { injected?: boolean }).injected ?? false)).toBe(false);
     await page.close();
   });
 });
