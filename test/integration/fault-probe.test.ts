@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +34,12 @@ async function status(): Promise<{ sessions: { id: number }[] }> {
 beforeAll(async () => {
   // No forced command: the remote's command records its pid, so a test can see the server stop.
   sshd = await startSshd({ forcedCommand: null });
-  pidDir = sshd.dir;
+  // A folder the test user's sessions may write their pids into.
+  pidDir = mkdtempSync(join(process.env.BURROW_TEST_RUN_DIR ?? tmpdir(), 'burrow-pids-'));
+  chmodSync(pidDir, 0o777);
   env = burrowEnv();
   const add = await runBurrow(
-    ['remote', 'add', 'probe', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile,
+    ['remote', 'add', 'probe', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile,
       '--command', `echo $$ >> ${pidDir}/server.pids; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`],
     env,
   );
