@@ -1,7 +1,7 @@
 /** Where a host key came from: the SSH handshake, or the m2m key server over HTTPS or plain HTTP. */
 export type HostKeySource = 'ssh' | 'key-server-https' | 'key-server-http';
 
-/** A decision waiting for a person: a host key. Secrets and, later, tool-call approvals share the queue. */
+/** A decision waiting for a person: a host key. Secrets and tool-call approvals share the queue. */
 export interface PendingHostKey {
   id: string;
   kind: 'host-key';
@@ -31,7 +31,25 @@ export interface PendingSecret {
   requestedAt: string;
 }
 
-export type PendingApproval = PendingHostKey | PendingSecret;
+/**
+ * A built-in SSH tool call that policy says to ask about: which host session asks, on which remote, and the exact
+ * command or path. Answered `approve-once` (Allow once), `approve` (Allow for this session) or `reject` (Deny).
+ */
+export interface PendingToolCall {
+  id: string;
+  kind: 'tool-call';
+  remote: string;
+  tool: string;
+  /** The asking MCP host's clientInfo name (from its `initialize`), when it gave one. */
+  client?: string;
+  /** The exact command, shell input or path, redacted of loaded secrets. */
+  detail: string;
+  /** Why it is asked: the tool's policy or the command rule that matched. */
+  reason: string;
+  requestedAt: string;
+}
+
+export type PendingApproval = PendingHostKey | PendingSecret | PendingToolCall;
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */
 export type ApprovalDecision = 'approve' | 'approve-once' | 'reject';

@@ -16,6 +16,9 @@ export function approvalNotice(approval: PendingApproval): NoticeText {
   if (approval.kind === 'secret') {
     return { title: `${approval.remote} needs a ${approval.secret}`, body: `A connection is waiting for ${secretWanted(approval)}. Open Burrow to enter it.` };
   }
+  if (approval.kind === 'tool-call') {
+    return { title: `${approval.client ?? 'An MCP host'} asks to run ${approval.tool} on ${approval.remote}`, body: `${approval.detail}. Open Burrow to allow or deny it.` };
+  }
   const who = approval.remote ? `${approval.remote} (${approval.host}:${approval.port})` : `${approval.host}:${approval.port}`;
   return {
     title: `New host key for ${approval.remote ?? approval.host}`,

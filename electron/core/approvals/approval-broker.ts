@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events';
-import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingHostKey, PendingSecret } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingHostKey, PendingSecret, PendingToolCall } from '../../../shared/approvals.js';
 
 type Outcome = ApprovalDecision | 'timeout';
 
@@ -26,6 +26,11 @@ export class ApprovalBroker extends EventEmitter {
   private readonly alertList: HostKeyAlert[] = [];
 
   request(item: PendingHostKey, timeoutMs: number): Promise<Outcome> {
+    return this.wait(item, timeoutMs) as Promise<Outcome>;
+  }
+
+  /** Asks a person whether a built-in SSH tool call may run (`approve-once`, `approve` for the session, `reject`). */
+  requestToolCall(item: PendingToolCall, timeoutMs: number): Promise<Outcome> {
     return this.wait(item, timeoutMs) as Promise<Outcome>;
   }
 
@@ -77,6 +82,10 @@ export class ApprovalBroker extends EventEmitter {
       const item = entry.item;
       if (item.kind === 'secret') {
         if (id === idOrFingerprint && decision === 'reject') answered += this.settle(id, 'refused');
+        continue;
+      }
+      if (item.kind === 'tool-call') {
+        if (id === idOrFingerprint) answered += this.settle(id, decision);
         continue;
       }
       if (id !== idOrFingerprint && item.fingerprint !== idOrFingerprint) continue;

@@ -1,0 +1,101 @@
+import type { Client, ClientChannel } from 'ssh2';
+
+export interface ExecOptions {
+  command: string;
+  /** Bytes fed on stdin before it is closed (secrets' export script, a sudo password, the caller's input). */
+  stdin?: Buffer;
+  timeoutMs: number;
+  /** Captured per stream; the rest is counted and dropped. */
+  maxBytes: number;
+  killGraceMs: number;
+  /** Called with the open channel, so the session can close it when it ends. */
+  onChannel?: (channel: ClientChannel) => () => void;
+}
+
+export interface ExecResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  stdoutBytes: number;
+  stderrBytes: number;
+  exitCode: number | null;
+  signal: string | null;
+  timedOut: boolean;
+  durationMs: number;
+}
+
+/** Opens an exec channel, feeds stdin, captures both streams (capped) and waits for the exit, or signals on timeout. */
+export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> {
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    client.exec(opts.command, (err, channel) => {
+      if (err) {
+        reject(new Error(`could not open an exec channel: ${err.message}`));
+        return;
+      }
+      const detach = opts.onChannel?.(channel);
+      const out = new Capture(opts.maxBytes);
+      const errs = new Capture(opts.maxBytes);
+      let exitCode: number | null = null;
+      let signal: string | null = null;
+      let timedOut = false;
+      const timers: NodeJS.Timeout[] = [];
+      channel.on('data', (d: Buffer) => out.add(d));
+      // Always consume stderr: an unread stream stops the channel's window and stalls the process.
+      channel.stderr.on('data', (d: Buffer) => errs.add(d));
+      channel.on('exit', (code: number | null, sig?: string) => {
+        exitCode = typeof code === 'number' ? code : null;
+        signal = sig ? String(sig) : null;
+      });
+      channel.once('close', () => {
+        for (const t of timers) clearTimeout(t);
+        detach?.();
+        resolve({
+          stdout: out.bytes(),
+          stderr: errs.bytes(),
+          stdoutBytes: out.total,
+          stderrBytes: errs.total,
+          exitCode,
+          signal,
+          timedOut,
+          durationMs: Date.now() - started,
+        });
+      });
+      channel.on('error', () => channel.close());
+      timers.push(
+        setTimeout(() => {
+          timedOut = true;
+          // sshd delivers the signal to the command's process group (OpenSSH >= 7.9); then KILL, then give up on it.
+          channel.signal('TERM');
+          timers.push(
+            setTimeout(() => {
+              channel.signal('KILL');
+              timers.push(setTimeout(() => channel.close(), opts.killGraceMs));
+            }, opts.killGraceMs),
+          );
+        }, opts.timeoutMs),
+      );
+      channel.end(opts.stdin ?? undefined);
+    });
+  });
+}
+
+/** Keeps the first `max` bytes of a stream and counts the rest. */
+class Capture {
+  private readonly chunks: Buffer[] = [];
+  private kept = 0;
+  total = 0;
+
+  constructor(private readonly max: number) {}
+
+  add(chunk: Buffer): void {
+    this.total += chunk.length;
+    if (this.kept >= this.max) return;
+    const part = chunk.length > this.max - this.kept ? chunk.subarray(0, this.max - this.kept) : chunk;
+    this.chunks.push(part);
+    this.kept += part.length;
+  }
+
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+}
