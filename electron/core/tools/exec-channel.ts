@@ -21,6 +21,8 @@ export interface ExecResult {
   signal: string | null;
   timedOut: boolean;
   durationMs: number;
+  /** Timed out and no exit was seen: the remote process may still run (the server ignored the signals). */
+  unconfirmed?: boolean;
 }
 
 /** Opens an exec channel, feeds stdin, captures both streams (capped) and waits for the exit, or signals on timeout. */
@@ -46,7 +48,10 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
         exitCode = typeof code === 'number' ? code : null;
         signal = sig ? String(sig) : null;
       });
-      channel.once('close', () => {
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
         for (const t of timers) clearTimeout(t);
         detach?.();
         resolve({
@@ -58,18 +63,26 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
           signal,
           timedOut,
           durationMs: Date.now() - started,
+          ...(timedOut && exitCode === null && signal === null ? { unconfirmed: true } : {}),
         });
-      });
+      };
+      channel.once('close', finish);
       channel.on('error', () => channel.close());
       timers.push(
         setTimeout(() => {
           timedOut = true;
           // sshd delivers the signal to the command's process group (OpenSSH >= 7.9); then KILL, then give up on it.
-          channel.signal('TERM');
+          sendSignal(channel, 'TERM');
           timers.push(
             setTimeout(() => {
-              channel.signal('KILL');
-              timers.push(setTimeout(() => channel.close(), opts.killGraceMs));
+              sendSignal(channel, 'KILL');
+              timers.push(
+                setTimeout(() => {
+                  channel.close();
+                  // A server that ignores signals keeps the channel until its process ends: stop waiting for it.
+                  timers.push(setTimeout(finish, opts.killGraceMs));
+                }, opts.killGraceMs),
+              );
             }, opts.killGraceMs),
           );
         }, opts.timeoutMs),
@@ -77,6 +90,18 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
       channel.end(opts.stdin ?? undefined);
     });
   });
+}
+
+/**
+ * Sends a `signal` channel request. ssh2 1.17's `channel.signal()` silently drops it once stdin is ended
+ * (it checks `writable`), yet RFC 4254 allows requests after EOF and our commands always get EOF on stdin
+ * first: so send it through the protocol object, as channel.signal() itself does, while the channel is open.
+ */
+function sendSignal(channel: ClientChannel, name: string): void {
+  const ch = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
+  const protocol = ch._client?._protocol;
+  if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof') && protocol) protocol.signal(ch.outgoing.id, name);
+  else channel.signal(name);
 }
 
 /** Keeps the first `max` bytes of a stream and counts the rest. */

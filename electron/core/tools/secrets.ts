@@ -121,6 +121,14 @@ function encodings(value: string): [string, string][] {
     [encodeURIComponent(value).replace(/%20/g, '+'), 'url-encoded'],
     [JSON.stringify(value).slice(1, -1), 'json-escaped'],
   ];
+  // The value inside a longer base64 stream (`echo -n $X | base64` in dash prints "-n X"): at byte offset 1 or 2
+  // of a 3-byte group its encoding shifts; the groups that hold only value bytes are the same wherever it sits.
+  for (const shift of [1, 2]) {
+    const padded = Buffer.concat([Buffer.alloc(shift), bytes]);
+    const whole = padded.length - (padded.length % 3);
+    const inner = padded.subarray(3, whole);
+    if (inner.length >= 6) out.push([inner.toString('base64'), 'base64'], [inner.toString('base64url'), 'base64url']);
+  }
   return out.filter(([text], i) => i === 0 || text !== value);
 }
 

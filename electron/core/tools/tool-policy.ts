@@ -43,9 +43,9 @@ const SUDO_VALUE_OPTIONS = new Set(['-u', '-g', '-C', '-D', '-h', '-p', '-r', '-
  */
 export function neverOffered(text: string, asRoot = false): string | undefined {
   for (const words of simpleCommands(text)) {
-    const start = asRoot ? 0 : words.findIndex((w) => posix.basename(w) === 'sudo') + 1;
-    if (start === 0) continue;
-    if (rootShellAfterSudo(words.slice(start), asRoot)) {
+    const sudoAt = words.findIndex((w) => posix.basename(w) === 'sudo');
+    const rootShell = (asRoot && rootShellAfterSudo(words, true)) || (sudoAt >= 0 && rootShellAfterSudo(words.slice(sudoAt + 1), false));
+    if (rootShell) {
       return 'a root shell by sudo (sudo -s, sudo -i, sudo su, sudo bash|sh, …) is never offered: run single commands with ssh_sudo_execute';
     }
   }

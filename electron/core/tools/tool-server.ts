@@ -599,7 +599,14 @@ function execOutcome(r: ExecResult, bytesIn: number): Outcome {
       duration_ms: r.durationMs,
       truncated,
       ...(truncated ? { stdout_bytes: r.stdoutBytes, stderr_bytes: r.stderrBytes } : {}),
-      ...(r.timedOut ? { timed_out: true, note: 'the command did not finish in time and was signalled (TERM, then KILL)' } : {}),
+      ...(r.timedOut
+        ? {
+            timed_out: true,
+            note: r.unconfirmed
+              ? 'the command did not finish in time; it was signalled (TERM, then KILL) but its end was not confirmed: it may still run'
+              : 'the command did not finish in time and was signalled (TERM, then KILL)',
+          }
+        : {}),
     },
     exitCode: r.exitCode,
     signal: r.signal,
