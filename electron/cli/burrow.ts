@@ -11,6 +11,7 @@ const USAGE = `usage: burrow <command> [options]
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   keys generate [PATH]              make an ed25519 key pair
+  audit verify|tail                 check or show the built-in SSH tools' hash-chained audit log
   install|uninstall HOST            write Burrow into an MCP host's config (claude-desktop, cursor, vscode, claude-code)
 
 Run "burrow <command> --help" for a command's options.`;
@@ -24,6 +25,7 @@ const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   keys: () => import('./keys-command.js'),
   install: () => import('./install-command.js'),
   uninstall: () => import('./install-command.js'),
+  audit: () => import('./audit-command.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+import { logDir } from '../paths.js';
 import { HashChainLog } from './hash-chain-log.js';
 
 /** Who decided that a tool call may run or may not. */
@@ -55,4 +57,9 @@ export class ToolAuditLog implements ToolAudit {
   append(entry: ToolAuditEntry): void {
     this.log.append({ kind: 'tool-call', ...entry });
   }
+}
+
+/** Where the engine keeps the tool audit unless told otherwise: `<burrow home>/logs/tool-audit.jsonl`. */
+export function defaultToolAuditFile(env: NodeJS.ProcessEnv = process.env): string {
+  return join(logDir(env), 'tool-audit.jsonl');
 }
