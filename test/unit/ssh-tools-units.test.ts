@@ -98,6 +98,14 @@ describe('hash-chained audit', () => {
     expect(verifyHashChain(file)).toMatchObject({ ok: false, firstBad: { line: 1, seq: 2 } });
     writeFileSync(file, `${[lines[0], lines[1].replace('"two"', '"TWO"'), lines[2]].join('\n')}\n`);
     expect(verifyHashChain(file)).toMatchObject({ ok: false, firstBad: { line: 2, seq: 2, reason: expect.stringMatching(/hash does not match/) } });
+    // Two writers on one file (one per host session) extend one chain.
+    const shared = join(mkdtempSync(join(tmpdir(), 'burrow-chain-')), 'b.jsonl');
+    const [w1, w2] = [new HashChainLog(shared), new HashChainLog(shared)];
+    for (let i = 0; i < 3; i++) {
+      w1.append({ i });
+      w2.append({ i });
+    }
+    expect(verifyHashChain(shared)).toEqual({ ok: true, records: 6 });
     expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: null } })).toBe('{"a":{"c":null,"d":[1,{"x":1,"y":2}]},"b":1}');
   });
 

@@ -19,7 +19,7 @@ export interface ChainedRecord {
 export const GENESIS_HASH = '0'.repeat(64);
 
 export class HashChainLog {
-  private lastHash: string | undefined;
+  private lastHash = GENESIS_HASH;
   private lastSeq = 0;
 
   constructor(readonly file: string) {}
@@ -29,14 +29,14 @@ export class HashChainLog {
    * exception (disk full, no permission, a broken chain it cannot extend) and does nothing.
    */
   append(fields: Record<string, unknown>): ChainedRecord {
-    if (this.lastHash === undefined) this.resume();
-    const body = { ...fields, seq: this.lastSeq + 1, time: new Date().toISOString(), prev: this.lastHash as string };
+    // Read the file's last record every time: several writers in one process (one per host session) then
+    // extend one chain instead of forking it. Appends are synchronous, so none interleave.
+    this.resume();
+    const body = { ...fields, seq: this.lastSeq + 1, time: new Date().toISOString(), prev: this.lastHash };
     delete (body as Record<string, unknown>).hash;
     const record = { ...body, hash: sha256(canonicalJson(body)) } as ChainedRecord;
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
     appendFileSync(this.file, `${JSON.stringify(record)}\n`, { mode: 0o600 });
-    this.lastHash = record.hash;
-    this.lastSeq = record.seq;
     return record;
   }
 

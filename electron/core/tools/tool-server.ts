@@ -260,7 +260,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const s = g.session as ToolSession;
       const built = wrapCommand(a.command, a.cwd, secrets.of(s.id), a.stdin);
       const r = await execOn(s, built.command, built.stdin, a.timeout_s);
-      return execOutcome(r, Buffer.byteLength(a.stdin ?? ''));
+      return execOutcome(r, Buffer.byteLength(a.stdin ?? ''), secrets.redactor());
     },
   );
 
@@ -292,7 +292,6 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const shell = new PtyShell(id, s.id, channel, () => secrets.redactor(), limits.shellBufferChars);
       s.shells.set(id, shell);
       shells.set(id, shell);
-      shell.once('change', () => undefined);
       channel.once('close', () => logger.debug(`tools: shell ${id} closed`));
       const exported = await exportToShell(s, shell);
       return { result: { shell_id: id, session_id: s.id, secrets_exported: exported } };
@@ -542,7 +541,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     const sudo = password !== undefined ? "sudo -k -S -p ''" : 'sudo -n';
     const stdin = Buffer.concat([Buffer.from(password !== undefined ? `${password}\n` : ''), Buffer.from(inner.script ?? '')]);
     const r = await execOn(s, `${sudo} -- sh -c ${shellQuote(shCommand)}`, stdin, timeout);
-    const outcome = execOutcome(r, 0);
+    const outcome = execOutcome(r, 0, secrets.redactor());
     return password !== undefined ? { ...outcome, extraSecrets: [['SUDO_PASSWORD', password]] } : outcome;
   }
 
@@ -588,12 +587,17 @@ function envScript(values: ReadonlyMap<string, string>, cwd: string | undefined,
   return `${exportScript(values)}${cwd ? `cd ${shellQuote(cwd)} || exit 1\n` : ''}${command}\n`;
 }
 
-function execOutcome(r: ExecResult, bytesIn: number): Outcome {
+function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcome {
   const truncated = r.stdoutBytes > r.stdout.length || r.stderrBytes > r.stderr.length;
+  // Output cut at the cap may end in the first part of a secret: leave that part out.
+  const text = (bytes: Buffer, cut: boolean) => {
+    const t = bytes.toString('utf8');
+    return cut ? t.slice(0, t.length - redactor.pendingTail(t)) : t;
+  };
   return {
     result: {
-      stdout: r.stdout.toString('utf8'),
-      stderr: r.stderr.toString('utf8'),
+      stdout: text(r.stdout, r.stdoutBytes > r.stdout.length),
+      stderr: text(r.stderr, r.stderrBytes > r.stderr.length),
       exit_code: r.exitCode,
       signal: r.signal,
       duration_ms: r.durationMs,
