@@ -105,6 +105,15 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
     for (const part of [split, split.slice(0, 16), split.slice(16)]) expect(both).not.toContain(part);
     expect(leaks(h.logLines.join('\n') + readFileSync(h.auditFile, 'utf8'), split)).toBe(false);
 
+    // A shell opened before the secrets were loaded gets them when they are.
+    const s2 = await h.connect();
+    const early = (await h.call('ssh_shell_open', { session_id: s2 })).json.shell_id as string;
+    const loadedLater = await h.call('ssh_load_env_file', { session_id: s2, file_path: envFile() });
+    expect(loadedLater.json.exported_to_shells).toEqual([early]);
+    await h.call('ssh_shell_send', { shell_id: early, data: 'echo "late:${#TOKEN}:$TOKEN"' });
+    const late = await h.call('ssh_shell_wait', { shell_id: early, pattern: 'late:\\d+:\\[secret TOKEN\\]', timeout_s: 10 });
+    expect(late.json.output).toContain(`late:${token.length}:[secret TOKEN]`);
+
     const cleared = await h.call('ssh_clear_secrets', { session_id: s });
     expect(cleared.json.cleared.sort()).toEqual(['GREETING', 'SPLIT', 'TOKEN']);
     const after = await h.call('ssh_execute', { session_id: s, command: 'echo "[$TOKEN]"' });

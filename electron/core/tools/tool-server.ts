@@ -369,12 +369,21 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       return { remote: s.remote, session: s, detail: `load secrets from local file ${a.file_path}` };
     },
     async (a, g) => {
+      const s = g.session as ToolSession;
       const { values, skipped } = readEnvFile(a.file_path);
-      secrets.load((g.session as ToolSession).id, values);
+      secrets.load(s.id, values);
       const short = [...values].filter(([, v]) => v.length < MIN_REDACTED_LENGTH).map(([k]) => k);
+      // Shells already open get them too, the same way new shells do.
+      const shellsUpdated: string[] = [];
+      for (const shell of s.shells.values()) {
+        if (shell.closed) continue;
+        await exportToShell(s, shell);
+        shellsUpdated.push(shell.id);
+      }
       return {
         result: {
           loaded: [...values.keys()],
+          ...(shellsUpdated.length ? { exported_to_shells: shellsUpdated } : {}),
           ...(short.length ? { not_redacted: short, note: `values shorter than ${MIN_REDACTED_LENGTH} characters are not redacted` } : {}),
           ...(skipped.length ? { skipped } : {}),
         },
