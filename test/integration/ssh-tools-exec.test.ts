@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { Client as SshClient } from 'ssh2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { canRunShellSshd, startShellSshd, TOOLS_PASSWORD, type ShellSshd } from '../support/shell-sshd.js';
-import { ALLOW_ALL, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
+import { ALLOW_ALL, eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
 
 let sshd: ShellSshd;
 let ssh: SshClient;
@@ -190,5 +190,29 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     // Ordinary sudo use is not caught by the guard.
     const fine = await h.call('ssh_sudo_execute', { session_id: s, command: 'id -un' });
     expect(fine.json.stdout).toBe('root\n');
+  });
+  // Last in the file: it fills the shared connection's channels.
+  it('at the server’s channel limit (MaxSessions) a call fails with what to do, and works again once a shell closes', async () => {
+    h = await startToolHarness(ssh);
+    const s = await h.connect();
+    const opened: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const r = await h.call('ssh_shell_open', { session_id: s });
+      if (r.isError) break;
+      opened.push(r.json.shell_id as string);
+    }
+    const full = await h.call('ssh_execute', { session_id: s, command: 'true' });
+    expect(full.isError).toBe(true);
+    expect(full.text).toMatch(/MaxSessions, 10 by default: close a shell, a forward or a session/);
+    await h.call('ssh_shell_send_control', { shell_id: opened[0], key: 'd' });
+    await h.call('ssh_shell_wait', { shell_id: opened[0], timeout_s: 10, pattern: '(?!)' });
+    const closedShell = await h.call('ssh_shell_read', { shell_id: opened[0] });
+    expect(closedShell.json.closed).toBe(true);
+    // sshd frees the slot a moment after it closes the channel.
+    const again = await eventually(async () => {
+      const r = await h!.call('ssh_execute', { session_id: s, command: 'echo again' });
+      return r.isError ? undefined : r;
+    }, 'a free channel');
+    expect(again.json.stdout).toBe('again\n');
   });
 });

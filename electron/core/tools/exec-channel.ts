@@ -31,7 +31,7 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
   return new Promise((resolve, reject) => {
     client.exec(opts.command, (err, channel) => {
       if (err) {
-        reject(new Error(`could not open an exec channel: ${err.message}`));
+        reject(new Error(`could not open an exec channel: ${channelRefusal(err)}`));
         return;
       }
       const detach = opts.onChannel?.(channel);
@@ -90,6 +90,13 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
       channel.end(opts.stdin ?? undefined);
     });
   });
+}
+
+/** ssh2's refusal, plus what a person can do when it is the server's channel limit. */
+export function channelRefusal(err: Error): string {
+  return /Channel open failure/i.test(err.message)
+    ? `${err.message} (the server allows no more channels on this connection — OpenSSH MaxSessions, 10 by default: close a shell, a forward or a session)`
+    : err.message;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { SshToolName, ToolApprovalOutcome } from '../../../shared/tools.js'
 import type { ToolDecider } from '../audit/tool-audit.js';
 import { oneLine } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
-import { runExec, type ExecResult } from './exec-channel.js';
+import { channelRefusal, runExec, type ExecResult } from './exec-channel.js';
 import { PortForward } from './port-forwards.js';
 import { CONTROL_KEYS, PtyShell, type ControlKey } from './pty-shell.js';
 import { exportScript, readEnvFile, Redactor, shellQuote, ToolSecrets, MIN_REDACTED_LENGTH } from './secrets.js';
@@ -286,7 +286,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     async (a, g) => {
       const s = g.session as ToolSession;
       const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
-        s.client.shell({ term: 'xterm', cols: a.cols ?? 200, rows: a.rows ?? 50 }, (err, ch) => (err ? reject(new Error(`could not open a shell: ${err.message}`)) : resolve(ch))),
+        s.client.shell({ term: 'xterm', cols: a.cols ?? 200, rows: a.rows ?? 50 }, (err, ch) => (err ? reject(new Error(`could not open a shell: ${channelRefusal(err)}`)) : resolve(ch))),
       );
       const id = newId('sh');
       const shell = new PtyShell(id, s.id, channel, () => secrets.redactor(), limits.shellBufferChars);

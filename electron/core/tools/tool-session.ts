@@ -2,6 +2,23 @@ import type { Client, ClientChannel, SFTPWrapper } from 'ssh2';
 import type { PortForward } from './port-forwards.js';
 import type { PtyShell } from './pty-shell.js';
 
+/** Sessions per pooled client, so one `close` listener serves them all (many sessions share one connection). */
+const sessionsOfClient = new WeakMap<Client, Set<ToolSession>>();
+
+function watch(client: Client, session: ToolSession): void {
+  let set = sessionsOfClient.get(client);
+  if (!set) {
+    const sessions = new Set<ToolSession>();
+    set = sessions;
+    sessionsOfClient.set(client, sessions);
+    client.once('close', () => {
+      sessionsOfClient.delete(client);
+      for (const s of sessions) s.lost = `the connection to ${s.remote} was lost: ssh_connect again`;
+    });
+  }
+  set.add(session);
+}
+
 /**
  * One `ssh_connect`: a saved remote's pooled connection lent to this host session, and everything opened on it
  * (exec channels, shells, one SFTP channel, forwards). `close` ends all of them and gives the connection back.
@@ -15,9 +32,6 @@ export class ToolSession {
   lost: string | undefined;
   closed = false;
   readonly openedAt = new Date().toISOString();
-  private readonly onClientClose = () => {
-    this.lost = `the connection to ${this.remote} was lost: ssh_connect again`;
-  };
 
   constructor(
     readonly id: string,
@@ -25,7 +39,7 @@ export class ToolSession {
     readonly client: Client,
     private readonly release: () => void,
   ) {
-    client.once('close', this.onClientClose);
+    watch(client, this);
   }
 
   /** Throws the one-line reason this session cannot be used now. */
@@ -62,7 +76,7 @@ export class ToolSession {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.client.off('close', this.onClientClose);
+    sessionsOfClient.get(this.client)?.delete(this);
     for (const shell of this.shells.values()) shell.close();
     this.shells.clear();
     for (const channel of this.channels) channel.close();
