@@ -46,6 +46,22 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     expect(r.json.duration_ms).toBeGreaterThanOrEqual(0);
     const cwd = await h.call('ssh_execute', { session_id: s, command: 'pwd; tr a-z A-Z', cwd: '/tmp', stdin: 'piped in' });
     expect(cwd.json.stdout).toBe('/tmp\nPIPED IN');
+    const nowhere = await h.call('ssh_execute', { session_id: s, command: 'echo first; echo second', cwd: '/no/such/dir' });
+    expect(nowhere.json).toMatchObject({ stdout: '', exit_code: 1 });
+    expect(nowhere.json.stderr).toMatch(/can't cd|No such file/);
+  });
+
+  it('a call the host cancels stops its remote command', async () => {
+    h = await startToolHarness(ssh);
+    const s = await h.connect();
+    const tag = `${Math.floor(Math.random() * 1e6) + 2000}`;
+    const count = async () => (await h!.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout;
+    const abort = new AbortController();
+    const call = h.client.callTool({ name: 'ssh_execute', arguments: { session_id: s, command: `sleep ${tag}`, timeout_s: 600 } }, undefined, { signal: abort.signal });
+    await eventually(async () => (await count()) === '1\n', 'the sleep to start');
+    abort.abort();
+    await expect(call).rejects.toThrow();
+    await eventually(async () => (await count()) === '0\n', 'the sleep to be stopped');
   });
 
   it('reports a signal, and signals a command that runs past its timeout', async () => {

@@ -8,6 +8,8 @@ export interface ExecOptions {
   /** Captured per stream; the rest is counted and dropped. */
   maxBytes: number;
   killGraceMs: number;
+  /** Aborted when the host cancels the call: the command is stopped as on a timeout. */
+  abort?: AbortSignal;
   /** Called with the open channel, so the session can close it when it ends. */
   onChannel?: (channel: ClientChannel) => () => void;
 }
@@ -40,6 +42,7 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
       let exitCode: number | null = null;
       let signal: string | null = null;
       let timedOut = false;
+      let stopping = false;
       const timers: NodeJS.Timeout[] = [];
       channel.on('data', (d: Buffer) => out.add(d));
       // Always consume stderr: an unread stream stops the channel's window and stalls the process.
@@ -53,6 +56,7 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
         if (done) return;
         done = true;
         for (const t of timers) clearTimeout(t);
+        opts.abort?.removeEventListener('abort', stop);
         detach?.();
         resolve({
           stdout: out.bytes(),
@@ -63,30 +67,38 @@ export function runExec(client: Client, opts: ExecOptions): Promise<ExecResult> 
           signal,
           timedOut,
           durationMs: Date.now() - started,
-          ...(timedOut && exitCode === null && signal === null ? { unconfirmed: true } : {}),
+          ...(stopping && exitCode === null && signal === null ? { unconfirmed: true } : {}),
         });
       };
       channel.once('close', finish);
       channel.on('error', () => channel.close());
+      const stop = () => {
+        if (done || stopping) return;
+        stopping = true;
+        // sshd delivers the signal to the command's process group (OpenSSH >= 7.9); then KILL, then give up on it.
+        sendSignal(channel, 'TERM');
+        timers.push(
+          setTimeout(() => {
+            sendSignal(channel, 'KILL');
+            timers.push(
+              setTimeout(() => {
+                channel.close();
+                // A server that ignores signals keeps the channel until its process ends: stop waiting for it.
+                timers.push(setTimeout(finish, opts.killGraceMs));
+              }, opts.killGraceMs),
+            );
+          }, opts.killGraceMs),
+        );
+      };
       timers.push(
         setTimeout(() => {
           timedOut = true;
-          // sshd delivers the signal to the command's process group (OpenSSH >= 7.9); then KILL, then give up on it.
-          sendSignal(channel, 'TERM');
-          timers.push(
-            setTimeout(() => {
-              sendSignal(channel, 'KILL');
-              timers.push(
-                setTimeout(() => {
-                  channel.close();
-                  // A server that ignores signals keeps the channel until its process ends: stop waiting for it.
-                  timers.push(setTimeout(finish, opts.killGraceMs));
-                }, opts.killGraceMs),
-              );
-            }, opts.killGraceMs),
-          );
+          stop();
         }, opts.timeoutMs),
       );
+      // The host cancelled the call (notifications/cancelled): stop the command as on a timeout.
+      if (opts.abort?.aborted) stop();
+      opts.abort?.addEventListener('abort', stop, { once: true });
       channel.end(opts.stdin ?? undefined);
     });
   });

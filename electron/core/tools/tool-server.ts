@@ -19,7 +19,8 @@ export type { ToolDeps, ToolLimits, ToolRemote } from './tool-deps.js';
 
 export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   execOutputBytes: 1024 * 1024,
-  execTimeoutS: 60,
+  // Under the 60 s most MCP hosts wait for a request by default; longer commands pass timeout_s.
+  execTimeoutS: 30,
   maxExecTimeoutS: 3600,
   shellBufferChars: 500 * 1024,
   readFileBytes: 1024 * 1024,
@@ -180,11 +181,11 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     description: string,
     shape: S,
     gate: (a: z.infer<z.ZodObject<S>>) => Gate | Promise<Gate>,
-    run: (a: z.infer<z.ZodObject<S>>, g: Gate) => Promise<Outcome>,
+    run: (a: z.infer<z.ZodObject<S>>, g: Gate, cancel: AbortSignal | undefined) => Promise<Outcome>,
     readOnly = false,
   ) => {
-    mcp.registerTool(name, { description, inputSchema: shape, annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>) =>
-      guarded(name, args as Record<string, unknown>, () => gate(args), (g) => run(args, g))) as never);
+    mcp.registerTool(name, { description, inputSchema: shape, annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
+      guarded(name, args as Record<string, unknown>, () => gate(args), (g) => run(args, g, extra?.signal))) as never);
   };
 
   const sessionId = z.string().describe('from ssh_connect');
@@ -256,10 +257,10 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const s = sessionOf(a.session_id);
       return { remote: s.remote, session: s, command: a.command, detail: a.cwd ? `(in ${a.cwd}) ${a.command}` : a.command };
     },
-    async (a, g) => {
+    async (a, g, cancel) => {
       const s = g.session as ToolSession;
       const built = wrapCommand(a.command, a.cwd, secrets.of(s.id), a.stdin);
-      const r = await execOn(s, built.command, built.stdin, a.timeout_s);
+      const r = await execOn(s, built.command, built.stdin, a.timeout_s, cancel);
       return execOutcome(r, Buffer.byteLength(a.stdin ?? ''), secrets.redactor());
     },
   );
@@ -272,7 +273,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const s = sessionOf(a.session_id);
       return { remote: s.remote, session: s, command: a.command, asRoot: true, detail: `sudo ${a.cwd ? `(in ${a.cwd}) ` : ''}${a.command}` };
     },
-    async (a, g) => sudoExecute(g.session as ToolSession, a.command, a.cwd, a.timeout_s),
+    async (a, g, cancel) => sudoExecute(g.session as ToolSession, a.command, a.cwd, a.timeout_s, cancel),
   );
 
   register(
@@ -512,11 +513,12 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     await s.close();
   }
 
-  async function execOn(s: ToolSession, command: string, stdin: Buffer | undefined, timeout?: number): Promise<ExecResult> {
+  async function execOn(s: ToolSession, command: string, stdin: Buffer | undefined, timeout?: number, cancel?: AbortSignal): Promise<ExecResult> {
     s.usable();
     return runExec(s.client, {
       command,
       stdin,
+      abort: cancel,
       timeoutMs: (timeout ?? limits.execTimeoutS) * 1000,
       maxBytes: limits.execOutputBytes,
       killGraceMs: limits.killGraceMs,
@@ -524,7 +526,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     });
   }
 
-  async function sudoExecute(s: ToolSession, command: string, cwd: string | undefined, timeout?: number): Promise<Outcome> {
+  async function sudoExecute(s: ToolSession, command: string, cwd: string | undefined, timeout?: number, cancel?: AbortSignal): Promise<Outcome> {
     const quick = { timeoutMs: 20_000, maxBytes: 64 * 1024, killGraceMs: limits.killGraceMs, onChannel: (ch: import('ssh2').ClientChannel) => s.track(ch) };
     // No password needed (NOPASSWD, or sudo's cached credentials)? Then none is asked of anyone.
     const probe = await runExec(s.client, { ...quick, command: 'sudo -n true' });
@@ -546,10 +548,10 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     }
     const values = secrets.of(s.id);
     const inner = values.size ? { script: envScript(values, cwd, command) } : { script: undefined };
-    const shCommand = inner.script !== undefined ? `eval "$(head -c ${Buffer.byteLength(inner.script)})"` : cwd ? `cd ${shellQuote(cwd)} && ${command}` : command;
+    const shCommand = inner.script !== undefined ? `eval "$(head -c ${Buffer.byteLength(inner.script)})"` : cwd ? `cd ${shellQuote(cwd)} || exit 1\n${command}` : command;
     const sudo = password !== undefined ? "sudo -k -S -p ''" : 'sudo -n';
     const stdin = Buffer.concat([Buffer.from(password !== undefined ? `${password}\n` : ''), Buffer.from(inner.script ?? '')]);
-    const r = await execOn(s, `${sudo} -- sh -c ${shellQuote(shCommand)}`, stdin, timeout);
+    const r = await execOn(s, `${sudo} -- sh -c ${shellQuote(shCommand)}`, stdin, timeout, cancel);
     const outcome = execOutcome(r, 0, secrets.redactor());
     return password !== undefined ? { ...outcome, extraSecrets: [['SUDO_PASSWORD', password]] } : outcome;
   }
@@ -586,7 +588,8 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 /** The command as the login shell runs it; with secrets, an `sh` that reads exports from the first bytes of stdin. */
 function wrapCommand(command: string, cwd: string | undefined, values: ReadonlyMap<string, string>, stdin: string | undefined): { command: string; stdin?: Buffer } {
   const userStdin = stdin !== undefined ? Buffer.from(stdin, 'utf8') : undefined;
-  if (values.size === 0) return { command: cwd ? `cd ${shellQuote(cwd)} && ${command}` : command, stdin: userStdin };
+  // On its own line, so a command list after it (`a; b`) never runs in the wrong folder.
+  if (values.size === 0) return { command: cwd ? `cd ${shellQuote(cwd)} || exit 1\n${command}` : command, stdin: userStdin };
   const script = envScript(values, cwd, command);
   // `head -c N` reads exactly N bytes from the pipe, leaving the rest of stdin for the command itself.
   return { command: `exec sh -c 'eval "$(head -c ${Buffer.byteLength(script)})"'`, stdin: Buffer.concat([Buffer.from(script), userStdin ?? Buffer.alloc(0)]) };
