@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -94,7 +94,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   async function guarded(tool: SshToolName, args: Record<string, unknown>, gate: () => Gate | Promise<Gate>, run: (g: Gate) => Promise<Outcome>): Promise<CallToolResult> {
     const callId = newId('call');
     const redactor = secrets.redactor();
-    const safeArgs = redactor.redactValue(args);
+    const safeArgs = auditArgs(redactor.redactValue(args));
     const client = deps.client();
     const auditCall = (remote: string | undefined, decision: 'allow' | 'deny' | 'timeout', decidedBy: ToolDecider) =>
       deps.audit.append({ phase: 'call', callId, hostSession, client, remote, tool, args: safeArgs, decision, decidedBy });
@@ -629,6 +629,16 @@ function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcom
     bytesIn,
     bytesOut: r.stdoutBytes + r.stderrBytes,
   };
+}
+
+/** Audit arguments: long texts (file content, stdin) kept as their start, length and SHA-256, not whole. */
+function auditArgs(args: Record<string, unknown>): Record<string, unknown> {
+  const MAX = 2048;
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) =>
+      typeof v === 'string' && v.length > MAX ? [k, `${v.slice(0, MAX)}… [${Buffer.byteLength(v)} bytes, sha256 ${createHash('sha256').update(v).digest('hex')}]`] : [k, v],
+    ),
+  );
 }
 
 function compilePattern(pattern: string): RegExp {
