@@ -100,7 +100,7 @@ export class PtyShell extends EventEmitter {
    * Waits until the unread output matches `pattern` (matched against the redacted text, so a pattern cannot probe
    * a secret), or no output came for `idleMs`, or the shell closed, or `timeoutMs` passed; then reads.
    */
-  wait(opts: { pattern?: RegExp; idleMs?: number; timeoutMs: number }): Promise<ShellRead & { reason: WaitReason }> {
+  wait(opts: { pattern?: { test(text: string): boolean }; idleMs?: number; timeoutMs: number }): Promise<ShellRead & { reason: WaitReason }> {
     return new Promise((resolve) => {
       const started = Date.now();
       let idleTimer: NodeJS.Timeout | undefined;

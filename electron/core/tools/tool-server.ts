@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { RE2JS } from 're2js';
 import { z } from 'zod';
 import type { SshToolName, ToolApprovalOutcome } from '../../../shared/tools.js';
 import type { ToolDecider } from '../audit/tool-audit.js';
@@ -344,7 +345,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     'Waits until the new output of a shell matches pattern (a regular expression), or is quiet for idle_ms, or timeout_s passes; returns that output.',
     {
       shell_id: z.string(),
-      pattern: z.string().optional(),
+      pattern: z.string().optional().describe('a regular expression (RE2 syntax: no lookaround or backreferences)'),
       idle_ms: z.number().int().min(50).max(600_000).optional().describe('return once no output came for this long (default 1000 without a pattern)'),
       timeout_s: z.number().positive().max(3600).optional().describe('default 30'),
     },
@@ -641,11 +642,16 @@ function auditArgs(args: Record<string, unknown>): Record<string, unknown> {
   );
 }
 
-function compilePattern(pattern: string): RegExp {
+/**
+ * The model's pattern, compiled by RE2JS: matching takes linear time, so no pattern can freeze the engine
+ * (a JS RegExp like `(a+)+$` over a 500 KB buffer would). RE2 syntax: no lookaround, no backreferences.
+ */
+function compilePattern(pattern: string): { test(text: string): boolean } {
+  if (pattern.length > 1000) throw new ToolError('pattern is longer than 1000 characters');
   try {
-    return new RegExp(pattern);
+    return RE2JS.compile(pattern);
   } catch (error) {
-    throw new ToolError(`pattern is not a valid regular expression: ${oneLine(error)}`);
+    throw new ToolError(`pattern is not a valid RE2 regular expression: ${oneLine(error)}`);
   }
 }
 
