@@ -35,13 +35,28 @@ export default tseslint.config(
     },
   },
   {
-    files: ['electron/cli/**/*.ts', 'electron/shell/**/*.ts'],
+    files: ['electron/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [electronOnly],
-        patterns: [{ group: ['**/renderer/**', '**/main.js', '**/preload.cjs'], message: 'the CLI and shell logic import electron/core and shared/ only.' }],
+        patterns: [{ group: ['**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'the CLI imports electron/core and shared/ only (never the Electron shell).' }],
       }],
     },
+  },
+  {
+    files: ['electron/shell/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [electronOnly],
+        patterns: [{ group: ['**/renderer/**', '**/cli/**', '**/main.js', '**/preload.cjs'], message: "the shell's logic imports electron/core and shared/ only; only main.ts talks to Electron." }],
+      }],
+    },
+  },
+  {
+    // Beside main.ts and preload.cts, no file of the electron/ folder may import Electron.
+    files: ['electron/*.ts', 'electron/*.cts'],
+    ignores: ['electron/main.ts', 'electron/preload.cts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly] }] },
   },
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],

@@ -9,10 +9,13 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { dispatchApi, type BurrowEvent, type RemoteStatus } from '../shared/api.js';
-import type { HostKeyAlert, PendingApproval } from '../shared/approvals.js';
-import { createEngineApi, type EngineApi } from './core/api/engine-api.js';
-import { findRunningEngine, startRuntime, stopRunningEngine, type BurrowRuntime } from './core/app-runtime.js';
+import { randomBytes } from 'node:crypto';
+import { dispatchCommand } from '../shared/commands.js';
+import { contentSecurityPolicy } from '../shared/content-security-policy.js';
+import type { BurrowEvent } from '../shared/events.js';
+import { startRuntime, type BurrowRuntime } from './core/app-runtime.js';
+import type { EngineCommands } from './core/commands/command-handlers.js';
+import { findRunningEngine, stopRunningEngine } from './core/ipc/engine-discovery.js';
 import { oneLine } from './core/errors.js';
 import { defaultHostConfigContext, type HostConfigContext } from './core/hostconfig/host-configs.js';
 import { resolveLauncher } from './core/hostconfig/launcher.js';
@@ -20,7 +23,6 @@ import { createLogger, dailyFileSink } from './core/logging/logger.js';
 import { burrowHome, logDir } from './core/paths.js';
 import { appPageUrl, resolveAppAsset } from './shell/app-assets.js';
 import { isLinuxAutostartEnabled, setLinuxAutostart } from './shell/autostart.js';
-import { contentSecurityPolicy } from './shell/csp.js';
 import { approvalNotice, hostKeyAlertNotice } from './shell/notifications.js';
 import { SecretVault } from './shell/secret-vault.js';
 import { APP_SCHEME, externalLink, isTrustedSender } from './shell/sender-check.js';
@@ -42,7 +44,7 @@ const logger = createLogger([dailyFileSink(logDir(), 'info', 'app')]);
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let runtime: BurrowRuntime | undefined;
-let api: EngineApi | undefined;
+let api: EngineCommands | undefined;
 let tray: Tray | undefined;
 const windows = new Map<'main' | 'inspector', BrowserWindow>();
 const model: TrayModel = { remotes: [], paused: false, startAtLogin: false };
@@ -69,8 +71,18 @@ async function start(): Promise<void> {
     logger.info(`a burrow daemon is running (pid ${running.pid}); asking it to hand over`);
     if (!(await stopRunningEngine())) throw new Error(`a Burrow daemon (pid ${running.pid}) is running and did not stop; end it (kill ${running.pid}) and start Burrow again`);
   }
-  runtime = await startRuntime({ home, logger, idleTimeoutMs: 600_000, onStopRequest: () => app.quit() });
-  api = createEngineApi({ engine: runtime.engine, service: runtime.service, settings: runtime.settings, hostConfig: hostConfigContext(), logger });
+  let webUi: Promise<string> | undefined;
+  runtime = await startRuntime({
+    home,
+    logger,
+    kind: 'app',
+    idleTimeoutMs: 600_000,
+    hostConfig: hostConfigContext(),
+    onStopRequest: () => app.quit(),
+    // `burrow ui` while the app runs: the same UI in a browser, on 127.0.0.1 with a token of its own.
+    openUi: () => (webUi ??= serveWebUi(runtime!)),
+  });
+  api = runtime.commands;
   const vault = new SecretVault(join(home, 'secrets.json'), safeStorage, process.platform);
   const secretProblem = vault.problem();
   if (secretProblem) logger.warn(secretProblem);
@@ -81,6 +93,13 @@ async function start(): Promise<void> {
   setUpTray();
   watchEngine(runtime);
   firstRun();
+}
+
+async function serveWebUi(rt: BurrowRuntime): Promise<string> {
+  const { startWebUi } = await import('./core/web/web-ui-server.js');
+  const url = await startWebUi({ commands: rt.commands, logger, port: 0, token: randomBytes(32).toString('base64url') });
+  rt.setUiUrl(url);
+  return url;
 }
 
 /** The launcher MCP host configs get: in development the node `npm start` ran under, else the app itself. */
@@ -124,7 +143,7 @@ function harden(contents: WebContents): void {
   });
 }
 
-function setUpIpc(engineApi: EngineApi): void {
+function setUpIpc(engineApi: EngineCommands): void {
   const subscribers = new Set<WebContents>();
   let unsubscribe: (() => void) | undefined;
   const forward = (event: BurrowEvent) => {
@@ -134,7 +153,7 @@ function setUpIpc(engineApi: EngineApi): void {
   ipcMain.handle('burrow:api', async (event: IpcMainInvokeEvent, method: unknown, args: unknown) => {
     if (!isTrustedSender(event.senderFrame)) throw new Error('refused: not a Burrow page');
     try {
-      return { ok: true, result: await dispatchApi(engineApi, String(method), args) };
+      return { ok: true, result: await dispatchCommand(engineApi, String(method), args, 'window') };
     } catch (error) {
       return { ok: false, error: oneLine(error) };
     }
@@ -227,7 +246,7 @@ function perform(action: TrayAction): void {
       return openWindow('inspector', action.remote);
     case 'pause':
     case 'resume':
-      runtime?.engine.setPaused(action.kind === 'pause');
+      runtime?.engine.sessions.setPaused(action.kind === 'pause');
       model.paused = action.kind === 'pause';
       return refreshTray();
     case 'start-at-login':
@@ -246,22 +265,21 @@ function watchEngine(rt: BurrowRuntime): void {
     clearTimeout(timer);
     // Coalesces bursts (a reconnect emits several states) into one menu rebuild.
     timer = setTimeout(() => {
-      void api?.remoteStatuses().then((remotes: RemoteStatus[]) => {
+      void api?.remoteStatuses().then((remotes) => {
         model.remotes = remotes;
         refreshTray();
       }, (error: Error) => logger.warn(`tray: ${oneLine(error)}`));
     }, 100);
   };
-  rt.engine.on('remote-state', refresh);
-  rt.engine.on('sessions-changed', refresh);
-  rt.engine.broker.on('removed', refresh);
-  rt.engine.broker.on('added', (approval: PendingApproval) => {
+  const events = rt.engine.events;
+  events.on('remote-state', refresh);
+  events.on('remotes-changed', refresh);
+  events.on('approval-removed', refresh);
+  events.on('approval-added', ({ approval }) => {
     refresh();
     notify(approvalNotice(approval));
   });
-  rt.engine.broker.on('alert', (alert: HostKeyAlert) => notify(hostKeyAlertNotice(alert)));
-  // Remotes added or removed (from a window, or `burrow remote add` through the socket).
-  setInterval(refresh, 5000).unref();
+  events.on('host-key-alert', ({ alert }) => notify(hostKeyAlertNotice(alert)));
   refresh();
 }
 

@@ -1,14 +1,17 @@
 /**
  * The sandboxed preload (CommonJS: sandboxed preloads cannot be ES modules, and may require only
- * 'electron'). It exposes window.burrow, a BurrowApi over ipcRenderer; the main process checks
- * every call's sender and arguments.
+ * 'electron'). It exposes window.burrow, the command table's window commands over ipcRenderer; the main
+ * process checks every call's sender and arguments.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { ApiMethod, BurrowApi, BurrowEvent } from '../shared/api.js' with { 'resolution-mode': 'import' };
+import type { BurrowApi, CommandsFor } from '../shared/commands.js' with { 'resolution-mode': 'import' };
+import type { BurrowEvent } from '../shared/events.js' with { 'resolution-mode': 'import' };
 
-// Listed here because a sandboxed preload cannot import shared/api.ts at run time; the type below
-// fails the build if a method is added to BurrowApi and not here (or the other way round).
+// Listed here because a sandboxed preload cannot import shared/commands.ts at run time; the type below
+// fails the build if the table gains a window command that is not here (or the other way round).
 const METHODS = [
+  'engineStatus',
+  'setPaused',
   'listRemotes',
   'remoteStatuses',
   'saveRemote',
@@ -23,13 +26,16 @@ const METHODS = [
   'hostKeyAlerts',
   'dismissHostKeyAlert',
   'knownHostKeys',
+  'forgetHostKey',
   'mcpHosts',
   'planInstall',
+  'hostEntries',
+  'removeHostEntries',
   'install',
   'planUninstall',
   'uninstall',
-] as const satisfies readonly ApiMethod[];
-type Missing = Exclude<ApiMethod, (typeof METHODS)[number]>;
+] as const satisfies readonly CommandsFor<'window'>[];
+type Missing = Exclude<CommandsFor<'window'>, (typeof METHODS)[number]>;
 const complete: Missing extends never ? true : Missing = true;
 void complete;
 

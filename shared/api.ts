@@ -1,13 +1,10 @@
-import { z } from 'zod';
-import type { ApprovalDecision, PendingApproval, HostKeyAlert } from './approvals.js';
-import { remoteNameSchema, remoteSchema, type Remote } from './remote.js';
+import type { PendingApproval, HostKeyAlert } from './approvals.js';
+import type { ConnectionState } from './events.js';
 
-/**
- * The one API between the UI and the engine. The Electron preload implements it over ipcRenderer;
- * `burrow daemon --ui` implements it over HTTP + WebSocket. The renderer knows nothing else.
- */
+/** The data the engine's commands and events carry (the command table is in commands.ts, events in events.ts). */
 
-export type RemoteState = 'connected' | 'idle' | 'connecting' | 'reconnecting' | 'waiting-approval' | 'error' | 'disconnected';
+/** A remote as a person sees it: its connection's state, or waiting for a person's approval. */
+export type RemoteState = ConnectionState | 'waiting-approval';
 
 export interface RemoteStatus {
   name: string;
@@ -91,10 +88,21 @@ export interface McpHostInfo {
   configPath: string;
   /** The host's config folder exists on this machine. */
   detected: boolean;
-  /** Remotes that have a Burrow entry in that config. */
+  /** Saved remotes that have a Burrow entry in that config. */
   installed: string[];
+  /** Burrow entries in that config whose remote is no longer saved (removed or renamed): offer to remove them. */
+  orphaned: string[];
   /** Why the file cannot be written (it does not parse, …), if so. */
   problem?: string;
+}
+
+/** Where one remote has Burrow entries: the host, its config file, and the entry names there. */
+export interface HostEntries {
+  host: McpHostId;
+  label: string;
+  configPath: string;
+  /** The keys of the entries (the remote's name, or the name given with --as). */
+  entries: string[];
 }
 
 /** What an install or uninstall writes: the file before and after, for a diff a person reads first. */
@@ -116,82 +124,30 @@ export interface ApprovedHostKey {
   source?: string;
 }
 
-export type BurrowEvent =
-  | { type: 'remote-state'; status: RemoteStatus }
-  | { type: 'remotes-changed' }
-  | { type: 'approval-added'; approval: PendingApproval }
-  | { type: 'approval-removed'; id: string; outcome: ApprovalDecision | 'timeout' }
-  | { type: 'host-key-alert'; alert: HostKeyAlert }
-  | { type: 'host-key-alert-dismissed'; id: string }
-  | { type: 'traffic'; entry: TrafficEntry }
-  | { type: 'catalog-changed'; remote: string };
-
-export interface BurrowApi {
-  listRemotes(): Promise<Remote[]>;
-  remoteStatuses(): Promise<RemoteStatus[]>;
-  saveRemote(remote: z.input<typeof remoteSchema>, replace: boolean): Promise<Remote>;
-  removeRemote(name: string): Promise<boolean>;
-  /** Connects step by step (TCP, host key, auth, MCP initialize) and says where it failed. */
-  testRemote(remote: z.input<typeof remoteSchema>): Promise<TestStep[]>;
-  catalog(remote: string): Promise<RemoteCatalog>;
-  callTool(remote: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult>;
-  pendingApprovals(): Promise<PendingApproval[]>;
-  answerApproval(id: string, decision: ApprovalDecision): Promise<number>;
-  /** Gives a waiting connection the passphrase or password it asked for (a pending item of kind 'secret'). */
-  answerSecret(id: string, value: string): Promise<void>;
-  refuseSecret(id: string): Promise<void>;
-  hostKeyAlerts(): Promise<HostKeyAlert[]>;
-  dismissHostKeyAlert(id: string): Promise<void>;
-  knownHostKeys(): Promise<ApprovedHostKey[]>;
-  mcpHosts(): Promise<McpHostInfo[]>;
-  planInstall(host: McpHostId, remote: string): Promise<ConfigPlan>;
-  install(host: McpHostId, remote: string): Promise<ConfigPlan>;
-  planUninstall(host: McpHostId, remote?: string): Promise<ConfigPlan>;
-  uninstall(host: McpHostId, remote?: string): Promise<ConfigPlan>;
-  /** Live events; returns the function that stops them. */
-  subscribe(listener: (event: BurrowEvent) => void): () => void;
+/** One open host session, as `burrow status` and the traffic view show it. */
+export interface SessionInfo {
+  id: number;
+  remote: string;
+  /** The MCP host's clientInfo name from its `initialize`, once seen. */
+  client?: string;
+  openedAt: string;
 }
 
-export type ApiMethod = Exclude<keyof BurrowApi, 'subscribe'>;
-
-const hostId = z.enum(['claude-desktop', 'cursor', 'vscode', 'claude-code']);
-const remoteInput = remoteSchema;
-
-/**
- * The argument list of every request, checked on the engine's side of either bridge:
- * whatever a page or a compromised renderer sends is validated before it reaches the engine.
- */
-export const apiArgs = {
-  listRemotes: z.tuple([]),
-  remoteStatuses: z.tuple([]),
-  saveRemote: z.tuple([remoteInput, z.boolean()]),
-  removeRemote: z.tuple([remoteNameSchema]),
-  testRemote: z.tuple([remoteInput]),
-  catalog: z.tuple([remoteNameSchema]),
-  callTool: z.tuple([remoteNameSchema, z.string().min(1).max(256), z.record(z.string(), z.unknown())]),
-  pendingApprovals: z.tuple([]),
-  answerApproval: z.tuple([z.string().min(1).max(512), z.enum(['approve', 'approve-once', 'reject'])]),
-  answerSecret: z.tuple([z.string().min(1).max(128), z.string().min(1).max(4096)]),
-  refuseSecret: z.tuple([z.string().min(1).max(128)]),
-  hostKeyAlerts: z.tuple([]),
-  dismissHostKeyAlert: z.tuple([z.string().min(1).max(512)]),
-  knownHostKeys: z.tuple([]),
-  mcpHosts: z.tuple([]),
-  planInstall: z.tuple([hostId, remoteNameSchema]),
-  install: z.tuple([hostId, remoteNameSchema]),
-  planUninstall: z.tuple([hostId, remoteNameSchema.optional()]),
-  uninstall: z.tuple([hostId, remoteNameSchema.optional()]),
-} satisfies Record<ApiMethod, z.ZodType>;
-
-export function isApiMethod(name: string): name is ApiMethod {
-  return Object.prototype.hasOwnProperty.call(apiArgs, name);
+/** Whether an engine runs and what it is doing: `burrow status` and the window's header. */
+export interface EngineStatus {
+  kind: 'daemon' | 'app';
+  pid: number;
+  version: string;
+  startedAt: string;
+  uptimeSec: number;
+  /** The web UI's address, when this engine serves one. */
+  ui?: string;
+  paused: boolean;
+  remotes: RemoteStatus[];
+  sessions: SessionInfo[];
+  pending: PendingApproval[];
+  alerts: HostKeyAlert[];
 }
 
-/** Validates a request from either bridge and calls the implementation; throws a one-line error on bad input. */
-export async function dispatchApi(api: BurrowApi, method: string, args: unknown): Promise<unknown> {
-  if (!isApiMethod(method)) throw new Error(`unknown API method "${method}"`);
-  const parsed = apiArgs[method].safeParse(args);
-  if (!parsed.success) throw new Error(`bad arguments for ${method}: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  const fn = api[method] as (...a: unknown[]) => Promise<unknown>;
-  return fn.apply(api, parsed.data as unknown[]);
-}
+export type { BurrowApi } from './commands.js';
+export type { BurrowEvent } from './events.js';

@@ -2,11 +2,17 @@
  * The `burrow` command. Each subcommand is imported only when used, so `burrow connect`
  * (what MCP hosts start) loads no more than piping needs.
  */
+import { BURROW_VERSION } from '../../shared/version.js';
+
 const USAGE = `usage: burrow <command> [options]
 
   connect --remote NAME             relay stdio to a saved remote through the running Burrow
   connect --host H [m2m flags]      relay stdio to H over SSH, nothing else needed
-  daemon [--ui] [--ui-port N]       run the engine headless (and the web UI)
+  daemon [--ui] [--ui-port N]       run the engine headless (and the web UI); daemon stop stops it
+  status [--json]                   is an engine running, its remotes, sessions and what waits for you
+  ui                                open the running engine's web UI
+  tools REMOTE [--json]             a remote's tools, prompts and resources, read live
+  call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result
   remote add|list|remove            manage saved remotes
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
@@ -19,6 +25,10 @@ Run "burrow <command> --help" for a command's options.`;
 const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<number> }>> = {
   connect: () => import('./connect-command.js'),
   daemon: () => import('./daemon-command.js'),
+  status: () => import('./status-command.js'),
+  ui: () => import('./ui-command.js'),
+  tools: async () => ({ run: (await import('./tools-command.js')).runTools }),
+  call: async () => ({ run: (await import('./tools-command.js')).runCall }),
   remote: () => import('./remote-command.js'),
   hostkeys: () => import('./hostkeys-command.js'),
   secrets: () => import('./secrets-command.js'),
@@ -35,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
     return name ? 0 : 2;
   }
   if (name === '--version' || name === '-V') {
-    process.stdout.write('burrow 0.1.0\n');
+    process.stdout.write(`burrow ${BURROW_VERSION}\n`);
     return 0;
   }
   const load = commands[name];

@@ -1,13 +1,14 @@
 import { existsSync } from 'node:fs';
-import type { PendingApproval, PendingHostKey } from '../../shared/approvals.js';
+import type { PendingHostKey } from '../../shared/approvals.js';
 import type { Remote } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { DEFAULT_KNOWN_HOSTS, Engine, type SessionOptions } from '../core/engine.js';
+import { DEFAULT_KNOWN_HOSTS, type ConnectorSecrets } from '../core/connector.js';
+import { Engine } from '../core/engine.js';
 import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
 import { createLogger, parseLogLevel, stderrSink } from '../core/logging/logger.js';
 import { burrowHome } from '../core/paths.js';
-import { StreamLineEnd, type HostEnd } from '../core/relay/line-end.js';
+import { StdioHostEnd } from '../core/relay/ends/stdio-host-end.js';
 import { generateKeyFile } from '../core/ssh/key-generator.js';
 import type { ConnectOptions } from './connect-command.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
@@ -56,8 +57,8 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     approvalTimeoutMs: () => (options.approvalTimeoutSec ?? 120) * 1000,
   });
 
-  if (policy === 'ask') engine.broker.on('added', (item: PendingApproval) => item.kind === 'host-key' && void askAboutHostKey(engine, item));
-  const secrets: SessionOptions = {
+  if (policy === 'ask') engine.events.on('approval-added', ({ approval }) => approval.kind === 'host-key' && void askAboutHostKey(engine, approval));
+  const secrets: ConnectorSecrets = {
     passphrase: options.passphrase,
     askPassphrase: tty ? (label) => askOnTerminal(`Enter passphrase for key '${label}': `, true) : undefined,
     // The environment variable serves scripts and tests; it is read, never written or logged.
@@ -65,22 +66,12 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
   };
 
   return new Promise((resolve) => {
-    let exitCode = 0;
-    const stdio = new StreamLineEnd(process.stdin, process.stdout);
-    const host: HostEnd = Object.assign(stdio, {
-      notify: (notice: { type: 'status' | 'error'; message: string }) => {
-        if (notice.type === 'error') exitCode = 1;
-        process.stderr.write(`burrow: ${notice.message}\n`);
-      },
-      end: () => {
-        // stdout stays open until the process exits; flush what is queued first.
-        process.stdout.write('', () => {
-          engine.close();
-          resolve(exitCode);
-        });
-      },
-    });
-    engine.startSession(remote, host, secrets);
+    const host = new StdioHostEnd();
+    host.onFinished = (exitCode) => {
+      engine.close();
+      resolve(exitCode);
+    };
+    engine.sessions.accept(engine.connectorFor(remote, secrets), host);
   });
 }
 

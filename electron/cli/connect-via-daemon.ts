@@ -1,101 +1,168 @@
 import { spawn } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { LineSplitter } from '../core/framing/line-splitter.js';
-import { connectToDaemon, helloLine } from '../core/ipc/ipc-client.js';
-import { CONTROL_PREFIX, decodeControl } from '../core/ipc/ipc-protocol.js';
-import { logDir } from '../core/paths.js';
+import type { DaemonInfo } from '../core/ipc/daemon-info.js';
+import { connectToDaemon, helloLine, notAnswering, readFirstLine } from '../core/ipc/ipc-client.js';
+import type { ConnectReply, ControlNotice } from '../core/ipc/ipc-protocol.js';
+import { describeFileError, makeDir } from '../core/file-errors.js';
+import { burrowHome, logDir } from '../core/paths.js';
 
 const say = (message: string) => process.stderr.write(`burrow: ${message}\n`);
+/** An engine that does not answer the hello by then is stopped or stuck. */
+const HELLO_REPLY_TIMEOUT_MS = 5000;
 
 /**
- * The helper MCP hosts start: a byte pipe between stdio and the engine's socket.
- * Lines from the engine starting with "!" are notices for us (status, errors), never protocol.
+ * The helper MCP hosts start. After the hello it is a pure byte pipe: stdin → data connection → stdout, with no
+ * line splitting or parsing; notices (waiting for approval, the final error, the exit status) arrive on the
+ * control connection and go to stderr. A failure before the pipe starts is answered as a JSON-RPC error too.
  */
 export async function connectViaDaemon(remote: string, logLevel: string, approvalTimeoutSec?: number): Promise<number> {
   const verbose = /^(info|debug)$/i.test(logLevel);
-  const { socket, info } = await reachDaemon(verbose);
+  let control: Socket;
+  let info: DaemonInfo;
+  let ticket: string;
+  try {
+    ({ socket: control, info } = await reachDaemon(verbose));
+    control.write(helloLine({ op: 'connect', token: info.token, remote, approvalTimeoutSec }));
+    const { line } = await readFirstLine(control, HELLO_REPLY_TIMEOUT_MS, () => new Error(notAnswering(info)));
+    const reply = JSON.parse(line) as ConnectReply;
+    if (reply.type === 'error') throw new Error(reply.message);
+    ticket = reply.ticket;
+  } catch (error) {
+    return failBeforePipe((error as Error).message);
+  }
+  const data = (await connectToDaemon()).socket;
+  data.write(helloLine({ op: 'data', token: info.token, ticket }));
+  return pipeSession(control, data);
+}
+
+function pipeSession(control: Socket, data: Socket): Promise<number> {
   return new Promise((resolve) => {
-    let exitCode = 0;
+    let exitCode: number | undefined;
     let failed = false;
-    let stdinEnded = false;
-    let waitingForDrain = false;
-    const splitter = new LineSplitter((line) => {
-      if (line[0] === CONTROL_PREFIX) {
-        const notice = decodeControl(line);
-        if (!notice) return;
-        if (notice.type === 'error') {
-          failed = true;
-          exitCode = 1;
-          say(notice.message);
-        } else {
+    let pending = '';
+    control.setEncoding('utf8');
+    control.on('data', (chunk: string) => {
+      const lines = (pending + chunk).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line) continue;
+        let notice: ControlNotice;
+        try {
+          notice = JSON.parse(line) as ControlNotice;
+        } catch {
+          continue;
+        }
+        if (notice.type === 'exit') exitCode = notice.code;
+        else {
+          if (notice.type === 'error') failed = true;
           say(notice.message);
         }
-        return;
-      }
-      // Corked per chunk, so several lines of one chunk may report a full buffer: wait for one drain.
-      if (!process.stdout.write(line) && !waitingForDrain) {
-        waitingForDrain = true;
-        socket.pause();
-        process.stdout.once('drain', () => {
-          waitingForDrain = false;
-          socket.resume();
-        });
       }
     });
-    socket.on('data', (chunk: Buffer) => {
-      // All messages of one chunk reach the host in one write, not one syscall each.
-      process.stdout.cork();
-      splitter.push(chunk);
-      process.stdout.uncork();
+    control.on('error', () => {});
+    data.on('error', (error) => {
+      if (!failed) say(`lost the connection to the Burrow engine: ${error.message}`);
+      failed = true;
     });
-    socket.on('error', (error) => {
-      if (!failed) say(`lost the connection to the Burrow daemon: ${error.message}`);
-      exitCode = 1;
+    let stdinEnded = false;
+    process.stdin.once('end', () => {
+      stdinEnded = true;
     });
-    let finished = false;
-    // The daemon ending its side ends the session, even while the host keeps stdin open.
+    process.stdin.pipe(data);
+    data.pipe(process.stdout, { end: false });
+    let dataDone = false;
+    let controlDone = false;
     const finish = () => {
-      if (finished) return;
-      finished = true;
-      splitter.flush();
-      if (!failed && !stdinEnded) {
-        say('the Burrow daemon closed the connection');
-        exitCode = 1;
+      if (!dataDone || !controlDone) return;
+      let code = exitCode ?? (failed ? 1 : 0);
+      if (exitCode === undefined && !failed && !stdinEnded) {
+        say('the Burrow engine closed the connection');
+        code = 1;
       }
       // Let stdout drain before the exit code is final.
-      process.stdout.write('', () => resolve(exitCode));
+      process.stdout.write('', () => resolve(code));
     };
-    socket.on('end', finish);
-    socket.on('close', finish);
-    socket.write(helloLine({ op: 'connect', token: info.token, remote, approvalTimeoutSec }));
-    process.stdin.on('end', () => {
-      stdinEnded = true;
-      socket.end();
+    // The engine ending its side ends the session, even while the host keeps stdin open.
+    const dataEnded = () => {
+      if (dataDone) return;
+      dataDone = true;
+      process.stdin.unpipe(data);
+      data.destroy();
+      finish();
+    };
+    data.once('end', dataEnded);
+    data.once('close', dataEnded);
+    control.once('end', () => {
+      controlDone = true;
+      finish();
     });
-    process.stdin.pipe(socket, { end: false });
+    control.once('close', () => {
+      controlDone = true;
+      finish();
+    });
   });
 }
 
-async function reachDaemon(verbose: boolean): Promise<Awaited<ReturnType<typeof connectToDaemon>>> {
+/**
+ * Says why on stderr, and answers the host's requests (its `initialize`, usually sent at once) with the same
+ * message as a JSON-RPC error, so the host shows it rather than "Connection closed".
+ */
+async function failBeforePipe(message: string): Promise<number> {
+  say(message);
+  const { LineSplitter } = await import('../core/framing/line-splitter.js');
+  const { errorResponse, inspectLine } = await import('../core/relay/message-info.js');
+  await new Promise<void>((resolve) => {
+    let answered = false;
+    const splitter = new LineSplitter((line) => {
+      for (const info of inspectLine(line, false).infos) {
+        if (info.kind === 'request' && info.id !== undefined) {
+          process.stdout.write(errorResponse(info.id, message));
+          answered = true;
+        }
+      }
+      if (answered) done();
+    });
+    const timer = setTimeout(() => done(), 1500);
+    const onData = (chunk: Buffer) => splitter.push(chunk);
+    const done = () => {
+      clearTimeout(timer);
+      process.stdin.off('data', onData);
+      process.stdin.pause();
+      resolve();
+    };
+    process.stdin.on('data', onData);
+    process.stdin.once('end', done);
+  });
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  return 1;
+}
+
+async function reachDaemon(verbose: boolean): Promise<{ socket: Socket; info: DaemonInfo }> {
   try {
     return await connectToDaemon();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw new Error(`cannot reach the Burrow daemon: ${(error as Error).message}`);
+    if (code === 'ETIMEDOUT') throw error;
+    if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw new Error(`cannot reach the Burrow engine: ${(error as Error).message}`);
   }
-  if (verbose) say('no Burrow daemon is running; starting one');
+  if (verbose) say('no Burrow engine is running; starting burrow daemon');
   return startDaemonAndConnect();
 }
 
 /** Starts `burrow daemon` in the background and waits for its socket; says why if it cannot start. */
-async function startDaemonAndConnect(): Promise<{ socket: Socket; info: NonNullable<Awaited<ReturnType<typeof connectToDaemon>>['info']> }> {
+export async function startDaemonAndConnect(): Promise<{ socket: Socket; info: DaemonInfo }> {
   const dir = logDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const startLog = join(dir, 'daemon-start.log');
-  const fd = openSync(startLog, 'w', 0o600);
+  let fd: number;
+  try {
+    makeDir(dir, 0o700);
+    fd = openSync(startLog, 'w', 0o600);
+  } catch (error) {
+    throw new Error(`cannot start the Burrow daemon: ${describeFileError(error, startLog, 'write its start log')} (the daemon keeps its settings, socket and logs in ${burrowHome()}; set BURROW_HOME to a folder you can write)`);
+  }
   const entry = fileURLToPath(new URL('./burrow.js', import.meta.url));
   const child = spawn(process.execPath, [entry, 'daemon', '--background'], {
     detached: true,

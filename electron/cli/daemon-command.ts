@@ -1,15 +1,26 @@
 import { randomBytes } from 'node:crypto';
-import { findRunningEngine, startRuntime } from '../core/app-runtime.js';
-import { createLogger, dailyFileSink, parseLogLevel, stderrSink } from '../core/logging/logger.js';
+import { startRuntime, type BurrowRuntime } from '../core/app-runtime.js';
+import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discovery.js';
+import { requestDaemon } from '../core/ipc/ipc-client.js';
+import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
 import { burrowHome, logDir } from '../core/paths.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
 const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--no-prestart] [--log-level LEVEL]
+       burrow daemon stop
 
 Runs Burrow's engine without the tray app: one pooled SSH connection per remote,
-a private local socket for "burrow connect --remote NAME", and a log file in ${logDir()}.`;
+a private local socket for "burrow connect --remote NAME", and a log file in ${logDir()}.
+When an engine runs already (a daemon a helper started, or the tray app), --ui asks it to
+serve its web UI and prints the address instead of starting a second engine.
+"stop" asks the running engine to stop: open sessions finish first (30 s at most).`;
+
+/** How long a stopping engine lets open sessions finish before ending them with a clear error. */
+const DRAIN_MS = 30_000;
+const SIGNAL_DRAIN_MS = 1000;
 
 export async function run(args: string[]): Promise<number> {
+  if (args[0] === 'stop') return stopCommand(args.slice(1));
   const { values } = parseCommandArgs('daemon', args, {
     ui: { type: 'boolean' },
     'ui-port': { type: 'string' },
@@ -31,35 +42,64 @@ export async function run(args: string[]): Promise<number> {
 
   const running = await findRunningEngine();
   if (running) {
-    process.stderr.write(`burrow: a Burrow daemon is running already (pid ${running.pid}, socket ${running.socket})\n`);
+    if (values.ui) {
+      // Attach: the running engine serves its UI; nothing else starts.
+      const { url } = await requestDaemon<{ url: string }>('openUi', []);
+      process.stdout.write(`a Burrow engine is running already (pid ${running.pid}); its UI:\nBurrow UI: ${url}\n`);
+      return 0;
+    }
+    process.stderr.write(`burrow: a Burrow engine is running already (pid ${running.pid}, socket ${running.socket}); "burrow daemon stop" stops it, "burrow ui" opens its UI\n`);
     return values.background ? 0 : 1;
   }
 
   const idleSec = values['idle-timeout'] === undefined ? 600 : Number(values['idle-timeout']);
+  const uiPort = values['ui-port'] === '0' ? 0 : parsePort(values['ui-port'], '--ui-port', 0);
   let stopping = false;
-  const stop = async () => {
+  let ui: Promise<string> | undefined;
+  // Asked to stop: sessions may finish (30 s); a signal stops promptly, their hosts get a clear error.
+  const stop = async (drainMs: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info('stopping');
+    logger.info(`stopping: letting ${runtime.engine.sessions.count()} open session(s) finish`);
+    await runtime.drain(drainMs);
     await runtime.close();
     process.exit(0);
   };
-  const runtime = await startRuntime({ home: burrowHome(), logger, idleTimeoutMs: idleSec * 1000, prestart: !values['no-prestart'], onStopRequest: () => void stop() });
-  const { engine, service, settings } = runtime;
-  if (values.ui) {
-    const { startWebUi } = await import('../core/web/web-ui-server.js');
-    const { createEngineApi } = await import('../core/api/engine-api.js');
-    // Its own secret: the UI's URL ends up in browser history, and must not also open the helpers' socket.
-    const uiToken = randomBytes(32).toString('base64url');
-    const api = createEngineApi({ engine, service, settings, logger });
-    // 0 (the default) takes any free port.
-    const uiPort = values['ui-port'] === '0' ? 0 : parsePort(values['ui-port'], '--ui-port', 0);
-    const url = await startWebUi({ api, logger, port: uiPort, token: uiToken });
-    runtime.setUiUrl(url);
-    process.stdout.write(`Burrow UI: ${url}\n`);
-  }
-  process.on('SIGINT', () => void stop());
-  process.on('SIGTERM', () => void stop());
-  engine.on('remote-state', (e: { label: string; state: string; detail?: string }) => logger.info(`${e.label}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`));
+  const runtime: BurrowRuntime = await startRuntime({
+    home: burrowHome(),
+    logger,
+    kind: 'daemon',
+    idleTimeoutMs: idleSec * 1000,
+    prestart: !values['no-prestart'],
+    onStopRequest: () => void stop(DRAIN_MS),
+    openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
+  });
+  if (values.ui) process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
+  process.on('SIGINT', () => void stop(SIGNAL_DRAIN_MS));
+  process.on('SIGTERM', () => void stop(SIGNAL_DRAIN_MS));
+  runtime.engine.events.on('connection-state', (e) => logger.info(`${e.remote}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`));
   return new Promise<number>(() => {});
+}
+
+/** Serves the web UI on 127.0.0.1 with a token of its own, and publishes its address. */
+async function serveUi(runtime: BurrowRuntime, logger: Logger, port: number): Promise<string> {
+  const { startWebUi } = await import('../core/web/web-ui-server.js');
+  // Its own secret: the UI's URL ends up in browser history, and must not also open the helpers' socket.
+  const token = randomBytes(32).toString('base64url');
+  const url = await startWebUi({ commands: runtime.commands, logger, port, token });
+  runtime.setUiUrl(url);
+  return url;
+}
+
+async function stopCommand(args: string[]): Promise<number> {
+  parseCommandArgs('daemon stop', args, {}, false);
+  const running = await findRunningEngine();
+  if (!running) {
+    process.stdout.write('no Burrow engine is running\n');
+    return 0;
+  }
+  process.stdout.write(`stopping the Burrow engine (pid ${running.pid}); open sessions finish first\n`);
+  if (!(await stopRunningEngine(DRAIN_MS + 5000))) throw new Error(`the Burrow engine (pid ${running.pid}) did not stop; end it with: kill ${running.pid}`);
+  process.stdout.write('stopped\n');
+  return 0;
 }

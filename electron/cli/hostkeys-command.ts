@@ -1,7 +1,6 @@
-import type { HostKeyAlert } from '../../shared/approvals.js';
-import type { HostKeyListing } from '../core/service.js';
+import type { PendingHostKey } from '../../shared/approvals.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
 
 const HELP = `usage: burrow hostkeys list [--json]
        burrow hostkeys approve FINGERPRINT [--once]
@@ -23,8 +22,9 @@ export function run(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('hostkeys list', args, { json: { type: 'boolean' } }, false);
-  const listing = await callService<HostKeyListing>('hostkeys.list');
-  const alerts = await callService<HostKeyAlert[]>('hostkeys.alerts');
+  const pending = (await callCommand('pendingApprovals')).filter((p): p is PendingHostKey => p.kind === 'host-key');
+  const listing = { pending, known: await callCommand('knownHostKeys') };
+  const alerts = await callCommand('hostKeyAlerts');
   if (values.json) {
     process.stdout.write(`${JSON.stringify({ ...listing, alerts }, null, 2)}\n`);
     return 0;
@@ -50,7 +50,7 @@ async function answer(verb: 'approve' | 'reject', args: string[]): Promise<numbe
   const [fingerprint] = positionals;
   if (!fingerprint) throw new Error(`hostkeys ${verb}: give the key's fingerprint (SHA256:…) from burrow hostkeys list`);
   const decision = verb === 'reject' ? 'reject' : values.once ? 'approve-once' : 'approve';
-  await callService<number>('hostkeys.answer', { fingerprint, decision });
+  await callCommand('answerApproval', fingerprint, decision);
   process.stdout.write(`${verb === 'reject' ? 'rejected' : 'approved'} ${fingerprint}\n`);
   return 0;
 }
@@ -62,7 +62,7 @@ async function forget(args: string[]): Promise<number> {
   const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
   const host = m?.[1] ?? target;
   const port = parsePort(m?.[2], 'PORT', 22);
-  const removed = await callService<number>('hostkeys.forget', { host, port });
+  const removed = await callCommand('forgetHostKey', host, port);
   process.stdout.write(removed ? `forgot ${removed} key(s) of ${host}:${port}\n` : `Burrow had no approved key for ${host}:${port}\n`);
   return 0;
 }

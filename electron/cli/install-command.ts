@@ -4,19 +4,25 @@ import { BurrowError } from '../core/errors.js';
 import { unifiedDiff } from '../core/hostconfig/config-diff.js';
 import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planUninstall, type HostConfigContext } from '../core/hostconfig/host-configs.js';
 import { MCP_HOST_IDS } from '../core/hostconfig/host-targets.js';
+import { BACKUPS_KEPT } from '../core/hostconfig/config-file.js';
 import { parseCommandArgs } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
+import { confirm, personAtTerminal } from './confirm.js';
 
 const HOSTS = MCP_HOST_IDS.join(', ');
 
-const HELP = `usage: burrow install HOST [--remote NAME]... [--dry-run]
-       burrow uninstall HOST [--remote NAME]... [--dry-run]
+const HELP = `usage: burrow install HOST [--remote NAME]... [--as ENTRY] [--dry-run] [--yes]
+       burrow uninstall HOST [--remote NAME] [--dry-run] [--yes]
        burrow install            (lists the MCP hosts and what Burrow put in each)
 
 HOST is one of: ${HOSTS}.
 install writes an entry per remote (every saved remote unless --remote is given) that runs
 "burrow connect --remote NAME"; uninstall removes Burrow's entries and nothing else.
-The old file is backed up beside itself first; --dry-run prints the diff and writes nothing.`;
+--as ENTRY names the entry in the host's config when the remote's name is taken there (one --remote).
+Comments, trailing commas and the file's formatting are kept; only Burrow's entries change.
+Burrow prints the diff first and, on a terminal, asks before writing (--yes writes without asking;
+without a terminal it writes, as scripts expect). The old file is backed up beside itself
+(the newest ${BACKUPS_KEPT} backups are kept); --dry-run prints the diff and writes nothing.`;
 
 const RESTART_HINT: Record<McpHostId, string> = {
   'claude-desktop': 'Quit and reopen Claude Desktop to load the change.',
@@ -30,7 +36,9 @@ export async function run(args: string[]): Promise<number> {
   const uninstall = verb === 'uninstall';
   const { values, positionals } = parseCommandArgs(verb ?? 'install', rest, {
     remote: { type: 'string', multiple: true },
+    as: { type: 'string' },
     'dry-run': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
     help: { type: 'boolean', short: 'h' },
   });
   if (values.help) {
@@ -49,12 +57,18 @@ export async function run(args: string[]): Promise<number> {
   if (uninstall && values.remote && values.remote.length > 1) {
     throw new Error('uninstall: give one --remote, or none to remove every Burrow entry');
   }
-  const plan = uninstall ? planUninstall(ctx, host, values.remote?.[0]) : planInstallMany(ctx, host, await remotesToInstall(values.remote));
-  return report(plan, values['dry-run'] ?? false, uninstall);
+  if (values.as !== undefined) {
+    if (uninstall) throw new Error('uninstall: --as is for install; uninstall finds the entry by its remote (--remote NAME)');
+    if (values.remote?.length !== 1) throw new Error('install: --as names one entry: give exactly one --remote NAME with it');
+  }
+  const plan = uninstall
+    ? planUninstall(ctx, host, values.remote?.[0])
+    : planInstallMany(ctx, host, await remotesToInstall(values.remote), values.as !== undefined ? { entryName: values.as } : {});
+  return report(plan, { dryRun: values['dry-run'] ?? false, yes: values.yes ?? false, uninstall });
 }
 
 async function remotesToInstall(requested: string[] | undefined): Promise<string[]> {
-  const saved = (await callService<Remote[]>('remote.list')).map((r) => r.name);
+  const saved = (await callCommand('listRemotes')).map((r) => r.name);
   if (!requested || requested.length === 0) {
     if (saved.length === 0) throw new BurrowError('no remotes are saved yet: add one first (burrow remote add NAME --host HOST)', 'config');
     return saved;
@@ -68,7 +82,7 @@ async function remotesToInstall(requested: string[] | undefined): Promise<string
   return requested;
 }
 
-function report(plan: ConfigPlan, dryRun: boolean, uninstall: boolean): number {
+async function report(plan: ConfigPlan, { dryRun, yes, uninstall }: { dryRun: boolean; yes: boolean; uninstall: boolean }): Promise<number> {
   const out = (line: string) => process.stdout.write(`${line}\n`);
   if (!plan.changed) {
     out(uninstall ? `${plan.path} has no Burrow entries to remove; nothing to write.` : `${plan.path} already has these Burrow entries; nothing to write.`);
@@ -79,6 +93,10 @@ function report(plan: ConfigPlan, dryRun: boolean, uninstall: boolean): number {
     out(`Dry run: nothing written to ${plan.path}.`);
     return 0;
   }
+  if (!yes && personAtTerminal() && !(await confirm('Write this?'))) {
+    out(`Nothing written to ${plan.path}.`);
+    return 1;
+  }
   const written = applyPlan(plan);
   out(`Wrote ${written.path}`);
   out(written.backupPath ? `Backup of the previous file: ${written.backupPath}` : 'There was no previous file, so no backup.');
@@ -87,15 +105,21 @@ function report(plan: ConfigPlan, dryRun: boolean, uninstall: boolean): number {
 }
 
 async function listHosts(ctx: HostConfigContext): Promise<number> {
-  let saved: string[] = [];
+  let saved: string[] | undefined;
   try {
-    saved = (await callService<Remote[]>('remote.list')).map((r) => r.name);
+    saved = (await callCommand('listRemotes')).map((r) => r.name);
   } catch {
     // the listing of hosts is still useful without remotes
   }
-  for (const h of listMcpHosts(ctx, saved)) {
+  for (const h of listMcpHosts(ctx, saved ?? [])) {
+    // Without the list of remotes no entry can be called orphaned: show them all as Burrow's.
+    if (saved === undefined) [h.installed, h.orphaned] = [h.orphaned, []];
     const state = h.problem ? `cannot write: ${h.problem}` : h.installed.length ? `Burrow remotes: ${h.installed.join(', ')}` : 'no Burrow remotes';
     process.stdout.write(`${h.id.padEnd(15)} ${h.detected ? 'found    ' : 'not found'} ${h.configPath}\n${' '.repeat(26)}${state}\n`);
+    if (h.orphaned.length) {
+      const how = h.orphaned.map((n) => `burrow uninstall ${h.id} --remote ${n}`).join('; ');
+      process.stdout.write(`${' '.repeat(26)}entries for remotes no longer saved: ${h.orphaned.join(', ')} (remove with: ${how})\n`);
+    }
   }
   process.stdout.write(`\nburrow install HOST [--remote NAME] writes Burrow into one of them.\n`);
   return 0;

@@ -2,17 +2,21 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
+import { defaultHostConfigContext, findHostEntries, removeHostEntries } from '../core/hostconfig/host-configs.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
+import { confirm, personAtTerminal } from './confirm.js';
 
 const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
        burrow remote list [--json]
-       burrow remote remove NAME
+       burrow remote remove NAME [--keep-host-entries] [--yes]
 
 --command starts the MCP server with an exec channel (any OpenSSH host);
---shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.`;
+--shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
+remote remove also removes the remote's entries from MCP hosts' configs (Claude Desktop, Cursor,
+VS Code, Claude Code), after asking on a terminal (--yes: without asking); --keep-host-entries leaves them.`;
 
 export function run(args: string[]): Promise<number> {
   return runSubcommand('remote', HELP, args, { add, list, remove }, { ls: 'list', rm: 'remove' });
@@ -54,7 +58,7 @@ async function add(args: string[]): Promise<number> {
     hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
     keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
   };
-  const saved = await callService<Remote>('remote.add', { remote: input, replace: values.replace ?? false });
+  const saved = await callCommand('saveRemote', input, values.replace ?? false);
   process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
 }
@@ -65,7 +69,7 @@ function describeChannel(r: Remote): string {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('remote list', args, { json: { type: 'boolean' } }, false);
-  const remotes = await callService<Remote[]>('remote.list');
+  const remotes = await callCommand('listRemotes');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(remotes, null, 2)}\n`);
     return 0;
@@ -81,11 +85,45 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function remove(args: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs('remote remove', args, {});
+  const { values, positionals } = parseCommandArgs('remote remove', args, {
+    'keep-host-entries': { type: 'boolean' },
+    yes: { type: 'boolean', short: 'y' },
+  });
   const [name] = positionals;
-  if (!name) throw new Error('remote remove: give the NAME of the remote');
-  const removed = await callService<boolean>('remote.remove', { name });
-  if (!removed) throw new Error(`remote remove: no remote named "${name}"`);
-  process.stdout.write(`removed remote "${name}"\n`);
-  return 0;
+  if (!name || positionals.length > 1) throw new Error('remote remove: give the NAME of the remote');
+  const keep = values['keep-host-entries'] ?? false;
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const ctx = defaultHostConfigContext();
+  const saved = (await callCommand('listRemotes')).some((r) => r.name === name);
+  const { found, unreadable } = findHostEntries(ctx, name);
+  for (const problem of unreadable) process.stderr.write(`remote remove: not checked for entries of "${name}": ${problem}\n`);
+  if (!saved && found.length === 0) throw new Error(`remote remove: no remote named "${name}"`);
+
+  if (found.length) {
+    out(`MCP host configs with an entry for "${name}":`);
+    for (const f of found) out(`  ${f.label}: ${f.configPath} (${f.entries.map((e) => `"${e}"`).join(', ')})`);
+    if (!keep && !values.yes && personAtTerminal()) {
+      const what = saved ? `Remove the remote "${name}" and these entries?` : `Remove these entries?`;
+      if (!(await confirm(what))) {
+        out('Nothing removed. (--keep-host-entries removes the remote and leaves the entries.)');
+        return 1;
+      }
+    }
+  }
+  if (saved) {
+    const removed = await callCommand('removeRemote', name);
+    if (!removed) throw new Error(`remote remove: no remote named "${name}"`);
+    out(`removed remote "${name}"`);
+  } else {
+    out(`no remote named "${name}" is saved; these entries were left behind when it was removed`);
+  }
+  if (found.length === 0) return 0;
+  if (keep) {
+    out(`kept its entries (--keep-host-entries): they fail until a remote named "${name}" is saved again; burrow uninstall HOST --remote ${name} removes one`);
+    return 0;
+  }
+  const { removed, failed } = removeHostEntries(ctx, name);
+  for (const plan of removed) out(`removed its entry from ${plan.path}${plan.backupPath ? ` (backup: ${plan.backupPath})` : ''}`);
+  for (const f of failed) process.stderr.write(`remote remove: could not remove the entry from ${f.host}: ${f.error}; run burrow uninstall ${f.host} --remote ${name}\n`);
+  return failed.length ? 1 : 0;
 }

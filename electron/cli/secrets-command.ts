@@ -1,7 +1,7 @@
 import type { PendingSecret } from '../../shared/approvals.js';
 import { secretWanted } from '../../shared/approvals.js';
 import { parseCommandArgs, runSubcommand } from './cli-args.js';
-import { callService } from './service-client.js';
+import { callCommand } from './command-client.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
 const HELP = `usage: burrow secrets list [--json]
@@ -18,7 +18,7 @@ export function run(args: string[]): Promise<number> {
 
 async function list(args: string[]): Promise<number> {
   const { values } = parseCommandArgs('secrets list', args, { json: { type: 'boolean' } }, false);
-  const pending = await callService<PendingSecret[]>('secrets.list');
+  const pending = (await callCommand('pendingApprovals')).filter((p): p is PendingSecret => p.kind === 'secret');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
     return 0;
@@ -30,19 +30,19 @@ async function list(args: string[]): Promise<number> {
 
 async function enter(args: string[]): Promise<number> {
   const id = oneId('enter', args);
-  const pending = await callService<PendingSecret[]>('secrets.list');
+  const pending = (await callCommand('pendingApprovals')).filter((p): p is PendingSecret => p.kind === 'secret');
   const item = pending.find((p) => p.id === id);
   if (!item) throw new Error(`secrets enter: nothing waits with id ${id} (burrow secrets list)`);
   const value = terminalAvailable() && process.stdin.isTTY ? await askOnTerminal(`Enter ${secretWanted(item)}: `, true) : await firstLineOfStdin();
   if (!value) throw new Error('secrets enter: nothing was entered');
-  await callService('secrets.answer', { id, value });
+  await callCommand('answerSecret', id, value);
   process.stdout.write(`sent ${item.secret} for ${item.remote}\n`);
   return 0;
 }
 
 async function refuse(args: string[]): Promise<number> {
   const id = oneId('refuse', args);
-  await callService('secrets.refuse', { id });
+  await callCommand('refuseSecret', id);
   process.stdout.write(`refused ${id}\n`);
   return 0;
 }

@@ -1,46 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
-import { Engine, type SessionOptions } from './engine.js';
-import { BurrowError } from './errors.js';
-import { connectToDaemon, requestDaemon } from './ipc/ipc-client.js';
+import { BURROW_VERSION } from '../../shared/version.js';
+import { createCommandHandlers, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
+import { Engine } from './engine.js';
+import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';
 import type { Logger } from './logging/logger.js';
-import { ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
-import type { Remote } from '../../shared/remote.js';
-import type { HostEnd } from './relay/line-end.js';
-import type { HostSession } from './relay/host-session.js';
-import { BurrowService } from './service.js';
+import { ensureBurrowHome, ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
 import { ConfSettingsStore } from './settings/settings-store.js';
-
-export const VERSION = '0.1.0';
-
-/** An engine that can refuse new host sessions for a while (the tray's Pause). */
-export class PausableEngine extends Engine {
-  private paused = false;
-
-  isPaused(): boolean {
-    return this.paused;
-  }
-
-  setPaused(paused: boolean): void {
-    if (this.paused === paused) return;
-    this.paused = paused;
-    this.emit('paused', paused);
-  }
-
-  override startSession(remote: Remote, host: HostEnd, secrets?: SessionOptions): HostSession {
-    // The IPC server turns this into one line on the helper's stderr, which the MCP host shows.
-    if (this.paused) {
-      // Read the helper's side to its end (discarding it), so the refused socket closes instead of lingering.
-      host.onLine = undefined;
-      host.onEnd = () => {};
-      host.start();
-      throw new BurrowError('Burrow is paused: choose Resume in its tray menu, then retry', 'daemon');
-    }
-    return super.startSession(remote, host, secrets);
-  }
-}
 
 export interface RuntimeOptions {
   home: string;
@@ -48,53 +16,36 @@ export interface RuntimeOptions {
   idleTimeoutMs: number;
   /** Start the next MCP server of each used remote ahead of time (on unless `--no-prestart`). */
   prestart?: boolean;
-  /** Someone asked this engine to stop (`daemon.stop` over the socket). */
+  kind: EngineHost['kind'];
+  /** Someone asked this engine to stop (`burrow daemon stop`, the stopEngine command). */
   onStopRequest: () => void;
+  /** Serves the web UI when asked (`burrow ui`); returns its address. */
+  openUi?: () => Promise<string>;
+  hostConfig?: HostConfigContext;
 }
 
-/** The engine and the local socket `burrow connect` reaches: what `burrow daemon` and the tray app both run. */
+/** The engine, its command table and the local socket `burrow connect` reaches: what `burrow daemon` and the tray app both run. */
 export interface BurrowRuntime {
-  engine: PausableEngine;
+  engine: Engine;
   settings: ConfSettingsStore;
-  service: BurrowService;
+  commands: EngineCommands;
   info: DaemonInfo;
-  /** Publishes the web UI's address to clients (burrow status, a second `npm start`). */
+  /** Publishes the web UI's address to clients (burrow status, burrow ui, a second `npm start`). */
   setUiUrl(url: string): void;
+  /** Stops taking sessions; resolves when the open ones have ended (at most `timeoutMs`). */
+  drain(timeoutMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
-/** The engine already serving this Burrow home, if one answers on its socket. */
-export async function findRunningEngine(env: NodeJS.ProcessEnv = process.env): Promise<DaemonInfo | undefined> {
-  try {
-    const { socket, info } = await connectToDaemon(env);
-    socket.destroy();
-    return info;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Asks a running `burrow daemon` to stop and waits until its socket is free (the app taking over). */
-export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
-  try {
-    await requestDaemon('daemon.stop', null, env);
-  } catch {
-    return (await findRunningEngine(env)) === undefined;
-  }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await findRunningEngine(env)) === undefined) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
-}
-
-/** Starts the engine, its settings and service, and the private socket; the caller has checked that none runs. */
+/** Starts the engine, its settings and commands, and the private socket; the caller has checked that none runs. */
 export async function startRuntime(options: RuntimeOptions): Promise<BurrowRuntime> {
   const { home, logger } = options;
+  // 0700 when created; an existing home that others can read is reported, not changed behind the person's back.
+  const homeWarning = ensureBurrowHome(home);
+  if (homeWarning) logger.warn(homeWarning);
   ensurePrivateDir(runtimeDir());
   const settings = new ConfSettingsStore(home);
-  const engine = new PausableEngine({
+  const engine = new Engine({
     home,
     logger,
     keepWarm: true,
@@ -103,32 +54,43 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     prestart: options.prestart ?? true,
     idleTimeoutMs: options.idleTimeoutMs,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),
+    remoteNames: () => settings.listRemotes().map((r) => r.name),
   });
-  const service = new BurrowService(settings, engine.hostKeys, engine);
   const token = randomBytes(32).toString('base64url');
   const path = socketPath();
-  const ipc = new IpcServer({ path, token, engine, settings, service, logger, onStop: options.onStopRequest });
+  const info: DaemonInfo = { pid: process.pid, socket: path, token, version: BURROW_VERSION };
+  const commands = createCommandHandlers({
+    settings,
+    hostKeys: engine.hostKeys,
+    engine,
+    logger,
+    hostConfig: options.hostConfig,
+    host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi },
+  });
+  const ipc = new IpcServer({ path, token, engine, settings, commands, logger });
   await ipc.listen();
-  const info: DaemonInfo = { pid: process.pid, socket: path, token, version: VERSION };
   writeDaemonInfo(info);
   logger.info(`listening on ${path} (pid ${process.pid})`);
   let closed = false;
   return {
     engine,
     settings,
-    service,
+    commands,
     info,
     setUiUrl(url) {
       info.ui = url;
       writeDaemonInfo(info);
     },
+    async drain(timeoutMs) {
+      await ipc.stopListening();
+      await Promise.race([engine.sessions.drain(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
+    },
     async close() {
       if (closed) return;
       closed = true;
+      commands.close();
       engine.close();
-      // Stops listening at once; waits a little for connected clients, not for ever (a probe that hung up
-      // before its hello line leaves a half-open socket in IpcServer until the process exits).
-      await Promise.race([ipc.close(), new Promise((r) => setTimeout(r, 1000).unref())]);
+      await ipc.close();
       rmSync(tokenPath(), { force: true });
     },
   };

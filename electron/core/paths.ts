@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, statSync, chmodSync } from 'node:fs';
+import { statSync, chmodSync } from 'node:fs';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { BurrowError } from './errors.js';
+import { describeFileError, makeDir } from './file-errors.js';
 
 /** Where Burrow keeps settings, approvals and logs: $BURROW_HOME, else the platform's config folder. */
 export function burrowHome(env: NodeJS.ProcessEnv = process.env): string {
@@ -43,9 +45,40 @@ export function tokenPath(env: NodeJS.ProcessEnv = process.env): string {
   return join(runtimeDir(env), 'daemon.json');
 }
 
+/**
+ * Creates Burrow's home 0700 (settings, approvals and logs say where a person connects to, and how).
+ * An existing home is left as it is, but one that others can read or enter gets a one-line warning
+ * (returned, for the caller's logger) naming the fix.
+ */
+export function ensureBurrowHome(home: string): string | undefined {
+  try {
+    makeDir(home, 0o700);
+  } catch (error) {
+    throw new BurrowError(`${describeFileError(error, home, "create Burrow's folder")}; set BURROW_HOME to a folder you can write`, 'config');
+  }
+  return homePrivacyWarning(home);
+}
+
+/** A warning line when Burrow's home is open to other users (group or others may read or enter it). */
+export function homePrivacyWarning(home: string): string | undefined {
+  if (process.platform === 'win32') return undefined;
+  let mode: number;
+  try {
+    mode = statSync(home).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o077) === 0) return undefined;
+  return `Burrow's folder ${home} can be read by other users (mode ${(mode & 0o777).toString(8)}); run: chmod 700 ${home}`;
+}
+
 /** Creates the runtime folder 0700 and refuses one that someone else owns or can enter. */
 export function ensurePrivateDir(dir: string): void {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  try {
+    makeDir(dir, 0o700);
+  } catch (error) {
+    throw new BurrowError(`${describeFileError(error, dir, "create Burrow's runtime folder")}; set BURROW_HOME to a folder you can write`, 'config');
+  }
   if (process.platform === 'win32') return;
   const st = statSync(dir);
   if (typeof process.getuid === 'function' && st.uid !== process.getuid()) {

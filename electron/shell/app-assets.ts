@@ -1,20 +1,5 @@
-import { extname, join, normalize, sep } from 'node:path';
+import { resolveAsset } from '../core/web/static-files.js';
 import { APP_HOST, APP_SCHEME } from './sender-check.js';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json',
-  '.map': 'application/json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.txt': 'text/plain; charset=utf-8',
-};
 
 /** The file an `app://burrow/…` request maps to inside the built renderer, or undefined (wrong host, outside root). */
 export function resolveAppAsset(root: string, requestUrl: string): { path: string; mimeType: string } | undefined {
@@ -25,18 +10,8 @@ export function resolveAppAsset(root: string, requestUrl: string): { path: strin
     return undefined;
   }
   if (url.protocol !== `${APP_SCHEME}:` || url.host !== APP_HOST) return undefined;
-  let relative: string;
-  try {
-    relative = decodeURIComponent(url.pathname);
-  } catch {
-    return undefined;
-  }
-  if (relative.includes('\0')) return undefined;
-  if (relative === '/' || relative === '') relative = '/index.html';
-  const base = normalize(root);
-  const path = normalize(join(base, relative));
-  if (path !== base && !path.startsWith(base.endsWith(sep) ? base : base + sep)) return undefined;
-  return { path, mimeType: MIME[extname(path).toLowerCase()] ?? 'application/octet-stream' };
+  const asset = resolveAsset(root, url.pathname);
+  return asset && { path: asset.path, mimeType: asset.type };
 }
 
 /** Where a window opens: the main screens, or the inspector (optionally on one remote). */

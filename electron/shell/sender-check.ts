@@ -25,11 +25,6 @@ export function isTrustedSender(frame: SenderFrame | null | undefined): boolean 
   return url.protocol === `${APP_SCHEME}:` && url.host === APP_HOST && !url.username && !url.password && !url.port;
 }
 
-/** The pages a window may show: Burrow's own; anything else is blocked (and links go to the browser). */
-export function isAppUrl(text: string): boolean {
-  return isTrustedSender({ url: text, parent: null });
-}
-
 /** A link the user clicked that should open in their browser instead (https only). */
 export function externalLink(text: string): string | undefined {
   try {

@@ -69,7 +69,8 @@ describe('burrow daemon: one SSH login shared by many host sessions', () => {
     const r = await runBurrow(['connect', '--remote', 'nope'], env, `${INITIALIZE}\n`);
     expect(r.code).toBe(1);
     expect(r.stderr.trim()).toBe('burrow: no remote named "nope" (known remotes: pooled)');
-    expect(r.stdout).toBe('');
+    // The host sees the same words as the error of its initialize, not just a closed pipe.
+    expect(JSON.parse(r.stdout)).toMatchObject({ id: 1, error: { message: 'no remote named "nope" (known remotes: pooled)' } });
   });
 
   it('keeps its socket private: a 0700 folder, and a wrong token is refused', async () => {
@@ -81,7 +82,7 @@ describe('burrow daemon: one SSH login shared by many host sessions', () => {
       let text = '';
       s.on('data', (c) => (text += c.toString()));
       s.on('close', () => resolve(text));
-      s.write(`${JSON.stringify({ v: 1, token: 'guess', op: 'connect', remote: 'pooled', client: 'x' })}\n`);
+      s.write(`${JSON.stringify({ v: 2, token: 'guess', op: 'connect', remote: 'pooled', client: 'x' })}\n`);
     });
     expect(reply).toContain('wrong token');
   });

@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { BURROW_BIN, burrowEnv, runBurrow, type RunResult } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 
@@ -49,7 +51,7 @@ describe('burrow install / uninstall claude-desktop', () => {
     const r = await runBurrow(['install', 'claude-desktop'], env);
     expect(r.code).toBe(1);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(`${configPath} is not valid JSON`);
+    expect(r.stderr).toContain(`${configPath}:1:17: not valid JSON: expected a value`);
     expect(readFileSync(configPath, 'utf8')).toBe('{ "mcpServers": ');
     expect(readdirSync(dirname(configPath))).toEqual(['claude_desktop_config.json']);
   });
@@ -154,5 +156,188 @@ describe('with the default Burrow home, as a real user has it', () => {
     } finally {
       await userDaemon.stop();
     }
+  });
+});
+
+/**
+ * Runs `burrow ARGS` on a pseudo-terminal (util-linux `script`), as a person in a shell would, and
+ * types `answer` + Enter when `question` appears. Output comes back with \r\n turned into \n.
+ */
+function runOnTerminal(args: string[], env: Record<string, string>, question: string, answer: string, timeoutMs = 30_000): Promise<RunResult & { asked: boolean }> {
+  const quote = (a: string) => `'${a.replace(/'/g, `'\\''`)}'`;
+  const command = [process.execPath, BURROW_BIN, ...args].map(quote).join(' ');
+  return new Promise((resolve, reject) => {
+    const child = spawn('script', ['-qec', command, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    let asked = false;
+    child.stdout.on('data', (c: Buffer) => {
+      stdout += c.toString();
+      if (!asked && stdout.includes(question)) {
+        asked = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`burrow ${args.join(' ')} on a terminal timed out; output: ${stdout}`));
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: stdout.replace(/\r\n/g, '\n'), stderr, asked });
+    });
+  });
+}
+
+const VSCODE_MCP = `{
+	// My servers. Docs: https://code.visualstudio.com/docs/copilot/chat/mcp-servers
+	"servers": {
+		"files": {
+			"type": "stdio",
+			"command": "npx",
+			"args": ["-y", "@modelcontextprotocol/server-filesystem", "\${workspaceFolder}"], // this workspace
+		},
+	},
+}
+`;
+
+describe('host configs as people keep them (their own HOME, the same daemon)', () => {
+  let home: Record<string, string>;
+  let vscodePath: string;
+  let desktopPath: string;
+  const addRemote = async (name: string) => {
+    const r = await runBurrow(
+      ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', 'root', '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
+      home,
+    );
+    expect(r.code, r.stderr).toBe(0);
+  };
+
+  beforeAll(() => {
+    home = { ...env, HOME: mkdtempSync(join(tmpdir(), 'burrow-hosts-home-')) };
+    vscodePath = join(home.HOME, '.config', 'Code', 'User', 'mcp.json');
+    desktopPath = join(home.HOME, '.config', 'Claude', 'claude_desktop_config.json');
+  });
+
+  it('VS Code mcp.json with comments and trailing commas: the diff is only Burrow\'s entry, comments stay', async () => {
+    mkdirSync(dirname(vscodePath), { recursive: true });
+    writeFileSync(vscodePath, VSCODE_MCP);
+    const dry = await runBurrow(['install', 'vscode', '--remote', 'prod', '--dry-run'], home);
+    expect(dry.code, dry.stderr).toBe(0);
+    const diffLines = dry.stdout.split('\n').filter((l) => /^[-+]/.test(l) && !/^(---|\+\+\+) /.test(l));
+    expect(diffLines.filter((l) => l.startsWith('-'))).toEqual([]);
+    expect(diffLines[0]).toBe('+\t\t"prod": {');
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+
+    const r = await runBurrow(['install', 'vscode', '--remote', 'prod'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const written = readFileSync(vscodePath, 'utf8');
+    expect(written).toContain('// this workspace');
+    expect(written.replace(/\t\t"prod": \{[\s\S]*?\n\t\t\},\n/, '')).toBe(VSCODE_MCP);
+
+    const un = await runBurrow(['uninstall', 'vscode', '--remote', 'prod'], home);
+    expect(un.code, un.stderr).toBe(0);
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+  });
+
+  it('a name taken by another server: the error names --as, and --as installs under that name', async () => {
+    mkdirSync(dirname(desktopPath), { recursive: true });
+    const taken = `${JSON.stringify({ mcpServers: { prod: OTHER } }, null, 2)}\n`;
+    writeFileSync(desktopPath, taken);
+    const clash = await runBurrow(['install', 'claude-desktop', '--remote', 'prod'], home);
+    expect(clash.code).toBe(1);
+    expect(clash.stderr).toContain(`${desktopPath} already has a server named "prod" that Burrow did not write; install under another name with --as NAME`);
+    expect(readFileSync(desktopPath, 'utf8')).toBe(taken);
+
+    const r = await runBurrow(['install', 'claude-desktop', '--remote', 'prod', '--as', 'prod-ssh'], home);
+    expect(r.code, r.stderr).toBe(0);
+    const servers = JSON.parse(readFileSync(desktopPath, 'utf8')).mcpServers;
+    expect(servers.prod).toEqual(OTHER);
+    expect(servers['prod-ssh'].args.slice(-3)).toEqual(['connect', '--remote', 'prod']);
+    const listed = await runBurrow(['install'], home);
+    expect(listed.stdout).toMatch(/claude-desktop\s+found\s+\S+claude_desktop_config\.json\n\s+Burrow remotes: prod\n/);
+
+    const bad = await runBurrow(['install', 'claude-desktop', '--as', 'x'], home);
+    expect(bad.stderr.trim()).toBe('burrow: install: --as names one entry: give exactly one --remote NAME with it');
+    writeFileSync(desktopPath, taken);
+  });
+
+  it('on a terminal it shows the diff and asks before writing; no writes nothing, yes writes', async () => {
+    writeFileSync(vscodePath, VSCODE_MCP);
+    const no = await runOnTerminal(['install', 'vscode', '--remote', 'prod'], home, 'Write this? [y/N]', 'n');
+    expect(no.asked, no.stdout).toBe(true);
+    expect(no.code).toBe(1);
+    expect(no.stdout).toContain('+\t\t"prod": {');
+    expect(no.stdout).toContain(`Nothing written to ${vscodePath}.`);
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+
+    const yes = await runOnTerminal(['install', 'vscode', '--remote', 'prod'], home, 'Write this? [y/N]', 'y');
+    expect(yes.code, yes.stdout).toBe(0);
+    expect(yes.stdout).toContain(`Wrote ${vscodePath}`);
+    expect(readFileSync(vscodePath, 'utf8')).toContain('"prod": {');
+
+    // --yes: no question even on a terminal.
+    const un = await runOnTerminal(['uninstall', 'vscode', '--yes'], home, 'Write this?', 'n');
+    expect(un.asked).toBe(false);
+    expect(un.code, un.stdout).toBe(0);
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+  });
+
+  it('remote remove also removes its entries from every host config (no terminal: without asking)', async () => {
+    await addRemote('gone');
+    writeFileSync(vscodePath, VSCODE_MCP);
+    const desktopBefore = readFileSync(desktopPath, 'utf8');
+    expect((await runBurrow(['install', 'vscode', '--remote', 'gone'], home)).code).toBe(0);
+    expect((await runBurrow(['install', 'claude-desktop', '--remote', 'gone', '--as', 'gone-box'], home)).code).toBe(0);
+
+    const r = await runBurrow(['remote', 'remove', 'gone'], home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`MCP host configs with an entry for "gone":\n  Claude Desktop: ${desktopPath} ("gone-box")\n  VS Code: ${vscodePath} ("gone")\n`);
+    expect(r.stdout).toContain('removed remote "gone"');
+    expect(r.stdout).toContain(`removed its entry from ${vscodePath} (backup: `);
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+    expect(readFileSync(desktopPath, 'utf8')).toBe(desktopBefore);
+    const list = await runBurrow(['remote', 'list', '--json'], home);
+    expect(JSON.parse(list.stdout).map((x: { name: string }) => x.name)).not.toContain('gone');
+  });
+
+  it('--keep-host-entries keeps them; they are listed as orphaned, and removing the name again cleans them up', async () => {
+    await addRemote('kept');
+    expect((await runBurrow(['install', 'vscode', '--remote', 'kept'], home)).code).toBe(0);
+    const withEntry = readFileSync(vscodePath, 'utf8');
+
+    const r = await runBurrow(['remote', 'remove', 'kept', '--keep-host-entries'], home);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('removed remote "kept"');
+    expect(r.stdout).toContain('kept its entries (--keep-host-entries)');
+    expect(readFileSync(vscodePath, 'utf8')).toBe(withEntry);
+
+    const listed = await runBurrow(['install'], home);
+    expect(listed.stdout).toContain('entries for remotes no longer saved: kept (remove with: burrow uninstall vscode --remote kept)');
+
+    const again = await runBurrow(['remote', 'remove', 'kept'], home);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('no remote named "kept" is saved; these entries were left behind when it was removed');
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
+    const none = await runBurrow(['remote', 'remove', 'kept'], home);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toContain('no remote named "kept"');
+  });
+
+  it('on a terminal remote remove asks first; no keeps the remote and its entries', async () => {
+    await addRemote('asked');
+    expect((await runBurrow(['install', 'vscode', '--remote', 'asked'], home)).code).toBe(0);
+    const withEntry = readFileSync(vscodePath, 'utf8');
+    const no = await runOnTerminal(['remote', 'remove', 'asked'], home, 'Remove the remote "asked" and these entries? [y/N]', 'n');
+    expect(no.asked, no.stdout).toBe(true);
+    expect(no.code).toBe(1);
+    expect(no.stdout).toContain('Nothing removed.');
+    expect(readFileSync(vscodePath, 'utf8')).toBe(withEntry);
+    expect((await runBurrow(['remote', 'list'], home)).stdout).toContain('asked');
+
+    const yes = await runOnTerminal(['remote', 'remove', 'asked'], home, 'these entries? [y/N]', 'yes');
+    expect(yes.code, yes.stdout).toBe(0);
+    expect(readFileSync(vscodePath, 'utf8')).toBe(VSCODE_MCP);
   });
 });

@@ -22,15 +22,14 @@ const need: SecretNeed = { secret: 'passphrase', remote: 'prod', host: 'example.
 /** Asks the keeper, answering the queue the way the app's dialog does. */
 async function obtainAnswering(keeper: SecretKeeper, broker: ApprovalBroker, value: string | undefined): Promise<{ value: string; asked: boolean }> {
   let asked = false;
-  const onAdded = (item: { id: string }) => {
+  const off = broker.events.on('approval-added', ({ approval }) => {
     asked = true;
-    setImmediate(() => (value === undefined ? broker.refuseSecret(item.id) : broker.answerSecret(item.id, value)));
-  };
-  broker.on('added', onAdded);
+    setImmediate(() => (value === undefined ? broker.refuseSecret(approval.id) : broker.answerSecret(approval.id, value)));
+  });
   try {
     return { value: await keeper.obtain(need, 5000, () => {}), asked };
   } finally {
-    broker.off('added', onAdded);
+    off();
   }
 }
 

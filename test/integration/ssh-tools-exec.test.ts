@@ -228,7 +228,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     expect(full.isError).toBe(true);
     expect(full.text).toMatch(/MaxSessions, 10 by default: close a shell, a forward or a session/);
     await h.call('ssh_shell_send_control', { shell_id: opened[0], key: 'd' });
-    await h.call('ssh_shell_wait', { shell_id: opened[0], timeout_s: 10, pattern: '(?!)' });
+    await h.call('ssh_shell_wait', { shell_id: opened[0], timeout_s: 10, pattern: 'never-printed-[x]yz' });
     const closedShell = await h.call('ssh_shell_read', { shell_id: opened[0] });
     expect(closedShell.json.closed).toBe(true);
     // sshd frees the slot a moment after it closes the channel.

@@ -127,7 +127,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
     h.state.approve = approveThroughBroker(broker, 5_000);
     const s = await h.connect();
     const seen: PendingApproval[] = [];
-    broker.on('added', (item: PendingApproval) => seen.push(item));
+    broker.events.on('approval-added', ({ approval }) => seen.push(approval));
     const marker = `${home}/broker-${randomBytes(3).toString('hex')}`;
     const pending = h.call('ssh_execute', { session_id: s, command: `touch ${marker}` });
     const item = await eventually(() => seen[0], 'a tool-call approval');

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRunningEngine, startRuntime, stopRunningEngine, type BurrowRuntime } from '../../electron/core/app-runtime.js';
+import { startRuntime, type BurrowRuntime } from '../../electron/core/app-runtime.js';
+import { findRunningEngine, stopRunningEngine } from '../../electron/core/ipc/engine-discovery.js';
 import { silentLogger } from '../../electron/core/logging/logger.js';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { startDaemon } from '../support/daemon.js';
@@ -37,17 +38,17 @@ describe('the shared engine start-up (tray app and burrow daemon)', () => {
 
   it('serves burrow connect on the same socket; Pause refuses new sessions with what to do, Resume lets them in', async () => {
     Object.assign(process.env, { BURROW_HOME: env.BURROW_HOME });
-    runtime = await startRuntime({ home: env.BURROW_HOME, logger: silentLogger, idleTimeoutMs: 60_000, onStopRequest: () => {} });
+    runtime = await startRuntime({ home: env.BURROW_HOME, logger: silentLogger, kind: 'app', idleTimeoutMs: 60_000, onStopRequest: () => {} });
     expect((await findRunningEngine(env))?.pid).toBe(process.pid);
 
-    runtime.engine.setPaused(true);
+    runtime.engine.sessions.setPaused(true);
     const refused = await runBurrow(['connect', '--remote', 'prod'], env, `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('burrow: Burrow is paused: choose Resume in its tray menu, then retry');
     expect(refused.stdout).toBe('');
     expect(sshd.acceptedLogins()).toBe(0);
 
-    runtime.engine.setPaused(false);
+    runtime.engine.sessions.setPaused(false);
     const c = await connectClient(['--remote', 'prod'], env);
     try {
       const sum = await c.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });

@@ -96,13 +96,13 @@ describe.each(['linux', 'darwin', 'win32'] as const)('install into Claude Deskto
     } catch (error) {
       message = (error as Error).message;
     }
-    expect(message).toContain(path);
-    expect(message).toContain('is not valid JSON');
+    // Claude Desktop reads strict JSON: the trailing comma is named where it stands, line:column.
+    expect(message).toContain(`${path}:1:46: a trailing comma, but Claude Desktop reads strict JSON`);
     expect(message).not.toContain('\n');
     expect(readFileSync(path, 'utf8')).toBe(broken);
     expect(statSync(path).mtimeMs).toBe(mtime);
     expect(readdirSync(dirname(path))).toEqual(['claude_desktop_config.json']);
-    expect(listMcpHosts(ctx, ['prod']).find((h) => h.id === 'claude-desktop')!.problem).toContain('is not valid JSON');
+    expect(listMcpHosts(ctx, ['prod']).find((h) => h.id === 'claude-desktop')!.problem).toContain(`${path}:1:46: a trailing comma`);
   });
 });
 
@@ -201,7 +201,7 @@ describe('install and uninstall rules', () => {
     const ctx = ctxFor('linux');
     const path = hostTarget('cursor', ctx).configPath;
     put(path, '{"mcpServers": []}');
-    expect(() => planInstall(ctx, 'cursor', 'prod')).toThrow(/"mcpServers" in .* is not an object/);
+    expect(() => planInstall(ctx, 'cursor', 'prod')).toThrow(/mcp\.json:1:16: "mcpServers" is not an object/);
   });
 
   it('lists hosts: detected by their folder, not by Burrow', () => {

@@ -147,7 +147,7 @@ describe('the host key verifier', () => {
     for (const policy of ['strict', 'accept-new', 'ask'] as const) {
       const broker = new ApprovalBroker();
       const alerts: unknown[] = [];
-      broker.on('alert', (a) => alerts.push(a));
+      broker.events.on('host-key-alert', ({ alert }) => alerts.push(alert));
       const decision = await verifier(policy, [file], broker)(ed2.blob);
       expect(decision.ok).toBe(false);
       const message = (decision as { message: string }).message;

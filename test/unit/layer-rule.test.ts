@@ -13,6 +13,13 @@ describe('the layer rule of ARCHITECTURE.md', () => {
     expect((await errorsFor('electron/core/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).join()).toMatch(/Only electron\/main.ts/);
     expect((await errorsFor('electron/cli/x.ts', "import { app } from 'electron';\nexport const a = app;\n")).join()).toMatch(/Only electron\/main.ts/);
     expect(await errorsFor('electron/main.ts', "import { app } from 'electron';\nexport const a = app;\n")).toEqual([]);
+    expect(await errorsFor('electron/preload.cts', "import { ipcRenderer } from 'electron';\nexport const i = ipcRenderer;\n")).toEqual([]);
+    // A new file beside them may not.
+    expect((await errorsFor('electron/tray.ts', "import { Tray } from 'electron';\nexport const t = Tray;\n")).join()).toMatch(/Only electron\/main.ts/);
+  });
+
+  it('keeps the CLI out of the Electron shell', async () => {
+    expect((await errorsFor('electron/cli/x.ts', "import { buildTrayMenu } from '../shell/tray-menu.js';\nexport const b = buildTrayMenu;\n")).join()).toMatch(/never the Electron shell/);
   });
 
   it('keeps Node built-ins and our folders out of shared/ and the renderer', async () => {

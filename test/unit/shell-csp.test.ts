@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveAppAsset } from '../../electron/shell/app-assets.js';
-import { contentSecurityPolicy } from '../../electron/shell/csp.js';
+import { contentSecurityPolicy } from '../../shared/content-security-policy.js';
 import { REPO } from '../support/sshd.js';
 
 const RENDERER = join(REPO, 'dist', 'renderer');

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { RemoteStatus } from '../../shared/api.js';
 import { appPageUrl, resolveAppAsset } from '../../electron/shell/app-assets.js';
 import { isLinuxAutostartEnabled, linuxAutostartEntry, linuxAutostartPath, quoteExecArg, setLinuxAutostart } from '../../electron/shell/autostart.js';
-import { contentSecurityPolicy } from '../../electron/shell/csp.js';
+import { contentSecurityPolicy } from '../../shared/content-security-policy.js';
 import { approvalNotice, hostKeyAlertNotice } from '../../electron/shell/notifications.js';
 import { SecretVault, type SecretCipher } from '../../electron/shell/secret-vault.js';
 import { externalLink, isTrustedSender } from '../../electron/shell/sender-check.js';
@@ -91,7 +91,8 @@ describe('app:// assets', () => {
     expect(resolveAppAsset(root, 'app://burrow/')).toEqual({ path: `${root}/index.html`, mimeType: 'text/html; charset=utf-8' });
     expect(resolveAppAsset(root, 'app://burrow/assets/index-abc.js?x=1')).toEqual({ path: `${root}/assets/index-abc.js`, mimeType: 'text/javascript; charset=utf-8' });
     // The URL parser folds dot segments itself: this stays inside the root.
-    expect(resolveAppAsset(root, 'app://burrow/%2e%2e/%2e%2e/etc/passwd')?.path).toBe(`${root}/etc/passwd`);
+    // The URL parser resolves the dots inside the root; a file of no UI type is not served at all.
+    expect(resolveAppAsset(root, 'app://burrow/%2e%2e/%2e%2e/etc/passwd')).toBeUndefined();
     expect(resolveAppAsset(root, 'app://burrow/..%2f..%2fsecrets.json')).toBeUndefined();
     expect(resolveAppAsset(root, 'app://burrow/a%00.js')).toBeUndefined();
     expect(resolveAppAsset(root, 'app://other/index.html')).toBeUndefined();

@@ -1,5 +1,6 @@
-import { EventEmitter } from 'node:events';
 import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingHostKey, PendingSecret, PendingToolCall } from '../../../shared/approvals.js';
+import type { EngineEventMap } from '../../../shared/events.js';
+import { EventBus } from '../events/event-bus.js';
 
 type Outcome = ApprovalDecision | 'timeout';
 
@@ -21,9 +22,12 @@ const MAX_ALERTS = 50;
  * The CLI, the daemon's web UI and the tray window answer it; sessions waiting on the same key share one entry. Changed host keys are not questions: they are
  * refused, and kept here as alerts (event `alert`) until someone dismisses them.
  */
-export class ApprovalBroker extends EventEmitter {
+export class ApprovalBroker {
   private readonly waiting = new Map<string, Waiting>();
   private readonly alertList: HostKeyAlert[] = [];
+
+  /** Emits approval-added, approval-removed, host-key-alert and host-key-alert-dismissed. */
+  constructor(readonly events: EventBus<EngineEventMap> = new EventBus()) {}
 
   request(item: PendingHostKey, timeoutMs: number): Promise<Outcome> {
     return this.wait(item, timeoutMs) as Promise<Outcome>;
@@ -44,10 +48,10 @@ export class ApprovalBroker extends EventEmitter {
   private wait(item: PendingApproval, timeoutMs: number): Promise<Answer | 'timeout'> {
     return new Promise((resolve) => {
       let entry = this.waiting.get(item.id);
+      const added = !entry;
       if (!entry) {
         entry = { item, resolvers: [] };
         this.waiting.set(item.id, entry);
-        this.emit('added', item);
       }
       const timer = setTimeout(() => {
         const e = this.waiting.get(item.id);
@@ -55,7 +59,7 @@ export class ApprovalBroker extends EventEmitter {
         e.resolvers = e.resolvers.filter((r) => r !== settle);
         if (e.resolvers.length === 0) {
           this.waiting.delete(item.id);
-          this.emit('removed', e.item, 'timeout');
+          this.events.emit('approval-removed', { id: e.item.id, remote: e.item.remote, outcome: 'timeout' });
         }
         resolve('timeout');
       }, timeoutMs);
@@ -65,6 +69,8 @@ export class ApprovalBroker extends EventEmitter {
         resolve(answer);
       };
       entry.resolvers.push(settle);
+      // Only now: a listener may answer at once (the terminal prompt, a test), and must find us waiting.
+      if (added) this.events.emit('approval-added', { approval: item });
     });
   }
 
@@ -110,7 +116,7 @@ export class ApprovalBroker extends EventEmitter {
     for (const resolve of entry.resolvers) resolve(answer);
     // Events carry only what a person may see: a given secret reads as 'approve', a refusal as 'reject'.
     const outcome: ApprovalDecision = typeof answer === 'object' ? 'approve' : answer === 'refused' ? 'reject' : answer;
-    this.emit('removed', entry.item, outcome);
+    this.events.emit('approval-removed', { id: entry.item.id, remote: entry.item.remote, outcome });
     return 1;
   }
 
@@ -120,7 +126,7 @@ export class ApprovalBroker extends EventEmitter {
     if (index >= 0) this.alertList.splice(index, 1);
     this.alertList.push(alert);
     if (this.alertList.length > MAX_ALERTS) this.alertList.shift();
-    this.emit('alert', alert);
+    this.events.emit('host-key-alert', { alert });
   }
 
   alerts(): HostKeyAlert[] {
@@ -132,7 +138,7 @@ export class ApprovalBroker extends EventEmitter {
     const index = this.alertList.findIndex((a) => a.id === id);
     if (index < 0) return false;
     this.alertList.splice(index, 1);
-    this.emit('alert-dismissed', id);
+    this.events.emit('host-key-alert-dismissed', { id });
     return true;
   }
 }

@@ -1,5 +1,6 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeFileError, makeDir } from '../file-errors.js';
 
 export type AuditEvent =
   | { event: 'connect'; remote: string; address: string; ok: boolean; error?: string }
@@ -8,14 +9,27 @@ export type AuditEvent =
 
 /** JSON lines of connections, host-key decisions and sessions, one file per day. Never secrets. */
 export class AuditLog {
-  constructor(private readonly dir: string | undefined) {}
+  private warned = false;
+
+  constructor(
+    private readonly dir: string | undefined,
+    /** Where "cannot write the audit log" goes, once; stderr by default (never stdout: it is protocol). */
+    private readonly warn: (line: string) => void = (line) => process.stderr.write(`burrow: warn: ${line}\n`),
+  ) {}
 
   record(entry: AuditEvent): void {
     if (!this.dir) return;
     const now = new Date();
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const file = join(this.dir, `audit-${now.toISOString().slice(0, 10)}.jsonl`);
-    // Synchronous: a helper that refuses a key exits right after, and the entry must survive that.
-    appendFileSync(file, `${JSON.stringify({ time: now.toISOString(), ...entry })}\n`, { mode: 0o600 });
+    try {
+      makeDir(this.dir, 0o700);
+      // Synchronous: a helper that refuses a key exits right after, and the entry must survive that.
+      appendFileSync(file, `${JSON.stringify({ time: now.toISOString(), ...entry })}\n`, { mode: 0o600 });
+    } catch (error) {
+      // This log records connections; one that cannot be written must not stop them (tool calls have their own, strict audit).
+      if (this.warned) return;
+      this.warned = true;
+      this.warn(`${describeFileError(error, file, 'write the audit log')}; going on without it`);
+    }
   }
 }

@@ -7,11 +7,16 @@
 export const DEFAULT_MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 const NEWLINE = 0x0a;
+/** How much of a dropped, oversized line is kept: enough to read its id and method. */
+const OVERSIZE_HEAD_BYTES = 4096;
 
 export interface LineSplitterOptions {
   maxLineBytes?: number;
-  /** Called once per line longer than maxLineBytes; the line is dropped, the stream goes on. */
-  onOversize?: (bytes: number) => void;
+  /**
+   * Called once per line longer than maxLineBytes, with the line's first bytes (enough to find its id);
+   * the line is dropped, the stream goes on.
+   */
+  onOversize?: (bytes: number, head: Uint8Array) => void;
 }
 
 export class LineSplitter {
@@ -69,7 +74,8 @@ export class LineSplitter {
     if (this.discarding) return;
     this.pendingBytes += rest.length;
     if (this.pendingBytes > this.maxLineBytes) {
-      this.options.onOversize?.(this.pendingBytes);
+      this.parts.push(rest);
+      this.options.onOversize?.(this.pendingBytes, headOf(this.parts));
       this.parts = [];
       this.pendingBytes = 0;
       this.discarding = true;
@@ -82,7 +88,7 @@ export class LineSplitter {
 
   private emit(line: Uint8Array): void {
     if (line.length > this.maxLineBytes + 2) {
-      this.options.onOversize?.(line.length);
+      this.options.onOversize?.(line.length, line.subarray(0, OVERSIZE_HEAD_BYTES));
       return;
     }
     if (isBlank(line)) return;
@@ -99,6 +105,17 @@ function concat(parts: Uint8Array[], total: number): Uint8Array {
     offset += p.length;
   }
   return out;
+}
+
+function headOf(parts: Uint8Array[]): Uint8Array {
+  const head: Uint8Array[] = [];
+  let bytes = 0;
+  for (const p of parts) {
+    if (bytes >= OVERSIZE_HEAD_BYTES) break;
+    head.push(p);
+    bytes += p.length;
+  }
+  return concat(head, bytes).subarray(0, OVERSIZE_HEAD_BYTES);
 }
 
 function isBlank(line: Uint8Array): boolean {
@@ -122,13 +139,4 @@ export function firstSignificantByte(line: Uint8Array): number {
 export function looksLikeJsonMessage(line: Uint8Array): boolean {
   const b = firstSignificantByte(line);
   return b === 0x7b /* { */ || b === 0x5b /* [ */;
-}
-
-/** Lines that end in "\n" are forwarded as they are; a final unterminated line gets one. */
-export function withNewline(line: Uint8Array): Uint8Array {
-  if (line.length > 0 && line[line.length - 1] === NEWLINE) return line;
-  const out = new Uint8Array(line.length + 1);
-  out.set(line, 0);
-  out[line.length] = NEWLINE;
-  return out;
 }

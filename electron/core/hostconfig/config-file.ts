@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BurrowError } from '../errors.js';
-
-export type JsonObject = Record<string, unknown>;
 
 /** The file's text, or '' when it does not exist yet. */
 export function readConfigText(path: string): string {
@@ -13,37 +11,6 @@ export function readConfigText(path: string): string {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
     throw new BurrowError(`cannot read ${path}: ${(error as Error).message}`, 'config');
   }
-}
-
-/** Parses a host's config; refuses anything Burrow could not rewrite without losing what a person wrote. */
-export function parseConfigText(path: string, text: string): JsonObject {
-  if (text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const hint = /\/\/|\/\*/.test(text) ? ' (it has comments, which Burrow would lose)' : '';
-    throw new BurrowError(
-      `${path} is not valid JSON${hint}: ${(error as Error).message.split('\n')[0]}; fix or move it, then run this again (Burrow changed nothing)`,
-      'config',
-    );
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new BurrowError(`${path} does not hold a JSON object; fix or move it, then run this again (Burrow changed nothing)`, 'config');
-  }
-  return value as JsonObject;
-}
-
-/** Keeps the file's own indentation (two spaces when new or flat). */
-export function detectIndent(text: string): string | number {
-  const match = /^[{[][^\n]*\n([ \t]+)\S/.exec(text);
-  return match ? match[1] : 2;
-}
-
-export function serializeConfig(value: JsonObject, previous: string): string {
-  const eol = previous.includes('\r\n') ? '\r\n' : '\n';
-  const text = `${JSON.stringify(value, null, detectIndent(previous))}\n`;
-  return eol === '\n' ? text : text.replace(/\n/g, eol);
 }
 
 /** A symlinked config (dotfile managers) is written through, not replaced by a plain file. */
@@ -65,6 +32,36 @@ export function backupFile(path: string, now = new Date()): string {
   for (let n = 2; existsQuiet(backup); n++) backup = join(dirname(path), `${basename(path)}.burrow-backup-${stamp(now)}-${n}`);
   copyFileSync(path, backup);
   return backup;
+}
+
+/** How many `….burrow-backup-*` copies stay beside a config: enough to undo the last few writes, not a pile. */
+export const BACKUPS_KEPT = 3;
+
+/**
+ * Removes all but the newest `keep` backups of `path`. Their names sort by time (the UTC stamp, then
+ * the -N of a second backup within the same second). Returns the removed paths.
+ */
+export function pruneBackups(path: string, keep = BACKUPS_KEPT): string[] {
+  const dir = dirname(path);
+  const prefix = `${basename(path)}.burrow-backup-`;
+  let names: string[];
+  try {
+    names = readdirSync(dir).filter((n) => n.startsWith(prefix));
+  } catch {
+    return [];
+  }
+  const order = (n: string): [string, number] => {
+    const m = /^(.*?)(?:-(\d+))?$/.exec(n.slice(prefix.length))!;
+    return [m[1], m[2] ? Number(m[2]) : 1];
+  };
+  names.sort((a, b) => {
+    const [sa, na] = order(a);
+    const [sb, nb] = order(b);
+    return sa < sb ? -1 : sa > sb ? 1 : na - nb;
+  });
+  const old = names.slice(0, Math.max(0, names.length - keep)).map((n) => join(dir, n));
+  for (const p of old) rmSync(p, { force: true });
+  return old;
 }
 
 function existsQuiet(path: string): boolean {

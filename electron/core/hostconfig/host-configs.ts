@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import type { ConfigPlan, McpHostId, McpHostInfo } from '../../../shared/api.js';
+import type { ConfigPlan, McpHostId, McpHostInfo, HostEntries } from '../../../shared/api.js';
+export type { HostEntries };
 import { BurrowError, oneLine } from '../errors.js';
-import { backupFile, parseConfigText, readConfigText, serializeConfig, writeFileAtomic, writeTarget, type JsonObject } from './config-file.js';
+import { backupFile, pruneBackups, readConfigText, writeFileAtomic, writeTarget } from './config-file.js';
 import { hostTarget, isDetected, MCP_HOST_IDS, type HostTarget } from './host-targets.js';
+import { configText, parseConfig, removeServer, serversOf, setServer, type ConfigDocument, type JsonObject } from './jsonc-config.js';
 import { thisProcessLauncher } from './launcher.js';
 
 /** Everything the config writers depend on, so tests can give each OS's rules a temp HOME. */
@@ -18,20 +20,24 @@ export function defaultHostConfigContext(): HostConfigContext {
   return { home: homedir(), platform: process.platform, env: process.env, launcher: thisProcessLauncher() };
 }
 
-export function configTarget(ctx: HostConfigContext, host: McpHostId): HostTarget {
-  return hostTarget(host, ctx);
+/** Reads and parses one host's config (an empty document when the file does not exist). */
+function readDoc(target: HostTarget): ConfigDocument {
+  return parseConfig(target.configPath, readConfigText(target.configPath), { jsonc: target.jsonc, serversKey: target.serversKey, hostLabel: target.label });
 }
 
+/**
+ * Each known MCP host: where its config is, whether it is installed here, which saved remotes it runs
+ * through Burrow, and which Burrow entries point at a remote that is no longer saved (orphaned).
+ */
 /** Each known MCP host: where its config is, whether it is installed here, and which remotes it runs through Burrow. */
 export function listMcpHosts(ctx: HostConfigContext, remoteNames: string[]): McpHostInfo[] {
   return MCP_HOST_IDS.map((id) => {
     const target = hostTarget(id, ctx);
-    const info: McpHostInfo = { id, label: target.label, configPath: target.configPath, detected: isDetected(target), installed: [] };
+    const info: McpHostInfo = { id, label: target.label, configPath: target.configPath, detected: isDetected(target), installed: [], orphaned: [] };
     try {
-      const servers = serversOf(target, parseConfigText(target.configPath, readConfigText(target.configPath)));
-      const ours = Object.values(servers).map(burrowRemoteOf).filter((n): n is string => n !== undefined);
-      // Saved remotes first, in their order; then entries whose remote is gone (uninstall removes them).
-      info.installed = [...remoteNames.filter((n) => ours.includes(n)), ...ours.filter((n) => !remoteNames.includes(n)).sort()];
+      const ours = Object.values(serversOf(readDoc(target))).map(burrowRemoteOf).filter((n): n is string => n !== undefined);
+      info.installed = remoteNames.filter((n) => ours.includes(n));
+      info.orphaned = [...new Set(ours.filter((n) => !remoteNames.includes(n)))].sort();
     } catch (error) {
       info.problem = oneLine(error);
     }
@@ -39,43 +45,141 @@ export function listMcpHosts(ctx: HostConfigContext, remoteNames: string[]): Mcp
   });
 }
 
-export function planInstall(ctx: HostConfigContext, host: McpHostId, remote: string): ConfigPlan {
-  return planInstallMany(ctx, host, [remote]);
+
+/**
+ * Which MCP hosts' configs hold a Burrow entry for `remoteName`. Files that do not exist are skipped;
+ * a file that does not parse is reported in `unreadable` (its entries cannot be known or removed).
+ */
+export function findHostEntries(ctx: HostConfigContext, remoteName: string): { found: HostEntries[]; unreadable: string[] } {
+  const found: HostEntries[] = [];
+  const unreadable: string[] = [];
+  for (const id of MCP_HOST_IDS) {
+    const target = hostTarget(id, ctx);
+    let servers: JsonObject;
+    try {
+      servers = serversOf(readDoc(target));
+    } catch (error) {
+      unreadable.push(oneLine(error));
+      continue;
+    }
+    const entries = Object.keys(servers).filter((k) => burrowRemoteOf(servers[k]) === remoteName);
+    if (entries.length) found.push({ host: id, label: target.label, configPath: target.configPath, entries });
+  }
+  return { found, unreadable };
 }
 
-/** One plan (one diff, one backup) that adds or refreshes Burrow's entry for each remote. */
-export function planInstallMany(ctx: HostConfigContext, host: McpHostId, remotes: string[]): ConfigPlan {
+/**
+ * Removes every host entry for `remoteName` (after the remote itself was removed or renamed).
+ * One plan per host that has entries; each applied independently, so one file that cannot be
+ * written does not keep the others. Returns what was written and what failed, per host.
+ */
+export function removeHostEntries(ctx: HostConfigContext, remoteName: string): { removed: ConfigPlan[]; failed: { host: McpHostId; error: string }[] } {
+  const removed: ConfigPlan[] = [];
+  const failed: { host: McpHostId; error: string }[] = [];
+  for (const { host } of findHostEntries(ctx, remoteName).found) {
+    try {
+      removed.push(applyPlan(planUninstall(ctx, host, remoteName)));
+    } catch (error) {
+      failed.push({ host, error: oneLine(error) });
+    }
+  }
+  return { removed, failed };
+}
+
+/**
+ * After a remote is renamed: its entries in one host's config run the new name. An entry under the
+ * remote's old name is renamed with it; one under a name a person chose (--as) keeps that name.
+ */
+export function planRenameRemote(ctx: HostConfigContext, host: McpHostId, from: string, to: string): ConfigPlan {
   const target = hostTarget(host, ctx);
-  return plan(target, (servers) => {
-    for (const name of remotes) {
-      const entry = burrowEntry(ctx, target, name);
-      // An entry of ours for this remote under another key (renamed by hand) is refreshed where it is.
-      const key = Object.keys(servers).find((k) => burrowRemoteOf(servers[k]) === name) ?? name;
-      if (key in servers && burrowRemoteOf(servers[key]) !== name) {
+  return plan(target, (doc) => {
+    for (const [key, value] of Object.entries(serversOf(doc))) {
+      if (burrowRemoteOf(value) !== from) continue;
+      const newKey = key === from ? to : key;
+      const taken = serversOf(doc)[newKey];
+      if (newKey !== key && taken !== undefined) {
         throw new BurrowError(
-          `${target.configPath} already has a server named "${name}" that Burrow did not write; rename it there, or the remote here, and run this again (Burrow changed nothing)`,
+          `${target.configPath} already has a server named "${newKey}"; rename that one, or install "${to}" under another name with --as NAME (Burrow changed nothing)`,
           'config',
         );
       }
-      servers[key] = entry;
+      if (newKey !== key) doc = removeServer(doc, key);
+      doc = setServer(doc, newKey, burrowEntry(ctx, target, to));
     }
+    return doc;
+  });
+}
+
+/** planRenameRemote for every host config that has entries for `from`, each written on its own. */
+export function renameHostEntries(ctx: HostConfigContext, from: string, to: string): { renamed: ConfigPlan[]; failed: { host: McpHostId; error: string }[] } {
+  const renamed: ConfigPlan[] = [];
+  const failed: { host: McpHostId; error: string }[] = [];
+  for (const { host } of findHostEntries(ctx, from).found) {
+    try {
+      renamed.push(applyPlan(planRenameRemote(ctx, host, from, to)));
+    } catch (error) {
+      failed.push({ host, error: oneLine(error) });
+    }
+  }
+  return { renamed, failed };
+}
+
+export interface InstallOptions {
+  /** The server name in the host's config, when not the remote's own name (that one is taken). */
+  entryName?: string;
+}
+
+export function planInstall(ctx: HostConfigContext, host: McpHostId, remote: string, options: InstallOptions = {}): ConfigPlan {
+  return planInstallMany(ctx, host, [remote], options);
+}
+
+/** One plan (one diff, one backup) that adds or refreshes Burrow's entry for each remote. */
+export function planInstallMany(ctx: HostConfigContext, host: McpHostId, remotes: string[], options: InstallOptions = {}): ConfigPlan {
+  const target = hostTarget(host, ctx);
+  const entryName = options.entryName?.trim();
+  if (options.entryName !== undefined) {
+    if (remotes.length !== 1) throw new BurrowError('an entry name (--as) is for one remote at a time', 'config');
+    if (!entryName || /[\u0000-\u001f]/.test(entryName)) throw new BurrowError(`"${options.entryName}" cannot be a server name: give a non-empty name (--as NAME)`, 'config');
+  }
+  return plan(target, (doc) => {
+    for (const name of remotes) {
+      const servers = serversOf(doc);
+      const entry = burrowEntry(ctx, target, name);
+      // An entry of ours for this remote under another key (renamed by hand) is refreshed where it is,
+      // unless a name is asked for: then it moves there.
+      const existing = Object.keys(servers).find((k) => burrowRemoteOf(servers[k]) === name);
+      const key = entryName ?? existing ?? name;
+      if (key in servers && burrowRemoteOf(servers[key]) !== name) {
+        const owner = burrowRemoteOf(servers[key]);
+        const what = owner === undefined ? 'that Burrow did not write' : `that Burrow wrote for the remote "${owner}"`;
+        throw new BurrowError(
+          `${target.configPath} already has a server named "${key}" ${what}; install under another name with --as NAME (e.g. --as ${name}-burrow), or rename that one (Burrow changed nothing)`,
+          'config',
+        );
+      }
+      if (existing !== undefined && existing !== key) doc = removeServer(doc, existing);
+      doc = setServer(doc, key, entry);
+    }
+    return doc;
   });
 }
 
 /** Removes Burrow's entry for `remote`, or every entry Burrow wrote when no remote is given. Nothing else. */
 export function planUninstall(ctx: HostConfigContext, host: McpHostId, remote?: string): ConfigPlan {
   const target = hostTarget(host, ctx);
-  return plan(target, (servers) => {
+  return plan(target, (doc) => {
+    const servers = serversOf(doc);
     for (const key of Object.keys(servers)) {
       const name = burrowRemoteOf(servers[key]);
-      if (name !== undefined && (remote === undefined || name === remote)) delete servers[key];
+      if (name !== undefined && (remote === undefined || name === remote)) doc = removeServer(doc, key);
     }
+    return doc;
   });
 }
 
 /**
  * Writes a plan: refuses when the file changed since it was planned (the diff a person saw must be
- * what is written), backs the old file up beside itself, then replaces it atomically.
+ * what is written), backs the old file up beside itself (keeping the newest few), then replaces it atomically.
  */
 export function applyPlan(plan: ConfigPlan): ConfigPlan {
   const path = writeTarget(plan.path);
@@ -86,28 +190,16 @@ export function applyPlan(plan: ConfigPlan): ConfigPlan {
   if (!plan.changed) return { ...plan };
   const backupPath = existsSync(path) ? backupFile(path) : undefined;
   writeFileAtomic(path, plan.after);
+  if (backupPath) pruneBackups(path);
   return { ...plan, backupPath };
 }
 
-function plan(target: HostTarget, edit: (servers: JsonObject) => void): ConfigPlan {
+/** Edits the file's text in place: what Burrow does not touch stays byte for byte (same text: no write, no backup). */
+function plan(target: HostTarget, edit: (doc: ConfigDocument) => ConfigDocument): ConfigPlan {
   const before = readConfigText(target.configPath);
-  const config = parseConfigText(target.configPath, before);
-  const original = JSON.stringify(config);
-  const servers = serversOf(target, config);
-  edit(servers);
-  if (Object.keys(servers).length > 0 || target.serversKey in config) config[target.serversKey] = servers;
-  // Same content: keep the file byte for byte (no reformatting, no backup, no write).
-  const changed = JSON.stringify(config) !== original;
-  return { host: target.id, path: target.configPath, before, after: changed ? serializeConfig(config, before) : before, changed };
-}
-
-function serversOf(target: HostTarget, config: JsonObject): JsonObject {
-  const servers = config[target.serversKey];
-  if (servers === undefined) return {};
-  if (servers === null || typeof servers !== 'object' || Array.isArray(servers)) {
-    throw new BurrowError(`"${target.serversKey}" in ${target.configPath} is not an object; fix it by hand first (Burrow changed nothing)`, 'config');
-  }
-  return { ...(servers as JsonObject) };
+  const doc = edit(readDoc(target));
+  const after = configText(doc);
+  return { host: target.id, path: target.configPath, before, after, changed: after !== before };
 }
 
 /** What the host runs for one remote: the launcher, then `connect --remote NAME`. */

@@ -13,6 +13,8 @@ export interface HostTarget {
   serversKey: 'mcpServers' | 'servers';
   /** VS Code and Claude Code want `"type": "stdio"` on each entry. */
   typed: boolean;
+  /** The host reads JSON with comments and trailing commas (VS Code, Cursor, Claude Code); Claude Desktop reads strict JSON. */
+  jsonc: boolean;
 }
 
 export interface PathRules {
@@ -54,19 +56,19 @@ export function hostTarget(id: McpHostId, rules: PathRules): HostTarget {
   switch (id) {
     case 'claude-desktop': {
       const dir = claudeDesktopDir(rules);
-      return { id, label: 'Claude Desktop', configPath: join(dir, 'claude_desktop_config.json'), detectPaths: [dir], serversKey: 'mcpServers', typed: false };
+      return { id, label: 'Claude Desktop', configPath: join(dir, 'claude_desktop_config.json'), detectPaths: [dir], serversKey: 'mcpServers', typed: false, jsonc: false };
     }
     case 'cursor': {
       const dir = join(rules.home, '.cursor');
-      return { id, label: 'Cursor', configPath: join(dir, 'mcp.json'), detectPaths: [dir], serversKey: 'mcpServers', typed: false };
+      return { id, label: 'Cursor', configPath: join(dir, 'mcp.json'), detectPaths: [dir], serversKey: 'mcpServers', typed: false, jsonc: true };
     }
     case 'vscode': {
       const dir = join(appDataDir(rules), 'Code', 'User');
-      return { id, label: 'VS Code', configPath: join(dir, 'mcp.json'), detectPaths: [dir], serversKey: 'servers', typed: true };
+      return { id, label: 'VS Code', configPath: join(dir, 'mcp.json'), detectPaths: [dir], serversKey: 'servers', typed: true, jsonc: true };
     }
     case 'claude-code': {
       const file = join(rules.home, '.claude.json');
-      return { id, label: 'Claude Code', configPath: file, detectPaths: [file, join(rules.home, '.claude')], serversKey: 'mcpServers', typed: true };
+      return { id, label: 'Claude Code', configPath: file, detectPaths: [file, join(rules.home, '.claude')], serversKey: 'mcpServers', typed: true, jsonc: true };
     }
   }
 }

@@ -1,6 +1,8 @@
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ApprovedHostKey } from '../../../shared/api.js';
+import { BurrowError } from '../errors.js';
+import { describeFileError, errorCode, makeDir } from '../file-errors.js';
 import { keyTypeOf, sha256Fingerprint, knownHostsName } from './fingerprint.js';
 import {
   entryMatchesHost,
@@ -57,9 +59,17 @@ export class HostKeyStore {
   }
 
   approve(host: string, port: number, keyBlob: Buffer, source = 'ssh'): void {
-    mkdirSync(dirname(this.burrowFile), { recursive: true, mode: 0o700 });
     const comment = `burrow-approved=${new Date().toISOString()},source=${source}`;
-    appendFileSync(this.burrowFile, `${formatKnownHostsLine(host, port, keyBlob, comment)}\n`, { mode: 0o600 });
+    try {
+      makeDir(dirname(this.burrowFile), 0o700);
+      appendFileSync(this.burrowFile, `${formatKnownHostsLine(host, port, keyBlob, comment)}\n`, { mode: 0o600 });
+    } catch (error) {
+      throw this.writeError(error);
+    }
+  }
+
+  private writeError(error: unknown): BurrowError {
+    return new BurrowError(describeFileError(error, this.burrowFile, "write Burrow's known_hosts file"), 'host-key');
   }
 
   /** Removes Burrow's approvals for host:port; the user's own known_hosts is never touched. */
@@ -67,8 +77,9 @@ export class HostKeyStore {
     let text: string;
     try {
       text = readFileSync(this.burrowFile, 'utf8');
-    } catch {
-      return 0;
+    } catch (error) {
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return 0;
+      throw new BurrowError(describeFileError(error, this.burrowFile, 'read known_hosts file'), 'host-key');
     }
     const lines = text.split('\n');
     const name = knownHostsName(host, port);
@@ -76,8 +87,12 @@ export class HostKeyStore {
     const removed = lines.length - kept.length;
     if (removed > 0) {
       const tmp = `${this.burrowFile}.tmp`;
-      writeFileSync(tmp, kept.join('\n'), { mode: 0o600 });
-      renameSync(tmp, this.burrowFile);
+      try {
+        writeFileSync(tmp, kept.join('\n'), { mode: 0o600 });
+        renameSync(tmp, this.burrowFile);
+      } catch (error) {
+        throw this.writeError(error);
+      }
     }
     return removed;
   }

@@ -1,5 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { BurrowError } from '../errors.js';
+import { describeFileError, errorCode } from '../file-errors.js';
 import { keyTypeOf, knownHostsName } from './fingerprint.js';
 
 /** One usable line of an OpenSSH known_hosts file. */
@@ -35,13 +37,19 @@ export function parseKnownHosts(text: string, file: string): KnownHostsEntry[] {
   return entries;
 }
 
+/**
+ * A missing file (or a path below a file, where none can exist) holds no keys, as for OpenSSH.
+ * Any other failure (a directory, no permission) is an error that names the file: treating an unreadable
+ * file as empty would turn a known host into an unknown one.
+ */
 export function readKnownHostsFile(file: string): KnownHostsEntry[] {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
+    const code = errorCode(error);
+    if (code === 'ENOENT' || code === 'ENOTDIR') return [];
+    throw new BurrowError(describeFileError(error, file, 'read known_hosts file'), 'host-key');
   }
   return parseKnownHosts(text, file);
 }

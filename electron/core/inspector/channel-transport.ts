@@ -2,8 +2,8 @@ import type { ClientChannel } from 'ssh2';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ReadBuffer, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { StderrTail } from '../relay/stderr-tail.js';
 
-const STDERR_TAIL_LINES = 5;
 
 /**
  * The SDK's Transport over one ssh2 channel (exec or shell): NDJSON both ways, like the SDK's stdio transport.
@@ -14,7 +14,7 @@ export class ChannelTransport implements Transport {
   onerror?: (error: Error) => void;
   onmessage?: (message: JSONRPCMessage) => void;
   private readonly buffer = new ReadBuffer();
-  private readonly stderr: string[] = [];
+  private readonly stderr = new StderrTail();
   private closed = false;
   exitCode?: number | null;
 
@@ -37,17 +37,14 @@ export class ChannelTransport implements Transport {
       }
     });
     // Always read stderr: an unread stream stops the channel's window from refilling.
-    this.channel.stderr.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line.trim()) continue;
-        this.stderr.push(line.trim());
-        if (this.stderr.length > STDERR_TAIL_LINES) this.stderr.shift();
-      }
-    });
+    this.channel.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
     this.channel.on('exit', (code: number | null) => {
       this.exitCode = code;
     });
-    this.channel.on('close', () => this.finish());
+    this.channel.on('close', () => {
+      this.stderr.flush();
+      this.finish();
+    });
   }
 
   async send(message: JSONRPCMessage): Promise<void> {
@@ -62,7 +59,7 @@ export class ChannelTransport implements Transport {
 
   /** The last lines the remote command wrote to stderr, to say why it did not answer. */
   stderrTail(): string {
-    return this.stderr.join(' | ');
+    return this.stderr.text();
   }
 
   private finish(): void {

@@ -6,6 +6,7 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
+import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
 import type { SettingsStore } from '../settings/settings-store.js';
@@ -28,7 +29,7 @@ export interface InspectorOptions {
   idleMs?: number;
 }
 
-const CLIENT_INFO = { name: 'burrow-inspector', version: '0.1.0' };
+const CLIENT_INFO = { name: 'burrow-inspector', version: BURROW_VERSION };
 
 /** The inspector's own MCP client per remote, opened on demand through the engine's relay. */
 export class InspectorSessions {
@@ -99,7 +100,7 @@ export class InspectorSessions {
       clearTimeout(session.idleTimer);
       this.forget(name, session);
     };
-    engine.startSession(remote, transport.host);
+    engine.startSession(remote, transport.hostEnd);
     try {
       // Connecting may wait on a person approving the host key: allow for that, plus the handshake.
       await client.connect(transport, { timeout: settings.approvalTimeoutMs() + 30_000 });

@@ -1,13 +1,12 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import type { ControlNotice } from '../ipc/ipc-protocol.js';
-import type { HostEnd } from '../relay/line-end.js';
+import { createEndPair, type InProcessEnd } from '../relay/ends/in-process-ends.js';
 
 /**
- * The SDK's Transport on one side, a relay HostEnd on the other: the inspector's own client joins the engine
- * as one more host session, so it shares the pooled SSH connection, waits on the same host-key approvals,
- * and its calls show in the traffic view like any host's.
+ * The SDK's Transport over an in-process end pair: the inspector's own client joins the engine as one more host
+ * session (`hostEnd` goes to the engine), so it shares the pooled SSH connection, waits on the same host-key
+ * approvals, and its calls show in the traffic view like any host's.
  */
 export class RelayTransport implements Transport {
   onclose?: () => void;
@@ -15,34 +14,32 @@ export class RelayTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   /** The last error notice of the session (why it ended), said to the person instead of a bare JSON-RPC code. */
   lastError?: string;
-  onStatus?: (message: string) => void;
+  /** The end the engine's session relays to. */
+  readonly hostEnd: InProcessEnd;
+  private readonly own: InProcessEnd;
   private closed = false;
 
-  readonly host: HostEnd = {
-    start: () => {},
-    send: (line) => {
-      this.deliver(line);
-      return true;
-    },
-    pause: () => {},
-    resume: () => {},
-    end: () => this.finish(),
-    notify: (notice: ControlNotice) => {
+  constructor() {
+    [this.hostEnd, this.own] = createEndPair();
+    this.own.onLine = (line) => this.deliver(line);
+    this.own.onEnd = () => this.finish();
+    this.own.onNotice = (notice) => {
       if (notice.type === 'error') this.lastError = notice.message;
-      else if (notice.type === 'status') this.onStatus?.(notice.message);
-    },
-  };
+    };
+  }
 
-  async start(): Promise<void> {}
+  async start(): Promise<void> {
+    this.own.start();
+  }
 
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) throw new Error(this.lastError ?? 'the inspector session is closed');
-    this.host.onLine?.(Buffer.from(serializeMessage(message)));
+    this.own.send(Buffer.from(serializeMessage(message)));
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
-    this.host.onEnd?.();
+    this.own.end();
     this.finish();
   }
 

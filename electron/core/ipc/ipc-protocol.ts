@@ -1,54 +1,52 @@
 /**
- * The local socket between `burrow connect` (or the CLI) and the engine.
- * The first line from the client is a hello; after a `connect` hello, both sides speak NDJSON.
- * Lines from the engine that start with "!" are control notices for the helper, never relayed:
- * the relay only forwards lines that start with "{" or "[", so they cannot collide.
+ * The local socket between `burrow connect --remote` (or the CLI) and the engine. Every connection starts with one
+ * hello line from the client.
+ * - A session uses two connections. The control connection says `connect` (token, remote) and gets back one
+ *   `ready` line with a ticket, then only control notices (status lines, the final error, the exit status).
+ *   The data connection says `data` with that ticket; after that hello it carries protocol bytes only, both ways,
+ *   so the helper pipes it to stdio without looking at a byte.
+ * - A `request` connection runs one command of the command table and gets one reply line.
  */
-export const IPC_PROTOCOL_VERSION = 1;
-export const CONTROL_PREFIX = 0x21; // "!"
+import type { ControlNotice } from '../relay/line-end.js';
 
-export interface ConnectHello {
+export const IPC_PROTOCOL_VERSION = 2;
+
+interface HelloBase {
   v: number;
   token: string;
+  client: string;
+}
+
+export interface ConnectHello extends HelloBase {
   op: 'connect';
   remote: string;
-  client: string;
   /** `burrow connect --approval-timeout`: how long this session waits for a host-key approval. */
   approvalTimeoutSec?: number;
 }
 
-export interface RequestHello {
-  v: number;
-  token: string;
-  op: 'request';
-  method: string;
-  params?: unknown;
-  client: string;
+export interface DataHello extends HelloBase {
+  op: 'data';
+  ticket: string;
 }
 
-export type Hello = ConnectHello | RequestHello;
+export interface RequestHello extends HelloBase {
+  op: 'request';
+  method: string;
+  /** The command's arguments, as the table lists them. */
+  params?: unknown;
+}
 
-export type ControlNotice =
-  | { type: 'status'; message: string }
-  | { type: 'error'; message: string };
+export type Hello = ConnectHello | DataHello | RequestHello;
+
+/** The first line the engine sends on a control connection: go ahead with this ticket, or why not. */
+export type ConnectReply = { type: 'ready'; ticket: string; pid: number } | { type: 'error'; message: string };
+
+export type { ControlNotice };
 
 export type RequestReply = { ok: true; result: unknown } | { ok: false; error: string };
 
-export function encodeControl(notice: ControlNotice): string {
-  return `!${JSON.stringify(notice)}\n`;
-}
-
-export function decodeControl(line: Uint8Array): ControlNotice | undefined {
-  try {
-    const text = new TextDecoder().decode(line.subarray(1));
-    const notice = JSON.parse(text) as ControlNotice;
-    if (notice && (notice.type === 'status' || notice.type === 'error') && typeof notice.message === 'string') {
-      return notice;
-    }
-  } catch {
-    // fall through: a malformed notice is treated as absent
-  }
-  return undefined;
+export function encodeLine(value: unknown): string {
+  return `${JSON.stringify(value)}\n`;
 }
 
 export function parseHello(text: string): Hello {
@@ -60,17 +58,22 @@ export function parseHello(text: string): Hello {
   }
   const hello = value as Partial<Hello>;
   if (!hello || typeof hello !== 'object') throw new Error('malformed hello: not an object');
-  if (hello.v !== IPC_PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${String(hello.v)}`);
+  if (hello.v !== IPC_PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${String(hello.v)} (this Burrow speaks ${IPC_PROTOCOL_VERSION}: are two versions installed?)`);
   if (typeof hello.token !== 'string') throw new Error('malformed hello: no token');
-  if (hello.op === 'connect') {
-    if (typeof hello.remote !== 'string' || !hello.remote) throw new Error('malformed hello: no remote');
-    const timeout = hello.approvalTimeoutSec;
-    if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 3600)) throw new Error('malformed hello: approvalTimeoutSec');
-    return hello as ConnectHello;
+  switch (hello.op) {
+    case 'connect': {
+      if (typeof hello.remote !== 'string' || !hello.remote) throw new Error('malformed hello: no remote');
+      const timeout = hello.approvalTimeoutSec;
+      if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 3600)) throw new Error('malformed hello: approvalTimeoutSec');
+      return hello as ConnectHello;
+    }
+    case 'data':
+      if (typeof hello.ticket !== 'string' || !hello.ticket) throw new Error('malformed hello: no ticket');
+      return hello as DataHello;
+    case 'request':
+      if (typeof hello.method !== 'string') throw new Error('malformed hello: no method');
+      return hello as RequestHello;
+    default:
+      throw new Error('malformed hello: unknown op');
   }
-  if (hello.op === 'request') {
-    if (typeof (hello as RequestHello).method !== 'string') throw new Error('malformed hello: no method');
-    return hello as RequestHello;
-  }
-  throw new Error('malformed hello: unknown op');
 }

@@ -1,37 +1,51 @@
-import { timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { existsSync, unlinkSync } from 'node:fs';
+import { dispatchCommand, type CommandHandlers } from '../../../shared/commands.js';
 import type { Engine } from '../engine.js';
-import { oneLine } from '../errors.js';
+import { BurrowError, oneLine } from '../errors.js';
+import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
-import { StreamLineEnd, type HostEnd } from '../relay/line-end.js';
-import type { BurrowService } from '../service.js';
+import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
 import type { SettingsStore } from '../settings/settings-store.js';
-import { encodeControl, parseHello, type ConnectHello, type ControlNotice, type RequestReply } from './ipc-protocol.js';
+import { tokenMatches } from '../token-match.js';
+import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply } from './ipc-protocol.js';
 
 const MAX_HELLO_BYTES = 64 * 1024;
+/** A client that has not finished its hello by then is closed (it holds a socket and says nothing). */
+export const HELLO_TIMEOUT_MS = 5000;
+/** A ready control connection whose data connection does not arrive by then is closed. */
+const TICKET_TIMEOUT_MS = 5000;
+/** After a refusal is written, how long the client gets to read it before the socket is destroyed. */
+const REFUSAL_LINGER_MS = 1000;
 
 export interface IpcServerOptions {
   path: string;
   token: string;
   engine: Engine;
   settings: SettingsStore;
-  service: BurrowService;
+  commands: CommandHandlers;
   logger: Logger;
-  /** Asks the process to stop (the `daemon.stop` request). */
-  onStop?: () => void;
 }
 
-/** The engine's local socket: helpers connect here, and the CLI sends requests while a daemon owns the store. */
+interface Ticket {
+  control: Socket;
+  hello: ConnectHello;
+  timer: NodeJS.Timeout;
+}
+
+/** The engine's local socket: helpers start sessions here, and the CLI runs commands of the command table. */
 export class IpcServer {
   private server?: Server;
+  private readonly tickets = new Map<string, Ticket>();
+  private accepting = true;
+  private readonly sockets = new Set<Socket>();
 
   constructor(private readonly options: IpcServerOptions) {}
 
   listen(): Promise<void> {
     const { path } = this.options;
-    // A stale socket from a crashed daemon: the caller checked that nothing answers on it.
-    if (process.platform !== 'win32' && existsSync(path)) unlinkSync(path);
+    if (process.platform !== 'win32') removeStaleSocket(path);
     // allowHalfOpen: a helper whose host closed stdin still receives the remote's last replies.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     return new Promise((resolve, reject) => {
@@ -41,79 +55,155 @@ export class IpcServer {
     });
   }
 
-  close(): Promise<void> {
+  /** Stops taking connections; open sessions go on. */
+  stopListening(): Promise<void> {
+    this.accepting = false;
     return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
+  /** Stops listening and closes every connection still open (their sessions were ended by the engine). */
+  async close(): Promise<void> {
+    const closed = this.stopListening();
+    for (const socket of this.sockets) socket.destroy();
+    await closed;
+  }
+
+  /** How many local connections are open (for tests that look for leaks). */
+  openConnections(): number {
+    return this.sockets.size;
+  }
+
   private accept(socket: Socket): void {
-    let buffered = Buffer.alloc(0);
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+    if (!this.accepting) return this.refuse(socket, 'this Burrow engine is handing over to another; retry');
+    let buffered: Buffer = Buffer.alloc(0);
+    const timer = setTimeout(() => this.refuse(socket, `no hello within ${HELLO_TIMEOUT_MS / 1000}s`), HELLO_TIMEOUT_MS);
     const onData = (chunk: Buffer) => {
-      buffered = Buffer.concat([buffered, chunk]);
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
       const nl = buffered.indexOf(0x0a);
       if (nl === -1) {
-        if (buffered.length > MAX_HELLO_BYTES) this.reject(socket, 'hello line too long');
+        if (buffered.length > MAX_HELLO_BYTES) done(() => this.refuse(socket, 'hello line too long'));
         return;
       }
+      done(() => this.hello(socket, buffered.subarray(0, nl).toString('utf8'), buffered.subarray(nl + 1)));
+    };
+    // A client that hangs up before its hello (a "is an engine running?" probe) must not stay half-open.
+    const hungUp = () => done(() => socket.destroy());
+    const done = (next: () => void) => {
+      clearTimeout(timer);
       socket.off('data', onData);
       socket.off('end', hungUp);
       socket.pause();
-      const rest = buffered.subarray(nl + 1);
-      try {
-        const hello = parseHello(buffered.subarray(0, nl).toString('utf8'));
-        if (!this.tokenMatches(hello.token)) return this.reject(socket, 'wrong token (is another Burrow running?)');
-        if (hello.op === 'connect') this.connectSession(socket, hello, rest);
-        else void this.answer(socket, hello.method, hello.params);
-      } catch (error) {
-        this.reject(socket, oneLine(error));
-      }
+      next();
     };
-    // A client that hangs up before its hello (a "is a daemon running?" probe) must not stay half-open.
-    const hungUp = () => socket.end();
     socket.once('end', hungUp);
     socket.on('data', onData);
-    socket.on('error', () => {});
   }
 
-  private tokenMatches(token: string): boolean {
-    const a = Buffer.from(token);
-    const b = Buffer.from(this.options.token);
-    return a.length === b.length && timingSafeEqual(a, b);
-  }
-
-  private reject(socket: Socket, message: string): void {
-    this.options.logger.warn(`refused a local client: ${message}`);
-    socket.end(encodeControl({ type: 'error', message }));
-  }
-
-  private async answer(socket: Socket, method: string, params: unknown): Promise<void> {
-    let reply: RequestReply;
-    if (method === 'daemon.stop') {
-      socket.end(`${JSON.stringify({ ok: true, result: null })}\n`);
-      this.options.onStop?.();
-      return;
-    }
+  private hello(socket: Socket, line: string, rest: Uint8Array): void {
     try {
-      reply = { ok: true, result: (await this.options.service.handle(method, params)) ?? null };
+      const hello = parseHello(line);
+      if (!tokenMatches(hello.token, this.options.token)) return this.refuse(socket, 'wrong token (is another Burrow running?)');
+      if (hello.op === 'connect') return this.connect(socket, hello);
+      if (hello.op === 'data') return this.data(socket, hello, rest);
+      void this.request(socket, hello.method, hello.params);
+    } catch (error) {
+      this.refuse(socket, oneLine(error));
+    }
+  }
+
+  /** Says why, then lets go: whatever the client still sends is read into nothing, and the socket is destroyed soon. */
+  private refuse(socket: Socket, message: string): void {
+    this.options.logger.warn(`refused a local client: ${message}`);
+    const reply: ConnectReply = { type: 'error', message };
+    socket.on('data', () => {});
+    socket.resume();
+    socket.end(encodeLine(reply));
+    setTimeout(() => socket.destroy(), REFUSAL_LINGER_MS).unref();
+  }
+
+  private async request(socket: Socket, method: string, params: unknown): Promise<void> {
+    let reply: RequestReply;
+    try {
+      reply = { ok: true, result: (await dispatchCommand(this.options.commands, method, params, 'cli')) ?? null };
     } catch (error) {
       reply = { ok: false, error: oneLine(error) };
     }
-    socket.end(`${JSON.stringify(reply)}\n`);
+    socket.end(encodeLine(reply));
   }
 
-  private connectSession(socket: Socket, hello: ConnectHello, rest: Uint8Array): void {
-    const remote = this.options.settings.getRemote(hello.remote);
+  private connect(control: Socket, hello: ConnectHello): void {
+    const { settings, engine } = this.options;
+    const remote = settings.getRemote(hello.remote);
     if (!remote) {
-      const names = this.options.settings.listRemotes().map((r) => r.name);
+      const names = settings.listRemotes().map((r) => r.name);
       const known = names.length ? `known remotes: ${names.join(', ')}` : 'no remotes are saved yet: burrow remote add NAME --host HOST';
-      this.reject(socket, `no remote named "${hello.remote}" (${known})`);
-      return;
+      return this.refuse(control, `no remote named "${hello.remote}" (${known})`);
     }
-    const lineEnd = new StreamLineEnd(socket, socket, { initial: rest });
-    const host: HostEnd = Object.assign(lineEnd, {
-      notify: (notice: ControlNotice) => {
-        if (!socket.writableEnded) socket.write(encodeControl(notice));
-      },
+    try {
+      engine.sessions.checkAccepting();
+    } catch (error) {
+      return this.refuse(control, oneLine(error));
+    }
+    const ticket = randomBytes(16).toString('base64url');
+    const timer = setTimeout(() => {
+      this.tickets.delete(ticket);
+      this.refuse(control, `the data connection did not arrive within ${TICKET_TIMEOUT_MS / 1000}s`);
+    }, TICKET_TIMEOUT_MS);
+    this.tickets.set(ticket, { control, hello, timer });
+    control.once('close', () => {
+      const t = this.tickets.get(ticket);
+      if (t?.control === control) {
+        clearTimeout(t.timer);
+        this.tickets.delete(ticket);
+      }
     });
-    this.options.engine.startSession(remote, host, { approvalTimeoutMs: hello.approvalTimeoutSec ? hello.approvalTimeoutSec * 1000 : undefined });
+    const reply: ConnectReply = { type: 'ready', ticket, pid: process.pid };
+    control.write(encodeLine(reply));
+    // Nothing more is read from it, but it must flow: a paused socket never reports that the helper is gone.
+    control.on('data', () => {});
+    control.resume();
+  }
+
+  private data(socket: Socket, hello: DataHello, rest: Uint8Array): void {
+    const ticket = this.tickets.get(hello.ticket);
+    if (!ticket) return this.refuse(socket, 'unknown or expired ticket');
+    this.tickets.delete(hello.ticket);
+    clearTimeout(ticket.timer);
+    const { engine, settings } = this.options;
+    const remote = settings.getRemote(ticket.hello.remote);
+    if (!remote) return this.refuse(ticket.control, `no remote named "${ticket.hello.remote}" (removed meanwhile)`);
+    const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
+    try {
+      const session = engine.startSession(remote, host, { approvalTimeoutMs: ticket.hello.approvalTimeoutSec ? ticket.hello.approvalTimeoutSec * 1000 : undefined });
+      // The helper holds its control connection until the exit notice: losing it first means it was killed.
+      host.onControlClosed(() => session.hostVanished());
+    } catch (error) {
+      host.notify({ type: 'error', message: oneLine(error) });
+      host.notify({ type: 'exit', code: 1 });
+      host.close();
+    }
+  }
+}
+
+/**
+ * A stale socket from a crashed daemon is removed (the caller checked that nothing answers on it);
+ * anything else at that path (a file, a folder, a link) may be someone's data and is never deleted.
+ */
+function removeStaleSocket(path: string): void {
+  let isSocket: boolean;
+  try {
+    isSocket = lstatSync(path).isSocket();
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return;
+    throw new BurrowError(describeFileError(error, path, "check Burrow's socket"), 'daemon');
+  }
+  if (!isSocket) throw new BurrowError(`${path} exists and is not a socket; remove it if it is not yours`, 'daemon');
+  try {
+    unlinkSync(path);
+  } catch (error) {
+    throw new BurrowError(describeFileError(error, path, 'remove the stale socket'), 'daemon');
   }
 }

@@ -1,5 +1,6 @@
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { describeFileError, makeDir } from '../file-errors.js';
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -52,10 +53,28 @@ export function stderrSink(level: LogLevel, prefix = 'burrow'): { level: LogLeve
   };
 }
 
-/** One file per day in `dir`, opened lazily and switched at midnight. */
-export function dailyFileSink(dir: string, level: LogLevel, name = 'burrow'): { level: LogLevel; write: Sink } {
+/**
+ * One file per day in `dir`, opened lazily and switched at midnight.
+ * A log file that cannot be written never stops what is being logged (a `connect` session, the daemon):
+ * the sink says so once on stderr, naming the file and why, drops file lines for the rest of that day,
+ * and tries again with the next day's file.
+ */
+export function dailyFileSink(
+  dir: string,
+  level: LogLevel,
+  name = 'burrow',
+  warn: (line: string) => void = (line) => process.stderr.write(`burrow: warn: ${line}\n`),
+): { level: LogLevel; write: Sink } {
   let day = '';
   let stream: WriteStream | undefined;
+  let failedDay = '';
+  const fail = (error: unknown, path: string, verb: string) => {
+    stream?.destroy();
+    stream = undefined;
+    if (failedDay === day) return;
+    failedDay = day;
+    warn(`${describeFileError(error, path, verb)}; going on without a log file`);
+  };
   return {
     level,
     write: (lvl, line) => {
@@ -63,9 +82,20 @@ export function dailyFileSink(dir: string, level: LogLevel, name = 'burrow'): { 
       const today = now.toISOString().slice(0, 10);
       if (today !== day) {
         stream?.end();
-        mkdirSync(dir, { recursive: true, mode: 0o700 });
-        stream = createWriteStream(join(dir, `${name}-${today}.log`), { flags: 'a', mode: 0o600 });
+        stream = undefined;
         day = today;
+        const file = join(dir, `${name}-${today}.log`);
+        try {
+          makeDir(dir, 0o700);
+        } catch (error) {
+          return fail(error, dir, 'create the log folder');
+        }
+        const opened = createWriteStream(file, { flags: 'a', mode: 0o600 });
+        // Open and write errors arrive as events: unhandled, they would end the process.
+        opened.on('error', (error) => {
+          if (stream === opened) fail(error, file, 'write the log file');
+        });
+        stream = opened;
       }
       stream?.write(`${now.toISOString()} ${lvl.toUpperCase()} ${line}\n`);
     },

@@ -1,34 +1,44 @@
-import type { ClientChannel } from 'ssh2';
 import type { TrafficEntry } from '../../../shared/api.js';
 import { BurrowError, oneLine } from '../errors.js';
 import { looksLikeJsonMessage } from '../framing/line-splitter.js';
 import type { Logger } from '../logging/logger.js';
-import type { ChannelLease, ChannelSpec } from '../ssh/connection-pool.js';
-import { StreamLineEnd, type HostEnd, type LineEnd } from './line-end.js';
-import { errorResponse, inspectLine } from './message-info.js';
+import type { ControlNotice, HostEnd, LineEnd } from './line-end.js';
+import { cancelNotification, errorResponse, inspectLine, scanHead } from './message-info.js';
 
-/** A copy of one relayed message for the inspector; taken only while someone listens. */
-export type TrafficEvent = TrafficEntry;
 type Direction = TrafficEntry['direction'];
+
+/** The remote side of a session, lent by the pool: its line end, and how to give it back. */
+export interface Upstream {
+  end: LineEnd & { describeEnd(remote: string, what: string): string };
+  release(): void;
+  /** Called when the SSH connection under the channel drops. */
+  onConnectionLost(listener: (error: BurrowError) => void): void;
+}
 
 export interface HostSessionOptions {
   id: number;
   remoteLabel: string;
-  spec: ChannelSpec;
-  openUpstream: (status: (message: string) => void) => Promise<ChannelLease>;
+  /** How the remote process is named in errors: `remote command "…"` or `remote MCP server`. */
+  remoteWhat: string;
+  /** A shell channel: a plain shell that tries to run our JSON as a command is a wrong setup, said plainly. */
+  shellMode?: boolean;
+  openUpstream: (status: (message: string) => void) => Promise<Upstream>;
   logger: Logger;
-  maxLineBytes?: number;
-  /** Present only while the inspector listens, so the hot path pays nothing otherwise. */
-  tap?: () => ((event: TrafficEvent) => void) | undefined;
+  maxLineBytes: number;
+  /** Present only while someone listens, so the hot path pays nothing otherwise. */
+  tap?: () => ((entry: TrafficEntry) => void) | undefined;
   /** How long to wait for the host's first request after a failure, so it can be answered with the error. */
   answerGraceMs?: number;
-  onClosed?: (session: HostSession) => void;
+  /** The host's clientInfo name, once its `initialize` went by. */
+  onClient?: (name: string) => void;
+  onClosed?: (session: HostSession, outcome: { clean: boolean; error?: string }) => void;
 }
 
 const INSPECT_MAX_BYTES = 256 * 1024;
-const STDERR_TAIL_LINES = 5;
 const LINGER_AFTER_EOF_MS = 2000;
 const LINGER_MAX_MS = 120_000;
+/** After cancelling for a vanished host, how long the remote may take to stop before its channel is closed. */
+const CANCEL_GRACE_MS = 500;
 
 /**
  * One MCP host connected through Burrow: owns one upstream channel and relays raw lines both ways.
@@ -36,18 +46,16 @@ const LINGER_MAX_MS = 120_000;
  * outstanding requests with an error if the remote goes away.
  */
 export class HostSession {
-  private upstream?: LineEnd;
-  private lease?: ChannelLease;
+  private upstream?: Upstream;
   private readonly queued: Uint8Array[] = [];
   private readonly pending = new Map<string | number, { method: string; at: number }>();
   private sawRequest = false;
   private hostEnded = false;
-  private failed = false;
+  private failure?: string;
   private closed = false;
-  private readonly stderrTail: string[] = [];
-  private exit?: { code: number | null; signal?: string };
   private firstRequestWaiter?: () => void;
   private lingerTimer?: NodeJS.Timeout;
+  private clientNamed = false;
 
   constructor(
     private readonly host: HostEnd,
@@ -61,77 +69,47 @@ export class HostSession {
   start(): void {
     this.host.onLine = (line) => this.fromHost(line);
     this.host.onEnd = () => this.hostFinished();
+    this.host.onOversize = (bytes, head) => this.hostOversize(bytes, head);
     this.host.start();
     this.options
       .openUpstream((message) => this.host.notify({ type: 'status', message }))
-      .then((lease) => this.attach(lease))
+      .then((upstream) => this.attach(upstream))
       .catch((error: Error) => this.fail(oneLine(error)));
   }
 
-  private attach(lease: ChannelLease): void {
-    if (this.closed) {
-      lease.channel.close();
-      lease.release();
+  private attach(upstream: Upstream): void {
+    if (this.closed || this.failure !== undefined) {
+      upstream.end.close();
+      upstream.release();
       return;
     }
-    this.lease = lease;
-    const channel = lease.channel;
-    lease.onConnectionLost = (error) => this.fail(error.message);
-    this.exit = lease.exitedEarly;
-    this.watchChannel(channel);
-    const upstream = new StreamLineEnd(channel, channel, {
-      // Each channel write is an SSH packet: a burst of requests should be one packet, not one each.
-      joinWrites: true,
-      maxLineBytes: this.options.maxLineBytes,
-      onOversize: (bytes) => this.options.logger.error(`${this.options.remoteLabel}: dropped a message of ${bytes} bytes from the remote (over the size limit)`),
-    });
-    upstream.onLine = (line) => this.fromRemote(line);
-    upstream.onDrain = () => this.host.resume();
-    this.host.onDrain = () => upstream.resume();
     this.upstream = upstream;
-    upstream.start();
-    for (const line of this.queued.splice(0)) upstream.send(line);
+    const end = upstream.end;
+    upstream.onConnectionLost((error) => this.fail(error.message));
+    end.onLine = (line) => this.fromRemote(line);
+    end.onOversize = (bytes, head) => this.remoteOversize(bytes, head);
+    end.onDrain = () => this.host.resume();
+    end.onEnd = () => this.remoteEnded();
+    this.host.onDrain = () => end.resume();
+    end.start();
+    for (const line of this.queued.splice(0)) end.send(line);
     this.options.logger.info(`session ${this.id}: relaying to ${this.options.remoteLabel}`);
     if (this.hostEnded) this.endUpstream();
   }
 
-  private watchChannel(channel: ClientChannel): void {
-    // Always read stderr: an unread stream stops the channel's window from refilling.
-    let partial = '';
-    channel.stderr.on('data', (chunk: Buffer) => {
-      const lines = (partial + chunk.toString('utf8')).split('\n');
-      partial = lines.pop() ?? '';
-      for (const line of lines) this.noteStderr(line);
-    });
-    channel.on('exit', (code: number | null, signal?: string) => {
-      this.exit = { code, signal: signal ?? undefined };
-    });
-    channel.on('close', () => {
-      if (partial) this.noteStderr(partial);
-      this.lease?.release();
-      if (this.failed) return; // fail() delivers the error and finishes
-      // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
-      if (this.hostEnded && this.pending.size === 0) return this.finish();
-      this.fail(this.describeRemoteEnd());
-    });
+  private remoteEnded(): void {
+    this.upstream?.release();
+    if (this.failure !== undefined) return; // fail() delivers the error and finishes
+    // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
+    if (this.hostEnded && this.pending.size === 0) return this.finish();
+    this.fail(this.upstream!.end.describeEnd(this.options.remoteLabel, this.options.remoteWhat));
   }
 
-  private noteStderr(line: string): void {
-    const text = line.trimEnd();
-    if (!text) return;
-    this.options.logger.debug(`${this.options.remoteLabel} stderr: ${text}`);
-    this.stderrTail.push(text);
-    if (this.stderrTail.length > STDERR_TAIL_LINES) this.stderrTail.shift();
-  }
-
-  private describeRemoteEnd(): string {
-    const tail = this.stderrTail.length ? `: ${this.stderrTail.slice(-3).join(' | ')}` : '';
-    const spec = this.options.spec;
-    const what = spec.mode === 'exec' ? `remote command "${spec.command}"` : 'remote MCP server';
-    if (!this.exit) return `${this.options.remoteLabel} closed the channel${tail}`;
-    if (this.exit.signal) return `${what} on ${this.options.remoteLabel} was killed by signal ${this.exit.signal}${tail}`;
-    if (this.exit.code === 127) return `${what} not found on ${this.options.remoteLabel} (exit code 127)${tail}`;
-    return `${what} on ${this.options.remoteLabel} exited with code ${this.exit.code}${tail}`;
+  /** A plain shell given our JSON as commands: no m2m server is there. */
+  noteStderr(line: string): void {
+    if (this.options.shellMode && /jsonrpc/.test(line) && /not found|No such file/i.test(line)) {
+      this.fail(`${this.options.remoteLabel} runs no m2m MCP server: its shell tried to run the JSON as a command; give the remote a command that starts an MCP server (burrow remote add … --command 'CMD', or --command with connect --host)`);
+    }
   }
 
   private fromHost(line: Uint8Array): void {
@@ -142,19 +120,34 @@ export class HostSession {
       if (info.kind === 'request' && info.id !== undefined) {
         this.pending.set(info.id, { method: info.method!, at: now });
         this.sawRequest = true;
+        if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
       if (tap) tap(this.traffic('to-remote', line, info.kind, info.method, info.id, undefined, value));
     }
-    if (this.failed) {
+    if (this.failure !== undefined) {
       if (this.firstRequestWaiter && this.sawRequest) this.firstRequestWaiter();
-      else this.answerPending(this.failure!);
+      else this.answerPending(this.failure);
       return;
     }
     if (!this.upstream) {
       this.queued.push(line);
       return;
     }
-    if (!this.upstream.send(line)) this.host.pause();
+    if (!this.upstream.end.send(line)) this.host.pause();
+  }
+
+  private nameClient(message: unknown): void {
+    this.clientNamed = true;
+    let parsed = message;
+    if (parsed instanceof Uint8Array) {
+      try {
+        parsed = JSON.parse(Buffer.from(parsed).toString('utf8'));
+      } catch {
+        return;
+      }
+    }
+    const name = (parsed as { params?: { clientInfo?: { name?: unknown } } })?.params?.clientInfo?.name;
+    if (typeof name === 'string' && name) this.options.onClient?.(name.slice(0, 100));
   }
 
   private fromRemote(line: Uint8Array): void {
@@ -182,10 +175,31 @@ export class HostSession {
         if (tap) tap(this.traffic('to-host', line, info.kind, method, info.id, latency, value));
       }
     }
-    if (!this.host.send(line)) this.upstream?.pause();
+    if (!this.host.send(line)) this.upstream?.end.pause();
   }
 
-  private traffic(direction: Direction, line: Uint8Array, kind: string, method: string | undefined, id: string | number | undefined, latencyMs: number | undefined, value: unknown): TrafficEvent {
+  /** The host sent a message over the limit: it was dropped; its request gets an error instead of silence. */
+  private hostOversize(bytes: number, head: Uint8Array): void {
+    const info = scanHead(head);
+    const text = `a message of ${bytes} bytes from the MCP host is over Burrow's limit of ${this.options.maxLineBytes} bytes and was not sent to ${this.options.remoteLabel}`;
+    this.options.logger.error(`session ${this.id}: ${text}`);
+    if (info.id !== undefined && info.method) this.host.send(Buffer.from(errorResponse(info.id, text)));
+  }
+
+  /** The remote sent a message over the limit: the host's request it answers gets an error; a request from the remote gets one back. */
+  private remoteOversize(bytes: number, head: Uint8Array): void {
+    const info = scanHead(head);
+    const text = `a message of ${bytes} bytes from ${this.options.remoteLabel} is over Burrow's limit of ${this.options.maxLineBytes} bytes and was dropped`;
+    this.options.logger.error(`session ${this.id}: ${text}`);
+    if (info.id === undefined) return;
+    if (info.method) {
+      this.upstream?.end.send(Buffer.from(errorResponse(info.id, text)));
+    } else if (this.pending.delete(info.id)) {
+      this.host.send(Buffer.from(errorResponse(info.id, text)));
+    }
+  }
+
+  private traffic(direction: Direction, line: Uint8Array, kind: string, method: string | undefined, id: string | number | undefined, latencyMs: number | undefined, value: unknown): TrafficEntry {
     return {
       sessionId: this.id,
       remote: this.options.remoteLabel,
@@ -202,7 +216,7 @@ export class HostSession {
 
   private hostFinished(): void {
     this.hostEnded = true;
-    if (this.failed) return this.finish();
+    if (this.failure !== undefined) return this.finish();
     this.options.logger.info(`session ${this.id}: host closed its end`);
     // Requests sent before EOF still deserve answers: wait for the channel if they are queued for it.
     if (!this.upstream) {
@@ -213,38 +227,34 @@ export class HostSession {
   }
 
   private endUpstream(): void {
-    if (!this.upstream || !this.lease) return;
+    const end = this.upstream?.end;
+    if (!end) return;
     // EOF lets the remote server exit on its own once it has answered what it was asked.
-    this.upstream.end();
-    const channel = this.lease.channel;
-    const hardStop = setTimeout(() => channel.close(), LINGER_MAX_MS);
+    end.end();
+    const hardStop = setTimeout(() => end.close(), LINGER_MAX_MS);
     hardStop.unref();
-    channel.once('close', () => {
-      clearTimeout(hardStop);
-      clearTimeout(this.lingerTimer);
-    });
+    this.afterClose = () => clearTimeout(hardStop);
     this.closeIfLingering();
   }
 
+  private afterClose?: () => void;
+
   /** After the host's EOF: a remote with nothing left to answer gets a short grace, then its channel is closed. */
   private closeIfLingering(): void {
-    if (!this.hostEnded || this.pending.size > 0 || this.lingerTimer || !this.lease) return;
-    const channel = this.lease.channel;
-    this.lingerTimer = setTimeout(() => channel.close(), LINGER_AFTER_EOF_MS);
+    const end = this.upstream?.end;
+    if (!this.hostEnded || this.pending.size > 0 || this.lingerTimer || !end) return;
+    this.lingerTimer = setTimeout(() => end.close(), LINGER_AFTER_EOF_MS);
     this.lingerTimer.unref();
   }
 
-  private failure?: string;
-
   /** Ends the session with one message: every open request gets it as a JSON-RPC error, the host a notice. */
   fail(message: string): void {
-    if (this.failed || this.closed) return;
-    this.failed = true;
+    if (this.failure !== undefined || this.closed) return;
     this.failure = message;
     this.options.logger.info(`session ${this.id} failed: ${message}`);
-    if (this.lease) {
-      this.lease.channel.close();
-      this.lease.release();
+    if (this.upstream) {
+      this.upstream.end.close();
+      this.upstream.release();
     }
     const deliver = () => {
       this.answerPending(message);
@@ -272,12 +282,37 @@ export class HostSession {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    this.lease?.release();
+    clearTimeout(this.lingerTimer);
+    this.afterClose?.();
+    this.upstream?.release();
+    const clean = this.failure === undefined;
+    if (clean) this.options.logger.info(`session ${this.id}: closed cleanly`);
+    const exit: ControlNotice = { type: 'exit', code: clean ? 0 : 1 };
+    this.host.notify(exit);
     this.host.end();
-    this.options.onClosed?.(this);
+    this.options.onClosed?.(this, { clean, error: this.failure });
   }
 
-  /** For a person-facing failure raised outside the session (the daemon stopping). */
+  /**
+   * The host went away without ending its side (a killed helper): the remote is told to cancel what nobody will
+   * read, gets EOF, and its channel is closed shortly after; the session ends now.
+   */
+  hostVanished(): void {
+    if (this.closed) return;
+    this.hostEnded = true;
+    const end = this.upstream?.end;
+    const cancelled = this.pending.size;
+    if (end) {
+      for (const id of this.pending.keys()) end.send(Buffer.from(cancelNotification(id, 'the MCP host went away')));
+      end.end();
+      setTimeout(() => end.close(), CANCEL_GRACE_MS).unref();
+    }
+    this.pending.clear();
+    this.options.logger.info(`session ${this.id}: the MCP host went away${cancelled ? `; asked ${this.options.remoteLabel} to cancel ${cancelled} request(s)` : ''}`);
+    this.finish();
+  }
+
+  /** For a person-facing failure raised outside the session (the engine stopping). */
   abort(error: BurrowError): void {
     this.fail(error.message);
   }

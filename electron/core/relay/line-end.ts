@@ -1,10 +1,10 @@
 import type { Readable, Writable } from 'node:stream';
 import { LineSplitter, DEFAULT_MAX_MESSAGE_BYTES } from '../framing/line-splitter.js';
-import type { ControlNotice } from '../ipc/ipc-protocol.js';
 
 /**
- * One end of a relay, shaped like the SDK's transports (start/send/close + callbacks)
- * but carrying raw lines, so nothing is re-parsed or re-serialised on the way through.
+ * One end of a relay, shaped like the MCP SDK's transports (start/send/close + callbacks) but carrying raw
+ * lines, so nothing is re-parsed or re-serialised on the way through. One small class per kind: a socket end,
+ * the stdio end, an SSH channel end, an in-process end (ends/).
  */
 export interface LineEnd {
   onLine?: (line: Uint8Array) => void;
@@ -12,22 +12,35 @@ export interface LineEnd {
   onEnd?: (error?: Error) => void;
   /** Called after send() returned false, once the peer has taken the backlog. */
   onDrain?: () => void;
+  /** A line over the size limit was dropped; `head` is its first bytes (to find its id). */
+  onOversize?: (bytes: number, head: Uint8Array) => void;
   start(): void;
+  /** Returns false when the peer is not keeping up: pause the source until onDrain. */
   send(line: Uint8Array): boolean;
   pause(): void;
   resume(): void;
   /** Half-close: we send nothing more. */
   end(): void;
+  /** Tear down now, both ways. */
+  close(): void;
 }
 
-/** The host side also carries notices that are not MCP messages (waiting for approval, a fatal error). */
+/**
+ * What the engine tells the one who started a session, apart from protocol bytes: a status line (waiting for an
+ * approval), the error that ended it, and the exit status. On the local socket it travels on its own connection.
+ */
+export type ControlNotice =
+  | { type: 'status'; message: string }
+  | { type: 'error'; message: string }
+  | { type: 'exit'; code: number };
+
+/** The host side of a session: a line end that also takes control notices. */
 export interface HostEnd extends LineEnd {
   notify(notice: ControlNotice): void;
 }
 
 export interface StreamLineEndOptions {
   maxLineBytes?: number;
-  onOversize?: (bytes: number) => void;
   /** Bytes already read past a preamble (the IPC hello) that belong to the stream. */
   initial?: Uint8Array;
   /**
@@ -40,10 +53,12 @@ export interface StreamLineEndOptions {
 /** A joined batch is written at once when it grows past this, so joining never builds big copies. */
 const MAX_JOINED_BYTES = 256 * 1024;
 
+/** A line end over a readable and a writable stream: the base of the socket, stdio and channel ends. */
 export class StreamLineEnd implements LineEnd {
   onLine?: (line: Uint8Array) => void;
   onEnd?: (error?: Error) => void;
   onDrain?: () => void;
+  onOversize?: (bytes: number, head: Uint8Array) => void;
   private ended = false;
   private readonly splitter: LineSplitter;
   private corked = false;
@@ -51,28 +66,33 @@ export class StreamLineEnd implements LineEnd {
   private joinedBytes = 0;
 
   constructor(
-    private readonly readable: Readable,
-    private readonly writable: Writable,
+    protected readonly readable: Readable,
+    protected readonly writable: Writable,
     private readonly options: StreamLineEndOptions = {},
   ) {
     this.splitter = new LineSplitter((line) => this.onLine?.(line), {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
-      onOversize: options.onOversize,
+      onOversize: (bytes, head) => this.onOversize?.(bytes, head),
     });
   }
 
   start(): void {
     if (this.options.initial?.length) this.splitter.push(this.options.initial);
     this.readable.on('data', (chunk: Buffer) => this.splitter.push(chunk));
-    this.readable.once('end', () => this.finish());
-    this.readable.once('close', () => this.finish());
-    this.readable.once('error', (error: Error) => this.finish(error));
+    this.watchEnd();
     this.writable.on('drain', () => this.onDrain?.());
     this.writable.on('error', () => {
-      // A peer that went away mid-write: reading side reports the end.
+      // A peer that went away mid-write: the reading side reports the end.
     });
     // The IPC server pauses a socket while it reads the hello; a data listener alone does not undo that.
     this.readable.resume();
+  }
+
+  /** When the peer is done; a channel end waits for the channel's close instead (its exit status comes first). */
+  protected watchEnd(): void {
+    this.readable.once('end', () => this.finish());
+    this.readable.once('close', () => this.finish());
+    this.readable.once('error', (error: Error) => this.finish(error));
   }
 
   /**
@@ -129,7 +149,12 @@ export class StreamLineEnd implements LineEnd {
     if (!this.writable.writableEnded) this.writable.end();
   }
 
-  private finish(error?: Error): void {
+  close(): void {
+    this.writable.destroy();
+    this.readable.destroy();
+  }
+
+  protected finish(error?: Error): void {
     if (this.ended) return;
     this.ended = true;
     this.splitter.flush();

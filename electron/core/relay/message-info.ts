@@ -46,6 +46,22 @@ export function errorResponse(id: string | number, message: string, code = -3200
   return `${JSON.stringify({ jsonrpc: '2.0', id, error: { code, message } })}\n`;
 }
 
+/** Tells a server to stop working on a request nobody will read the answer of. */
+export function cancelNotification(id: string | number, reason: string): string {
+  return `${JSON.stringify({ jsonrpc: '2.0', method: 'notifications/cancelled', params: { requestId: id, reason } })}\n`;
+}
+
+/**
+ * The id and method of a message known only by its first bytes (a dropped, oversized one). Messages put them
+ * first in practice; a nested "id" further in could be mistaken, which only costs an extra error line.
+ */
+export function scanHead(head: Uint8Array): { id?: string | number; method?: string } {
+  const text = Buffer.from(head.buffer, head.byteOffset, head.byteLength).toString('utf8');
+  const id = /"id"\s*:\s*("(?:[^"\\]|\\.)*"|-?\d+)/.exec(text)?.[1];
+  const method = /"method"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text)?.[1];
+  return { id: id === undefined ? undefined : (JSON.parse(id) as string | number), method };
+}
+
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 

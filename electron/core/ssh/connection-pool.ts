@@ -1,8 +1,10 @@
-import { EventEmitter } from 'node:events';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
+import type { ConnectionState, EngineEventMap } from '../../../shared/events.js';
 import { BurrowError } from '../errors.js';
+import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
 
+/** Who the pool connects for: a remote's Connector (stable across reconnects). */
 export interface PoolTarget {
   /** Connections are shared between sessions whose targets have the same key. */
   key: string;
@@ -11,15 +13,6 @@ export interface PoolTarget {
 }
 
 export type ChannelSpec = { mode: 'exec'; command: string } | { mode: 'shell' };
-
-export type RemoteState = 'connecting' | 'connected' | 'idle' | 'reconnecting' | 'error' | 'disconnected';
-
-export interface PoolStateEvent {
-  key: string;
-  label: string;
-  state: RemoteState;
-  detail?: string;
-}
 
 /** A channel lent to one host session; `release` must be called when the session is done with it. */
 export interface ChannelLease {
@@ -62,6 +55,7 @@ interface RemotePool {
 
 export interface PoolOptions {
   logger: Logger;
+  events: EventBus<EngineEventMap>;
   /** How long an unused connection stays open; 0 closes it with its last channel. */
   idleTimeoutMs: number;
   /** Re-establish a dropped connection in the background (daemon), with backoff. */
@@ -75,17 +69,14 @@ export interface PoolOptions {
 }
 
 /** One SSH connection per remote, many channels on it; a second connection only when the server says it is full. */
-export class ConnectionPool extends EventEmitter {
+export class ConnectionPool {
   private readonly remotes = new Map<string, RemotePool>();
   private closed = false;
 
-  constructor(private readonly options: PoolOptions) {
-    super();
-  }
+  constructor(private readonly options: PoolOptions) {}
 
   async openChannel(target: PoolTarget, spec: ChannelSpec): Promise<ChannelLease> {
     const remote = this.remoteFor(target);
-    remote.target = target;
     const spare = this.takeSpare(remote, spec);
     if (spare) {
       const lease = this.lease(remote, spare.conn, spare.channel);
@@ -126,14 +117,6 @@ export class ConnectionPool extends EventEmitter {
         this.scheduleIdle(remote, conn);
       }
     }
-  }
-
-  /** Number of live connections and channels to a target, for status and tests. */
-  stats(key: string): { connections: number; channels: number } {
-    const remote = this.remotes.get(key);
-    if (!remote) return { connections: 0, channels: 0 };
-    const live = remote.connections.filter((c) => c.alive);
-    return { connections: live.length, channels: live.reduce((n, c) => n + c.leases.size, 0) };
   }
 
   closeAll(): void {
@@ -310,9 +293,8 @@ export class ConnectionPool extends EventEmitter {
     conn.idleTimer.unref();
   }
 
-  private emitState(remote: RemotePool, state: RemoteState, detail?: string): void {
-    const event: PoolStateEvent = { key: remote.target.key, label: remote.target.label, state, detail };
-    this.emit('state', event);
+  private emitState(remote: RemotePool, state: ConnectionState, detail?: string): void {
+    this.options.events.emit('connection-state', { remote: remote.target.label, state, detail });
   }
 }
 
@@ -320,7 +302,8 @@ function specKey(spec: ChannelSpec): string {
   return spec.mode === 'exec' ? `exec:${spec.command}` : 'shell';
 }
 
-function openOn(client: SshClient, spec: ChannelSpec): Promise<ClientChannel> {
+/** Opens the channel an MCP server runs on: exec with its command, or a shell (m2m servers). */
+export function openOn(client: SshClient, spec: ChannelSpec): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
     const done = (error: Error | undefined, channel: ClientChannel) => (error ? reject(error) : resolve(channel));
     try {

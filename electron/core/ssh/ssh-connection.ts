@@ -3,6 +3,7 @@ import type { AuthenticationType, Client as SshClient, NextAuthHandler } from 's
 import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { describeAuthAttempts, type AuthPlan } from './auth-plan.js';
+import { describeNetworkError } from './network-errors.js';
 
 export type HostKeyDecision = { ok: true } | { ok: false; message: string };
 
@@ -136,23 +137,9 @@ function authMethods(target: SshTarget): AuthMethod[] {
 }
 
 function mapConnectError(error: Error & { code?: string; level?: string }, target: SshTarget): BurrowError {
-  const where = address(target);
   if (error.level === 'client-authentication') {
     const notes = target.auth.notes.length ? `; ${target.auth.notes.join('; ')}` : '';
-    return new BurrowError(`authentication failed for ${target.user}@${where} (tried: ${describeAuthAttempts(target.auth)})${notes}`, 'auth');
+    return new BurrowError(`authentication failed for ${target.user}@${address(target)} (tried: ${describeAuthAttempts(target.auth)})${notes}`, 'auth');
   }
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return new BurrowError(`connection refused by ${where} (is sshd running and listening on that port?)`, 'connection-refused');
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new BurrowError(`cannot resolve host "${target.host}"`, 'unreachable');
-    case 'ETIMEDOUT':
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-    case 'ECONNRESET':
-      return new BurrowError(`cannot reach ${where} (${error.code})`, 'unreachable');
-    default:
-      return new BurrowError(`SSH connection to ${where} failed: ${error.message}`, 'connection-lost');
-  }
+  return describeNetworkError(error, target.host, target.port);
 }

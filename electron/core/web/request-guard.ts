@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto';
 import { contentSecurityPolicy } from '../../../shared/content-security-policy.js';
 
 /** Names a page on this machine may use for the UI; anything else is DNS rebinding (a site's name pointed at 127.0.0.1). */
@@ -18,12 +17,7 @@ export function isAllowedOrigin(origin: string | undefined, port: number): boole
   return LOCAL_NAMES.some((name) => origin.toLowerCase() === `http://${name}:${port}`);
 }
 
-export function tokenMatches(given: string | undefined, expected: string): boolean {
-  if (!given) return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
-}
+export { tokenMatches } from '../token-match.js';
 
 /** `Authorization: Bearer <token>` → the token. */
 export function bearerToken(header: string | undefined): string | undefined {

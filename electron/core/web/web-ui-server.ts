@@ -2,7 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { dispatchApi, type BurrowApi, type BurrowEvent } from '../../../shared/api.js';
+import { dispatchCommand } from '../../../shared/commands.js';
+import type { BurrowEvent } from '../../../shared/events.js';
+import type { EngineCommands } from '../commands/command-handlers.js';
 import { oneLine } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import {
@@ -17,7 +19,7 @@ import {
 import { readStaticFile } from './static-files.js';
 
 export interface WebUiOptions {
-  api: BurrowApi;
+  commands: EngineCommands;
   logger: Logger;
   /** 0 picks a free port. */
   port: number;
@@ -28,6 +30,9 @@ export interface WebUiOptions {
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
+/** After a 413, how much of the refused body is read and dropped, and for how long, before the socket is cut. */
+const MAX_DRAIN_BYTES = 64 * 1024 * 1024;
+const DRAIN_TIMEOUT_MS = 10_000;
 /** A browser tab that stops reading must not make the daemon buffer traffic without end. */
 const MAX_SOCKET_BACKLOG = 8 * 1024 * 1024;
 const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../../../renderer/', import.meta.url));
@@ -42,7 +47,7 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /**
- * The web bridge of `burrow daemon --ui`: the built renderer, `POST /api/<method>` for BurrowApi requests,
+ * The web bridge of `burrow daemon --ui`: the built renderer, `POST /api/<command>` for the command table,
  * and a WebSocket at /api/events for its event stream. 127.0.0.1 only; the token guards all data.
  */
 export class WebUiServer {
@@ -105,10 +110,11 @@ export class WebUiServer {
     try {
       args = JSON.parse((await readBody(req)) || '[]');
     } catch (error) {
+      if (error instanceof BodyTooLarge) return this.refuseBody(req, res);
       return this.fail(res, 400, `bad request body: ${oneLine(error)}`);
     }
     try {
-      const result = await dispatchApi(this.options.api, method, args);
+      const result = await dispatchCommand(this.options.commands, method, args, 'web');
       this.json(res, 200, { result: result ?? null });
     } catch (error) {
       this.json(res, 400, { error: oneLine(error) });
@@ -131,7 +137,7 @@ export class WebUiServer {
   }
 
   private stream(ws: WebSocket): void {
-    const unsubscribe = this.options.api.subscribe((event: BurrowEvent) => {
+    const unsubscribe = this.options.commands.subscribe((event: BurrowEvent) => {
       if (ws.readyState !== ws.OPEN) return;
       // Traffic is a view, not state: drop it for a tab that is not keeping up; never drop approvals or states.
       if (event.type === 'traffic' && ws.bufferedAmount > MAX_SOCKET_BACKLOG) return;
@@ -147,26 +153,54 @@ export class WebUiServer {
     res.end(text);
   }
 
+  /**
+   * 413 with a JSON error, then close. The rest of the body is read and dropped (up to a limit) until the
+   * answer is out: closing a socket that still has unread bytes sends a TCP reset, and the client would see
+   * "connection reset" instead of the answer.
+   */
+  private refuseBody(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader('Connection', 'close');
+    this.json(res, 413, { error: `request body larger than ${MAX_BODY_BYTES} bytes` });
+    let dropped = 0;
+    const close = () => req.socket.destroy();
+    const timer = setTimeout(close, DRAIN_TIMEOUT_MS);
+    req.socket.once('close', () => clearTimeout(timer));
+    req.on('data', (chunk: Buffer) => {
+      dropped += chunk.length;
+      if (dropped > MAX_DRAIN_BYTES) close();
+    });
+    req.once('end', () => res.writableFinished ? close() : res.once('finish', close));
+    req.resume();
+  }
+
   private fail(res: ServerResponse, status: number, message: string): void {
     if (res.headersSent) return void res.end();
     this.json(res, status, { error: message });
   }
 }
 
+class BodyTooLarge extends Error {}
+
+/** The body as text; rejects with BodyTooLarge as soon as it passes the limit (announced or counted), reading no further. */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) return reject(new BodyTooLarge());
     const chunks: Buffer[] = [];
     let size = 0;
-    req.on('data', (chunk: Buffer) => {
+    const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > MAX_BODY_BYTES) {
-        reject(new Error(`larger than ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
+        req.off('data', onData);
+        req.off('end', onEnd);
+        req.pause();
+        reject(new BodyTooLarge());
         return;
       }
       chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks).toString('utf8'));
+    req.on('data', onData);
+    req.on('end', onEnd);
     req.on('error', reject);
   });
 }

@@ -1,4 +1,5 @@
-import { apiArgs, type ApiMethod, type BurrowApi, type BurrowEvent } from '../../../shared/api.js';
+import { commandsFor, type BurrowApi, type CommandName } from '../../../shared/commands.js';
+import type { BurrowEvent } from '../../../shared/events.js';
 
 /** Said to a person when the daemon is gone or the token is wrong. */
 export class BridgeError extends Error {
@@ -26,7 +27,7 @@ export function createWebBridge(token: string): WebBridge {
   let retryMs = 500;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  const call = async (method: ApiMethod, args: unknown[]): Promise<unknown> => {
+  const call = async (method: CommandName, args: unknown[]): Promise<unknown> => {
     let res: Response;
     try {
       res = await fetch(`api/${method}`, {
@@ -99,7 +100,7 @@ export function createWebBridge(token: string): WebBridge {
       };
     },
   } as Partial<WebBridge> as WebBridge;
-  for (const method of Object.keys(apiArgs) as ApiMethod[]) {
+  for (const method of commandsFor('web')) {
     (api as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => call(method, args);
   }
   return api;

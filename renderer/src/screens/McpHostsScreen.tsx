@@ -89,6 +89,23 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
                 })}
               </ul>
             )}
+            {h.orphaned.length ? (
+              <>
+                <p className="muted small">Entries for remotes that are no longer saved (removed or renamed): the host cannot start them.</p>
+                <ul className="host-remotes orphaned">
+                  {h.orphaned.map((name) => (
+                    <li key={name} data-orphan={name}>
+                      <span className="mono">{name}</span>
+                      <span className="pill pill-quiet">Remote gone</span>
+                      <span className="spacer" />
+                      <button className="btn small quiet" disabled={!!h.problem} onClick={() => plan('uninstall', h, name)}>
+                        Remove
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
           </article>
         ))}
       </div>

@@ -16,7 +16,7 @@ export function SecretDialog({ request, position, count }: { request: PendingSec
   const what = request.secret === 'passphrase' ? 'Passphrase' : 'Password';
   const where = `${request.remote}, ${request.user}@${hostPort(request.host, request.port)}`;
 
-  const settle = (call: Promise<void>) => {
+  const settle = (call: Promise<unknown>) => {
     setBusy(true);
     setError(undefined);
     call.then(

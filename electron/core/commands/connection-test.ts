@@ -3,10 +3,14 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import type { TestStep, TestStepName } from '../../../shared/api.js';
 import type { Remote } from '../../../shared/remote.js';
+import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError, oneLine } from '../errors.js';
 import { keyTypeLabel, keyTypeOf, sha256Fingerprint } from '../hostkeys/fingerprint.js';
 import { ChannelTransport } from '../inspector/channel-transport.js';
+import { channelSpec } from '../session-manager.js';
+import { openOn } from '../ssh/connection-pool.js';
+import { describeNetworkError } from '../ssh/network-errors.js';
 
 export interface ConnectionTestContext {
   engine: Engine;
@@ -42,7 +46,7 @@ export async function testConnection(remote: Remote, ctx: ConnectionTestContext)
   let ssh: SshClient;
   try {
     // The engine's own way to connect (key server, keys, secrets, host-key policy), on a connection of its own.
-    ssh = await ctx.engine.connectRemote(remote, {
+    ssh = await ctx.engine.newConnector(remote).connect({
       approvalTimeoutMs: ctx.approvalTimeoutMs,
       connectTimeoutMs: timeoutMs,
       onHostKey: (blob, decision) => {
@@ -84,11 +88,7 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> 
       socket.destroy();
       reject(new BurrowError(`no answer from ${host}:${port} within ${timeoutMs / 1000}s`, 'timeout'));
     });
-    socket.once('error', (error: NodeJS.ErrnoException) => {
-      if (error.code === 'ECONNREFUSED') reject(new BurrowError(`connection refused by ${host}:${port} (is sshd running and listening on that port?)`, 'connection-refused'));
-      else if (error.code === 'ENOTFOUND' || error.code === 'EAI_AGAIN') reject(new BurrowError(`cannot resolve host "${host}"`, 'unreachable'));
-      else reject(new BurrowError(`cannot reach ${host}:${port} (${error.code ?? error.message})`, 'unreachable'));
-    });
+    socket.once('error', (error: NodeJS.ErrnoException) => reject(describeNetworkError(error, host, port)));
   });
 }
 
@@ -97,16 +97,12 @@ async function mcpInitialize(ssh: SshClient, remote: Remote, timeoutMs: number):
   const what = remote.mode === 'exec' ? `"${remote.command}"` : 'the shell channel';
   let channel: ClientChannel;
   try {
-    channel = await new Promise<ClientChannel>((resolve, reject) => {
-      const done = (error: Error | undefined, ch: ClientChannel) => (error ? reject(error) : resolve(ch));
-      if (remote.mode === 'exec') ssh.exec(remote.command!, done);
-      else ssh.shell(false, done);
-    });
+    channel = await openOn(ssh, channelSpec(remote));
   } catch (error) {
     return { step: 'mcp-initialize', ok: false, detail: `the server refused to start ${what}: ${oneLine(error)}`, ms: Date.now() - started };
   }
   const transport = new ChannelTransport(channel);
-  const client = new Client({ name: 'burrow-connection-test', version: '0.1.0' }, { capabilities: {} });
+  const client = new Client({ name: 'burrow-connection-test', version: BURROW_VERSION }, { capabilities: {} });
   try {
     await client.connect(transport, { timeout: timeoutMs });
     const server = client.getServerVersion();

@@ -2,21 +2,22 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BurrowEvent, TestStep } from '../../shared/api.js';
+import type { TestStep } from '../../shared/api.js';
+import { commandsFor, dispatchCommand, type BurrowApi } from '../../shared/commands.js';
+import type { BurrowEvent } from '../../shared/events.js';
 import type { RemoteInput } from '../../shared/remote.js';
-import { createEngineApi, type EngineApi } from '../../electron/core/api/engine-api.js';
+import { createCommandHandlers, type EngineCommands } from '../../electron/core/commands/command-handlers.js';
 import { Engine } from '../../electron/core/engine.js';
 import { silentLogger } from '../../electron/core/logging/logger.js';
-import { BurrowService } from '../../electron/core/service.js';
 import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { startKeyServer } from '../support/key-server.js';
 
-/** The engine-side BurrowApi against a real sshd and a real MCP server, as both bridges call it. */
+/** The command table's implementation against a real sshd and a real MCP server, called through the table as the web bridge does. */
 let forced: SshdFixture;
 let open: SshdFixture;
 const engines: Engine[] = [];
-const apis: EngineApi[] = [];
+const apis: EngineCommands[] = [];
 
 beforeAll(async () => {
   [forced, open] = await Promise.all([startSshd(), startSshd({ forcedCommand: null })]);
@@ -30,17 +31,31 @@ afterEach(() => {
   for (const engine of engines.splice(0)) engine.close();
 });
 
-function makeApi(): { api: EngineApi; events: BurrowEvent[] } {
+function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
   const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
   const settings = new ConfSettingsStore(home);
-  const engine = new Engine({ home, logger: silentLogger, keepWarm: false, idleTimeoutMs: 0, approvalTimeoutMs: () => 20_000 });
-  const service = new BurrowService(settings, engine.hostKeys, engine);
-  const api = createEngineApi({ engine, service, settings, hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } } });
+  const engine = new Engine({
+    home,
+    logger: silentLogger,
+    keepWarm: false,
+    idleTimeoutMs: 0,
+    approvalTimeoutMs: () => 20_000,
+    remoteNames: () => settings.listRemotes().map((r) => r.name),
+  });
+  const handlers = createCommandHandlers({
+    engine,
+    settings,
+    hostKeys: engine.hostKeys,
+    hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } },
+  });
   const events: BurrowEvent[] = [];
-  api.subscribe((e) => events.push(e));
+  handlers.subscribe((e) => events.push(e));
   engines.push(engine);
-  apis.push(api);
-  return { api, events };
+  apis.push(handlers);
+  // What the web bridge does: every command of the web's list, validated by the table on the way in.
+  const api = { subscribe: handlers.subscribe } as unknown as Record<string, unknown>;
+  for (const name of commandsFor('web')) api[name] = (...args: unknown[]) => dispatchCommand(handlers, name, args, 'web');
+  return { api: api as unknown as BurrowApi, events };
 }
 
 function remote(sshd: SshdFixture, extra: Partial<RemoteInput> = {}): RemoteInput {

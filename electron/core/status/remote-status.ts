@@ -1,29 +1,27 @@
 import type { RemoteStatus } from '../../../shared/api.js';
 import { secretWanted, type PendingApproval } from '../../../shared/approvals.js';
-import type { SettingsStore } from '../settings/settings-store.js';
-import type { PoolStateEvent } from '../ssh/connection-pool.js';
+import type { ConnectionState } from '../../../shared/events.js';
 
 /**
  * One live state per saved remote, from what the pool reports (by remote name), the sessions open to it,
  * and the approval queue: a host key waiting for a person outranks whatever the pool says.
  */
 export class RemoteStatusTracker {
-  private readonly pool = new Map<string, { state: PoolStateEvent['state']; detail?: string }>();
-  private readonly sessions = new Map<string, number>();
+  private readonly pool = new Map<string, { state: ConnectionState; detail?: string }>();
 
   constructor(
-    private readonly settings: SettingsStore,
+    private readonly remoteNames: () => string[],
     private readonly pending: () => PendingApproval[],
+    private readonly sessions: (remote: string) => number,
     private readonly onChange: (status: RemoteStatus) => void,
   ) {}
 
-  poolState(event: PoolStateEvent): void {
-    this.pool.set(event.label, { state: event.state, detail: event.detail });
-    this.changed(event.label);
+  connectionState(remote: string, state: ConnectionState, detail?: string): void {
+    this.pool.set(remote, { state, detail });
+    this.changed(remote);
   }
 
-  sessionsChanged(remote: string, delta: number): void {
-    this.sessions.set(remote, Math.max(0, (this.sessions.get(remote) ?? 0) + delta));
+  sessionsChanged(remote: string): void {
     this.changed(remote);
   }
 
@@ -32,7 +30,7 @@ export class RemoteStatusTracker {
   }
 
   status(name: string): RemoteStatus {
-    const sessions = this.sessions.get(name) ?? 0;
+    const sessions = this.sessions(name);
     const waiting = this.pending().find((p) => p.remote === name);
     if (waiting) return { name, state: 'waiting-approval', detail: waitingDetail(waiting), sessions };
     const pool = this.pool.get(name);
@@ -40,10 +38,10 @@ export class RemoteStatusTracker {
   }
 
   all(): RemoteStatus[] {
-    return this.settings.listRemotes().map((r) => this.status(r.name));
+    return this.remoteNames().map((name) => this.status(name));
   }
 
-  private changed(name: string): void {
+  changed(name: string): void {
     this.onChange(this.status(name));
   }
 }

@@ -1,0 +1,43 @@
+import { join } from 'node:path';
+import { COMMANDS, type CommandArgs, type CommandName, type CommandResult } from '../../shared/commands.js';
+import { createCommandHandlers } from '../core/commands/command-handlers.js';
+import { HostKeyStore } from '../core/hostkeys/host-key-store.js';
+import { requestDaemon } from '../core/ipc/ipc-client.js';
+import { burrowHome } from '../core/paths.js';
+import { ConfSettingsStore } from '../core/settings/settings-store.js';
+
+const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTOKEN']);
+
+/** Whether an error means "no engine runs here" (rather than "the engine said no"). */
+export function isNoEngine(error: unknown): boolean {
+  return NO_ENGINE.has((error as NodeJS.ErrnoException).code ?? '');
+}
+
+/**
+ * Runs a command of the table where it belongs: in the running engine (the only writer of the settings), or
+ * here from the settings file when none runs and the command needs no engine.
+ */
+export async function callCommand<N extends CommandName>(name: N, ...args: CommandArgs<N>): Promise<CommandResult<N>> {
+  try {
+    return await requestDaemon<CommandResult<N>>(name, args);
+  } catch (error) {
+    if (!isNoEngine(error)) throw error;
+  }
+  if (COMMANDS[name].engine) throw new Error('no Burrow engine is running: start one with "npm start" or "burrow daemon" (burrow connect starts one too)');
+  const home = burrowHome();
+  const local = createCommandHandlers({ settings: new ConfSettingsStore(home), hostKeys: new HostKeyStore(join(home, 'known_hosts')) });
+  const { dispatchCommand } = await import('../../shared/commands.js');
+  return (await dispatchCommand(local, name, args, 'cli')) as CommandResult<N>;
+}
+
+/** Runs a command in the running engine, starting `burrow daemon` first when none runs (as `burrow connect` does). */
+export async function callEngine<N extends CommandName>(name: N, ...args: CommandArgs<N>): Promise<CommandResult<N>> {
+  try {
+    return await requestDaemon<CommandResult<N>>(name, args);
+  } catch (error) {
+    if (!isNoEngine(error)) throw error;
+  }
+  const { startDaemonAndConnect } = await import('./connect-via-daemon.js');
+  (await startDaemonAndConnect()).socket.destroy();
+  return requestDaemon<CommandResult<N>>(name, args);
+}

@@ -1,0 +1,67 @@
+import type { EngineStatus } from '../../shared/api.js';
+import { requestDaemon } from '../core/ipc/ipc-client.js';
+import { parseCommandArgs } from './cli-args.js';
+import { isNoEngine } from './command-client.js';
+import { formatTable } from './table-output.js';
+
+const HELP = `usage: burrow status [--json]
+
+Whether a Burrow engine runs (the tray app or burrow daemon): its pid, uptime and UI address,
+each remote's state and open sessions, and what waits for a person (host keys, secrets, alerts).
+Exit code 0 when an engine runs, 3 when none does.`;
+
+/** The exit code that says "no engine runs" (as systemctl's status uses 3 for "not running"). */
+export const NOT_RUNNING = 3;
+
+export async function run(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs('status', args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, false);
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  let status: EngineStatus;
+  try {
+    status = await requestDaemon<EngineStatus>('engineStatus', []);
+  } catch (error) {
+    if (!isNoEngine(error)) throw error;
+    if (values.json) process.stdout.write(`${JSON.stringify({ running: false }, null, 2)}\n`);
+    else process.stdout.write('no Burrow engine is running (start one: npm start, or burrow daemon; burrow connect starts one too)\n');
+    return NOT_RUNNING;
+  }
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ running: true, ...status }, null, 2)}\n`);
+    return 0;
+  }
+  const kind = status.kind === 'app' ? 'the tray app' : 'burrow daemon';
+  const lines = [`Burrow ${status.version}: ${kind}, pid ${status.pid}, up ${formatDuration(status.uptimeSec)}${status.paused ? ', PAUSED (new sessions are refused)' : ''}`];
+  if (status.ui) lines.push(`UI: ${status.ui}`);
+  if (status.remotes.length === 0) lines.push('no remotes yet: burrow remote add NAME --host HOST [--command CMD]');
+  else {
+    lines.push('', ...formatTable([
+      ['REMOTE', 'STATE', 'SESSIONS', 'DETAIL'],
+      ...status.remotes.map((r) => [r.name, r.state, String(r.sessions), r.detail ?? '']),
+    ]));
+  }
+  if (status.sessions.length > 0) {
+    lines.push('', ...formatTable([
+      ['SESSION', 'REMOTE', 'CLIENT', 'SINCE'],
+      ...status.sessions.map((s) => [String(s.id), s.remote, s.client ?? '', s.openedAt]),
+    ]));
+  }
+  for (const p of status.pending) {
+    lines.push(p.kind === 'host-key'
+      ? `WAITING: host key ${p.fingerprint} of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: burrow hostkeys approve ${p.fingerprint}`
+      : p.kind === 'tool-call'
+        ? `WAITING: ${p.tool} on ${p.remote}${p.client ? ` for ${p.client}` : ''}: ${p.detail}`
+        : `WAITING: the ${p.secret} for ${p.remote}: burrow secrets enter ${p.id}`);
+  }
+  for (const a of status.alerts) lines.push(`ALERT: the host key of ${a.host}:${a.port} CHANGED (offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint}); refused`);
+  process.stdout.write(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds}s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+}

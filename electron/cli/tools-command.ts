@@ -1,0 +1,112 @@
+import type { RemoteCatalog, ToolCallResult } from '../../shared/api.js';
+import { parseCommandArgs } from './cli-args.js';
+import { callEngine } from './command-client.js';
+
+const TOOLS_HELP = `usage: burrow tools REMOTE [--json]
+
+The remote's tools (name, description, input schema), prompts, resources and resource templates,
+read live through the running engine (started if none runs), as the MCP host would see them.`;
+
+const CALL_HELP = `usage: burrow call REMOTE TOOL [--json '{"key": "value"}' | KEY=VALUE ...] [--raw]
+
+Calls one tool through the running engine and prints its result: text content as text, other content
+as JSON; --raw prints the whole result as JSON. KEY=VALUE arguments are JSON values when they parse
+(KEY=3, KEY=true, KEY='[1,2]'), else strings. Exit code 1 when the tool reports an error (isError).`;
+
+export async function runTools(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('tools', args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return help(TOOLS_HELP);
+  const [remote] = positionals;
+  if (!remote || positionals.length > 1) throw new Error('tools: give one REMOTE (burrow remote list shows them)');
+  const catalog = await callEngine('catalog', remote);
+  process.stdout.write(values.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalog(catalog));
+  return 0;
+}
+
+export async function runCall(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('call', args, { json: { type: 'string' }, raw: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) return help(CALL_HELP);
+  const [remote, tool, ...pairs] = positionals;
+  if (!remote || !tool) throw new Error("call: give REMOTE and TOOL, e.g. burrow call prod echo message=hi (burrow tools REMOTE lists the tools)");
+  const toolArgs = values.json !== undefined ? parseJsonArgs(values.json) : {};
+  if (values.json !== undefined && pairs.length) throw new Error('call: give --json or KEY=VALUE arguments, not both');
+  for (const pair of pairs) {
+    const eq = pair.indexOf('=');
+    if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);
+    toolArgs[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
+  }
+  const result: ToolCallResult = await callEngine('callTool', remote, tool, toolArgs);
+  if (values.raw) process.stdout.write(`${JSON.stringify(result.raw, null, 2)}\n`);
+  const text = describeResult(result.raw);
+  if (result.isError) {
+    process.stderr.write(`burrow: ${tool} on ${remote} reported an error: ${text.trim() || 'no details'}\n`);
+    return 1;
+  }
+  if (!values.raw) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+  return 0;
+}
+
+function help(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function parseJsonArgs(text: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`call: --json is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('call: --json must be a JSON object of arguments');
+  return value as Record<string, unknown>;
+}
+
+function parseValue(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** Text content as text; every other kind of content (images, resources, structured output) as JSON. */
+function describeResult(raw: unknown): string {
+  const result = (raw ?? {}) as { content?: { type: string; text?: string }[]; structuredContent?: unknown };
+  const parts: string[] = [];
+  for (const item of result.content ?? []) {
+    if (item.type === 'text' && typeof item.text === 'string') parts.push(item.text);
+    else parts.push(JSON.stringify(item, null, 2));
+  }
+  if (!result.content?.length && result.structuredContent !== undefined) parts.push(JSON.stringify(result.structuredContent, null, 2));
+  return parts.join('\n');
+}
+
+function formatCatalog(c: RemoteCatalog): string {
+  const lines: string[] = [];
+  const server = [c.serverName, c.serverVersion].filter(Boolean).join(' ');
+  lines.push(`${c.remote}${server ? `: ${server}` : ''}`);
+  lines.push('', `TOOLS (${c.tools.length})`);
+  for (const t of c.tools) {
+    lines.push(`  ${t.name}${t.description ? ` — ${firstLine(t.description)}` : ''}`);
+    const schema = t.inputSchema as { properties?: Record<string, { type?: string; description?: string }>; required?: string[] } | undefined;
+    for (const [name, prop] of Object.entries(schema?.properties ?? {})) {
+      const required = schema?.required?.includes(name) ? '' : '?';
+      lines.push(`      ${name}${required}: ${prop.type ?? 'any'}${prop.description ? ` — ${firstLine(prop.description)}` : ''}`);
+    }
+  }
+  lines.push('', `PROMPTS (${c.prompts.length})`);
+  for (const p of c.prompts) {
+    const args = (p.arguments ?? []).map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ');
+    lines.push(`  ${p.name}${args ? `(${args})` : ''}${p.description ? ` — ${firstLine(p.description)}` : ''}`);
+  }
+  lines.push('', `RESOURCES (${c.resources.length})`);
+  for (const r of c.resources) lines.push(`  ${r.uri}  ${r.name}${r.mimeType ? ` [${r.mimeType}]` : ''}`);
+  lines.push('', `RESOURCE TEMPLATES (${c.resourceTemplates.length})`);
+  for (const t of c.resourceTemplates) lines.push(`  ${t.uriTemplate}  ${t.name}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function firstLine(text: string): string {
+  return text.split('\n')[0].trim();
+}

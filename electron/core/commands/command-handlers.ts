@@ -1,0 +1,203 @@
+import type { EngineStatus } from '../../../shared/api.js';
+import type { CommandHandlers } from '../../../shared/commands.js';
+import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
+import { BURROW_VERSION } from '../../../shared/version.js';
+import type { Engine } from '../engine.js';
+import { BurrowError } from '../errors.js';
+import { applyPlan, defaultHostConfigContext, findHostEntries, listMcpHosts, planInstall, planUninstall, removeHostEntries, type HostConfigContext } from '../hostconfig/host-configs.js';
+import type { HostKeyStore } from '../hostkeys/host-key-store.js';
+import { InspectorSessions } from '../inspector/inspector-sessions.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import type { SettingsStore } from '../settings/settings-store.js';
+import { testConnection } from './connection-test.js';
+
+/** What runs the engine: its kind and start, the web UI's address, and how to stop it. */
+export interface EngineHost {
+  kind: EngineStatus['kind'];
+  startedAt: Date;
+  ui?: () => string | undefined;
+  /** Asked to stop (`burrow daemon stop`); open sessions are let finish. */
+  stop(): void;
+  /** Serves the web UI (once) and returns its address. */
+  openUi?: () => Promise<string>;
+}
+
+export interface CommandContext {
+  settings: SettingsStore;
+  hostKeys: HostKeyStore;
+  /** Absent when the CLI runs without an engine: commands that need one say so. */
+  engine?: Engine;
+  host?: EngineHost;
+  /** Where MCP hosts' config files live and what their entries run; the platform's default when absent. */
+  hostConfig?: HostConfigContext;
+  logger?: Logger;
+}
+
+/** The command table's implementation plus what the surfaces that stream events need. */
+export interface EngineCommands extends CommandHandlers {
+  /** The UI events (all of them, or the ones named) until the returned function is called. */
+  subscribe(listener: (event: BurrowEvent) => void, events?: readonly EngineEventName[]): () => void;
+  close(): void;
+}
+
+const noEngine = () =>
+  new BurrowError('no Burrow engine is running: start one with "npm start" or "burrow daemon" (burrow connect starts one too)', 'daemon');
+
+/** The one implementation of the command table: Electron IPC, the web bridge and the local socket all call it. */
+export function createCommandHandlers(ctx: CommandContext): EngineCommands {
+  const { settings, hostKeys } = ctx;
+  const logger = ctx.logger ?? silentLogger;
+  const need = (): Engine => {
+    if (!ctx.engine) throw noEngine();
+    return ctx.engine;
+  };
+  const engine = ctx.engine;
+  const inspector = engine
+    ? new InspectorSessions({ engine, settings, onCatalogChanged: (remote) => engine.events.emit('catalog-changed', { remote }) })
+    : undefined;
+  const requireRemote = (name: string) => {
+    if (!settings.getRemote(name)) throw new BurrowError(`no remote named "${name}"`, 'config');
+  };
+  const remotesChanged = (name?: string) => {
+    engine?.events.emit('remotes-changed', {});
+    if (name) engine?.status.changed(name);
+  };
+  let hostConfig = ctx.hostConfig;
+  const hostContext = () => (hostConfig ??= defaultHostConfigContext());
+
+  return {
+    async engineStatus() {
+      const e = need();
+      const started = ctx.host?.startedAt ?? new Date();
+      return {
+        kind: ctx.host?.kind ?? 'daemon',
+        pid: process.pid,
+        version: BURROW_VERSION,
+        startedAt: started.toISOString(),
+        uptimeSec: Math.round((Date.now() - started.getTime()) / 1000),
+        ui: ctx.host?.ui?.(),
+        paused: e.sessions.isPaused(),
+        remotes: e.status.all(),
+        sessions: e.sessions.list(),
+        pending: e.broker.pending(),
+        alerts: e.broker.alerts(),
+      };
+    },
+    async stopEngine() {
+      need();
+      if (!ctx.host) throw new BurrowError('this engine cannot be stopped from here', 'daemon');
+      // After the reply is on its way.
+      setImmediate(() => ctx.host!.stop());
+      return null;
+    },
+    async openUi() {
+      need();
+      if (!ctx.host?.openUi) throw new BurrowError('this engine has no web UI to serve', 'daemon');
+      return { url: await ctx.host.openUi() };
+    },
+    async setPaused(paused) {
+      need().sessions.setPaused(paused);
+      return paused;
+    },
+    async listRemotes() {
+      return settings.listRemotes();
+    },
+    async remoteStatuses() {
+      return need().status.all();
+    },
+    async saveRemote(remote, replace) {
+      const saved = settings.saveRemote(remote, { replace });
+      // An edited remote reconnects with its new settings on next use.
+      inspector?.close(saved.name);
+      remotesChanged(saved.name);
+      return saved;
+    },
+    async removeRemote(name) {
+      const removed = settings.removeRemote(name);
+      inspector?.close(name);
+      if (removed) remotesChanged();
+      return removed;
+    },
+    async testRemote(remote) {
+      return testConnection(remote, { engine: need(), approvalTimeoutMs: settings.approvalTimeoutMs() });
+    },
+    async catalog(remote) {
+      need();
+      requireRemote(remote);
+      return inspector!.catalog(remote);
+    },
+    async callTool(remote, tool, args) {
+      need();
+      requireRemote(remote);
+      return inspector!.callTool(remote, tool, args);
+    },
+    async pendingApprovals() {
+      // Without an engine nothing can be waiting.
+      return engine?.broker.pending() ?? [];
+    },
+    async answerApproval(id, decision) {
+      const answered = need().broker.answer(id, decision);
+      if (answered === 0) throw new BurrowError(`${id} is no longer waiting for approval, if it ever was (answered elsewhere, or it timed out; burrow hostkeys list)`, 'config');
+      return answered;
+    },
+    async answerSecret(id, value) {
+      if (!need().broker.answerSecret(id, value)) throw noSecretWaiting(id);
+      return null;
+    },
+    async refuseSecret(id) {
+      if (!need().broker.refuseSecret(id)) throw noSecretWaiting(id);
+      return null;
+    },
+    async hostKeyAlerts() {
+      return engine?.broker.alerts() ?? [];
+    },
+    async dismissHostKeyAlert(id) {
+      return need().broker.dismissAlert(id);
+    },
+    async knownHostKeys() {
+      return hostKeys.listApproved();
+    },
+    async forgetHostKey(host, port) {
+      return hostKeys.forget(host, port);
+    },
+    async mcpHosts() {
+      return listMcpHosts(hostContext(), settings.listRemotes().map((r) => r.name));
+    },
+    async planInstall(host, remote, options) {
+      requireRemote(remote);
+      return planInstall(hostContext(), host, remote, options);
+    },
+    async install(host, remote, options) {
+      requireRemote(remote);
+      const applied = applyPlan(planInstall(hostContext(), host, remote, options));
+      logger.info(`installed ${remote} in ${host} (${applied.path})`);
+      return applied;
+    },
+    async hostEntries(remote) {
+      return findHostEntries(hostContext(), remote);
+    },
+    async removeHostEntries(remote) {
+      const { removed, failed } = removeHostEntries(hostContext(), remote);
+      if (removed.length) logger.info(`removed the entries of ${remote} from ${removed.map((p) => p.path).join(', ')}`);
+      return { removed: removed.map((p) => p.path), failed: failed.map((f) => `${f.host}: ${f.error}`) };
+    },
+    async planUninstall(host, remote) {
+      return planUninstall(hostContext(), host, remote);
+    },
+    async uninstall(host, remote) {
+      const applied = applyPlan(planUninstall(hostContext(), host, remote));
+      logger.info(`removed ${remote ?? 'Burrow'} from ${host} (${applied.path})`);
+      return applied;
+    },
+    subscribe(listener, events = UI_EVENTS) {
+      const bus = need().events;
+      const offs = events.map((name) => bus.on(name, (payload) => listener({ type: name, ...payload } as BurrowEvent)));
+      return () => offs.forEach((off) => off());
+    },
+    close() {
+      inspector?.closeAll();
+    },
+  };
+}
+
+const noSecretWaiting = (id: string) => new BurrowError(`no passphrase or password with id ${id} is waiting (answered elsewhere, or it timed out; burrow secrets list)`, 'config');

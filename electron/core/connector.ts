@@ -1,0 +1,175 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Client as SshClient } from 'ssh2';
+import type { Remote } from '../../shared/remote.js';
+import { describeRemoteAddress } from '../../shared/remote-address.js';
+import type { ApprovalBroker } from './approvals/approval-broker.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { HostKeyStore } from './hostkeys/host-key-store.js';
+import { makeHostKeyVerifier } from './hostkeys/host-key-verifier.js';
+import { M2M_DEFAULT_KEY, ensureClientKey, exchangeWithKeyServer, publicKeyLine } from './keyserver/key-server-exchange.js';
+import type { Logger } from './logging/logger.js';
+import { ConnectionSecrets } from './secrets/connection-secrets.js';
+import type { SecretKeeper } from './secrets/secret-keeper.js';
+import { buildAuthPlan } from './ssh/auth-plan.js';
+import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
+
+export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
+export const DEFAULT_KNOWN_HOSTS = join(homedir(), '.ssh', 'known_hosts');
+
+/** Secrets and choices that belong to the one who runs this process (`connect --host`), never to a saved remote. */
+export interface ConnectorSecrets {
+  passphrase?: string;
+  /** Asked when a key needs a passphrase and none was given (a terminal). */
+  askPassphrase?: (keyLabel: string) => Promise<string | undefined>;
+  password?: () => Promise<string | undefined>;
+}
+
+export interface ConnectorDeps {
+  broker: ApprovalBroker;
+  hostKeys: HostKeyStore;
+  audit: AuditLog;
+  secrets: SecretKeeper;
+  logger: Logger;
+  /** How long an unknown host key or a secret may wait for a person, unless a waiting session asks for longer. */
+  approvalTimeoutMs: () => number;
+  /** Ask a person, through the approval queue, for a passphrase or password (the daemon and the tray app). */
+  askForSecrets: boolean;
+}
+
+/** For one attempt (the connection test): a look at the host-key decision, and its own timeouts. */
+export interface ConnectAttempt {
+  onHostKey?: (keyBlob: Buffer, decision: HostKeyDecision) => void;
+  connectTimeoutMs?: number;
+  approvalTimeoutMs?: number;
+}
+
+/** Sessions waiting for this remote's connection: they are told what it waits for, and may wait longer. */
+interface Waiter {
+  status: (message: string) => void;
+  approvalTimeoutMs?: number;
+}
+
+/**
+ * How to reach one remote: its auth plan, keys and secrets, host-key policy and key server. One per remote, stable
+ * across reconnects: a background reconnect uses the remote's own connector, never a session's callbacks. Status lines
+ * (waiting for an approval) go to the sessions waiting right now, and to one that starts waiting later.
+ */
+export class Connector {
+  readonly key: string;
+  readonly label: string;
+  private readonly waiters = new Set<Waiter>();
+  private lastStatus?: string;
+
+  constructor(
+    readonly remote: Remote,
+    private readonly deps: ConnectorDeps,
+    private readonly own: ConnectorSecrets = {},
+  ) {
+    const { identityFiles, userFiles } = this.keyFiles();
+    this.label = remote.name;
+    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}`;
+  }
+
+  /** A session waits for this connector's connection; returns the function that stops the waiting. */
+  wait(status: (message: string) => void, approvalTimeoutMs?: number): () => void {
+    const waiter: Waiter = { status, approvalTimeoutMs };
+    this.waiters.add(waiter);
+    if (this.lastStatus) status(this.lastStatus);
+    return () => {
+      this.waiters.delete(waiter);
+      if (this.waiters.size === 0) this.lastStatus = undefined;
+    };
+  }
+
+  private notify(message: string): void {
+    this.lastStatus = message;
+    for (const w of this.waiters) w.status(message);
+  }
+
+  /** The keys to offer and the known_hosts files to read, as OpenSSH would choose them. */
+  private keyFiles() {
+    const remote = this.remote;
+    const keyServer = remote.keyServer?.enabled;
+    // The key server needs one key to register: m2m's own, unless the remote names keys.
+    const explicit = remote.identityFiles.length > 0 || !!keyServer;
+    const paths = remote.identityFiles.length > 0 ? remote.identityFiles : keyServer ? [M2M_DEFAULT_KEY] : DEFAULT_IDENTITY_FILES;
+    return {
+      explicit,
+      identityFiles: paths.map((path) => ({ path, explicit })),
+      userFiles: remote.knownHostsPath ? [remote.knownHostsPath] : [DEFAULT_KNOWN_HOSTS],
+    };
+  }
+
+  private approvalTimeoutMs(attempt: ConnectAttempt): number {
+    if (attempt.approvalTimeoutMs) return attempt.approvalTimeoutMs;
+    const asked = [...this.waiters].map((w) => w.approvalTimeoutMs ?? 0);
+    return Math.max(this.deps.approvalTimeoutMs(), ...asked);
+  }
+
+  /**
+   * One new, authenticated SSH connection: the key server (if any), keys and secrets, the host-key policy, then
+   * the handshake. The pool uses it for every connection; "Test connection" uses it with `onHostKey`.
+   */
+  async connect(attempt: ConnectAttempt = {}): Promise<SshClient> {
+    const { logger, audit } = this.deps;
+    const remote = this.remote;
+    const { explicit, identityFiles, userFiles } = this.keyFiles();
+    const address = describeRemoteAddress(remote);
+    const notify = (m: string) => this.notify(m);
+    const approvalTimeoutMs = this.approvalTimeoutMs(attempt);
+    const asked = this.deps.askForSecrets ? new ConnectionSecrets(this.deps.secrets, remote, approvalTimeoutMs, notify) : undefined;
+    const own = this.own;
+    // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
+    const askKeys = !own.askPassphrase && own.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
+    try {
+      const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
+      if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+      const auth = await buildAuthPlan(
+        {
+          identityFiles,
+          passphrase: own.passphrase,
+          askPassphrase: own.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
+          useAgent: remote.useAgent,
+          password: remote.usePassword ? (own.password ?? asked?.password) : undefined,
+        },
+        (m) => logger.warn(m),
+      );
+      asked?.keysLoaded(auth.keys.map((k) => k.label));
+      const verifyHostKey = makeHostKeyVerifier({
+        store: this.deps.hostKeys,
+        broker: this.deps.broker,
+        audit,
+        logger,
+        policy: remote.hostKeyPolicy,
+        host: remote.host,
+        port: remote.port,
+        userFiles,
+        remoteName: remote.name,
+        approvalTimeoutMs,
+        onStatus: notify,
+      });
+      // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
+      const served = keyServer
+        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+        : undefined;
+      const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
+        const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);
+        attempt.onHostKey?.(k, decision);
+        return decision;
+      };
+      const client = await openSshConnection(
+        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs: attempt.connectTimeoutMs },
+        logger,
+      );
+      asked?.connected();
+      audit.record({ event: 'connect', remote: remote.name, address, ok: true });
+      logger.info(`connected to ${address}`);
+      return client;
+    } catch (caught) {
+      const error = asked ? asked.explain(caught) : caught;
+      audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import { connectToDaemon, requestDaemon } from './ipc-client.js';
+import type { DaemonInfo } from './daemon-info.js';
+
+/** The engine already serving this Burrow home, if one answers on its socket. */
+export async function findRunningEngine(env: NodeJS.ProcessEnv = process.env): Promise<DaemonInfo | undefined> {
+  try {
+    const { socket, info } = await connectToDaemon(env);
+    socket.destroy();
+    return info;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Asks the running engine to stop (it lets open sessions finish) and waits until its socket is free. */
+export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    await requestDaemon('stopEngine', [], env);
+  } catch {
+    return (await findRunningEngine(env)) === undefined;
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await findRunningEngine(env)) === undefined) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}

@@ -1,0 +1,40 @@
+import type { Socket } from 'node:net';
+import { StreamLineEnd, type ControlNotice, type HostEnd } from '../line-end.js';
+
+/**
+ * A helper (`burrow connect --remote`) on the engine's local socket: protocol bytes on the data connection,
+ * notices on the helper's control connection, so the helper can pipe bytes without looking at them.
+ */
+export class SocketHostEnd extends StreamLineEnd implements HostEnd {
+  constructor(
+    private readonly data: Socket,
+    private readonly control: Socket,
+    options: { initial?: Uint8Array; maxLineBytes?: number } = {},
+  ) {
+    super(data, data, options);
+  }
+
+  notify(notice: ControlNotice): void {
+    if (!this.control.writableEnded && !this.control.destroyed) this.control.write(`${JSON.stringify(notice)}\n`);
+  }
+
+  override end(): void {
+    super.end();
+    // The exit notice has been written; the helper takes it, then both connections are done.
+    this.control.end();
+  }
+
+  override close(): void {
+    super.close();
+    this.control.destroy();
+  }
+
+  /** The helper hung up its control connection: it is gone. */
+  onControlClosed(listener: () => void): void {
+    this.control.once('close', listener);
+  }
+
+  get dataSocket(): Socket {
+    return this.data;
+  }
+}

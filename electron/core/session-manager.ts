@@ -1,0 +1,138 @@
+import type { SessionInfo } from '../../shared/api.js';
+import type { EngineEventMap } from '../../shared/events.js';
+import type { Remote } from '../../shared/remote.js';
+import type { AuditLog } from './audit/audit-log.js';
+import type { Connector } from './connector.js';
+import { BurrowError } from './errors.js';
+import type { EventBus } from './events/event-bus.js';
+import type { Logger } from './logging/logger.js';
+import { HostSession, type Upstream } from './relay/host-session.js';
+import { ChannelEnd } from './relay/ends/channel-end.js';
+import type { HostEnd } from './relay/line-end.js';
+import type { ChannelSpec, ConnectionPool } from './ssh/connection-pool.js';
+
+export interface SessionManagerDeps {
+  events: EventBus<EngineEventMap>;
+  pool: ConnectionPool;
+  audit: AuditLog;
+  logger: Logger;
+  maxMessageBytes: number;
+}
+
+export interface AcceptOptions {
+  /** How long this session is willing to wait for a host-key approval or a secret. */
+  approvalTimeoutMs?: number;
+}
+
+/**
+ * The sessions of one engine: accepts host ends (refusing new ones while paused, at accept time), gives each a
+ * HostSession on a channel of its remote's pooled connection, and keeps the list `burrow status` shows.
+ */
+export class SessionManager {
+  private readonly live = new Map<number, { session: HostSession; info: SessionInfo }>();
+  private nextId = 1;
+  private paused = false;
+  private drained?: () => void;
+
+  constructor(private readonly deps: SessionManagerDeps) {}
+
+  isPaused(): boolean {
+    return this.paused;
+  }
+
+  setPaused(paused: boolean): void {
+    if (this.paused === paused) return;
+    this.paused = paused;
+    this.deps.events.emit('paused-changed', { paused });
+  }
+
+  /** Throws the one-line refusal a helper shows when no new session may start. */
+  checkAccepting(): void {
+    if (this.paused) throw new BurrowError('Burrow is paused: choose Resume in its tray menu, then retry', 'daemon');
+  }
+
+  accept(connector: Connector, host: HostEnd, options: AcceptOptions = {}): HostSession {
+    this.checkAccepting();
+    const remote = connector.remote;
+    const spec = channelSpec(remote);
+    const id = this.nextId++;
+    const info: SessionInfo = { id, remote: remote.name, openedAt: new Date().toISOString() };
+    const { events, audit, logger } = this.deps;
+    const session: HostSession = new HostSession(host, {
+      id,
+      remoteLabel: remote.name,
+      remoteWhat: spec.mode === 'exec' ? `remote command "${spec.command}"` : 'remote MCP server',
+      shellMode: spec.mode === 'shell',
+      logger,
+      maxLineBytes: this.deps.maxMessageBytes,
+      openUpstream: (status) => this.openUpstream(connector, spec, status, options, (line) => session.noteStderr(line)),
+      tap: () => (events.listening('traffic') ? (entry) => events.emit('traffic', { entry }) : undefined),
+      onClient: (client) => {
+        info.client = client;
+        events.emit('session-opened', { id, remote: remote.name, client });
+      },
+      onClosed: (_s, outcome) => {
+        this.live.delete(id);
+        audit.record({ event: 'session', remote: remote.name, session: id, state: outcome.clean ? 'closed' : 'failed', error: outcome.error });
+        events.emit('session-closed', { id, remote: remote.name, clean: outcome.clean, error: outcome.error });
+        if (this.live.size === 0) this.drained?.();
+      },
+    });
+    this.live.set(id, { session, info });
+    audit.record({ event: 'session', remote: remote.name, session: id, state: 'open' });
+    events.emit('session-opened', { id, remote: remote.name });
+    session.start();
+    return session;
+  }
+
+  private async openUpstream(connector: Connector, spec: ChannelSpec, status: (m: string) => void, options: AcceptOptions, onStderr: (line: string) => void): Promise<Upstream> {
+    const stopWaiting = connector.wait(status, options.approvalTimeoutMs);
+    try {
+      const lease = await this.deps.pool.openChannel(connector, spec);
+      const end = new ChannelEnd(lease.channel, {
+        exitedEarly: lease.exitedEarly,
+        maxLineBytes: this.deps.maxMessageBytes,
+        onStderr: (line) => {
+          this.deps.logger.debug(`${connector.label} stderr: ${line}`);
+          onStderr(line);
+        },
+      });
+      return {
+        end,
+        release: () => lease.release(),
+        onConnectionLost: (listener) => {
+          lease.onConnectionLost = listener;
+        },
+      };
+    } finally {
+      stopWaiting();
+    }
+  }
+
+  list(): SessionInfo[] {
+    return [...this.live.values()].map((s) => ({ ...s.info }));
+  }
+
+  count(remote?: string): number {
+    if (!remote) return this.live.size;
+    let n = 0;
+    for (const s of this.live.values()) if (s.info.remote === remote) n++;
+    return n;
+  }
+
+  /** Resolves once no session is open (a stopping engine lets them finish). */
+  drain(): Promise<void> {
+    if (this.live.size === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.drained = resolve;
+    });
+  }
+
+  abortAll(error: BurrowError): void {
+    for (const { session } of this.live.values()) session.abort(error);
+  }
+}
+
+export function channelSpec(remote: Remote): ChannelSpec {
+  return remote.mode === 'exec' ? { mode: 'exec', command: remote.command! } : { mode: 'shell' };
+}

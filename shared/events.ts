@@ -1,0 +1,48 @@
+import type { RemoteStatus, TrafficEntry } from './api.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval } from './approvals.js';
+
+/** How a connection to a remote is doing, as the pool reports it (one per remote; RemoteStatus adds approvals and sessions). */
+export type ConnectionState = 'connecting' | 'connected' | 'idle' | 'reconnecting' | 'error' | 'disconnected';
+
+/**
+ * Every event of the engine, by name → payload: the pool, the approval broker and the session manager emit through it;
+ * the window, the web UI, the tray and `burrow status --watch` subscribe to it.
+ */
+export interface EngineEventMap {
+  /** The pool's view of one remote's connection. */
+  'connection-state': { remote: string; state: ConnectionState; detail?: string };
+  /** What a person sees for a remote: connection, approvals and sessions folded into one state. */
+  'remote-state': { status: RemoteStatus };
+  /** Saved remotes or settings changed (from any surface): every screen reads again. */
+  'remotes-changed': { remote?: string };
+  'session-opened': { id: number; remote: string; client?: string };
+  'session-closed': { id: number; remote: string; clean: boolean; error?: string };
+  'approval-added': { approval: PendingApproval };
+  'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' };
+  'host-key-alert': { alert: HostKeyAlert };
+  'host-key-alert-dismissed': { id: string };
+  /** A copy of one relayed message; emitted only while someone listens to this event. */
+  traffic: { entry: TrafficEntry };
+  'catalog-changed': { remote: string };
+  'paused-changed': { paused: boolean };
+}
+
+export type EngineEventName = keyof EngineEventMap;
+
+/** One event as it crosses a bridge: its name as `type`, its payload's fields beside it. */
+export type BurrowEvent = { [K in EngineEventName]: { type: K } & EngineEventMap[K] }[EngineEventName];
+
+/** Events the UIs receive (the rest are the engine's own bookkeeping). */
+export const UI_EVENTS = [
+  'remote-state',
+  'remotes-changed',
+  'session-opened',
+  'session-closed',
+  'approval-added',
+  'approval-removed',
+  'host-key-alert',
+  'host-key-alert-dismissed',
+  'traffic',
+  'catalog-changed',
+  'paused-changed',
+] as const satisfies readonly EngineEventName[];
