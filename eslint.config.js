@@ -3,6 +3,7 @@ import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'child_process', 'crypto', 'stream', 'events', 'util', 'http', 'https', 'worker_threads', 'url'];
 const electronOnly = { name: 'electron', message: "Only electron/main.ts and electron/preload.cts may import 'electron' (plain Node would try to download it)." };
+const electronStoreOnly = { name: 'electron-store', message: "Only electron/main.ts may import 'electron-store' (it imports 'electron' when loaded)." };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'renderer/dist/**'] },
@@ -15,7 +16,7 @@ export default tseslint.config(
     files: ['shared/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [electronOnly],
+        paths: [electronOnly, electronStoreOnly],
         patterns: [
           { group: ['../electron/**', '../renderer/**', '../../**'], message: 'shared/ imports nothing of ours: the renderer and the engine both import it.' },
           { group: nodeBuiltins, message: 'shared/ runs in the renderer: no Node built-ins.' },
@@ -27,7 +28,7 @@ export default tseslint.config(
     files: ['electron/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [electronOnly],
+        paths: [electronOnly, electronStoreOnly],
         patterns: [
           { group: ['**/cli/**', '**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'electron/core is the engine: it imports only shared/, Node and libraries.' },
         ],
@@ -38,7 +39,7 @@ export default tseslint.config(
     files: ['electron/cli/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [electronOnly],
+        paths: [electronOnly, electronStoreOnly],
         patterns: [{ group: ['**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'the CLI imports electron/core and shared/ only (never the Electron shell).' }],
       }],
     },
@@ -62,7 +63,7 @@ export default tseslint.config(
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
       'no-restricted-imports': ['error', {
-        paths: [electronOnly],
+        paths: [electronOnly, electronStoreOnly],
         patterns: [
           { group: ['**/electron/**', '!**/shared/**'], message: 'the renderer talks only through BurrowApi in shared/.' },
           { group: nodeBuiltins, message: 'the renderer is sandboxed: no Node built-ins.' },

@@ -3,9 +3,11 @@
  * Every decision with logic in it lives in electron/shell/ (plain functions tested in Node);
  * the engine is the same one `burrow daemon` runs (electron/core/app-runtime.ts).
  */
-import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, Notification, protocol, safeStorage, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type NativeImage, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Menu, nativeImage, nativeTheme, Notification, protocol, safeStorage, screen, session, shell, Tray, type IpcMainEvent, type IpcMainInvokeEvent, type MenuItemConstructorOptions, type NativeImage, type WebContents } from 'electron';
+import Store from 'electron-store';
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +17,7 @@ import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import type { BurrowEvent } from '../shared/events.js';
 import { startRuntime, type BurrowRuntime } from './core/app-runtime.js';
 import type { EngineCommands } from './core/commands/command-handlers.js';
-import { findRunningEngine, stopRunningEngine } from './core/ipc/engine-discovery.js';
+import { findRunningEngine, handOverRunningEngine } from './core/ipc/engine-discovery.js';
 import { oneLine } from './core/errors.js';
 import { defaultHostConfigContext, type HostConfigContext } from './core/hostconfig/host-configs.js';
 import { resolveLauncher } from './core/hostconfig/launcher.js';
@@ -23,10 +25,14 @@ import { createLogger, dailyFileSink } from './core/logging/logger.js';
 import { burrowHome, logDir } from './core/paths.js';
 import { appPageUrl, resolveAppAsset } from './shell/app-assets.js';
 import { isLinuxAutostartEnabled, setLinuxAutostart } from './shell/autostart.js';
+import { cliInstalled, MAC_CLI_LINK, macCliInstallCommand, macLauncherPath } from './shell/cli-install.js';
+import { NoticeHolder } from './shell/notice-holder.js';
 import { approvalNotice, hostKeyAlertNotice } from './shell/notifications.js';
 import { SecretVault } from './shell/secret-vault.js';
 import { APP_SCHEME, externalLink, isTrustedSender } from './shell/sender-check.js';
-import { buildTrayMenu, trayIconFile, trayIconState, trayToolTip, type TrayAction, type TrayItem, type TrayModel } from './shell/tray-menu.js';
+import { trayIconFile, type TrayAction, type TrayIconState, type TrayItem, type TrayModel } from './shell/tray-menu.js';
+import { trayUpdate, trayView, type TrayView } from './shell/tray-state.js';
+import { isTheme, MIN_WINDOW, UI_STATE_DEFAULTS, windowBounds, type UiState, type WindowKind } from './shell/ui-state.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url)); // dist/electron
 const PACKAGE_ROOT = join(HERE, '..', '..');
@@ -46,8 +52,14 @@ protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standa
 let runtime: BurrowRuntime | undefined;
 let api: EngineCommands | undefined;
 let tray: Tray | undefined;
-const windows = new Map<'main' | 'inspector', BrowserWindow>();
+/** What the Tray shows now: it is touched only when the next view differs (see shell/tray-state.ts). */
+let trayShown: TrayView | undefined;
+const windows = new Map<WindowKind, BrowserWindow>();
 const model: TrayModel = { remotes: [], paused: false, startAtLogin: false };
+/** Shown notifications stay referenced until closed or clicked, or their click handler is lost. */
+const notices = new NoticeHolder<Notification>();
+/** Window sizes, the last inspected remote, the theme: the shell's own state, apart from the engine's settings. */
+let uiState: Store<UiState> | undefined;
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -63,13 +75,18 @@ async function start(): Promise<void> {
   if (process.platform === 'darwin') app.dock?.hide();
   if (process.platform === 'win32') app.setAppUserModelId('dev.burrow.app');
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  // Checks (e.g. navigator.permissions.query, clipboard reads) are refused too, not only requests.
+  session.defaultSession.setPermissionCheckHandler(() => false);
   serveRenderer();
+  uiState = new Store<UiState>({ name: 'ui-state', cwd: home, defaults: UI_STATE_DEFAULTS, clearInvalidConfig: true });
+  const theme = uiState.get('theme');
+  nativeTheme.themeSource = isTheme(theme) ? theme : 'system';
 
-  // A `burrow daemon` started by a helper owns the socket: the app takes over (same socket, same store).
+  // A `burrow daemon` started by a helper owns the socket: it hands it over and finishes its open sessions.
   const running = await findRunningEngine();
   if (running) {
     logger.info(`a burrow daemon is running (pid ${running.pid}); asking it to hand over`);
-    if (!(await stopRunningEngine())) throw new Error(`a Burrow daemon (pid ${running.pid}) is running and did not stop; end it (kill ${running.pid}) and start Burrow again`);
+    if (!(await handOverRunningEngine())) throw new Error(`a Burrow daemon (pid ${running.pid}) is running and did not hand over; end it (kill ${running.pid}) and start Burrow again`);
   }
   let webUi: Promise<string> | undefined;
   runtime = await startRuntime({
@@ -143,12 +160,11 @@ function harden(contents: WebContents): void {
   });
 }
 
+/**
+ * The IPC surface: one request channel for the API table, and two subscriptions per window — the
+ * engine's events, and traffic (the relay copies messages only while a traffic view subscribes).
+ */
 function setUpIpc(engineApi: EngineCommands): void {
-  const subscribers = new Set<WebContents>();
-  let unsubscribe: (() => void) | undefined;
-  const forward = (event: BurrowEvent) => {
-    for (const contents of subscribers) if (!contents.isDestroyed()) contents.send('burrow:event', event);
-  };
   // Errors cross as data: ipcRenderer.invoke would wrap them in "Error invoking remote method …".
   ipcMain.handle('burrow:api', async (event: IpcMainInvokeEvent, method: unknown, args: unknown) => {
     if (!isTrustedSender(event.senderFrame)) throw new Error('refused: not a Burrow page');
@@ -158,25 +174,39 @@ function setUpIpc(engineApi: EngineCommands): void {
       return { ok: false, error: oneLine(error) };
     }
   });
-  ipcMain.on('burrow:subscribe', (event: IpcMainEvent) => {
+  subscriptionChannel('burrow:subscribe', 'burrow:unsubscribe', (listener) => engineApi.subscribe(listener, { traffic: false }));
+  subscriptionChannel('burrow:subscribe-traffic', 'burrow:unsubscribe-traffic', (listener) => engineApi.subscribe((e) => e.type === 'traffic' && listener(e), { traffic: true }));
+}
+
+/** Windows subscribe and unsubscribe on these channels; the engine subscription lives while any window holds one. */
+function subscriptionChannel(on: string, off: string, open: (listener: (event: BurrowEvent) => void) => () => void): void {
+  const subscribers = new Set<WebContents>();
+  let close: (() => void) | undefined;
+  const forward = (event: BurrowEvent) => {
+    for (const contents of subscribers) if (!contents.isDestroyed()) contents.send('burrow:event', event);
+  };
+  const drop = (contents: WebContents) => {
+    if (!subscribers.delete(contents) || subscribers.size > 0) return;
+    close?.();
+    close = undefined;
+  };
+  ipcMain.on(on, (event: IpcMainEvent) => {
     if (!isTrustedSender(event.senderFrame)) return;
     const contents = event.sender;
     if (subscribers.has(contents)) return;
     subscribers.add(contents);
-    // Subscribed only while a window listens: the relay taps traffic only then.
-    unsubscribe ??= engineApi.subscribe(forward);
-    contents.once('destroyed', () => {
-      subscribers.delete(contents);
-      if (subscribers.size === 0) {
-        unsubscribe?.();
-        unsubscribe = undefined;
-      }
-    });
+    close ??= open(forward);
+    // A window that closes or reloads without unsubscribing.
+    contents.once('destroyed', () => drop(contents));
+    contents.once('did-start-navigation', () => drop(contents));
   });
+  ipcMain.on(off, (event: IpcMainEvent) => drop(event.sender));
 }
 
-function openWindow(kind: 'main' | 'inspector', remote?: string): void {
+function openWindow(kind: WindowKind, remote?: string): void {
   if (!api) return;
+  if (kind === 'inspector' && remote) uiState?.set('lastInspectorRemote', remote);
+  const show = kind === 'inspector' ? (remote ?? uiState?.get('lastInspectorRemote')) : undefined;
   const existing = windows.get(kind);
   if (existing && !existing.isDestroyed()) {
     if (remote) void existing.loadURL(appPageUrl('inspector', remote));
@@ -184,11 +214,11 @@ function openWindow(kind: 'main' | 'inspector', remote?: string): void {
     existing.focus();
     return;
   }
+  const bounds = windowBounds(kind, savedWindows()[kind], screen.getAllDisplays().map((d) => d.workArea));
   const win = new BrowserWindow({
-    width: kind === 'main' ? 960 : 1200,
-    height: kind === 'main' ? 680 : 800,
-    minWidth: 720,
-    minHeight: 480,
+    ...bounds,
+    minWidth: MIN_WINDOW.width,
+    minHeight: MIN_WINDOW.height,
     show: false,
     title: kind === 'main' ? 'Burrow' : 'Burrow Inspector',
     autoHideMenuBar: true,
@@ -205,30 +235,47 @@ function openWindow(kind: 'main' | 'inspector', remote?: string): void {
   });
   windows.set(kind, win);
   win.once('ready-to-show', () => win.show());
+  // Saved once, when the window closes: no disk write per pixel of a drag.
+  win.on('close', () => {
+    if (!win.isDestroyed()) uiState?.set('windows', { ...savedWindows(), [kind]: win.getNormalBounds() });
+  });
   win.on('closed', () => windows.delete(kind));
-  void win.loadURL(appPageUrl(kind === 'inspector' ? 'inspector' : undefined, remote));
+  void win.loadURL(appPageUrl(kind === 'inspector' ? 'inspector' : undefined, show));
+}
+
+/** The saved window bounds; a hand-edited file with something else there counts as none. */
+function savedWindows(): UiState['windows'] {
+  const saved: unknown = uiState?.get('windows');
+  return saved && typeof saved === 'object' ? (saved as UiState['windows']) : {};
 }
 
 function setUpTray(): void {
-  tray = new Tray(trayIcon(trayIconState(model)));
+  model.startAtLogin = startAtLoginEnabled();
+  model.offerCliInstall = offerCliInstall();
+  trayShown = trayView(model);
+  tray = new Tray(trayIcon(trayShown.icon));
   // macOS and Linux open the menu on click already; Windows only on right-click unless asked.
   if (process.platform === 'win32') tray.on('click', () => tray?.popUpContextMenu());
-  model.startAtLogin = startAtLoginEnabled();
-  refreshTray();
+  tray.setToolTip(trayShown.toolTip);
+  tray.setContextMenu(Menu.buildFromTemplate(trayShown.menu.map(toMenuItem)));
 }
 
-function trayIcon(state: ReturnType<typeof trayIconState>): NativeImage {
+function trayIcon(state: TrayIconState): NativeImage {
   // nativeImage picks the @2x file beside it on high-density screens.
   const image = nativeImage.createFromPath(join(ICON_DIR, trayIconFile(state, process.platform)));
   if (process.platform === 'darwin') image.setTemplateImage(true);
   return image;
 }
 
+/** Shows the model: only the parts that changed (AppIndicator flickers and closes an open menu on every set). */
 function refreshTray(): void {
   if (!tray) return;
-  tray.setImage(trayIcon(trayIconState(model)));
-  tray.setToolTip(trayToolTip(model));
-  tray.setContextMenu(Menu.buildFromTemplate(buildTrayMenu(model).map(toMenuItem)));
+  const next = trayView(model);
+  const update = trayUpdate(trayShown, next);
+  trayShown = next;
+  if (update.icon) tray.setImage(trayIcon(update.icon));
+  if (update.toolTip !== undefined) tray.setToolTip(update.toolTip);
+  if (update.menu) tray.setContextMenu(Menu.buildFromTemplate(update.menu.map(toMenuItem)));
 }
 
 function toMenuItem(item: TrayItem): MenuItemConstructorOptions {
@@ -246,25 +293,28 @@ function perform(action: TrayAction): void {
       return openWindow('inspector', action.remote);
     case 'pause':
     case 'resume':
+      // The engine's 'paused' event updates the tray.
       runtime?.engine.sessions.setPaused(action.kind === 'pause');
-      model.paused = action.kind === 'pause';
-      return refreshTray();
+      return;
     case 'start-at-login':
       setStartAtLogin(action.enabled);
       model.startAtLogin = startAtLoginEnabled();
       return refreshTray();
+    case 'install-cli':
+      return installCli();
     case 'quit':
       app.quit();
   }
 }
 
-/** Keeps the tray's remote list live, and notifies when a person is needed. */
+/** Keeps the tray's model live from engine events (no polling), and notifies when a person is needed. */
 function watchEngine(rt: BurrowRuntime): void {
   let timer: NodeJS.Timeout | undefined;
   const refresh = () => {
     clearTimeout(timer);
-    // Coalesces bursts (a reconnect emits several states) into one menu rebuild.
+    // Coalesces bursts (a reconnect emits several states) into one look at the statuses.
     timer = setTimeout(() => {
+      model.paused = rt.engine.sessions.isPaused();
       void api?.remoteStatuses().then((remotes) => {
         model.remotes = remotes;
         refreshTray();
@@ -273,13 +323,15 @@ function watchEngine(rt: BurrowRuntime): void {
   };
   const events = rt.engine.events;
   events.on('remote-state', refresh);
-  events.on('remotes-changed', refresh);
+  events.on('paused-changed', refresh);
   events.on('approval-removed', refresh);
   events.on('approval-added', ({ approval }) => {
     refresh();
     notify(approvalNotice(approval));
   });
   events.on('host-key-alert', ({ alert }) => notify(hostKeyAlertNotice(alert)));
+  // Remotes saved or removed, from a window or from `burrow remote add` through the socket.
+  events.on('remotes-changed', refresh);
   refresh();
 }
 
@@ -287,7 +339,31 @@ function notify(text: { title: string; body: string }): void {
   if (!Notification.isSupported()) return;
   const notice = new Notification({ title: text.title, body: text.body, urgency: 'critical' });
   notice.on('click', () => openWindow('main'));
-  notice.show();
+  notices.show(notice);
+}
+
+/** macOS only: the bundle's launcher is not yet what /usr/local/bin/burrow points at. */
+function offerCliInstall(): boolean {
+  if (process.platform !== 'darwin' || !app.isPackaged) return false;
+  let target: string | undefined;
+  try {
+    target = readlinkSync(MAC_CLI_LINK);
+  } catch {
+    target = undefined;
+  }
+  return !cliInstalled(target, macLauncherPath(process.resourcesPath));
+}
+
+/** Links the `burrow` command into /usr/local/bin, with the system's administrator prompt. */
+function installCli(): void {
+  const { command, args } = macCliInstallCommand(macLauncherPath(process.resourcesPath));
+  execFile(command, args, (error, _stdout, stderr) => {
+    // -128: the person pressed Cancel in the password dialog.
+    if (error && !/-128/.test(stderr)) dialog.showErrorBox('The burrow command was not installed', oneLine(stderr || error));
+    else if (!error) logger.info(`linked ${MAC_CLI_LINK} to the app's burrow command`);
+    model.offerCliInstall = offerCliInstall();
+    refreshTray();
+  });
 }
 
 function startAtLoginEnabled(): boolean {

@@ -49,12 +49,32 @@ for (const method of METHODS) {
     return reply.result;
   };
 }
-api.subscribe = (listener: (event: BurrowEvent) => void) => {
-  const handler = (_event: IpcRendererEvent, event: BurrowEvent) => listener(event);
-  ipcRenderer.on('burrow:event', handler);
-  ipcRenderer.send('burrow:subscribe');
+// Two subscriptions, each told to main when its first listener comes and its last one goes: the
+// engine's events, and traffic (the relay copies messages only while a traffic view listens).
+const listeners = { events: new Set<(event: BurrowEvent) => void>(), traffic: new Set<(event: BurrowEvent) => void>() };
+const CHANNELS = {
+  events: ['burrow:subscribe', 'burrow:unsubscribe'],
+  traffic: ['burrow:subscribe-traffic', 'burrow:unsubscribe-traffic'],
+} as const;
+ipcRenderer.on('burrow:event', (_event: IpcRendererEvent, event: BurrowEvent) => {
+  for (const listener of event.type === 'traffic' ? listeners.traffic : listeners.events) listener(event);
+});
+function listen(kind: 'events' | 'traffic', listener: (event: BurrowEvent) => void): () => void {
+  // A wrapper per call: the same function subscribed twice is two subscriptions, each with its own stop.
+  const own = (event: BurrowEvent) => listener(event);
+  listeners[kind].add(own);
+  if (listeners[kind].size === 1) ipcRenderer.send(CHANNELS[kind][0]);
   return () => {
-    ipcRenderer.removeListener('burrow:event', handler);
+    if (!listeners[kind].delete(own)) return;
+    if (listeners[kind].size === 0) ipcRenderer.send(CHANNELS[kind][1]);
+  };
+}
+api.subscribe = (listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }) => {
+  const stopEvents = listen('events', listener);
+  const stopTraffic = options?.traffic === false ? undefined : listen('traffic', listener);
+  return () => {
+    stopEvents();
+    stopTraffic?.();
   };
 };
 

@@ -48,6 +48,11 @@ export const COMMANDS = {
   engineStatus: { args: z.tuple([]), result: returns<EngineStatus>(), callers: EVERYONE, engine: true },
   /** Stops taking sessions, lets the open ones finish (or end with a clear error after a while), then exits. */
   stopEngine: { args: z.tuple([]), result: returns<null>(), callers: CLI_ONLY, engine: true },
+  /**
+   * Gives the socket to the engine that asks (the tray app starting while a daemon runs): this one stops taking
+   * sessions, lets its open ones run to their end, then exits.
+   */
+  handOver: { args: z.tuple([]), result: returns<null>(), callers: CLI_ONLY, engine: true },
   /** Serves the web UI if it is not served yet; returns its address (with the token). */
   openUi: { args: z.tuple([]), result: returns<{ url: string }>(), callers: CLI_ONLY, engine: true },
   setPaused: { args: z.tuple([z.boolean()]), result: returns<boolean>(), callers: EVERYONE, engine: true },
@@ -96,8 +101,11 @@ export type CommandResult<N extends CommandName> = (typeof COMMANDS)[N]['result'
 
 /** What a surface's client offers: every command as a method (validated again on the engine's side). */
 export type BurrowApi = { [N in CommandName]: (...args: CommandArgs<N>) => Promise<CommandResult<N>> } & {
-  /** Live events; returns the function that stops them. */
-  subscribe(listener: (event: BurrowEvent) => void): () => void;
+  /**
+   * Live events; returns the function that stops them. `traffic: false` leaves out the relayed messages
+   * (the relay copies them only while some subscriber wants them: an open traffic view).
+   */
+  subscribe(listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }): () => void;
 };
 
 /** The engine's side: every command once, with arguments already checked. */

@@ -1,20 +1,36 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { tailRecords, verifyHashChain, type ChainedRecord } from '../core/audit/hash-chain-log.js';
 import { defaultToolAuditFile } from '../core/audit/tool-audit.js';
-import { parseCommandArgs, runSubcommand } from './cli-args.js';
+import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
 
-const HELP = `usage: burrow audit verify [--file PATH]       check the hash chain of the tool audit log
-       burrow audit tail [-n N] [--json] [--file PATH]   the last N records (default 20)
+const VERIFY_HELP = `usage: burrow audit verify [--file PATH]
 
-The log is <burrow home>/logs/tool-audit.jsonl unless --file names another.`;
+Checks the hash chain of the built-in SSH tools' audit log: "intact", or the first record that was changed,
+removed or reordered (exit 1).`;
+
+const TAIL_HELP = `usage: burrow audit tail [-n N] [--json] [--file PATH]
+
+The last N records (default 20), one line each, or as the raw JSON records with --json.`;
+
+const TABLE: Record<string, Subcommand> = {
+  verify: { help: VERIFY_HELP, run: verify },
+  tail: { help: TAIL_HELP, run: tail },
+};
+
+const HELP = commandHelp(TABLE, 'The log is <burrow home>/logs/tool-audit.jsonl unless --file names another.');
 
 export function run(args: string[]): Promise<number> {
-  return runSubcommand('audit', HELP, args, { verify, tail });
+  return runSubcommand('audit', HELP, args, TABLE);
 }
 
 async function verify(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('audit verify', args, { file: { type: 'string' } }, false);
+  const { values } = parseCommandArgs('audit verify', args, { file: { type: 'string' } }, false, VERIFY_HELP);
   const file = values.file ? resolve(values.file) : defaultToolAuditFile();
+  if (!existsSync(file)) {
+    process.stdout.write(`${file}: no tool calls recorded yet\n`);
+    return 0;
+  }
   const verdict = verifyHashChain(file);
   if (verdict.ok) {
     process.stdout.write(`${file}: intact (${verdict.records} records)\n`);
@@ -27,7 +43,7 @@ async function verify(args: string[]): Promise<number> {
 }
 
 async function tail(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('audit tail', args, { file: { type: 'string' }, n: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs('audit tail', args, { file: { type: 'string' }, n: { type: 'string', short: 'n' }, json: { type: 'boolean' } }, false, TAIL_HELP);
   const count = values.n === undefined ? 20 : Number(values.n);
   if (!Number.isInteger(count) || count < 1) throw new Error(`audit tail: -n must be a whole number above 0, not "${values.n}"`);
   const file = values.file ? resolve(values.file) : defaultToolAuditFile();

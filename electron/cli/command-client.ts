@@ -1,10 +1,5 @@
-import { join } from 'node:path';
-import { COMMANDS, type CommandArgs, type CommandName, type CommandResult } from '../../shared/commands.js';
-import { createCommandHandlers } from '../core/commands/command-handlers.js';
-import { HostKeyStore } from '../core/hostkeys/host-key-store.js';
+import type { CommandArgs, CommandName, CommandResult } from '../../shared/commands.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
-import { burrowHome } from '../core/paths.js';
-import { ConfSettingsStore } from '../core/settings/settings-store.js';
 
 const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTOKEN']);
 
@@ -15,7 +10,8 @@ export function isNoEngine(error: unknown): boolean {
 
 /**
  * Runs a command of the table where it belongs: in the running engine (the only writer of the settings), or
- * here from the settings file when none runs and the command needs no engine.
+ * here from the settings file when none runs and the command needs no engine. Only the socket client is loaded
+ * up front, so `--help` and argument mistakes answer at once.
  */
 export async function callCommand<N extends CommandName>(name: N, ...args: CommandArgs<N>): Promise<CommandResult<N>> {
   try {
@@ -23,10 +19,17 @@ export async function callCommand<N extends CommandName>(name: N, ...args: Comma
   } catch (error) {
     if (!isNoEngine(error)) throw error;
   }
+  const [{ COMMANDS, dispatchCommand }, { createCommandHandlers }, { HostKeyStore }, { burrowHome }, { ConfSettingsStore }, { join }] = await Promise.all([
+    import('../../shared/commands.js'),
+    import('../core/commands/command-handlers.js'),
+    import('../core/hostkeys/host-key-store.js'),
+    import('../core/paths.js'),
+    import('../core/settings/settings-store.js'),
+    import('node:path'),
+  ]);
   if (COMMANDS[name].engine) throw new Error('no Burrow engine is running: start one with "npm start" or "burrow daemon" (burrow connect starts one too)');
   const home = burrowHome();
   const local = createCommandHandlers({ settings: new ConfSettingsStore(home), hostKeys: new HostKeyStore(join(home, 'known_hosts')) });
-  const { dispatchCommand } = await import('../../shared/commands.js');
   return (await dispatchCommand(local, name, args, 'cli')) as CommandResult<N>;
 }
 

@@ -1,12 +1,13 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { PendingHostKey } from '../../shared/approvals.js';
 import type { Remote } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { DEFAULT_KNOWN_HOSTS, type ConnectorSecrets } from '../core/connector.js';
 import { Engine } from '../core/engine.js';
+import { describeFileError } from '../core/file-errors.js';
 import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
-import { createLogger, parseLogLevel, stderrSink } from '../core/logging/logger.js';
+import { createLogger, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
 import { burrowHome } from '../core/paths.js';
 import { StdioHostEnd } from '../core/relay/ends/stdio-host-end.js';
 import { generateKeyFile } from '../core/ssh/key-generator.js';
@@ -29,6 +30,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
   if (policy === 'ask' && !tty) {
     throw new Error('connect: --host-key-policy ask needs a terminal to ask on, and there is none; save a remote (burrow remote add) so Burrow can ask, or add the key to known_hosts');
   }
+  const passphrase = resolvePassphrase(options, logger);
   const keyPath = options.clientKey ?? M2M_DEFAULT_KEY;
   if (!options.clientKey && !options.useKeyServer && !existsSync(keyPath)) {
     generateKeyFile(keyPath);
@@ -55,11 +57,12 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     keepWarm: false,
     idleTimeoutMs: 0,
     approvalTimeoutMs: () => (options.approvalTimeoutSec ?? 120) * 1000,
+    hostKeysAskedOnTerminal: policy === 'ask',
   });
 
   if (policy === 'ask') engine.events.on('approval-added', ({ approval }) => approval.kind === 'host-key' && void askAboutHostKey(engine, approval));
   const secrets: ConnectorSecrets = {
-    passphrase: options.passphrase,
+    passphrase,
     askPassphrase: tty ? (label) => askOnTerminal(`Enter passphrase for key '${label}': `, true) : undefined,
     // The environment variable serves scripts and tests; it is read, never written or logged.
     password: async () => process.env.BURROW_PASSWORD ?? (tty ? askOnTerminal(`${options.username}@${options.host}'s password: `, true) : undefined),
@@ -85,4 +88,31 @@ async function askAboutHostKey(engine: Engine, item: PendingHostKey): Promise<vo
   );
   const answer = reply?.trim();
   engine.broker.answer(item.id, answer === 'yes' || answer === item.fingerprint ? 'approve' : 'reject');
+}
+
+/**
+ * The key's passphrase, from (in this order) --passphrase, --passphrase-file or $BURROW_PASSPHRASE;
+ * undefined asks on the terminal, if any. The file and the variable are the ways other users cannot see.
+ */
+export function resolvePassphrase(options: Pick<ConnectOptions, 'passphrase' | 'passphraseFile'>, logger: Pick<Logger, 'warn'>): string | undefined {
+  if (options.passphrase !== undefined) return options.passphrase;
+  if (options.passphraseFile !== undefined) return readPassphraseFile(options.passphraseFile, logger);
+  const fromEnv = process.env.BURROW_PASSPHRASE;
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
+}
+
+/** The first line of the file, without its line ending (as `echo secret > file` writes it). */
+function readPassphraseFile(path: string, logger: Pick<Logger, 'warn'>): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new Error(`connect: --passphrase-file: ${describeFileError(error, path)}`);
+  }
+  const line = text.split(/\r?\n/)[0];
+  if (line === '') throw new Error(`connect: --passphrase-file ${path} is empty; its first line should be the passphrase`);
+  if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+    logger.warn(`${path} (--passphrase-file) can be read by other users: chmod 600 ${path}`);
+  }
+  return line;
 }

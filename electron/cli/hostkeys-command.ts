@@ -1,27 +1,43 @@
 import type { PendingHostKey } from '../../shared/approvals.js';
-import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
+import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
 
-const HELP = `usage: burrow hostkeys list [--json]
-       burrow hostkeys approve FINGERPRINT [--once]
-       burrow hostkeys reject FINGERPRINT
-       burrow hostkeys forget HOST[:PORT]
 
-FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -lf" print.
+const LIST_HELP = `usage: burrow hostkeys list [--json]
+
+Host keys waiting for approval, Burrow's approved keys, and alerts: changed host keys that were
+refused (they are never a question). FINGERPRINT is the SHA256:… text "ssh-keygen -lf" prints.`;
+
+const APPROVE_HELP = `usage: burrow hostkeys approve FINGERPRINT [--once]
+
+Approves a waiting host key (FINGERPRINT from "burrow hostkeys list"), and remembers it in Burrow's
+own approvals; --once lets this connection through without remembering it.`;
+
+const REJECT_HELP = `usage: burrow hostkeys reject FINGERPRINT
+
+Refuses a waiting host key: the connection that waits for it fails with "Host key verification failed."`;
+
+const FORGET_HELP = `usage: burrow hostkeys forget HOST[:PORT]
+
+Removes Burrow's own approvals of HOST (port 22 unless given), never lines of ~/.ssh/known_hosts.`;
+
+const TABLE: Record<string, Subcommand> = {
+  list: { help: LIST_HELP, run: list },
+  approve: { help: APPROVE_HELP, run: (rest) => answer('approve', rest) },
+  reject: { help: REJECT_HELP, run: (rest) => answer('reject', rest) },
+  forget: { help: FORGET_HELP, run: forget },
+};
+
+const HELP = commandHelp(TABLE, `FINGERPRINT is the SHA256:… text that "burrow hostkeys list" and "ssh-keygen -lf" print.
 "list" also shows alerts: changed host keys that were refused (they are never a question).
-"forget" removes only Burrow's own approvals, never lines of ~/.ssh/known_hosts.`;
+"forget" removes only Burrow's own approvals, never lines of ~/.ssh/known_hosts.`);
 
 export function run(args: string[]): Promise<number> {
-  return runSubcommand('hostkeys', HELP, args, {
-    list,
-    approve: (rest) => answer('approve', rest),
-    reject: (rest) => answer('reject', rest),
-    forget,
-  }, { ls: 'list' });
+  return runSubcommand('hostkeys', HELP, args, TABLE, { ls: 'list' });
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('hostkeys list', args, { json: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs('hostkeys list', args, { json: { type: 'boolean' } }, false, LIST_HELP);
   const pending = (await callCommand('pendingApprovals')).filter((p): p is PendingHostKey => p.kind === 'host-key');
   const listing = { pending, known: await callCommand('knownHostKeys') };
   const alerts = await callCommand('hostKeyAlerts');
@@ -46,7 +62,7 @@ async function list(args: string[]): Promise<number> {
 }
 
 async function answer(verb: 'approve' | 'reject', args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs(`hostkeys ${verb}`, args, { once: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(`hostkeys ${verb}`, args, verb === 'approve' ? { once: { type: 'boolean' } } : {}, true, verb === 'approve' ? APPROVE_HELP : REJECT_HELP);
   const [fingerprint] = positionals;
   if (!fingerprint) throw new Error(`hostkeys ${verb}: give the key's fingerprint (SHA256:…) from burrow hostkeys list`);
   const decision = verb === 'reject' ? 'reject' : values.once ? 'approve-once' : 'approve';
@@ -56,12 +72,17 @@ async function answer(verb: 'approve' | 'reject', args: string[]): Promise<numbe
 }
 
 async function forget(args: string[]): Promise<number> {
-  const { positionals } = parseCommandArgs('hostkeys forget', args, {});
+  const { positionals } = parseCommandArgs('hostkeys forget', args, {}, true, FORGET_HELP);
   const [target] = positionals;
   if (!target) throw new Error('hostkeys forget: give HOST or HOST:PORT');
   const m = /^\[?([^\]]+?)\]?(?::(\d+))?$/.exec(target);
   const host = m?.[1] ?? target;
-  const port = parsePort(m?.[2], 'PORT', 22);
+  let port: number;
+  try {
+    port = parsePort(m?.[2], 'PORT', 22);
+  } catch (error) {
+    throw new Error(`hostkeys forget: ${(error as Error).message}`);
+  }
   const removed = await callCommand('forgetHostKey', host, port);
   process.stdout.write(removed ? `forgot ${removed} key(s) of ${host}:${port}\n` : `Burrow had no approved key for ${host}:${port}\n`);
   return 0;

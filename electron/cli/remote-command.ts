@@ -1,25 +1,43 @@
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
-import { describeRemoteAddress, type Remote, type RemoteInput } from '../../shared/remote.js';
+import type { Remote, RemoteInput } from '../../shared/remote.js';
+import { describeRemoteAddress } from '../../shared/remote-address.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { defaultHostConfigContext, findHostEntries, removeHostEntries } from '../core/hostconfig/host-configs.js';
-import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
+import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
 import { confirm, personAtTerminal } from './confirm.js';
 
-const HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
+const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
-       burrow remote list [--json]
-       burrow remote remove NAME [--keep-host-entries] [--yes]
 
+Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
+~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
-remote remove also removes the remote's entries from MCP hosts' configs (Claude Desktop, Cursor,
-VS Code, Claude Code), after asking on a terminal (--yes: without asking); --keep-host-entries leaves them.`;
+--key may be given more than once; each must be a private key file (one that needs a passphrase is
+fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME.`;
+
+const LIST_HELP = `usage: burrow remote list [--json]
+
+Lists the saved remotes: name, user@host:port, channel (exec command or shell) and host-key policy.`;
+
+const REMOVE_HELP = `usage: burrow remote remove NAME [--keep-host-entries] [--yes]
+
+Removes a saved remote (alias: rm), and its entries in MCP hosts' configs (Claude Desktop, Cursor,
+VS Code, Claude Code) after asking on a terminal (--yes: without asking); --keep-host-entries leaves them.`;
+
+const TABLE: Record<string, Subcommand> = {
+  add: { help: ADD_HELP, run: add },
+  list: { help: LIST_HELP, run: list },
+  remove: { help: REMOVE_HELP, run: remove },
+};
+
+const HELP = commandHelp(TABLE, `Run "burrow remote add --help" for what each option does and its default.`);
 
 export function run(args: string[]): Promise<number> {
-  return runSubcommand('remote', HELP, args, { add, list, remove }, { ls: 'list', rm: 'remove' });
+  return runSubcommand('remote', HELP, args, TABLE, { ls: 'list', rm: 'remove' });
 }
 
 async function add(args: string[]): Promise<number> {
@@ -38,29 +56,48 @@ async function add(args: string[]): Promise<number> {
     'use-key-server': { type: 'boolean' },
     'key-server-port': { type: 'string' },
     replace: { type: 'boolean' },
-  });
+  }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
   if (!values.host) throw new Error('remote add: --host is required');
   if (values.command && values.shell) throw new Error('remote add: give --command or --shell, not both');
+  if (values.command !== undefined && values.command.trim() === '') throw new Error('remote add: --command is empty; give the command that starts the MCP server, e.g. --command \'npx -y some-mcp-server\'');
+  if (values.agent && values['no-agent']) throw new Error('remote add: give --agent or --no-agent, not both');
+  if (values['key-server-port'] !== undefined && !values['use-key-server']) throw new Error('remote add: --key-server-port needs --use-key-server');
+  const identityFiles = (values.key ?? []).map((k) => resolve(k));
+  const { checkPrivateKeyFile } = await import('../core/ssh/key-file-check.js');
+  for (const key of identityFiles) prefixed('remote add: --key', () => checkPrivateKeyFile(key));
   const input: RemoteInput = {
     name,
     host: values.host,
-    port: parsePort(values.port, '--port', 22),
+    port: prefixed('remote add', () => parsePort(values.port, '--port', 22)),
     user: values.user ?? userInfo().username,
-    identityFiles: (values.key ?? []).map((k) => resolve(k)),
+    identityFiles,
     // As OpenSSH: the agent is used when present, unless a key is given with --no-agent.
     useAgent: values['no-agent'] ? false : (values.agent ?? true),
     usePassword: values.password ?? false,
     knownHostsPath: values['known-hosts'] ? resolve(values['known-hosts']) : undefined,
     mode: values.command ? 'exec' : 'shell',
     command: values.command,
-    hostKeyPolicy: parseHostKeyPolicy(values['host-key-policy'] ?? 'ask'),
-    keyServer: values['use-key-server'] ? { enabled: true, port: parsePort(values['key-server-port'], '--key-server-port', 8000) } : undefined,
+    hostKeyPolicy: prefixed('remote add: --host-key-policy', () => parseHostKeyPolicy(values['host-key-policy'] ?? 'ask')),
+    keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
+  // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
+  const { formatSchemaError, remoteSchema } = await import('../../shared/remote.js');
+  const checked = remoteSchema.safeParse(input);
+  if (!checked.success) throw new Error(`remote add: ${formatSchemaError(checked.error)}`);
   const saved = await callCommand('saveRemote', input, values.replace ?? false);
   process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
+}
+
+/** Runs a check that throws one line, and says which command and flag it was about. */
+function prefixed<T>(where: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    throw new Error(`${where}: ${(error as Error).message}`);
+  }
 }
 
 function describeChannel(r: Remote): string {
@@ -68,7 +105,7 @@ function describeChannel(r: Remote): string {
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('remote list', args, { json: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs('remote list', args, { json: { type: 'boolean' } }, false, LIST_HELP);
   const remotes = await callCommand('listRemotes');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(remotes, null, 2)}\n`);
@@ -88,7 +125,7 @@ async function remove(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('remote remove', args, {
     'keep-host-entries': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
-  });
+  }, true, REMOVE_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote remove: give the NAME of the remote');
   const keep = values['keep-host-entries'] ?? false;

@@ -1,23 +1,40 @@
 import type { PendingSecret } from '../../shared/approvals.js';
 import { secretWanted } from '../../shared/approvals.js';
-import { parseCommandArgs, runSubcommand } from './cli-args.js';
+import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
-const HELP = `usage: burrow secrets list [--json]
-       burrow secrets enter ID
-       burrow secrets refuse ID
 
-Passphrases and passwords that connections to saved remotes wait for, in the running Burrow.
+const LIST_HELP = `usage: burrow secrets list [--json]
+
+Passphrases and passwords that connections to saved remotes wait for, in the running Burrow.`;
+
+const ENTER_HELP = `usage: burrow secrets enter ID
+
+Sends the secret a connection waits for (ID from "burrow secrets list"). It is read from the terminal
+without echo, or else the first line of stdin; never from the command line, where other users and
+shell history would see it.`;
+
+const REFUSE_HELP = `usage: burrow secrets refuse ID
+
+Refuses to give the secret: the connection that waits for it fails.`;
+
+const TABLE: Record<string, Subcommand> = {
+  list: { help: LIST_HELP, run: list },
+  enter: { help: ENTER_HELP, run: enter },
+  refuse: { help: REFUSE_HELP, run: refuse },
+};
+
+const HELP = commandHelp(TABLE, `Passphrases and passwords that connections to saved remotes wait for, in the running Burrow.
 "enter" reads the secret from the terminal without echo, or else the first line of stdin;
-never from the command line, where other users and shell history would see it.`;
+never from the command line, where other users and shell history would see it.`);
 
 export function run(args: string[]): Promise<number> {
-  return runSubcommand('secrets', HELP, args, { list, enter, refuse }, { ls: 'list' });
+  return runSubcommand('secrets', HELP, args, TABLE, { ls: 'list' });
 }
 
 async function list(args: string[]): Promise<number> {
-  const { values } = parseCommandArgs('secrets list', args, { json: { type: 'boolean' } }, false);
+  const { values } = parseCommandArgs('secrets list', args, { json: { type: 'boolean' } }, false, LIST_HELP);
   const pending = (await callCommand('pendingApprovals')).filter((p): p is PendingSecret => p.kind === 'secret');
   if (values.json) {
     process.stdout.write(`${JSON.stringify(pending, null, 2)}\n`);
@@ -48,7 +65,7 @@ async function refuse(args: string[]): Promise<number> {
 }
 
 function oneId(verb: string, args: string[]): string {
-  const { positionals } = parseCommandArgs(`secrets ${verb}`, args, {});
+  const { positionals } = parseCommandArgs(`secrets ${verb}`, args, {}, true, verb === 'enter' ? ENTER_HELP : REFUSE_HELP);
   if (positionals.length !== 1) throw new Error(`secrets ${verb}: give one ID from burrow secrets list (the secret itself is read from the terminal or stdin)`);
   return positionals[0];
 }

@@ -34,6 +34,11 @@ export interface BurrowRuntime {
   setUiUrl(url: string): void;
   /** Stops taking sessions; resolves when the open ones have ended (at most `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
+  /**
+   * Gives the socket to another engine (the tray app starting while this daemon runs): stops listening,
+   * removes the token file, lets the open sessions run to their end, then calls `onStopRequest`.
+   */
+  handOver(): void;
   close(): Promise<void>;
 }
 
@@ -59,13 +64,23 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
   const token = randomBytes(32).toString('base64url');
   const path = socketPath();
   const info: DaemonInfo = { pid: process.pid, socket: path, token, version: BURROW_VERSION };
+  let handedOver = false;
+  const handOver = () => {
+    if (handedOver) return;
+    handedOver = true;
+    logger.info(`handing the socket over; ${engine.sessions.count()} open session(s) go on until they end`);
+    // Closing the listener unlinks the socket path at once; open sessions keep their connections.
+    void ipc.stopListening();
+    rmSync(tokenPath(), { force: true });
+    void engine.sessions.drain().then(() => options.onStopRequest());
+  };
   const commands = createCommandHandlers({
     settings,
     hostKeys: engine.hostKeys,
     engine,
     logger,
     hostConfig: options.hostConfig,
-    host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi },
+    host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
   });
   const ipc = new IpcServer({ path, token, engine, settings, commands, logger });
   await ipc.listen();
@@ -79,19 +94,22 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     info,
     setUiUrl(url) {
       info.ui = url;
-      writeDaemonInfo(info);
+      // After a hand-over the token file belongs to the new owner.
+      if (!handedOver) writeDaemonInfo(info);
     },
     async drain(timeoutMs) {
       await ipc.stopListening();
       await Promise.race([engine.sessions.drain(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },
+    handOver,
     async close() {
       if (closed) return;
       closed = true;
       commands.close();
       engine.close();
       await ipc.close();
-      rmSync(tokenPath(), { force: true });
+      // After a hand-over the token file belongs to the new owner.
+      if (!handedOver) rmSync(tokenPath(), { force: true });
     },
   };
 }

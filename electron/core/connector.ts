@@ -35,6 +35,8 @@ export interface ConnectorDeps {
   approvalTimeoutMs: () => number;
   /** Ask a person, through the approval queue, for a passphrase or password (the daemon and the tray app). */
   askForSecrets: boolean;
+  /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
+  hostKeysAskedOnTerminal: boolean;
 }
 
 /** For one attempt (the connection test): a look at the host-key decision, and its own timeouts. */
@@ -124,7 +126,8 @@ export class Connector {
     const askKeys = !own.askPassphrase && own.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
-      if (keyServer) ensureClientKey(identityFiles[0].path, logger);
+      // The key server is asked first, so an unreachable one fails before a key is generated for it.
+      const servedEarly = keyServer ? await ensureClientKey(identityFiles[0].path, logger, { host: remote.host, port: keyServer.port }) : undefined;
       const auth = await buildAuthPlan(
         {
           identityFiles,
@@ -148,10 +151,11 @@ export class Connector {
         remoteName: remote.name,
         approvalTimeoutMs,
         onStatus: notify,
+        askedOnTerminal: this.deps.hostKeysAskedOnTerminal,
       });
       // The key server's key, once accepted, is what the handshake must present (or a key trusted already).
       const served = keyServer
-        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger })
+        ? await exchangeWithKeyServer({ host: remote.host, keyServerPort: keyServer.port, clientPublicKey: publicKeyLine(auth.keys[0].key), verify: verifyHostKey, logger, served: servedEarly })
         : undefined;
       const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
         const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);

@@ -34,6 +34,8 @@ export interface EngineOptions {
   askForSecrets?: boolean;
   /** The saved remotes' names, so every one of them has a status (none for `connect --host`). */
   remoteNames?: () => string[];
+  /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
+  hostKeysAskedOnTerminal?: boolean;
 }
 
 /**
@@ -98,6 +100,7 @@ export class Engine {
         logger: this.options.logger,
         approvalTimeoutMs: this.options.approvalTimeoutMs ?? (() => 120_000),
         askForSecrets: this.options.askForSecrets ?? false,
+        hostKeysAskedOnTerminal: this.options.hostKeysAskedOnTerminal ?? false,
       },
       secrets,
     );

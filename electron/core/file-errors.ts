@@ -8,16 +8,33 @@ import { oneLine } from './errors.js';
  * "cannot read the known_hosts file /x/known_hosts: it is a directory".
  * `verb` says what Burrow tried ("read the settings file", "create Burrow's folder").
  */
-export function describeFileError(error: unknown, path: string, verb: string): string {
-  return `cannot ${verb} ${path}: ${fileErrorReason(error, path)}`;
+export function describeFileError(error: unknown, path: string, verb?: string): string {
+  if (verb) return `cannot ${verb} ${path}: ${fileErrorReason(error, path)}`;
+  // A file the person named (a key, a passphrase file): "no such file: /x", "/x is a folder, not a file".
+  switch (errorCode(error)) {
+    case 'ENOENT':
+      return `no such file: ${path}`;
+    case 'ENOTDIR':
+      return `no such file: ${path} (a part of the path is not a folder)`;
+    case 'EISDIR':
+      return `${path} is a folder, not a file`;
+    case 'EACCES':
+    case 'EPERM':
+      return `permission denied: ${path}`;
+    default:
+      return `${fileErrorReason(error)}: ${path}`;
+  }
 }
 
-/** The reason alone, in words (no errno codes), for messages that phrase the rest themselves. */
-export function fileErrorReason(error: unknown, path: string): string {
+/**
+ * The reason alone, in words (no errno codes), for messages that phrase the rest themselves. With the path,
+ * a missing file says which part of the path is missing or in the way.
+ */
+export function fileErrorReason(error: unknown, path?: string): string {
   switch (errorCode(error)) {
     case 'ENOENT':
     case 'ENOTDIR':
-      return missingReason(path);
+      return path ? missingReason(path) : 'no such file';
     case 'EISDIR':
       return 'it is a directory';
     case 'EACCES':

@@ -7,6 +7,7 @@ export type TrayAction =
   | { kind: 'pause' }
   | { kind: 'resume' }
   | { kind: 'start-at-login'; enabled: boolean }
+  | { kind: 'install-cli' }
   | { kind: 'quit' };
 
 export type TrayItem =
@@ -18,6 +19,8 @@ export interface TrayModel {
   remotes: RemoteStatus[];
   paused: boolean;
   startAtLogin: boolean;
+  /** macOS: the app bundle's `burrow` command is not on the PATH yet (a deb and the Windows installer put it there). */
+  offerCliInstall?: boolean;
 }
 
 /** The few words a person reads per state; the tray shows only these four families. */
@@ -68,6 +71,9 @@ export function buildTrayMenu(model: TrayModel): TrayItem[] {
       ? { type: 'normal', label: 'Resume', enabled: true, action: { kind: 'resume' } }
       : { type: 'normal', label: 'Pause', enabled: true, action: { kind: 'pause' } },
     { type: 'checkbox', label: 'Start at Login', checked: model.startAtLogin, action: { kind: 'start-at-login', enabled: !model.startAtLogin } },
+  );
+  if (model.offerCliInstall) items.push({ type: 'normal', label: 'Install the burrow Command…', enabled: true, action: { kind: 'install-cli' } });
+  items.push(
     { type: 'separator' },
     { type: 'normal', label: 'Quit Burrow', enabled: true, action: { kind: 'quit' } },
   );

@@ -29,10 +29,17 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
   const traffic = useMemo(() => new TrafficLog(), []);
 
   const onEvent = (event: BurrowEvent) => {
-    if (event.type === 'traffic') traffic.add(event.entry as TrafficEntry);
     if (event.type === 'catalog-changed') setCatalogVersion((v) => ({ ...v, [event.remote]: (v[event.remote] ?? 0) + 1 }));
   };
   const [state, reload] = useEngineState(api, onEvent);
+  // Traffic is its own subscription, held only while the inspector (with its traffic view) is on screen:
+  // the relay copies messages only while someone subscribes to them.
+  useEffect(() => {
+    if (view !== 'inspector') return undefined;
+    return api.subscribe((event) => {
+      if (event.type === 'traffic') traffic.add(event.entry as TrafficEntry);
+    }, { traffic: true });
+  }, [api, view, traffic]);
 
   useEffect(() => (connection.kind === 'web' ? connection.api.onConnection(setBridgeUp) : undefined), [connection]);
   // The tray reopens a window on another screen by changing only the fragment.

@@ -53,7 +53,8 @@ export function useEngineState(api: BurrowApi, onEvent?: (event: BurrowEvent) =>
           setState((s) => ({ ...s, alerts: s.alerts.filter((a) => a.id !== event.id) }));
           break;
       }
-    });
+      // Relayed messages come on their own subscription (App.tsx, while the inspector shows).
+    }, { traffic: false });
   }, [api, reload]);
 
   return [state, reload];

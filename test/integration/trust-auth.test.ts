@@ -55,7 +55,7 @@ describe('keys', () => {
     expect(lastLine(wrong.stderr())).toBe(`burrow: cannot decrypt key ${keys.ed25519_locked}: wrong passphrase`);
     const none = startRawHelper(args(['--client-key', keys.ecdsa_pem_locked]), burrowEnv());
     expect(await none.exited).not.toBe(0);
-    expect(lastLine(none.stderr())).toBe(`burrow: cannot use key ${keys.ecdsa_pem_locked}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`);
+    expect(lastLine(none.stderr())).toBe(`burrow: cannot use key ${keys.ecdsa_pem_locked}: it needs a passphrase (--passphrase-file PATH or $BURROW_PASSPHRASE, or load it into ssh-agent with ssh-add)`);
     expect(sshd.acceptedLogins()).toBe(logins);
   });
 

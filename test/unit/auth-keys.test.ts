@@ -109,13 +109,13 @@ describe('the authentication plan', () => {
       (m) => warnings.push(m),
     );
     expect(plan.keys.map((k) => k.label)).toEqual([b, a]);
-    expect(plan.notes).toEqual([`cannot use key ${locked}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`]);
+    expect(plan.notes).toEqual([`cannot use key ${locked}: it needs a passphrase (--passphrase-file PATH or $BURROW_PASSPHRASE, or load it into ssh-agent with ssh-add)`]);
     expect(plan.agentSocket).toBe('/tmp/agent.sock');
     expect(warnings).toEqual([]);
   });
 
   it('fails at once on an explicit key it cannot use', async () => {
-    await expect(buildAuthPlan({ identityFiles: [{ path: join(dir, 'nope'), explicit: true }], useAgent: false }, () => {})).rejects.toThrow(`cannot read key ${join(dir, 'nope')}: ENOENT`);
+    await expect(buildAuthPlan({ identityFiles: [{ path: join(dir, 'nope'), explicit: true }], useAgent: false }, () => {})).rejects.toThrow(`cannot read key ${join(dir, 'nope')}: no such file`);
     const locked = keygen('explicit-locked', 'ecdsa', PASS);
     await expect(buildAuthPlan({ identityFiles: [{ path: locked, explicit: true }], passphrase: 'wrong one', useAgent: false }, () => {})).rejects.toThrow(
       `cannot decrypt key ${locked}: wrong passphrase`,

@@ -11,7 +11,22 @@ describe('burrow connect flags', () => {
   it('says what is wrong in one line', () => {
     expect(() => parseConnectArgs([])).toThrow(/give --remote NAME .* or --host HOST/);
     expect(() => parseConnectArgs(['--host', 'h', '--port', 'x'])).toThrow('--port must be a port number from 1 to 65535, not "x"');
-    expect(() => parseConnectArgs(['--host', 'h', '--bogus'])).toThrow(/connect: Unknown option '--bogus'/);
+    expect(() => parseConnectArgs(['--host', 'h', '--bogus'])).toThrow('connect: unknown option --bogus (see burrow connect --help)');
     expect(() => parseConnectArgs(['--host', 'h', '--remote', 'r'])).toThrow(/not both/);
+    expect(() => parseConnectArgs(['--host', 'h', '--hots', 'x'])).toThrow('connect: unknown option --hots (did you mean --host?)');
+    expect(() => parseConnectArgs(['--host', 'h', '--agent', '--no-agent'])).toThrow('connect: give --agent or --no-agent, not both');
+    expect(() => parseConnectArgs(['--host', 'h', '--passphrase', 'p', '--passphrase-file', '/f'])).toThrow('connect: give --passphrase-file or --passphrase, not both');
+  });
+
+  it('says which flags a saved remote would ignore, rather than seem to obey them', () => {
+    expect(parseConnectArgs(['--remote', 'prod', '--log-level', 'debug', '--approval-timeout', '5'])).toMatchObject({ remote: 'prod', logLevel: 'debug', approvalTimeoutSec: 5 });
+    expect(() => parseConnectArgs(['--remote', 'prod', '--port', '22', '--username', 'me'])).toThrow(
+      'connect: --port, --username go with --host; a saved remote uses its own settings (change them with burrow remote add prod … --replace)',
+    );
+    expect(() => parseConnectArgs(['--remote', 'prod', '--passphrase-file', '/f'])).toThrow('a saved remote asks for its passphrase in Burrow (burrow secrets enter)');
+  });
+
+  it('takes the passphrase file as a path, and leaves reading it to the connection', () => {
+    expect(parseConnectArgs(['--host', 'h', '--passphrase-file', '/f'])).toMatchObject({ passphraseFile: '/f', passphrase: undefined });
   });
 });

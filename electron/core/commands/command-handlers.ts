@@ -20,6 +20,8 @@ export interface EngineHost {
   stop(): void;
   /** Serves the web UI (once) and returns its address. */
   openUi?: () => Promise<string>;
+  /** Gives the socket to a starting tray app; open sessions go on here until they end. */
+  handOver?: () => void;
 }
 
 export interface CommandContext {
@@ -35,8 +37,8 @@ export interface CommandContext {
 
 /** The command table's implementation plus what the surfaces that stream events need. */
 export interface EngineCommands extends CommandHandlers {
-  /** The UI events (all of them, or the ones named) until the returned function is called. */
-  subscribe(listener: (event: BurrowEvent) => void, events?: readonly EngineEventName[]): () => void;
+  /** The UI events until the returned function is called; `traffic: false` leaves out relayed messages. */
+  subscribe(listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }): () => void;
   close(): void;
 }
 
@@ -94,6 +96,13 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       need();
       if (!ctx.host?.openUi) throw new BurrowError('this engine has no web UI to serve', 'daemon');
       return { url: await ctx.host.openUi() };
+    },
+    async handOver() {
+      need();
+      if (!ctx.host?.handOver) throw new BurrowError('this engine cannot hand over its socket', 'daemon');
+      // After the reply is on its way.
+      setImmediate(() => ctx.host!.handOver!());
+      return null;
     },
     async setPaused(paused) {
       need().sessions.setPaused(paused);
@@ -189,8 +198,9 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       logger.info(`removed ${remote ?? 'Burrow'} from ${host} (${applied.path})`);
       return applied;
     },
-    subscribe(listener, events = UI_EVENTS) {
+    subscribe(listener, options = {}) {
       const bus = need().events;
+      const events: readonly EngineEventName[] = options.traffic === false ? UI_EVENTS.filter((e) => e !== 'traffic') : UI_EVENTS;
       const offs = events.map((name) => bus.on(name, (payload) => listener({ type: name, ...payload } as BurrowEvent)));
       return () => offs.forEach((off) => off());
     },

@@ -21,6 +21,12 @@ export interface VerifierContext {
   remoteName?: string;
   approvalTimeoutMs: number;
   onStatus: (message: string) => void;
+  /**
+   * The person answers on this process's terminal (`connect --host … --host-key-policy ask`): the
+   * question there says it all, and neither the app nor `burrow hostkeys` can answer it, so no
+   * status line points to them.
+   */
+  askedOnTerminal?: boolean;
 }
 
 const FAILED = 'Host key verification failed.';
@@ -103,7 +109,7 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
       };
     }
     // ask: wait for a person.
-    ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}${from}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
+    if (!ctx.askedOnTerminal) ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}${from}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
     const outcome = await ctx.broker.request(
       { id: `${name} ${fingerprint}`, kind: 'host-key', host: ctx.host, port: ctx.port, keyType, fingerprint, source, remote: ctx.remoteName, requestedAt: new Date().toISOString() },
       ctx.approvalTimeoutMs,
@@ -115,6 +121,8 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
     }
     if (outcome === 'approve-once') return { ok: true };
     if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
-    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${ctx.approvalTimeoutMs < 1000 ? `${ctx.approvalTimeoutMs}ms` : `${Math.round(ctx.approvalTimeoutMs / 1000)}s`} (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
+    const within = ctx.approvalTimeoutMs < 1000 ? `${ctx.approvalTimeoutMs}ms` : `${Math.round(ctx.approvalTimeoutMs / 1000)}s`;
+    if (ctx.askedOnTerminal) return { ok: false, message: `${FAILED} Nobody answered the question about the host key ${fingerprint} of ${name} within ${within}.` };
+    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${within} (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
   };
 }

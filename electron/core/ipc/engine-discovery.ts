@@ -26,3 +26,22 @@ export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv
   }
   return false;
 }
+
+/**
+ * Takes the socket from a running `burrow daemon` without dropping its live sessions: the daemon stops
+ * accepting and exits once its sessions end; new sessions come to the caller's engine. Falls back to
+ * stopping an older daemon that does not know the request. True when the socket is free.
+ */
+export async function handOverRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  try {
+    await requestDaemon('handOver', [], env);
+  } catch {
+    return stopRunningEngine(timeoutMs, env);
+  }
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if ((await findRunningEngine(env)) === undefined) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return false;
+}

@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import ssh2 from 'ssh2';
 import type { ParsedKey } from 'ssh2';
 import { BurrowError } from '../errors.js';
+import { fileErrorReason } from '../file-errors.js';
 import { decryptPrivateKey } from './key-decryption.js';
 
 export interface AuthOptions {
@@ -31,7 +32,7 @@ export function displayPath(path: string): string {
 }
 
 const needsPassphrase = (path: string) =>
-  new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase, or load it into ssh-agent with ssh-add)`, 'auth');
+  new BurrowError(`cannot use key ${displayPath(path)}: it needs a passphrase (--passphrase-file PATH or $BURROW_PASSPHRASE, or load it into ssh-agent with ssh-add)`, 'auth');
 const wrongPassphrase = (path: string) => new BurrowError(`cannot decrypt key ${displayPath(path)}: wrong passphrase`, 'auth');
 
 /**
@@ -69,7 +70,7 @@ export async function buildAuthPlan(options: AuthOptions, warn: (message: string
     try {
       data = readFileSync(path);
     } catch (error) {
-      if (explicit) throw new BurrowError(`cannot read key ${displayPath(path)}: ${(error as NodeJS.ErrnoException).code ?? error}`, 'auth');
+      if (explicit) throw new BurrowError(`cannot read key ${displayPath(path)}: ${fileErrorReason(error)}`, 'auth');
       continue;
     }
     warnIfReadableByOthers(path, warn);
