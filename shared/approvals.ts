@@ -21,7 +21,8 @@ export interface PendingHostKey {
 export interface PendingSecret {
   id: string;
   kind: 'secret';
-  secret: 'passphrase' | 'password';
+  /** `sudo-password`: asked by the built-in SSH tools' ssh_sudo_execute, for the remote's user. */
+  secret: 'passphrase' | 'password' | 'sudo-password';
   remote: string;
   host: string;
   port: number;
@@ -74,5 +75,6 @@ const hostPortText = (host: string, port: number) => (port === 22 ? host : `${ho
 /** What a pending secret is, in words: "the passphrase of key ~/.ssh/id_ed25519 (prod, deploy@host:22)". */
 export function secretWanted(p: PendingSecret): string {
   const where = `${p.remote}, ${p.user}@${hostPortText(p.host, p.port)}`;
+  if (p.secret === 'sudo-password') return `the sudo password (${where})`;
   return p.secret === 'passphrase' ? `the passphrase of key ${p.keyPath} (${where})` : `the password (${where})`;
 }

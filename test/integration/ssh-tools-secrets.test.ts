@@ -7,8 +7,9 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { verifyHashChain } from '../../electron/core/audit/hash-chain-log.js';
 import { ApprovalBroker } from '../../electron/core/approvals/approval-broker.js';
 import { approveThroughBroker } from '../../electron/core/tools/broker-approval.js';
-import type { PendingApproval } from '../../shared/approvals.js';
-import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { secretWanted, type PendingApproval, type PendingSecret } from '../../shared/approvals.js';
+import { SudoPasswords } from '../../electron/core/tools/sudo-passwords.js';
+import { canRunShellSshd, startShellSshd, TOOLS_PASSWORD, type ShellSshd } from '../support/shell-sshd.js';
 import { eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
 
 let sshd: ShellSshd;
@@ -142,6 +143,30 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
     expect(late.text).toMatch(/no one approved/);
     expect(existsSync(marker)).toBe(true);
     expect(broker.pending()).toHaveLength(0);
+  });
+
+  it('the sudo password is a secret item in the real queue: a wrong one is forgotten, a right one kept in memory', async () => {
+    const broker = new ApprovalBroker();
+    const sudo = new SudoPasswords(broker, () => ({ host: '127.0.0.1', port: sshd.port, user: 'burrowtools' }), 5_000);
+    h = await startToolHarness(ssh);
+    h.state.sudoPassword = (remote, reason) => sudo.get(remote, reason);
+    h.state.forgetSudoPassword = (remote) => sudo.forget(remote);
+    const answers = ['wrong-password', TOOLS_PASSWORD];
+    const asked: PendingApproval[] = [];
+    broker.events.on('approval-added', ({ approval }) => {
+      asked.push(approval);
+      if (approval.kind === 'secret') broker.answerSecret(approval.id, answers.shift() as string);
+    });
+    const s = await h.connect();
+    const wrong = await h.call('ssh_sudo_execute', { session_id: s, command: 'id -u' });
+    expect(wrong.text).toMatch(/wrong sudo password for lab/);
+    const right = await h.call('ssh_sudo_execute', { session_id: s, command: 'id -u' });
+    expect(right.json.stdout).toBe('0\n');
+    const again = await h.call('ssh_sudo_execute', { session_id: s, command: 'id -u' });
+    expect(again.json.stdout).toBe('0\n');
+    expect(asked).toHaveLength(2);
+    expect(asked[0]).toMatchObject({ kind: 'secret', secret: 'sudo-password', remote: 'lab', user: 'burrowtools' });
+    expect(secretWanted(asked[0] as PendingSecret)).toBe(`the sudo password (lab, burrowtools@127.0.0.1:${sshd.port})`);
   });
 
   it('audit: every call is chained before it runs; verify passes, then names the record whose byte was changed', async () => {

@@ -30,6 +30,7 @@ export interface ToolHarness {
     policy: ToolPolicy;
     approve: (r: ToolApprovalRequest) => Promise<ToolApprovalOutcome>;
     sudoPassword: (remote: string, reason: string) => Promise<string | undefined>;
+    forgetSudoPassword: (remote: string) => void;
   };
   approvals: ToolApprovalRequest[];
   sudoAsked: string[];
@@ -51,6 +52,7 @@ export async function startToolHarness(ssh: SshClient, opts: { audit?: ToolAudit
     policy: ALLOW_ALL,
     approve: async () => 'deny',
     sudoPassword: async () => undefined,
+    forgetSudoPassword: () => undefined,
   };
   const server = createSshToolServer({
     remotes: () => [{ name: 'lab', description: 'the test box', tags: ['test'] }],
@@ -63,7 +65,10 @@ export async function startToolHarness(ssh: SshClient, opts: { audit?: ToolAudit
       sudoAsked.push(reason);
       return state.sudoPassword(remote, reason);
     },
-    forgetSudoPassword: (remote) => forgotten.push(remote),
+    forgetSudoPassword: (remote) => {
+      forgotten.push(remote);
+      state.forgetSudoPassword(remote);
+    },
     policy: () => state.policy,
     audit: opts.audit ?? new ToolAuditLog(auditFile),
     client: () => ({ name: 'test-host', version: '1.0' }),
