@@ -17,6 +17,28 @@ export const keyServerSchema = z.object({
   port: z.number().int().min(1).max(65535).default(8000),
 });
 
+const hostSchema = z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'host must not contain spaces or @');
+
+/**
+ * One jump host (OpenSSH's ProxyJump) on the way to a remote: its own SSH login and host-key check;
+ * the next hop rides a direct-tcpip channel of it. Without `identityFiles` the hop offers the remote's
+ * keys (`[]`: OpenSSH's default keys); without `knownHostsPath` it reads the remote's file.
+ */
+export const jumpHopSchema = z.object({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535).default(22),
+  user: z.string().min(1, 'user is required'),
+  identityFiles: z.array(z.string().min(1)).optional(),
+  knownHostsPath: z.string().min(1).optional(),
+  /** The name its key is recorded under in known_hosts, as OpenSSH's HostKeyAlias (no port added). */
+  hostKeyAlias: z.string().min(1).optional(),
+  /** Its own host-key policy (from its StrictHostKeyChecking); the remote's otherwise. */
+  hostKeyPolicy: hostKeyPolicySchema.optional(),
+});
+
+export type JumpHop = z.infer<typeof jumpHopSchema>;
+export type JumpHopInput = z.input<typeof jumpHopSchema>;
+
 /** A saved remote: where the MCP server runs and how to reach it. Secrets are never part of it. */
 export const remoteSchema = z
   .object({
@@ -36,6 +58,21 @@ export const remoteSchema = z
     command: z.string().min(1).optional(),
     hostKeyPolicy: hostKeyPolicySchema.default('ask'),
     keyServer: keyServerSchema.optional(),
+    /** Jump hosts to go through, first to last (OpenSSH's ProxyJump). */
+    jump: z.array(jumpHopSchema).max(8, 'at most 8 jump hosts').optional(),
+    /** The name the remote's key is recorded under in known_hosts (OpenSSH's HostKeyAlias). */
+    hostKeyAlias: z.string().min(1).optional(),
+    /** The ssh-agent socket to use instead of $SSH_AUTH_SOCK (OpenSSH's IdentityAgent). */
+    identityAgent: z.string().min(1).optional(),
+    /** Network timeout of the SSH handshake (OpenSSH's ConnectTimeout); Burrow's default otherwise. */
+    connectTimeoutSec: z.number().int().min(1).max(3600).optional(),
+    /** Keepalive interval (OpenSSH's ServerAliveInterval; 0 turns it off); Burrow's default otherwise. */
+    keepaliveIntervalSec: z.number().int().min(0).max(3600).optional(),
+    /**
+     * Reached through a reverse tunnel the device opens (mcp-ssh-gateway's `mode: tunnel`): host:port is
+     * where the tunnel lands on this machine.
+     */
+    tunnel: z.boolean().optional(),
   })
   .refine((r) => r.mode !== 'exec' || !!r.command, {
     message: 'an exec remote needs a command',

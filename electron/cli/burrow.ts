@@ -13,7 +13,7 @@ const USAGE = `usage: burrow <command> [options]
   ui                                open the running engine's web UI
   tools REMOTE [--json]             a remote's tools, prompts and resources, read live
   call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result
-  remote add|list|remove            manage saved remotes
+  remote add|list|remove|import     manage saved remotes (import: ~/.ssh/config, connections.json)
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   keys generate [PATH]              make an ed25519 key pair

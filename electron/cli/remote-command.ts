@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Remote, RemoteInput } from '../../shared/remote.js';
 import { describeRemoteAddress } from '../../shared/remote-address.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
+import { formatJumpSpec, parseJumpSpecs } from '../../shared/jump-spec.js';
 import { defaultHostConfigContext, findHostEntries, removeHostEntries } from '../core/hostconfig/host-configs.js';
 import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
@@ -11,6 +12,7 @@ import { confirm, personAtTerminal } from './confirm.js';
 const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
+                         [--jump USER@HOST:PORT[,...]]
 
 Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
 ~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
@@ -28,10 +30,17 @@ const REMOVE_HELP = `usage: burrow remote remove NAME [--keep-host-entries] [--y
 Removes a saved remote (alias: rm), and its entries in MCP hosts' configs (Claude Desktop, Cursor,
 VS Code, Claude Code) after asking on a terminal (--yes: without asking); --keep-host-entries leaves them.`;
 
+const IMPORT_HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run] [--list]
+       burrow remote import connections.json PATH [--replace] [--dry-run]
+
+Saves remotes from what you already have: the Host blocks of ~/.ssh/config (with Include, patterns and
+ProxyJump), or mcp-ssh-gateway's connections.json. Options Burrow does not support are named, not dropped.`;
+
 const TABLE: Record<string, Subcommand> = {
   add: { help: ADD_HELP, run: add },
   list: { help: LIST_HELP, run: list },
   remove: { help: REMOVE_HELP, run: remove },
+  import: { help: IMPORT_HELP, run: async (rest) => (await import('./remote-import-command.js')).run(rest) },
 };
 
 const HELP = commandHelp(TABLE, `Run "burrow remote add --help" for what each option does and its default.`);
@@ -56,6 +65,7 @@ async function add(args: string[]): Promise<number> {
     'use-key-server': { type: 'boolean' },
     'key-server-port': { type: 'string' },
     replace: { type: 'boolean' },
+    jump: { type: 'string' },
   }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
@@ -80,6 +90,8 @@ async function add(args: string[]): Promise<number> {
     mode: values.command ? 'exec' : 'shell',
     command: values.command,
     hostKeyPolicy: prefixed('remote add: --host-key-policy', () => parseHostKeyPolicy(values['host-key-policy'] ?? 'ask')),
+    // As ssh -J: a hop logs in as the local user unless it names one.
+    jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
@@ -87,7 +99,7 @@ async function add(args: string[]): Promise<number> {
   const checked = remoteSchema.safeParse(input);
   if (!checked.success) throw new Error(`remote add: ${formatSchemaError(checked.error)}`);
   const saved = await callCommand('saveRemote', input, values.replace ?? false);
-  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}, ${describeChannel(saved)})\n`);
+  process.stdout.write(`added remote "${saved.name}" (${describeRemoteAddress(saved)}${describeJump(saved)}, ${describeChannel(saved)})\n`);
   return 0;
 }
 
@@ -98,6 +110,11 @@ function prefixed<T>(where: string, check: () => T): T {
   } catch (error) {
     throw new Error(`${where}: ${(error as Error).message}`);
   }
+}
+
+/** ` via a -> b` for a remote behind jump hosts. */
+export function describeJump(r: Remote): string {
+  return r.jump?.length ? ` via ${r.jump.map((h) => formatJumpSpec(h)).join(' -> ')}` : '';
 }
 
 function describeChannel(r: Remote): string {
@@ -115,7 +132,7 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write('no remotes yet: burrow remote add NAME --host HOST [--command CMD]\n');
     return 0;
   }
-  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, describeRemoteAddress(r), describeChannel(r), r.hostKeyPolicy])];
+  const rows = [['NAME', 'ADDRESS', 'CHANNEL', 'HOST KEYS'], ...remotes.map((r) => [r.name, `${describeRemoteAddress(r)}${describeJump(r)}`, describeChannel(r), r.hostKeyPolicy])];
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => (i === row.length - 1 ? c : c.padEnd(widths[i]))).join('  ')}\n`);
   return 0;

@@ -12,6 +12,8 @@ import type { Logger } from './logging/logger.js';
 import { ConnectionSecrets } from './secrets/connection-secrets.js';
 import type { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
+import type { JumpHostPool, JumpLease } from './ssh/jump-chain.js';
+import { openJumpChainFor } from './ssh/jump-connect.js';
 import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
 
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
@@ -30,6 +32,8 @@ export interface ConnectorDeps {
   hostKeys: HostKeyStore;
   audit: AuditLog;
   secrets: SecretKeeper;
+  /** Jump-host connections, shared by the remotes behind the same hops. */
+  jumpHosts: JumpHostPool;
   logger: Logger;
   /** How long an unknown host key or a secret may wait for a person, unless a waiting session asks for longer. */
   approvalTimeoutMs: () => number;
@@ -70,7 +74,7 @@ export class Connector {
   ) {
     const { identityFiles, userFiles } = this.keyFiles();
     this.label = remote.name;
-    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}`;
+    this.key = `${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
   }
 
   /** A session waits for this connector's connection; returns the function that stops the waiting. */
@@ -124,6 +128,7 @@ export class Connector {
     const own = this.own;
     // Default keys are asked about only when no agent is tried (the agent usually holds them unlocked).
     const askKeys = !own.askPassphrase && own.passphrase === undefined && (explicit || !(remote.useAgent && process.env.SSH_AUTH_SOCK));
+    let jump: JumpLease | undefined;
     try {
       const keyServer = remote.keyServer?.enabled ? remote.keyServer : undefined;
       // The key server is asked first, so an unreachable one fails before a key is generated for it.
@@ -134,6 +139,7 @@ export class Connector {
           passphrase: own.passphrase,
           askPassphrase: own.askPassphrase ?? (askKeys ? asked?.askPassphrase : undefined),
           useAgent: remote.useAgent,
+          agentSocket: remote.identityAgent,
           password: remote.usePassword ? (own.password ?? asked?.password) : undefined,
         },
         (m) => logger.warn(m),
@@ -145,8 +151,9 @@ export class Connector {
         audit,
         logger,
         policy: remote.hostKeyPolicy,
-        host: remote.host,
-        port: remote.port,
+        // As OpenSSH: a HostKeyAlias is looked up as given, without the port.
+        host: remote.hostKeyAlias ?? remote.host,
+        port: remote.hostKeyAlias ? 22 : remote.port,
         userFiles,
         remoteName: remote.name,
         approvalTimeoutMs,
@@ -162,8 +169,28 @@ export class Connector {
         attempt.onHostKey?.(k, decision);
         return decision;
       };
+      const connectTimeoutMs = attempt.connectTimeoutMs ?? (remote.connectTimeoutSec ? remote.connectTimeoutSec * 1000 : undefined);
+      if (remote.jump?.length) {
+        // Each hop is its own connection with its own host-key check; the next rides a direct-tcpip channel.
+        jump = await openJumpChainFor(remote, {
+          pool: this.deps.jumpHosts,
+          store: this.deps.hostKeys,
+          broker: this.deps.broker,
+          audit,
+          logger,
+          approvalTimeoutMs,
+          notify,
+          defaultIdentityFiles: DEFAULT_IDENTITY_FILES,
+          defaultKnownHosts: DEFAULT_KNOWN_HOSTS,
+          passphrase: own.passphrase,
+          askPassphrase: own.askPassphrase ?? asked?.askPassphrase,
+          keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
+          connectTimeoutMs,
+        });
+      }
+      const keepaliveIntervalMs = remote.keepaliveIntervalSec === undefined ? undefined : remote.keepaliveIntervalSec * 1000;
       const client = await openSshConnection(
-        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs: attempt.connectTimeoutMs },
+        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs, keepaliveIntervalMs, sock: jump?.sock },
         logger,
       );
       asked?.connected();
@@ -171,6 +198,7 @@ export class Connector {
       logger.info(`connected to ${address}`);
       return client;
     } catch (caught) {
+      jump?.release();
       const error = asked ? asked.explain(caught) : caught;
       audit.record({ event: 'connect', remote: remote.name, address, ok: false, error: (error as Error).message });
       throw error;

@@ -15,6 +15,7 @@ import { SecretKeeper } from './secrets/secret-keeper.js';
 import { SessionManager, type AcceptOptions } from './session-manager.js';
 import { ConnectionPool } from './ssh/connection-pool.js';
 import { RemoteStatusTracker } from './status/remote-status.js';
+import { JumpHostPool } from './ssh/jump-chain.js';
 
 export interface EngineOptions {
   /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
@@ -56,6 +57,8 @@ export class Engine {
   readonly sessions: SessionManager;
   readonly status: RemoteStatusTracker;
   private readonly connectors = new Map<string, Connector>();
+  /** Jump-host connections, shared by the remotes behind the same hops. */
+  readonly jumpHosts: JumpHostPool;
 
   constructor(private readonly options: EngineOptions) {
     const { logger } = options;
@@ -64,6 +67,7 @@ export class Engine {
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
     this.secrets = new SecretKeeper(this.broker, logger);
+    this.jumpHosts = new JumpHostPool(logger);
     this.pool = new ConnectionPool({ logger, events: this.events, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
     this.status = new RemoteStatusTracker(
@@ -97,6 +101,7 @@ export class Engine {
         hostKeys: this.hostKeys,
         audit: this.audit,
         secrets: this.secrets,
+        jumpHosts: this.jumpHosts,
         logger: this.options.logger,
         approvalTimeoutMs: this.options.approvalTimeoutMs ?? (() => 120_000),
         askForSecrets: this.options.askForSecrets ?? false,
@@ -113,5 +118,6 @@ export class Engine {
   close(): void {
     this.sessions.abortAll(new BurrowError('Burrow is shutting down', 'daemon'));
     this.pool.closeAll();
+    this.jumpHosts.closeAll();
   }
 }

@@ -54,7 +54,7 @@ export function fileErrorReason(error: unknown, path?: string): string {
       return 'the path is too long';
     default:
       // Not a file-system error we know: keep Node's text, minus the "CODE: " prefix it starts with.
-      return oneLine(error).replace(/^E[A-Z]+: /, '');
+      return oneLine(error).replace(/^E[A-Z]+: /, '').replace(/, \w+ '[^']*'$/, '');
   }
 }
 

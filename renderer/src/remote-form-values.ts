@@ -15,6 +15,8 @@ export interface RemoteFormValues {
   knownHostsPath: string;
   keyServerEnabled: boolean;
   keyServerPort: string;
+  /** Settings the form does not show (jump hosts, HostKeyAlias… from an import): kept as they are on save. */
+  kept?: Pick<RemoteInput, 'jump' | 'hostKeyAlias' | 'identityAgent' | 'connectTimeoutSec' | 'keepaliveIntervalSec' | 'tunnel'>;
 }
 
 export function formValuesOf(remote?: Remote): RemoteFormValues {
@@ -32,6 +34,16 @@ export function formValuesOf(remote?: Remote): RemoteFormValues {
     knownHostsPath: remote?.knownHostsPath ?? '',
     keyServerEnabled: remote?.keyServer?.enabled ?? false,
     keyServerPort: String(remote?.keyServer?.port ?? 8000),
+    kept: remote
+      ? {
+          jump: remote.jump,
+          hostKeyAlias: remote.hostKeyAlias,
+          identityAgent: remote.identityAgent,
+          connectTimeoutSec: remote.connectTimeoutSec,
+          keepaliveIntervalSec: remote.keepaliveIntervalSec,
+          tunnel: remote.tunnel,
+        }
+      : undefined,
   };
 }
 
@@ -39,6 +51,7 @@ const number = (text: string): number | undefined => (text.trim() === '' ? undef
 
 export function toRemoteInput(v: RemoteFormValues): RemoteInput {
   return {
+    ...v.kept,
     name: v.name.trim(),
     host: v.host.trim(),
     port: number(v.port),

@@ -45,7 +45,8 @@ describe('the shared engine start-up (tray app and burrow daemon)', () => {
     const refused = await runBurrow(['connect', '--remote', 'prod'], env, `${JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' })}\n`);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('burrow: Burrow is paused: choose Resume in its tray menu, then retry');
-    expect(refused.stdout).toBe('');
+    // The host sees the same words as the error of its request, not a bare closed pipe.
+    expect(JSON.parse(refused.stdout)).toMatchObject({ id: 1, error: { message: 'Burrow is paused: choose Resume in its tray menu, then retry' } });
     expect(sshd.acceptedLogins()).toBe(0);
 
     runtime.engine.sessions.setPaused(false);

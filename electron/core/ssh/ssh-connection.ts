@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import ssh2 from 'ssh2';
 import type { AuthenticationType, Client as SshClient, NextAuthHandler } from 'ssh2';
 import { BurrowError } from '../errors.js';
@@ -17,6 +18,8 @@ export interface SshTarget {
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
   keepaliveCountMax?: number;
+  /** An already-open stream to the server (a jump host's direct-tcpip channel) instead of a TCP connection. */
+  sock?: Duplex;
 }
 
 const address = (t: SshTarget) => `${t.host}:${t.port}`;
@@ -85,6 +88,7 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
     client.connect({
       host: target.host,
       port: target.port,
+      ...(target.sock ? { sock: target.sock as never } : {}),
       username: target.user,
       // Our own timer covers the network only: a person deciding on a host key must not be timed out.
       readyTimeout: 0,
