@@ -1,7 +1,7 @@
 /** Where a host key came from: the SSH handshake, or the m2m key server over HTTPS or plain HTTP. */
 export type HostKeySource = 'ssh' | 'key-server-https' | 'key-server-http';
 
-/** A decision waiting for a person: a host key. Secrets and, later, tool-call approvals share the queue. */
+/** A decision waiting for a person: a host key. Secrets and tool-call approvals share the queue. */
 export interface PendingHostKey {
   id: string;
   kind: 'host-key';
@@ -21,7 +21,8 @@ export interface PendingHostKey {
 export interface PendingSecret {
   id: string;
   kind: 'secret';
-  secret: 'passphrase' | 'password';
+  /** `sudo-password`: asked by the built-in SSH tools' ssh_sudo_execute, for the remote's user. */
+  secret: 'passphrase' | 'password' | 'sudo-password';
   remote: string;
   host: string;
   port: number;
@@ -49,11 +50,29 @@ export interface PendingDeviceKey {
   requestedAt: string;
 }
 
-export type PendingApproval = PendingHostKey | PendingSecret | PendingDeviceKey;
+export type PendingApproval = PendingHostKey | PendingSecret | PendingDeviceKey | PendingToolCall;
 
 /** What a pending device key is, in words: "device key SHA256:… from 10.0.0.7 asks to open a tunnel on port 2222". */
 export function deviceKeyWanted(p: PendingDeviceKey): string {
   return `device key ${p.fingerprint} from ${p.address} asks to open a tunnel on port ${p.port}`;
+}
+
+/**
+ * A built-in SSH tool call that policy says to ask about: which host session asks, on which remote, and the exact
+ * command or path. Answered `approve-once` (Allow once), `approve` (Allow for this session) or `reject` (Deny).
+ */
+export interface PendingToolCall {
+  id: string;
+  kind: 'tool-call';
+  remote: string;
+  tool: string;
+  /** The asking MCP host's clientInfo name (from its `initialize`), when it gave one. */
+  client?: string;
+  /** The exact command, shell input or path, redacted of loaded secrets. */
+  detail: string;
+  /** Why it is asked: the tool's policy or the command rule that matched. */
+  reason: string;
+  requestedAt: string;
 }
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */
@@ -79,5 +98,6 @@ const hostPortText = (host: string, port: number) => (port === 22 ? host : `${ho
 /** What a pending secret is, in words: "the passphrase of key ~/.ssh/id_ed25519 (prod, deploy@host:22)". */
 export function secretWanted(p: PendingSecret): string {
   const where = `${p.remote}, ${p.user}@${hostPortText(p.host, p.port)}`;
+  if (p.secret === 'sudo-password') return `the sudo password (${where})`;
   return p.secret === 'passphrase' ? `the passphrase of key ${p.keyPath} (${where})` : `the password (${where})`;
 }

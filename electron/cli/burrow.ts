@@ -18,6 +18,7 @@ const USAGE = `usage: burrow <command> [options]
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   devices list|approve|reject|forget    edge devices that dial in (burrow daemon --listen PORT)
   keys generate [PATH]              make an ed25519 key pair
+  audit verify|tail                 check or show the built-in SSH tools' hash-chained audit log
   install|uninstall HOST            write Burrow into an MCP host's config (claude-desktop, cursor, vscode, claude-code)
 
 Run "burrow <command> --help" for a command's options.`;
@@ -36,6 +37,7 @@ const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   keys: () => import('./keys-command.js'),
   install: () => import('./install-command.js'),
   uninstall: () => import('./install-command.js'),
+  audit: () => import('./audit-command.js'),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -52,6 +52,7 @@ export async function run(args: string[]): Promise<number> {
   for (const p of status.pending) {
     if (p.kind === 'host-key') lines.push(`WAITING: host key ${p.fingerprint} of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: burrow hostkeys approve ${p.fingerprint}`);
     else if (p.kind === 'secret') lines.push(`WAITING: the ${p.secret} for ${p.remote}: burrow secrets enter ${p.id}`);
+    else if (p.kind === 'tool-call') lines.push(`WAITING: ${p.tool} on ${p.remote}${p.client ? ` for ${p.client}` : ''}: ${p.detail}: burrow approvals allow ${p.id}`);
     else lines.push(`WAITING: ${deviceKeyWanted(p)}: burrow devices approve ${p.fingerprint} --name NAME`);
   }
   for (const a of status.alerts) lines.push(`ALERT: the host key of ${a.host}:${a.port} CHANGED (offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint}); refused`);

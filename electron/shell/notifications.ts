@@ -19,6 +19,9 @@ export function approvalNotice(approval: PendingApproval): NoticeText {
   if (approval.kind === 'device-key') {
     return { title: 'A device asks to dial in', body: `The ${deviceKeyWanted(approval)}. Open Burrow, or run: burrow devices approve ${approval.fingerprint} --name NAME` };
   }
+  if (approval.kind === 'tool-call') {
+    return { title: `${approval.client ?? 'An MCP host'} asks to run ${approval.tool} on ${approval.remote}`, body: `${approval.detail}. Open Burrow to allow or deny it.` };
+  }
   const who = approval.remote ? `${approval.remote} (${approval.host}:${approval.port})` : `${approval.host}:${approval.port}`;
   return {
     title: `New host key for ${approval.remote ?? approval.host}`,

@@ -14,8 +14,9 @@ const SUBCOMMANDS: Record<string, string[]> = {
   hostkeys: ['list', 'approve', 'reject', 'forget'],
   secrets: ['list', 'enter', 'refuse'],
   keys: ['generate'],
+  audit: ['verify', 'tail'],
 };
-const COMMANDS = ['connect', 'daemon', 'install', 'uninstall', ...Object.keys(SUBCOMMANDS)];
+const COMMANDS = ['connect', 'daemon', 'install', 'uninstall', 'status', 'tools', 'call', 'ui', ...Object.keys(SUBCOMMANDS)];
 
 describe('--help and -h', () => {
   const env = burrowEnv();

@@ -1,4 +1,4 @@
-import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingDeviceKey, PendingHostKey, PendingSecret } from '../../../shared/approvals.js';
+import type { ApprovalDecision, HostKeyAlert, PendingApproval, PendingDeviceKey, PendingHostKey, PendingSecret, PendingToolCall } from '../../../shared/approvals.js';
 import type { EngineEventMap } from '../../../shared/events.js';
 import { EventBus } from '../events/event-bus.js';
 
@@ -47,6 +47,11 @@ export class ApprovalBroker {
       answered += this.settle(id, decision);
     }
     return answered;
+  }
+
+  /** Asks a person whether a built-in SSH tool call may run (`approve-once`, `approve` for the session, `reject`). */
+  requestToolCall(item: PendingToolCall, timeoutMs: number): Promise<Outcome> {
+    return this.wait(item, timeoutMs) as Promise<Outcome>;
   }
 
   /** Asks a person for a passphrase or password; requests with the same id share one entry. */
@@ -103,6 +108,10 @@ export class ApprovalBroker {
       }
       // Device keys are answered with a name and a port (answerDevice), never as a host key by mistake.
       if (item.kind === 'device-key') continue;
+      if (item.kind === 'tool-call') {
+        if (id === idOrFingerprint) answered += this.settle(id, decision);
+        continue;
+      }
       if (id !== idOrFingerprint && item.fingerprint !== idOrFingerprint) continue;
       answered += this.settle(id, decision);
     }

@@ -59,5 +59,6 @@ export class RemoteStatusTracker {
 function waitingDetail(waiting: PendingApproval): string {
   if (waiting.kind === 'secret') return `${secretWanted(waiting)} waits to be entered`;
   if (waiting.kind === 'device-key') return `${deviceKeyWanted(waiting)}; waits for approval`;
+  if (waiting.kind === 'tool-call') return `${waiting.tool} (${waiting.detail}) waits for approval`;
   return `host key ${waiting.fingerprint} of ${waiting.host}:${waiting.port} waits for approval`;
 }

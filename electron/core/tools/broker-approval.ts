@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { ToolApprovalOutcome, ToolApprovalRequest } from '../../../shared/tools.js';
+import type { ApprovalBroker } from '../approvals/approval-broker.js';
+
+/**
+ * `ToolDeps.approve` through the engine's one approval queue: a `tool-call` item that a person answers
+ * Allow once (`approve-once`), Allow for this session (`approve`) or Deny (`reject`).
+ */
+export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number): (request: ToolApprovalRequest) => Promise<ToolApprovalOutcome> {
+  return async (request) => {
+    const outcome = await broker.requestToolCall(
+      {
+        id: randomUUID(),
+        kind: 'tool-call',
+        remote: request.remote,
+        tool: request.tool,
+        client: request.client.name,
+        detail: request.detail,
+        reason: request.reason,
+        requestedAt: new Date().toISOString(),
+      },
+      timeoutMs,
+    );
+    if (outcome === 'approve-once') return 'allow-once';
+    if (outcome === 'approve') return 'allow-session';
+    return outcome === 'timeout' ? 'timeout' : 'deny';
+  };
+}

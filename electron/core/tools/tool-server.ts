@@ -1,0 +1,678 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { RE2JS } from 're2js';
+import { z } from 'zod';
+import type { SshToolName, ToolApprovalOutcome } from '../../../shared/tools.js';
+import type { ToolDecider } from '../audit/tool-audit.js';
+import { oneLine } from '../errors.js';
+import { createLogger, type Logger } from '../logging/logger.js';
+import { channelRefusal, runExec, type ExecResult } from './exec-channel.js';
+import { PortForward } from './port-forwards.js';
+import { CONTROL_KEYS, PtyShell, type ControlKey } from './pty-shell.js';
+import { exportScript, readEnvFile, Redactor, shellQuote, ToolSecrets, MIN_REDACTED_LENGTH } from './secrets.js';
+import { downloadFile, listRemoteDir, readRemoteText, resolveRemote, uploadFile, writeRemoteAtomic } from './sftp-files.js';
+import type { ToolDeps, ToolLimits } from './tool-deps.js';
+import { decide, neverOffered, neverWritten } from './tool-policy.js';
+import { ToolSession } from './tool-session.js';
+
+export type { ToolDeps, ToolLimits, ToolRemote } from './tool-deps.js';
+
+export const DEFAULT_TOOL_LIMITS: ToolLimits = {
+  execOutputBytes: 1024 * 1024,
+  // Under the 60 s most MCP hosts wait for a request by default; longer commands pass timeout_s.
+  execTimeoutS: 30,
+  maxExecTimeoutS: 3600,
+  shellBufferChars: 500 * 1024,
+  readFileBytes: 1024 * 1024,
+  killGraceMs: 2000,
+};
+
+const INSTRUCTIONS = `Burrow's SSH tools act on the saved remotes this entry may use (ssh_list_remotes), never on other hosts.
+ssh_connect takes a remote's name and returns a session_id for the other tools. Some calls wait for a person to approve them.
+Secrets from ssh_load_env_file are exported to commands but their values never appear in results: they read as [secret NAME].`;
+
+/** What a guarded call says about itself before it runs: what policy and the person see. */
+interface Gate {
+  remote?: string;
+  session?: ToolSession;
+  /** The exact command, input or path, as the person asked reads it. */
+  detail: string;
+  /** Text the command rules and the never-offered guard read (command or shell input). */
+  command?: string;
+  /** The command runs under sudo as a whole (ssh_sudo_execute). */
+  asRoot?: boolean;
+  /** Remote paths written: never /etc/sudoers*. */
+  writes?: string[];
+}
+
+interface Outcome {
+  result: Record<string, unknown>;
+  exitCode?: number | null;
+  signal?: string | null;
+  bytesIn?: number;
+  bytesOut?: number;
+  /** Values redacted from this result besides the loaded secrets (a sudo password). */
+  extraSecrets?: [string, string][];
+}
+
+class ToolError extends Error {}
+
+/**
+ * Burrow's built-in SSH tools as an MCP server (the SDK's McpServer) for one MCP host session. Every call passes
+ * policy (allow / ask / deny, command rules, never-offered), is written to the audit log before anything is sent,
+ * and every result is redacted of loaded secrets. Closing the server closes every session, channel, shell,
+ * forward and SFTP handle it opened.
+ */
+export function createSshToolServer(deps: ToolDeps): McpServer {
+  const limits: ToolLimits = { ...DEFAULT_TOOL_LIMITS, ...deps.limits };
+  const hostSession = deps.hostSession ?? `tools-${randomBytes(4).toString('hex')}`;
+  const sessions = new Map<string, ToolSession>();
+  const shells = new Map<string, PtyShell>();
+  const forwards = new Map<string, PortForward>();
+  const secrets = new ToolSecrets();
+  /** "Allow for this session" answers: remote + tool (+ rule and exact text when a command rule asked). */
+  const allowedForSession = new Set<string>();
+  // Logs pass through the redactor too: a message may quote a command or an error carrying a value.
+  const logger = redactingLogger(deps.logger, () => secrets.redactor());
+  const mcp = new McpServer({ name: 'burrow-ssh-tools', version: '1.0.0' }, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
+
+  const newId = (prefix: string) => `${prefix}-${randomBytes(6).toString('hex')}`;
+
+  const sessionOf = (id: string): ToolSession => {
+    const s = sessions.get(id);
+    if (!s) throw new ToolError(`no session ${id} (open one with ssh_connect; ssh_list_sessions lists them)`);
+    s.usable();
+    return s;
+  };
+  const shellOf = (id: string): PtyShell => {
+    const sh = shells.get(id);
+    if (!sh) throw new ToolError(`no shell ${id} (open one with ssh_shell_open)`);
+    return sh;
+  };
+
+  /** The approval flow and the audit around one call; `run` is called only when both let it. */
+  async function guarded(tool: SshToolName, args: Record<string, unknown>, gate: () => Gate | Promise<Gate>, run: (g: Gate) => Promise<Outcome>): Promise<CallToolResult> {
+    const callId = newId('call');
+    const redactor = secrets.redactor();
+    const safeArgs = auditArgs(redactor.redactValue(args));
+    const client = deps.client();
+    const auditCall = (remote: string | undefined, decision: 'allow' | 'deny' | 'timeout', decidedBy: ToolDecider) =>
+      deps.audit.append({ phase: 'call', callId, hostSession, client, remote, tool, args: safeArgs, decision, decidedBy });
+    let g: Gate;
+    try {
+      g = await gate();
+    } catch (error) {
+      // Not even a valid call (unknown session, bad path): recorded as refused, nothing sent.
+      return failure(() => auditCall(undefined, 'deny', 'nobody'), error, logger, tool);
+    }
+    const remote = g.remote;
+    const refusal = (g.command !== undefined ? neverOffered(g.command, g.asRoot) : undefined) ?? g.writes?.map(neverWritten).find(Boolean);
+    if (refusal) return failure(() => auditCall(remote, 'deny', 'never-offered'), new ToolError(`refused: ${refusal}`), logger, tool);
+
+    let decidedBy: ToolDecider = 'policy';
+    if (remote !== undefined) {
+      const verdict = decide(deps.policy(remote), tool, remote, g.command);
+      decidedBy = verdict.by === 'command-rule' ? 'command-rule' : 'policy';
+      if (verdict.action === 'deny') return failure(() => auditCall(remote, 'deny', decidedBy), new ToolError(`denied: ${verdict.reason}; nothing was run`), logger, tool);
+      if (verdict.action === 'ask') {
+        const key = verdict.rule ? `${remote}\0${tool}\0${verdict.rule.pattern}\0${g.command ?? ''}` : `${remote}\0${tool}`;
+        if (allowedForSession.has(key)) {
+          decidedBy = 'session';
+        } else {
+          let answer: ToolApprovalOutcome;
+          try {
+            answer = await deps.approve({ tool, remote, client, detail: redactor.redact(g.detail), reason: verdict.reason });
+          } catch (error) {
+            return failure(() => auditCall(remote, 'deny', 'nobody'), new ToolError(`could not ask for approval (${oneLine(error)}): nothing was run`), logger, tool);
+          }
+          decidedBy = 'person';
+          if (answer === 'deny') return failure(() => auditCall(remote, 'deny', 'person'), new ToolError(`denied by a person: ${tool} on ${remote} was not run`), logger, tool);
+          if (answer === 'timeout') return failure(() => auditCall(remote, 'timeout', 'nobody'), new ToolError(`no one approved ${tool} on ${remote} in time: nothing was run`), logger, tool);
+          if (answer === 'allow-session') allowedForSession.add(key);
+        }
+      }
+    }
+    // Recorded BEFORE anything is sent: when the record cannot be written, nothing is.
+    try {
+      auditCall(remote, 'allow', decidedBy);
+    } catch (error) {
+      logger.error(`audit: cannot record ${tool}: ${oneLine(error)}`);
+      return errorResult(`the audit log cannot be written (${oneLine(error)}): nothing was sent`);
+    }
+    const started = Date.now();
+    try {
+      const outcome = await run(g);
+      recordResult(callId, remote, tool, started, { ok: true, ...outcome });
+      const redact = outcome.extraSecrets?.length ? new Redactor([...secretsList(), ...outcome.extraSecrets]) : secrets.redactor();
+      return { content: [{ type: 'text', text: redact.redact(JSON.stringify(redact.redactValue(outcome.result), null, 2)) }] };
+    } catch (error) {
+      recordResult(callId, remote, tool, started, { ok: false, error: secrets.redactor().redact(oneLine(error)) });
+      return errorResult(secrets.redactor().redact(oneLine(error)));
+    }
+  }
+
+  function secretsList(): [string, string][] {
+    return [...sessions.keys()].flatMap((id) => [...secrets.of(id)]);
+  }
+
+  function recordResult(callId: string, remote: string | undefined, tool: string, started: number, r: { ok: boolean; error?: string } & Partial<Outcome>): void {
+    try {
+      deps.audit.append({
+        phase: 'result',
+        callId,
+        hostSession,
+        remote,
+        tool,
+        ok: r.ok,
+        exitCode: r.exitCode,
+        signal: r.signal,
+        bytesIn: r.bytesIn,
+        bytesOut: r.bytesOut,
+        durationMs: Date.now() - started,
+        error: r.error,
+      });
+    } catch (error) {
+      logger.error(`audit: cannot record the result of ${tool}: ${oneLine(error)}`);
+    }
+  }
+
+  const register = <S extends z.ZodRawShape>(
+    name: SshToolName,
+    description: string,
+    shape: S,
+    gate: (a: z.infer<z.ZodObject<S>>) => Gate | Promise<Gate>,
+    run: (a: z.infer<z.ZodObject<S>>, g: Gate, cancel: AbortSignal | undefined) => Promise<Outcome>,
+    readOnly = false,
+  ) => {
+    mcp.registerTool(name, { description, inputSchema: shape, annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
+      guarded(name, args as Record<string, unknown>, () => gate(args), (g) => run(args, g, extra?.signal))) as never);
+  };
+
+  const sessionId = z.string().describe('from ssh_connect');
+  const timeoutS = z.number().positive().max(limits.maxExecTimeoutS).optional().describe(`seconds before the command is signalled (default ${limits.execTimeoutS})`);
+
+  register('ssh_list_remotes', 'The saved remotes this entry may use: names, descriptions and tags (never addresses, users or keys).', {}, () => ({ detail: 'list remotes' }), async () => ({
+    result: { remotes: deps.remotes().map((r) => ({ name: r.name, description: r.description, tags: r.tags })) },
+  }), true);
+
+  register(
+    'ssh_connect',
+    'Connects to a saved remote by name (see ssh_list_remotes) and returns a session_id. Hosts that are not saved remotes are refused.',
+    {
+      remote: z.string().optional().describe('the saved remote name'),
+      host: z.string().optional().describe('alias of remote (mcp-remote-ssh callers); must be a saved remote name'),
+    },
+    (a) => {
+      const name = a.remote ?? a.host;
+      if (!name) throw new ToolError('give remote: the name of a saved remote (see ssh_list_remotes)');
+      if (!deps.remotes().some((r) => r.name === name)) {
+        throw new ToolError(`"${name}" is not a saved remote this entry may use; ad-hoc hosts are refused (see ssh_list_remotes)`);
+      }
+      return { remote: name, detail: `connect to ${name}` };
+    },
+    async (_a, g) => {
+      const remote = g.remote as string;
+      const lease = await deps.acquire(remote);
+      const id = newId('s');
+      sessions.set(id, new ToolSession(id, remote, lease.client, lease.release));
+      logger.info(`tools: session ${id} on ${remote}`);
+      return { result: { session_id: id, remote } };
+    },
+  );
+
+  register('ssh_list_sessions', 'The open sessions of this host session, with their shells, forwards and loaded secret names.', {}, () => ({ detail: 'list sessions' }), async () => ({
+    result: {
+      sessions: [...sessions.values()].map((s) => ({
+        session_id: s.id,
+        remote: s.remote,
+        opened_at: s.openedAt,
+        connected: !s.lost,
+        shells: [...s.shells.keys()],
+        forwards: [...s.forwards.keys()],
+        secrets: [...secrets.of(s.id).keys()],
+      })),
+    },
+  }), true);
+
+  register('ssh_close_session', 'Closes a session: its shells, forwards, channels and SFTP, and forgets its secrets.', { session_id: sessionId }, (a) => {
+    const s = sessions.get(a.session_id);
+    if (!s) throw new ToolError(`no session ${a.session_id}`);
+    return { remote: s.remote, session: s, detail: `close session ${a.session_id}` };
+  }, async (_a, g) => {
+    await closeSession(g.session as ToolSession);
+    return { result: { closed: g.session?.id } };
+  });
+
+  register(
+    'ssh_execute',
+    'Runs a command over an exec channel and returns stdout, stderr, exit_code, signal, duration_ms and truncated (output is capped per stream). On timeout the process is signalled (TERM, then KILL).',
+    {
+      session_id: sessionId,
+      command: z.string().min(1),
+      timeout_s: timeoutS,
+      cwd: z.string().optional().describe('remote folder to run in'),
+      stdin: z.string().optional().describe('text fed to the command on stdin'),
+    },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, command: a.command, detail: a.cwd ? `(in ${a.cwd}) ${a.command}` : a.command };
+    },
+    async (a, g, cancel) => {
+      const s = g.session as ToolSession;
+      const built = wrapCommand(a.command, a.cwd, secrets.of(s.id), a.stdin);
+      const r = await execOn(s, built.command, built.stdin, a.timeout_s, cancel);
+      return execOutcome(r, Buffer.byteLength(a.stdin ?? ''), secrets.redactor());
+    },
+  );
+
+  register(
+    'ssh_sudo_execute',
+    'Runs a command as root with sudo. The sudo password, when one is needed, is asked of a person through Burrow and fed on stdin: never in argv or in results. Root shells (sudo -s/-i/su/bash) are refused.',
+    { session_id: sessionId, command: z.string().min(1), timeout_s: timeoutS, cwd: z.string().optional() },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, command: a.command, asRoot: true, detail: `sudo ${a.cwd ? `(in ${a.cwd}) ` : ''}${a.command}` };
+    },
+    async (a, g, cancel) => sudoExecute(g.session as ToolSession, a.command, a.cwd, a.timeout_s, cancel),
+  );
+
+  register(
+    'ssh_shell_open',
+    'Opens an interactive shell on a pty and returns a shell_id. Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait.',
+    { session_id: sessionId, cols: z.number().int().min(20).max(1000).optional(), rows: z.number().int().min(5).max(1000).optional() },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `interactive shell on ${s.remote}` };
+    },
+    async (a, g) => {
+      const s = g.session as ToolSession;
+      const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
+        s.client.shell({ term: 'xterm', cols: a.cols ?? 200, rows: a.rows ?? 50 }, (err, ch) => (err ? reject(new Error(`could not open a shell: ${channelRefusal(err)}`)) : resolve(ch))),
+      );
+      const id = newId('sh');
+      const shell = new PtyShell(id, s.id, channel, () => secrets.redactor(), limits.shellBufferChars);
+      s.shells.set(id, shell);
+      shells.set(id, shell);
+      channel.once('close', () => logger.debug(`tools: shell ${id} closed`));
+      const exported = await exportToShell(s, shell);
+      return { result: { shell_id: id, session_id: s.id, secrets_exported: exported } };
+    },
+  );
+
+  register(
+    'ssh_shell_send',
+    'Types text into a shell (a newline is added unless enter is false). Read the output with ssh_shell_read or ssh_shell_wait.',
+    { shell_id: z.string(), data: z.string(), enter: z.boolean().optional().describe('add a newline (default true)') },
+    (a) => {
+      const sh = shellOf(a.shell_id);
+      const s = sessionOf(sh.sessionId);
+      if (sh.closed) throw new ToolError(`shell ${a.shell_id} has exited`);
+      // Rules read the whole line being typed, so a command split over several sends is still seen whole.
+      return { remote: s.remote, session: s, command: sh.pendingInput + a.data, detail: a.data };
+    },
+    async (a) => {
+      const data = a.data + (a.enter === false ? '' : '\n');
+      shellOf(a.shell_id).send(data);
+      return { result: { sent_bytes: Buffer.byteLength(data) }, bytesIn: Buffer.byteLength(data) };
+    },
+  );
+
+  register('ssh_shell_read', 'Returns the shell output that arrived since the last read (terminal escapes removed).', { shell_id: z.string() }, (a) => {
+    const sh = shellOf(a.shell_id);
+    return { remote: sessions.get(sh.sessionId)?.remote, detail: `read shell ${a.shell_id}` };
+  }, async (a) => {
+    const r = shellOf(a.shell_id).read();
+    return { result: { ...r }, bytesOut: Buffer.byteLength(r.output) };
+  }, true);
+
+  register(
+    'ssh_shell_send_control',
+    'Sends a control key to a shell: c (Ctrl-C, interrupt), d (Ctrl-D, end of input), z (Ctrl-Z, suspend), \\ (Ctrl-\\, quit).',
+    { shell_id: z.string(), key: z.enum(Object.keys(CONTROL_KEYS) as [ControlKey, ...ControlKey[]]) },
+    (a) => {
+      const sh = shellOf(a.shell_id);
+      return { remote: sessions.get(sh.sessionId)?.remote, detail: `Ctrl-${a.key.toUpperCase()} to shell ${a.shell_id}` };
+    },
+    async (a) => {
+      shellOf(a.shell_id).control(a.key);
+      return { result: { sent: `Ctrl-${a.key.toUpperCase()}` } };
+    },
+  );
+
+  register(
+    'ssh_shell_wait',
+    'Waits until the new output of a shell matches pattern (a regular expression), or is quiet for idle_ms, or timeout_s passes; returns that output.',
+    {
+      shell_id: z.string(),
+      pattern: z.string().optional().describe('a regular expression (RE2 syntax: no lookaround or backreferences)'),
+      idle_ms: z.number().int().min(50).max(600_000).optional().describe('return once no output came for this long (default 1000 without a pattern)'),
+      timeout_s: z.number().positive().max(3600).optional().describe('default 30'),
+    },
+    (a) => {
+      const sh = shellOf(a.shell_id);
+      if (a.pattern !== undefined) compilePattern(a.pattern);
+      return { remote: sessions.get(sh.sessionId)?.remote, detail: `wait on shell ${a.shell_id}` };
+    },
+    async (a) => {
+      const pattern = a.pattern !== undefined ? compilePattern(a.pattern) : undefined;
+      const r = await shellOf(a.shell_id).wait({ pattern, idleMs: a.idle_ms ?? (pattern ? undefined : 1000), timeoutMs: (a.timeout_s ?? 30) * 1000 });
+      return { result: { ...r, matched: r.reason === 'pattern' }, bytesOut: Buffer.byteLength(r.output) };
+    },
+    true,
+  );
+
+  register(
+    'ssh_load_env_file',
+    'Loads a local .env file into this session: its values are exported to later commands and shells but stay in memory on this machine and never appear in results (they read as [secret NAME]). Returns only the names.',
+    { session_id: sessionId, file_path: z.string().describe('absolute local path (or ~/…)') },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `load secrets from local file ${a.file_path}` };
+    },
+    async (a, g) => {
+      const s = g.session as ToolSession;
+      const { values, skipped } = readEnvFile(a.file_path);
+      secrets.load(s.id, values);
+      const short = [...values].filter(([, v]) => v.length < MIN_REDACTED_LENGTH).map(([k]) => k);
+      // Shells already open get them too, the same way new shells do.
+      const shellsUpdated: string[] = [];
+      for (const shell of s.shells.values()) {
+        if (shell.closed) continue;
+        await exportToShell(s, shell);
+        shellsUpdated.push(shell.id);
+      }
+      return {
+        result: {
+          loaded: [...values.keys()],
+          ...(shellsUpdated.length ? { exported_to_shells: shellsUpdated } : {}),
+          ...(short.length ? { not_redacted: short, note: `values shorter than ${MIN_REDACTED_LENGTH} characters are not redacted` } : {}),
+          ...(skipped.length ? { skipped } : {}),
+        },
+      };
+    },
+  );
+
+  register('ssh_clear_secrets', 'Forgets the secrets loaded into a session.', { session_id: sessionId }, (a) => {
+    const s = sessionOf(a.session_id);
+    return { remote: s.remote, session: s, detail: `clear secrets of ${a.session_id}` };
+  }, async (a) => ({ result: { cleared: secrets.clear(a.session_id) } }));
+
+  register(
+    'ssh_upload_file',
+    'Uploads a local file (any size, streamed over SFTP) to the remote, atomically (temporary file + rename); reports bytes and sha256.',
+    { session_id: sessionId, local_path: z.string(), remote_path: z.string() },
+    async (a) => {
+      const s = sessionOf(a.session_id);
+      const resolved = await resolveRemote(await s.sftp(), a.remote_path);
+      return { remote: s.remote, session: s, writes: [a.remote_path, resolved], detail: `upload ${a.local_path} → ${s.remote}:${a.remote_path}` };
+    },
+    async (a, g) => {
+      const r = await uploadFile(await (g.session as ToolSession).sftp(), a.local_path, a.remote_path);
+      return { result: { remote_path: a.remote_path, ...r }, bytesIn: r.bytes };
+    },
+  );
+
+  register(
+    'ssh_download_file',
+    'Downloads a remote file (any size, streamed over SFTP) to a local path (temporary file + rename); reports bytes and sha256.',
+    { session_id: sessionId, remote_path: z.string(), local_path: z.string() },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `download ${s.remote}:${a.remote_path} → ${a.local_path}` };
+    },
+    async (a, g) => {
+      const r = await downloadFile(await (g.session as ToolSession).sftp(), a.remote_path, a.local_path);
+      return { result: { local_path: a.local_path, ...r }, bytesOut: r.bytes };
+    },
+  );
+
+  register(
+    'ssh_read_remote_file',
+    'Reads a remote text file over SFTP (up to max_bytes, default 1 MB; truncated says when there is more).',
+    { session_id: sessionId, path: z.string(), max_bytes: z.number().int().positive().max(16 * 1024 * 1024).optional() },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `read ${s.remote}:${a.path}` };
+    },
+    async (a, g) => {
+      const r = await readRemoteText(await (g.session as ToolSession).sftp(), a.path, a.max_bytes ?? limits.readFileBytes);
+      const redactor = secrets.redactor();
+      // A cut in the middle of a secret would show its start: leave the possible start out.
+      const content = r.truncated ? r.content.slice(0, r.content.length - redactor.pendingTail(r.content)) : r.content;
+      return { result: { path: a.path, size: r.size, truncated: r.truncated, content }, bytesOut: Buffer.byteLength(r.content) };
+    },
+    true,
+  );
+
+  register(
+    'ssh_write_remote_file',
+    'Writes (or appends to) a remote file atomically over SFTP: a temporary file beside it replaces it in one rename, keeping its mode.',
+    { session_id: sessionId, path: z.string(), content: z.string(), append: z.boolean().optional() },
+    async (a) => {
+      const s = sessionOf(a.session_id);
+      const resolved = await resolveRemote(await s.sftp(), a.path);
+      return { remote: s.remote, session: s, writes: [a.path, resolved], detail: `${a.append ? 'append to' : 'write'} ${s.remote}:${a.path} (${Buffer.byteLength(a.content)} bytes)` };
+    },
+    async (a, g) => {
+      const content = Buffer.from(a.content, 'utf8');
+      const r = await writeRemoteAtomic(await (g.session as ToolSession).sftp(), a.path, content, a.append === true);
+      return { result: { path: a.path, bytes_written: content.length, size: r.bytes }, bytesIn: content.length };
+    },
+  );
+
+  register('ssh_list_remote_dir', 'Lists a remote folder over SFTP: name, type, size, mode, mtime.', { session_id: sessionId, path: z.string() }, (a) => {
+    const s = sessionOf(a.session_id);
+    return { remote: s.remote, session: s, detail: `list ${s.remote}:${a.path}` };
+  }, async (a, g) => ({ result: { path: a.path, entries: await listRemoteDir(await (g.session as ToolSession).sftp(), a.path) } }), true);
+
+  register(
+    'ssh_forward_port',
+    'Forwards a local port on 127.0.0.1 (only) to remote_host:remote_port as seen from the remote (default its own 127.0.0.1), through the session’s connection.',
+    {
+      session_id: sessionId,
+      remote_port: z.number().int().min(1).max(65535),
+      remote_host: z.string().optional(),
+      local_port: z.number().int().min(0).max(65535).optional().describe('0 or absent: any free port'),
+    },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `forward 127.0.0.1:${a.local_port || 'any'} → ${a.remote_host ?? '127.0.0.1'}:${a.remote_port} via ${s.remote}` };
+    },
+    async (a, g) => {
+      const s = g.session as ToolSession;
+      const f = new PortForward(newId('fw'), s.id, s.client, a.remote_host ?? '127.0.0.1', a.remote_port, logger);
+      await f.listen(a.local_port ?? 0);
+      s.forwards.set(f.id, f);
+      forwards.set(f.id, f);
+      return { result: { ...f.info() } };
+    },
+  );
+
+  register('ssh_list_forwards', 'Lists open port forwards (of one session, or all).', { session_id: z.string().optional() }, (a) => ({
+    remote: a.session_id ? sessionOf(a.session_id).remote : undefined,
+    detail: 'list forwards',
+  }), async (a) => ({ result: { forwards: [...forwards.values()].filter((f) => !a.session_id || f.sessionId === a.session_id).map((f) => f.info()) } }), true);
+
+  register('ssh_close_forward', 'Closes a port forward and its connections.', { forward_id: z.string() }, (a) => {
+    const f = forwards.get(a.forward_id);
+    if (!f) throw new ToolError(`no forward ${a.forward_id}`);
+    return { remote: sessions.get(f.sessionId)?.remote, detail: `close forward ${a.forward_id}` };
+  }, async (a) => {
+    const f = forwards.get(a.forward_id) as PortForward;
+    await f.close();
+    forwards.delete(f.id);
+    sessions.get(f.sessionId)?.forwards.delete(f.id);
+    return { result: { closed: f.id } };
+  });
+
+  async function closeSession(s: ToolSession): Promise<void> {
+    for (const id of s.shells.keys()) shells.delete(id);
+    for (const id of s.forwards.keys()) forwards.delete(id);
+    secrets.clear(s.id);
+    sessions.delete(s.id);
+    await s.close();
+  }
+
+  async function execOn(s: ToolSession, command: string, stdin: Buffer | undefined, timeout?: number, cancel?: AbortSignal): Promise<ExecResult> {
+    s.usable();
+    return runExec(s.client, {
+      command,
+      stdin,
+      abort: cancel,
+      timeoutMs: (timeout ?? limits.execTimeoutS) * 1000,
+      maxBytes: limits.execOutputBytes,
+      killGraceMs: limits.killGraceMs,
+      onChannel: (ch) => s.track(ch),
+    });
+  }
+
+  async function sudoExecute(s: ToolSession, command: string, cwd: string | undefined, timeout?: number, cancel?: AbortSignal): Promise<Outcome> {
+    const quick = { timeoutMs: 20_000, maxBytes: 64 * 1024, killGraceMs: limits.killGraceMs, onChannel: (ch: import('ssh2').ClientChannel) => s.track(ch) };
+    // No password needed (NOPASSWD, or sudo's cached credentials)? Then none is asked of anyone.
+    const probe = await runExec(s.client, { ...quick, command: 'sudo -n true' });
+    let password: string | undefined;
+    if (probe.exitCode !== 0) {
+      if (/not found/.test(probe.stderr.toString())) throw new ToolError(`sudo is not installed on ${s.remote}`);
+      password = await deps.sudoPassword(s.remote, `sudo on ${s.remote}: ${command}`);
+      if (password === undefined) throw new ToolError(`no sudo password for ${s.remote} was given (refused or timed out): nothing was run`);
+      // Check the password alone first, so a wrong one is an error and never the command's input.
+      const check = await runExec(s.client, { ...quick, command: "sudo -k -S -p '' -v", stdin: Buffer.from(`${password}\n`) });
+      if (check.exitCode !== 0) {
+        const text = check.stderr.toString();
+        if (/incorrect password|Sorry, try again/i.test(text)) {
+          deps.forgetSudoPassword(s.remote);
+          throw new ToolError(`wrong sudo password for ${s.remote} (it is forgotten; the next call asks again): nothing was run`);
+        }
+        throw new ToolError(`sudo refused on ${s.remote}: ${lastLine(text) || `exit ${String(check.exitCode)}`}`);
+      }
+    }
+    const values = secrets.of(s.id);
+    const inner = values.size ? { script: envScript(values, cwd, command) } : { script: undefined };
+    const shCommand = inner.script !== undefined ? `eval "$(head -c ${Buffer.byteLength(inner.script)})"` : cwd ? `cd ${shellQuote(cwd)} || exit 1\n${command}` : command;
+    const sudo = password !== undefined ? "sudo -k -S -p ''" : 'sudo -n';
+    const stdin = Buffer.concat([Buffer.from(password !== undefined ? `${password}\n` : ''), Buffer.from(inner.script ?? '')]);
+    const r = await execOn(s, `${sudo} -- sh -c ${shellQuote(shCommand)}`, stdin, timeout, cancel);
+    const outcome = execOutcome(r, 0, secrets.redactor());
+    return password !== undefined ? { ...outcome, extraSecrets: [['SUDO_PASSWORD', password]] } : outcome;
+  }
+
+  /**
+   * Gives a new shell the session's secrets without typing them: the values go through a FIFO that only this
+   * user can open, written by an exec channel's stdin and sourced by the shell (` . FIFO`), so they never pass
+   * through the pty (no echo, no history) and never touch the disk.
+   */
+  async function exportToShell(s: ToolSession, shell: PtyShell): Promise<string[]> {
+    const values = secrets.of(s.id);
+    if (values.size === 0) return [];
+    const fifo = `/tmp/.burrow-env-${randomBytes(8).toString('hex')}`;
+    const made = await execOn(s, `umask 077 && mkfifo ${fifo}`, undefined, 20);
+    if (made.exitCode !== 0) throw new ToolError(`could not pass secrets to the shell (mkfifo: ${lastLine(made.stderr.toString())})`);
+    const writer = execOn(s, `cat > ${fifo}; rm -f ${fifo}`, Buffer.from(exportScript(values)), 30);
+    // A leading space keeps the line out of history where HISTCONTROL ignores space-prefixed lines; it holds no values anyway.
+    shell.send(` . ${fifo}; rm -f ${fifo}\n`);
+    const w = await writer;
+    if (w.exitCode !== 0) throw new ToolError(`could not pass secrets to the shell: ${lastLine(w.stderr.toString())}`);
+    return [...values.keys()];
+  }
+
+  // When the host session ends, everything it opened ends with it.
+  const previousOnClose = mcp.server.onclose;
+  mcp.server.onclose = () => {
+    previousOnClose?.();
+    for (const s of [...sessions.values()]) void closeSession(s).catch((e: unknown) => logger.warn(`tools: closing ${s.id}: ${oneLine(e)}`));
+  };
+
+  return mcp;
+}
+
+/** The command as the login shell runs it; with secrets, an `sh` that reads exports from the first bytes of stdin. */
+function wrapCommand(command: string, cwd: string | undefined, values: ReadonlyMap<string, string>, stdin: string | undefined): { command: string; stdin?: Buffer } {
+  const userStdin = stdin !== undefined ? Buffer.from(stdin, 'utf8') : undefined;
+  // On its own line, so a command list after it (`a; b`) never runs in the wrong folder.
+  if (values.size === 0) return { command: cwd ? `cd ${shellQuote(cwd)} || exit 1\n${command}` : command, stdin: userStdin };
+  const script = envScript(values, cwd, command);
+  // `head -c N` reads exactly N bytes from the pipe, leaving the rest of stdin for the command itself.
+  return { command: `exec sh -c 'eval "$(head -c ${Buffer.byteLength(script)})"'`, stdin: Buffer.concat([Buffer.from(script), userStdin ?? Buffer.alloc(0)]) };
+}
+
+function envScript(values: ReadonlyMap<string, string>, cwd: string | undefined, command: string): string {
+  return `${exportScript(values)}${cwd ? `cd ${shellQuote(cwd)} || exit 1\n` : ''}${command}\n`;
+}
+
+function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcome {
+  const truncated = r.stdoutBytes > r.stdout.length || r.stderrBytes > r.stderr.length;
+  // Output cut at the cap may end in the first part of a secret: leave that part out.
+  const text = (bytes: Buffer, cut: boolean) => {
+    const t = bytes.toString('utf8');
+    return cut ? t.slice(0, t.length - redactor.pendingTail(t)) : t;
+  };
+  return {
+    result: {
+      stdout: text(r.stdout, r.stdoutBytes > r.stdout.length),
+      stderr: text(r.stderr, r.stderrBytes > r.stderr.length),
+      exit_code: r.exitCode,
+      signal: r.signal,
+      duration_ms: r.durationMs,
+      truncated,
+      ...(truncated ? { stdout_bytes: r.stdoutBytes, stderr_bytes: r.stderrBytes } : {}),
+      ...(r.timedOut
+        ? {
+            timed_out: true,
+            note: r.unconfirmed
+              ? 'the command did not finish in time; it was signalled (TERM, then KILL) but its end was not confirmed: it may still run'
+              : 'the command did not finish in time and was signalled (TERM, then KILL)',
+          }
+        : {}),
+    },
+    exitCode: r.exitCode,
+    signal: r.signal,
+    bytesIn,
+    bytesOut: r.stdoutBytes + r.stderrBytes,
+  };
+}
+
+/** Audit arguments: long texts (file content, stdin) kept as their start, length and SHA-256, not whole. */
+function auditArgs(args: Record<string, unknown>): Record<string, unknown> {
+  const MAX = 2048;
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) =>
+      typeof v === 'string' && v.length > MAX ? [k, `${v.slice(0, MAX)}… [${Buffer.byteLength(v)} bytes, sha256 ${createHash('sha256').update(v).digest('hex')}]`] : [k, v],
+    ),
+  );
+}
+
+/**
+ * The model's pattern, compiled by RE2JS: matching takes linear time, so no pattern can freeze the engine
+ * (a JS RegExp like `(a+)+$` over a 500 KB buffer would). RE2 syntax: no lookaround, no backreferences.
+ */
+function compilePattern(pattern: string): { test(text: string): boolean } {
+  if (pattern.length > 1000) throw new ToolError('pattern is longer than 1000 characters');
+  try {
+    return RE2JS.compile(pattern);
+  } catch (error) {
+    throw new ToolError(`pattern is not a valid RE2 regular expression: ${oneLine(error)}`);
+  }
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').pop() ?? '';
+}
+
+function errorResult(message: string): CallToolResult {
+  return { content: [{ type: 'text', text: message }], isError: true };
+}
+
+/** Records a refused call, then answers with the refusal (or with the audit failure, which matters more). */
+function failure(record: () => void, error: unknown, logger: Logger, tool: string): CallToolResult {
+  try {
+    record();
+  } catch (auditError) {
+    logger.error(`audit: cannot record ${tool}: ${oneLine(auditError)}`);
+  }
+  return errorResult(oneLine(error));
+}
+
+function redactingLogger(inner: Logger, redactor: () => Redactor): Logger {
+  return createLogger([{ level: 'debug', write: (level, line) => inner[level](redactor().redact(line)) }]);
+}
