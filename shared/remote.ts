@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
 import { HOST_KEY_POLICIES } from './host-key-policy.js';
+import { toolPolicySchema } from './tools.js';
 
 export type { HostKeyPolicy } from './host-key-policy.js';
 // Zod-free pieces live apart so `burrow connect` does not load zod just to print an address.
@@ -73,6 +74,18 @@ export const remoteSchema = z
      * live tunnel on 127.0.0.1, and `host`/`port` are replaced by the tunnel's address when connecting.
      */
     tunnel: z.object({ device: remoteNameSchema }).optional(),
+    /**
+     * Burrow's built-in SSH tools for this remote (`burrow connect --tools`): exec, shells, SFTP, forwards, under
+     * the policy (allow / ask / deny per tool, command rules); the description and tags are what the model sees.
+     */
+    tools: z
+      .object({
+        enabled: z.boolean().default(true),
+        description: z.string().max(500).optional(),
+        tags: z.array(z.string().max(64)).max(20).optional(),
+        policy: toolPolicySchema.optional(),
+      })
+      .optional(),
   })
   .refine((r) => r.mode !== 'exec' || !!r.command, {
     message: 'an exec remote needs a command',

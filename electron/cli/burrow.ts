@@ -14,6 +14,8 @@ const USAGE = `usage: burrow <command> [options]
   tools REMOTE [--json]             a remote's tools, prompts and resources, read live
   call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result
   remote add|list|remove|import     manage saved remotes (import: ~/.ssh/config, connections.json)
+  connect --tools [--remote NAME]...   Burrow's built-in SSH tools for remotes saved with --tools
+  approvals list|allow|deny         tool calls that wait for a person
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones
   secrets list|enter|refuse         passphrases and passwords saved remotes wait for
   devices list|approve|reject|forget    edge devices that dial in (burrow daemon --listen PORT)
@@ -27,6 +29,7 @@ const commands: Record<string, () => Promise<{ run: (args: string[]) => Promise<
   connect: () => import('./connect-command.js'),
   daemon: () => import('./daemon-command.js'),
   status: () => import('./status-command.js'),
+  approvals: () => import('./approvals-command.js'),
   ui: () => import('./ui-command.js'),
   tools: async () => ({ run: (await import('./tools-command.js')).runTools }),
   call: async () => ({ run: (await import('./tools-command.js')).runCall }),

@@ -1,12 +1,15 @@
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
 export const CONNECT_HELP = `usage: burrow connect --remote NAME [--approval-timeout SECONDS] [--log-level LEVEL]
+       burrow connect --tools [--remote NAME]... [--log-level LEVEL]
        burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH]... [--known-hosts PATH]
                       [--passphrase-file PATH | --passphrase P] [--disable-host-key-checking] [--use-key-server] [--key-server-port 8000]
                       [--command CMD] [--host-key-policy strict|accept-new|ask] [--approval-timeout SECONDS]
                       [--agent | --no-agent] [--password] [--log-level LEVEL]
 
 Speaks MCP on stdin/stdout and relays it to the MCP server at the other end of SSH.
+With --tools it serves Burrow's built-in SSH tools (exec, shells, SFTP, forwards; risky steps asked of a
+person in Burrow) for the named remotes, or for every remote saved with --tools.
 With --host it takes m2m-mcp-server-ssh-client's flags and needs nothing else running;
 it asks for a shell (as m2m servers expect) unless --command starts the server with exec.
 --client-key may be given more than once: keys are offered in order, then ssh-agent ($SSH_AUTH_SOCK).
@@ -113,6 +116,15 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
 export async function run(args: string[]): Promise<number> {
   // First, before anything slow: every moment the passphrase is in the process title, `ps` shows it.
   hidePassphraseFromProcessTitle(args);
+  if (args.includes('--tools')) {
+    const { values } = parseCommandArgs('connect --tools', args, {
+      tools: { type: 'boolean' },
+      remote: { type: 'string', multiple: true },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    }, false, CONNECT_HELP);
+    return (await import('./connect-via-daemon.js')).connectViaDaemon({ tools: values.remote ?? [] }, values['log-level'] ?? 'warn');
+  }
   const options = parseConnectArgs(args);
   if (options === 'help') {
     process.stdout.write(`${CONNECT_HELP}\n`);

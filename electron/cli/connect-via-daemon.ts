@@ -18,14 +18,15 @@ const HELLO_REPLY_TIMEOUT_MS = 5000;
  * line splitting or parsing; notices (waiting for approval, the final error, the exit status) arrive on the
  * control connection and go to stderr. A failure before the pipe starts is answered as a JSON-RPC error too.
  */
-export async function connectViaDaemon(remote: string, logLevel: string, approvalTimeoutSec?: number): Promise<number> {
+export async function connectViaDaemon(target: string | { tools: string[] }, logLevel: string, approvalTimeoutSec?: number): Promise<number> {
   const verbose = /^(info|debug)$/i.test(logLevel);
   let control: Socket;
   let info: DaemonInfo;
   let ticket: string;
   try {
     ({ socket: control, info } = await reachDaemon(verbose));
-    control.write(helloLine({ op: 'connect', token: info.token, remote, approvalTimeoutSec }));
+    const what = typeof target === 'string' ? { remote: target } : { tools: target.tools };
+    control.write(helloLine({ op: 'connect', token: info.token, ...what, approvalTimeoutSec }));
     const { line } = await readFirstLine(control, HELLO_REPLY_TIMEOUT_MS, () => new Error(notAnswering(info)));
     const reply = JSON.parse(line) as ConnectReply;
     if (reply.type === 'error') throw new Error(reply.message);

@@ -14,9 +14,13 @@ const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user 
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]
                          [--tunnel DEVICE (instead of --host: an edge device that dials in)]
+                         [--tools [--description TEXT]]
 
 Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
 ~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
+--tools lets "burrow connect --tools" serve Burrow's built-in SSH tools for it (a host that runs no
+MCP server); --description is what the model is told the remote is for. Listing and reading run at once;
+executing, writing, uploading, forwarding and sudo wait for a person (burrow approvals).
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
@@ -68,6 +72,8 @@ async function add(args: string[]): Promise<number> {
     replace: { type: 'boolean' },
     jump: { type: 'string' },
     tunnel: { type: 'string' },
+    tools: { type: 'boolean' },
+    description: { type: 'string' },
   }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
@@ -98,6 +104,7 @@ async function add(args: string[]): Promise<number> {
     // As ssh -J: a hop logs in as the local user unless it names one.
     jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
     tunnel: values.tunnel ? { device: values.tunnel } : undefined,
+    tools: values.tools ? { enabled: true, description: values.description } : undefined,
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.

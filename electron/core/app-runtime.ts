@@ -6,6 +6,8 @@ import { Engine } from './engine.js';
 import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';
+import { defaultToolAuditFile, ToolAuditLog } from './audit/tool-audit.js';
+import { SudoPasswords } from './tools/sudo-passwords.js';
 import type { Logger } from './logging/logger.js';
 import { ensureBurrowHome, ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
 import { ConfSettingsStore } from './settings/settings-store.js';
@@ -85,7 +87,19 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
   };
   const commands = createCommandHandlers(context);
-  const ipc = new IpcServer({ path, token, engine, settings, commands, logger });
+  const tools = {
+    // One hash-chained audit for every tools session of this engine.
+    audit: new ToolAuditLog(defaultToolAuditFile()),
+    sudo: new SudoPasswords(
+      engine.broker,
+      (name) => {
+        const r = settings.getRemote(name);
+        return r && { host: r.host, port: r.port, user: r.user };
+      },
+      settings.approvalTimeoutMs(),
+    ),
+  };
+  const ipc = new IpcServer({ path, token, engine, settings, commands, logger, tools });
   await ipc.listen();
   writeDaemonInfo(info);
   logger.info(`listening on ${path} (pid ${process.pid})`);

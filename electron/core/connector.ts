@@ -73,11 +73,13 @@ export class Connector {
     readonly remote: Remote,
     private readonly deps: ConnectorDeps,
     private readonly own: ConnectorSecrets = {},
+    /** `tools`: a connection apart from the relayed servers' (Burrow's built-in SSH tools). */
+    purpose?: 'tools',
   ) {
     const { identityFiles, userFiles } = this.keyFiles();
     this.label = remote.name;
     // Tunnel remotes all live on 127.0.0.1: the device's name keeps two devices from sharing a connection.
-    this.key = `${remote.tunnel ? `tunnel:${remote.tunnel.device}|` : ''}${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
+    this.key = `${purpose ? `${purpose}|` : ''}${remote.tunnel ? `tunnel:${remote.tunnel.device}|` : ''}${remote.name}|${describeRemoteAddress(remote)}|${remote.mode}:${remote.command ?? ''}|${identityFiles.map((f) => f.path).join(',')}|${remote.hostKeyPolicy}|${userFiles.join(',')}|${remote.keyServer?.enabled ? remote.keyServer.port : ''}|${remote.useAgent}|${remote.usePassword}|${remote.identityAgent ?? ''}|${remote.hostKeyAlias ?? ''}${remote.jump?.length ? `|via ${JSON.stringify(remote.jump)}` : ''}`;
   }
 
   /** A session waits for this connector's connection; returns the function that stops the waiting. */

@@ -99,8 +99,20 @@ export class Engine {
     return candidate;
   }
 
+  /**
+   * The connector the built-in SSH tools use for a remote: the same way in, but a connection of its own, so tool
+   * channels (exec, shells, SFTP) never take the session slots relayed MCP servers need.
+   */
+  toolConnectorFor(remote: Remote): Connector {
+    const candidate = this.newConnector(remote, undefined, 'tools');
+    const existing = this.connectors.get(`tools|${remote.name}`);
+    if (existing && existing.key === candidate.key) return existing;
+    this.connectors.set(`tools|${remote.name}`, candidate);
+    return candidate;
+  }
+
   /** A connector of its own, shared with nobody (the connection test of an unsaved remote). */
-  newConnector(remote: Remote, secrets?: ConnectorSecrets): Connector {
+  newConnector(remote: Remote, secrets?: ConnectorSecrets, purpose?: 'tools'): Connector {
     return new Connector(
       remote,
       {
@@ -116,6 +128,7 @@ export class Engine {
         hostKeysAskedOnTerminal: this.options.hostKeysAskedOnTerminal ?? false,
       },
       secrets,
+      purpose,
     );
   }
 

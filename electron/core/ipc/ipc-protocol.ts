@@ -19,7 +19,10 @@ interface HelloBase {
 
 export interface ConnectHello extends HelloBase {
   op: 'connect';
-  remote: string;
+  /** The saved remote whose MCP server to relay; absent for a tools session. */
+  remote?: string;
+  /** `burrow connect --tools [--remote NAME]…`: Burrow's built-in SSH tools for these remotes (all tool-enabled when empty). */
+  tools?: string[];
   /** `burrow connect --approval-timeout`: how long this session waits for a host-key approval. */
   approvalTimeoutSec?: number;
 }
@@ -62,7 +65,9 @@ export function parseHello(text: string): Hello {
   if (typeof hello.token !== 'string') throw new Error('malformed hello: no token');
   switch (hello.op) {
     case 'connect': {
-      if (typeof hello.remote !== 'string' || !hello.remote) throw new Error('malformed hello: no remote');
+      const tools = hello.tools;
+      if (tools !== undefined && !(Array.isArray(tools) && tools.length <= 100 && tools.every((t) => typeof t === 'string' && t.length <= 64))) throw new Error('malformed hello: tools');
+      if (tools === undefined && (typeof hello.remote !== 'string' || !hello.remote)) throw new Error('malformed hello: no remote');
       const timeout = hello.approvalTimeoutSec;
       if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 3600)) throw new Error('malformed hello: approvalTimeoutSec');
       return hello as ConnectHello;

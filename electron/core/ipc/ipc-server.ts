@@ -7,6 +7,7 @@ import { BurrowError, oneLine } from '../errors.js';
 import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
+import { serveTools, toolRemotes, type ToolsSessionDeps } from '../tools/serve-tools.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
 import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply } from './ipc-protocol.js';
@@ -26,6 +27,8 @@ export interface IpcServerOptions {
   settings: SettingsStore;
   commands: CommandHandlers;
   logger: Logger;
+  /** What a session of Burrow's built-in SSH tools needs beyond the engine: the shared audit and sudo passwords. */
+  tools: Pick<ToolsSessionDeps, 'audit' | 'sudo'>;
 }
 
 interface Ticket {
@@ -136,7 +139,16 @@ export class IpcServer {
 
   private connect(control: Socket, hello: ConnectHello): void {
     const { settings, engine } = this.options;
-    const remote = settings.getRemote(hello.remote);
+    if (hello.tools) {
+      try {
+        engine.sessions.checkAccepting();
+        toolRemotes(settings.listRemotes(), hello.tools);
+      } catch (error) {
+        return this.refuse(control, oneLine(error));
+      }
+      return this.ready(control, hello);
+    }
+    const remote = settings.getRemote(hello.remote ?? '');
     if (!remote) {
       const names = settings.listRemotes().map((r) => r.name);
       const known = names.length ? `known remotes: ${names.join(', ')}` : 'no remotes are saved yet: burrow remote add NAME --host HOST';
@@ -147,6 +159,11 @@ export class IpcServer {
     } catch (error) {
       return this.refuse(control, oneLine(error));
     }
+    this.ready(control, hello);
+  }
+
+  /** Issues the ticket the helper's data connection brings. */
+  private ready(control: Socket, hello: ConnectHello): void {
     const ticket = randomBytes(16).toString('base64url');
     const timer = setTimeout(() => {
       this.tickets.delete(ticket);
@@ -173,7 +190,23 @@ export class IpcServer {
     this.tickets.delete(hello.ticket);
     clearTimeout(ticket.timer);
     const { engine, settings } = this.options;
-    const remote = settings.getRemote(ticket.hello.remote);
+    const toolNames = ticket.hello.tools;
+    if (toolNames) {
+      const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
+      void serveTools(host, {
+        engine,
+        remotes: () => toolRemotes(settings.listRemotes(), toolNames),
+        approvalTimeoutMs: () => settings.approvalTimeoutMs(),
+        logger: this.options.logger,
+        ...this.options.tools,
+      }).catch((error: Error) => {
+        host.notify({ type: 'error', message: oneLine(error) });
+        host.notify({ type: 'exit', code: 1 });
+        host.close();
+      });
+      return;
+    }
+    const remote = settings.getRemote(ticket.hello.remote ?? '');
     if (!remote) return this.refuse(ticket.control, `no remote named "${ticket.hello.remote}" (removed meanwhile)`);
     const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
     try {

@@ -9,7 +9,11 @@ type Direction = TrafficEntry['direction'];
 
 /** The remote side of a session, lent by the pool: its line end, and how to give it back. */
 export interface Upstream {
-  end: LineEnd & { describeEnd(remote: string, what: string): string };
+  end: LineEnd & {
+    describeEnd(remote: string, what: string): string;
+    /** Stops the remote process (a signal), then closes; `close` alone where there is no process to signal. */
+    terminate?(): void;
+  };
   release(): void;
   /** Called when the SSH connection under the channel drops. */
   onConnectionLost(listener: (error: BurrowError) => void): void;
@@ -305,7 +309,8 @@ export class HostSession {
     if (end) {
       for (const id of this.pending.keys()) end.send(Buffer.from(cancelNotification(id, 'the MCP host went away')));
       end.end();
-      setTimeout(() => end.close(), CANCEL_GRACE_MS).unref();
+      // Then the process itself, if it is still there: nobody will read what it works on.
+      setTimeout(() => (end.terminate ? end.terminate() : end.close()), CANCEL_GRACE_MS).unref();
     }
     this.pending.clear();
     this.options.logger.info(`session ${this.id}: the MCP host went away${cancelled ? `; asked ${this.options.remoteLabel} to cancel ${cancelled} request(s)` : ''}`);

@@ -14,19 +14,23 @@ export interface PoolTarget {
 
 export type ChannelSpec = { mode: 'exec'; command: string } | { mode: 'shell' };
 
-/** A channel lent to one host session; `release` must be called when the session is done with it. */
-export interface ChannelLease {
+/** A use of a pooled connection; `release` must be called when done with it. */
+export interface ConnectionLease {
+  release(): void;
+  /** Set by the user: called when the connection drops. */
+  onConnectionLost?: (error: BurrowError) => void;
+}
+
+/** A channel lent to one host session. */
+export interface ChannelLease extends ConnectionLease {
   channel: ClientChannel;
   /** Set when the channel was opened ahead of time and its remote process already exited. */
   exitedEarly?: { code: number | null; signal?: string };
-  release(): void;
-  /** Set by the session: called when the connection under the channel drops. */
-  onConnectionLost?: (error: BurrowError) => void;
 }
 
 interface PooledConnection {
   client: SshClient;
-  leases: Set<ChannelLease>;
+  leases: Set<ConnectionLease>;
   opening: number;
   /** The server refused a channel on it (OpenSSH MaxSessions): use another connection. */
   full: boolean;
@@ -117,6 +121,28 @@ export class ConnectionPool {
         this.scheduleIdle(remote, conn);
       }
     }
+  }
+
+  /**
+   * The connection itself, for a user that opens its own channels (the built-in SSH tools: exec, pty shells,
+   * SFTP, forwards). It keeps the connection from idling out until released.
+   */
+  async leaseClient(target: PoolTarget): Promise<{ client: SshClient; release(): void }> {
+    const remote = this.remoteFor(target);
+    const conn = remote.connections.find((c) => c.alive) ?? (await this.newConnection(remote));
+    let released = false;
+    const lease: ConnectionLease = {
+      release: () => {
+        if (released) return;
+        released = true;
+        conn.leases.delete(lease);
+        this.scheduleIdle(remote, conn);
+      },
+    };
+    conn.leases.add(lease);
+    clearTimeout(conn.idleTimer);
+    this.emitState(remote, 'connected');
+    return { client: conn.client, release: lease.release };
   }
 
   closeAll(): void {

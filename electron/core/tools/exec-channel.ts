@@ -1,4 +1,5 @@
 import type { Client, ClientChannel } from 'ssh2';
+import { sendSignal } from '../ssh/channel-signal.js';
 
 export interface ExecOptions {
   command: string;
@@ -111,17 +112,6 @@ export function channelRefusal(err: Error): string {
     : err.message;
 }
 
-/**
- * Sends a `signal` channel request. ssh2 1.17's `channel.signal()` silently drops it once stdin is ended
- * (it checks `writable`), yet RFC 4254 allows requests after EOF and our commands always get EOF on stdin
- * first: so send it through the protocol object, as channel.signal() itself does, while the channel is open.
- */
-function sendSignal(channel: ClientChannel, name: string): void {
-  const ch = channel as unknown as { outgoing?: { id: number; state: string }; _client?: { _protocol?: { signal(id: number, sig: string): void } } };
-  const protocol = ch._client?._protocol;
-  if (ch.outgoing && (ch.outgoing.state === 'open' || ch.outgoing.state === 'eof') && protocol) protocol.signal(ch.outgoing.id, name);
-  else channel.signal(name);
-}
 
 /** Keeps the first `max` bytes of a stream and counts the rest. */
 class Capture {

@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import { sendSignal } from '../../ssh/channel-signal.js';
 import { StreamLineEnd } from '../line-end.js';
 import { StderrTail } from '../stderr-tail.js';
 
@@ -54,6 +55,12 @@ export class ChannelEnd extends StreamLineEnd {
     this.channel.stderr.resume();
     this.channel.resume();
     this.channel.close();
+  }
+
+  /** Asks the remote process to stop (SIGTERM to its process group), then closes the channel. */
+  terminate(): void {
+    if (!this.exit) sendSignal(this.channel, 'TERM');
+    setTimeout(() => this.close(), 300).unref();
   }
 
   /** Why the remote side ended, in words: exit code, signal or a closed channel, with the last stderr lines. */

@@ -29,9 +29,16 @@ export class SocketHostEnd extends StreamLineEnd implements HostEnd {
     this.control.destroy();
   }
 
-  /** The helper hung up its control connection: it is gone. */
+  /** The helper hung up its control connection: it is gone (the socket is half-open, so its end is the sign). */
   onControlClosed(listener: () => void): void {
-    this.control.once('close', listener);
+    let told = false;
+    const once = () => {
+      if (told) return;
+      told = true;
+      listener();
+    };
+    this.control.once('end', once);
+    this.control.once('close', once);
   }
 
   get dataSocket(): Socket {

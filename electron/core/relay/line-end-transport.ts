@@ -1,0 +1,46 @@
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { HostEnd } from './line-end.js';
+
+/**
+ * The SDK's Transport over a host end: an MCP server inside the engine (Burrow's built-in SSH tools) speaks to the
+ * helper's socket end directly. Closing ends the host's side with exit status 0.
+ */
+export class LineEndTransport implements Transport {
+  onclose?: () => void;
+  onerror?: (error: Error) => void;
+  onmessage?: (message: JSONRPCMessage) => void;
+  private closed = false;
+
+  constructor(private readonly end: HostEnd) {}
+
+  async start(): Promise<void> {
+    this.end.onLine = (line) => {
+      let value: unknown;
+      try {
+        value = JSON.parse(Buffer.from(line).toString('utf8'));
+      } catch (error) {
+        this.onerror?.(error as Error);
+        return;
+      }
+      for (const message of Array.isArray(value) ? value : [value]) this.onmessage?.(message as JSONRPCMessage);
+    };
+    // The host closed its side: the server's session is over.
+    this.end.onEnd = () => void this.close();
+    this.end.start();
+  }
+
+  async send(message: JSONRPCMessage): Promise<void> {
+    if (this.closed) return;
+    this.end.send(Buffer.from(serializeMessage(message)));
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.end.notify({ type: 'exit', code: 0 });
+    this.end.end();
+    this.onclose?.();
+  }
+}

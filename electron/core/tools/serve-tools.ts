@@ -1,0 +1,62 @@
+import type { Remote } from '../../../shared/remote.js';
+import { DEFAULT_TOOL_POLICY } from '../../../shared/tools.js';
+import type { ToolAudit } from '../audit/tool-audit.js';
+import type { Engine } from '../engine.js';
+import { BurrowError } from '../errors.js';
+import type { Logger } from '../logging/logger.js';
+import { LineEndTransport } from '../relay/line-end-transport.js';
+import type { HostEnd } from '../relay/line-end.js';
+import { approveThroughBroker } from './broker-approval.js';
+import type { SudoPasswords } from './sudo-passwords.js';
+import { createSshToolServer } from './tool-server.js';
+
+export interface ToolsSessionDeps {
+  engine: Engine;
+  /** The saved remotes this entry may use (tool-enabled ones, the named ones when names were given). */
+  remotes: () => Remote[];
+  audit: ToolAudit;
+  sudo: SudoPasswords;
+  approvalTimeoutMs: () => number;
+  logger: Logger;
+}
+
+/** The remotes a `burrow connect --tools [--remote NAME]…` entry may use, or the one-line reason there are none. */
+export function toolRemotes(saved: Remote[], names: string[]): Remote[] {
+  const enabled = saved.filter((r) => r.tools?.enabled);
+  if (names.length === 0) {
+    if (enabled.length === 0) throw new BurrowError('no saved remote has the built-in SSH tools on: burrow remote add NAME --host HOST --tools', 'config');
+    return enabled;
+  }
+  return names.map((name) => {
+    const remote = saved.find((r) => r.name === name);
+    if (!remote) throw new BurrowError(`no remote named "${name}" (burrow remote list)`, 'config');
+    if (!remote.tools?.enabled) throw new BurrowError(`remote "${name}" does not have the built-in SSH tools on: burrow remote add ${name} … --tools --replace`, 'config');
+    return remote;
+  });
+}
+
+/**
+ * Burrow's built-in SSH tools as the MCP server of one host session: an SDK McpServer in the engine, speaking
+ * to the helper's end, acting on the saved remotes through the engine's pool (a connection of their own per
+ * remote, so tool channels never take a relayed server's slots), its approval queue and its secrets.
+ */
+export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise<void> {
+  const { engine, logger } = deps;
+  const byName = (name: string) => {
+    const remote = deps.remotes().find((r) => r.name === name);
+    if (!remote) throw new BurrowError(`no remote named "${name}" for the built-in tools`, 'config');
+    return remote;
+  };
+  const server = createSshToolServer({
+    remotes: () => deps.remotes().map((r) => ({ name: r.name, description: r.tools?.description, tags: r.tools?.tags })),
+    acquire: (name) => engine.pool.leaseClient(engine.toolConnectorFor(byName(name))),
+    approve: (request) => approveThroughBroker(engine.broker, deps.approvalTimeoutMs())(request),
+    sudoPassword: (remote, reason) => deps.sudo.get(remote, reason),
+    forgetSudoPassword: (remote) => deps.sudo.forget(remote),
+    policy: (name) => byName(name).tools?.policy ?? DEFAULT_TOOL_POLICY,
+    audit: deps.audit,
+    client: () => server.server.getClientVersion() ?? {},
+    logger,
+  });
+  await server.connect(new LineEndTransport(host));
+}

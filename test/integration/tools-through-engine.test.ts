@@ -1,0 +1,87 @@
+import { spawnSync } from 'node:child_process';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { waitFor } from '../support/helper-process.js';
+import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+
+/** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
+let sshd: ShellSshd;
+let env: Record<string, string>;
+let daemon: DaemonHandle;
+
+const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
+
+beforeAll(async () => {
+  if (!canRunShellSshd) return;
+  sshd = await startShellSshd();
+  env = burrowEnv();
+  const add = await runBurrow(
+    ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--tools', '--description', 'a build box'],
+    env,
+  );
+  expect(add.code, add.stderr).toBe(0);
+  daemon = await startDaemon(env);
+});
+
+afterAll(async () => {
+  await daemon?.stop();
+  sshd?.stop();
+});
+
+describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', () => {
+  it('lists the tool-enabled remotes without their addresses, runs an asked-for command once a person allows it, and refuses a denied one', async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', '--tools'], env, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+    try {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      expect(tools).toEqual(expect.arrayContaining(['ssh_connect', 'ssh_execute', 'ssh_list_remotes', 'ssh_read_remote_file']));
+      const remotes = text(await client.callTool({ name: 'ssh_list_remotes', arguments: {} }));
+      expect(remotes).toContain('box');
+      expect(remotes).toContain('a build box');
+      expect(remotes).not.toContain('127.0.0.1');
+      const connected = JSON.parse(text(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })));
+      const session = connected.session_id as string;
+
+      // Executing asks a person: allowed once with burrow approvals allow.
+      const running = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo hello-from-$(whoami)' } });
+      let id = '';
+      await waitFor(() => {
+        const listed = pendingToolCalls();
+        id = listed[0]?.id ?? '';
+        return !!id;
+      }, 20_000, () => 'no tool call waited for approval');
+      const allowed = await runBurrow(['approvals', 'allow', id], env);
+      expect(allowed.code, allowed.stderr).toBe(0);
+      const result = JSON.parse(text(await running));
+      expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
+      expect(result.exit_code).toBe(0);
+
+      // Denied: an error saying so, and nothing runs.
+      const denied = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'touch /tmp/burrow-denied' } });
+      await waitFor(() => {
+        id = pendingToolCalls()[0]?.id ?? '';
+        return !!id;
+      }, 20_000, () => 'no tool call waited for approval');
+      expect((await runBurrow(['approvals', 'deny', id], env)).code).toBe(0);
+      const refused = await denied;
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toMatch(/denied/i);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+/** What `burrow approvals list --json` shows now (read synchronously through a child process). */
+function pendingToolCalls(): { id: string }[] {
+  const r = spawnSync(process.execPath, [BURROW_BIN, 'approvals', 'list', '--json'], { env, encoding: 'utf8' });
+  try {
+    return JSON.parse(r.stdout) as { id: string }[];
+  } catch {
+    return [];
+  }
+}
