@@ -305,9 +305,11 @@ async function main(): Promise<number> {
     sshd.stop();
     rmSync(sshd.dir, { recursive: true, force: true });
   });
-  const user = userInfo().username;
+  // The fixture's login user: an unprivileged test user when run as root (root's rc files would be measured).
+  const user = sshd.user ?? userInfo().username;
   const { raw, standalone, daemon, daemonEnv } = variants(sshd, user);
   const order = [raw, standalone, daemon];
+  const soak = soakCount();
 
   burrowCli(['remote', 'add', 'bench', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user, '--key', sshd.clientKey,
     '--no-agent', '--known-hosts', sshd.knownHostsFile, '--host-key-policy', 'strict'], daemonEnv);
@@ -316,6 +318,12 @@ async function main(): Promise<number> {
   daemon.servingPids = daemonProcess.pid === undefined ? [] : [daemonProcess.pid];
   // Warm: the daemon logs in once here and keeps the connection for every measured session.
   await timeStartup(daemon);
+  if (soak) {
+    const code = await runSoak(daemon, daemonEnv, soak);
+    await stopDaemon(daemonProcess);
+    clearTimeout(watchdog);
+    return code;
+  }
 
   const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], callMs: [], cpuPerCallMs: NaN, parallelMs: [], bigMBps: 0 }]));
   // Round-robin, so a slow moment of the machine does not land on one variant only.
@@ -337,6 +345,50 @@ async function main(): Promise<number> {
   process.stdout.write(`${verdicts(order, results)}\n`);
   clearTimeout(watchdog);
   return 0;
+}
+
+/** `npm run bench -- --soak N`: N sessions opened and closed through the daemon. */
+function soakCount(): number | undefined {
+  const at = process.argv.indexOf('--soak');
+  if (at === -1) return undefined;
+  const n = Number(process.argv[at + 1]);
+  if (!Number.isInteger(n) || n < 1 || n > 100_000) throw new Error('--soak takes a number of sessions, e.g. --soak 500');
+  return n;
+}
+
+/** The daemon's memory as it reports it (`burrow status --json`), settled after a pause. */
+async function daemonMemory(env: Record<string, string>): Promise<{ rssBytes: number; heapUsedBytes: number }> {
+  await new Promise((r) => setTimeout(r, 1000));
+  const run = spawnSync(process.execPath, [BURROW_BIN, 'status', '--json'], { env, encoding: 'utf8', timeout: 30_000 });
+  return (JSON.parse(run.stdout) as { memory: { rssBytes: number; heapUsedBytes: number } }).memory;
+}
+
+/**
+ * Opens and closes `count` sessions (initialize, one call) through the daemon, and reports its memory before and
+ * after: a leak per session shows as growth that scales with the count. Fails (exit 1) when the heap grew by more
+ * than 20 MB or a session failed.
+ */
+async function runSoak(daemon: Variant, env: Record<string, string>, count: number): Promise<number> {
+  const mb = (bytes: number) => (bytes / (1024 * 1024)).toFixed(1);
+  // A first batch, so what the engine keeps for good (caches, the pooled connection) is there before measuring.
+  for (let i = 0; i < 20; i++) await (await open(daemon)).close();
+  const before = await daemonMemory(env);
+  const t0 = performance.now();
+  for (let i = 0; i < count; i++) {
+    const session = await open(daemon);
+    await echo(session.client, `soak ${i}`);
+    await session.close();
+    if ((i + 1) % 100 === 0) progress(`soak: ${i + 1}/${count} sessions`);
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const after = await daemonMemory(env);
+  const heapGrowth = after.heapUsedBytes - before.heapUsedBytes;
+  process.stdout.write(`| soak: ${count} sessions through the daemon | before | after |\n| --- | ---: | ---: |\n`);
+  process.stdout.write(`| daemon RSS | ${mb(before.rssBytes)} MB | ${mb(after.rssBytes)} MB |\n| daemon heap used | ${mb(before.heapUsedBytes)} MB | ${mb(after.heapUsedBytes)} MB |\n\n`);
+  process.stdout.write(`${count} sessions in ${seconds.toFixed(1)} s (${((seconds * 1000) / count).toFixed(0)} ms each, spawn to close). `);
+  const ok = heapGrowth < 20 * 1024 * 1024;
+  process.stdout.write(`Heap growth ${mb(heapGrowth)} MB: ${ok ? 'flat' : '**grew: a leak?**'}\n`);
+  return ok ? 0 : 1;
 }
 
 function cleanup(): void {

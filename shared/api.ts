@@ -149,6 +149,8 @@ export interface EngineStatus {
   sessions: SessionInfo[];
   pending: PendingApproval[];
   alerts: HostKeyAlert[];
+  /** The engine process's memory: resident set and JS heap in use (for leak checks, `npm run bench -- --soak N`). */
+  memory: { rssBytes: number; heapUsedBytes: number };
 }
 
 export type { BurrowApi } from './commands.js';

@@ -77,9 +77,10 @@ describe('private keys', () => {
     await loadPrivateKey(slow, readFileSync(slow), PASS);
     const took = Date.now() - started;
     clearInterval(tick);
-    // The decryption itself is slow (hundreds of ms); the event loop never stalls for long meanwhile.
+    // The decryption itself is slow (hundreds of ms); the event loop never stalls for it meanwhile. On the main
+    // thread the worst gap would be about the whole decryption; on a busy machine timers still lag a little.
     expect(took).toBeGreaterThan(300);
-    expect(worstGap).toBeLessThan(150);
+    expect(worstGap).toBeLessThan(Math.max(150, took / 3));
   });
 
   it('says what is wrong with a file that is not a private key', async () => {

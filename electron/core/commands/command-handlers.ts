@@ -99,6 +99,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
         sessions: e.sessions.list(),
         pending: e.broker.pending(),
         alerts: e.broker.alerts(),
+        memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
       };
     },
     async stopEngine() {
