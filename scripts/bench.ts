@@ -56,6 +56,8 @@ interface Result {
   cpuPerCallMs: number;
   bigMBps: number;
   parallelMs: number[];
+  /** Resident memory of the process the host started, after the sequential calls. */
+  rssMB?: number;
 }
 
 const progress = (message: string) => process.stderr.write(`bench: ${message}\n`);
@@ -124,6 +126,8 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
 
     order.forEach((v, i) => {
       results.get(v)!.cpuPerCallMs = (cpuMs(pids[i]) - cpuBefore[i]) / SEQUENTIAL_CALLS;
+      // The process the host started (ssh, or burrow's helper), warm after the calls.
+      results.get(v)!.rssMB = rssMB(sessions[i].pid);
     });
 
     progress(`${BIG_CALLS} echoes of 1 MB`);
@@ -166,6 +170,17 @@ function cpuMs(pids: number[]): number {
     }
   }
   return (ticks * 1000) / CLOCK_TICKS;
+}
+
+/** Resident set size of a process in MB, from /proc (Linux). */
+function rssMB(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
+    return Number.isFinite(kb) ? kb / 1024 : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function percentile(values: number[], p: number): number {
@@ -257,6 +272,7 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     { name: 'local CPU per call (ssh, or burrow helper + daemon)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} ms`) },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
+    { name: 'memory of the process the host starts (ssh, or burrow connect), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },
   ];
   const lines = [
     `| | ${order.map((v) => v.label).join(' | ')} |`,
