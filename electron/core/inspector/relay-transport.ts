@@ -2,6 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createEndPair, type InProcessEnd } from '../relay/ends/in-process-ends.js';
+import { messagesOfLine } from '../relay/json-rpc-line.js';
 
 /**
  * The SDK's Transport over an in-process end pair: the inspector's own client joins the engine as one more host
@@ -44,14 +45,14 @@ export class RelayTransport implements Transport {
   }
 
   private deliver(line: Uint8Array): void {
-    let value: unknown;
+    let messages: JSONRPCMessage[];
     try {
-      value = JSON.parse(Buffer.from(line).toString('utf8'));
+      messages = messagesOfLine(line);
     } catch (error) {
       this.onerror?.(error as Error);
       return;
     }
-    for (const message of Array.isArray(value) ? value : [value]) this.onmessage?.(message as JSONRPCMessage);
+    for (const message of messages) this.onmessage?.(message);
   }
 
   private finish(): void {

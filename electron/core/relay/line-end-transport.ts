@@ -1,6 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { messagesOfLine } from './json-rpc-line.js';
 import type { HostEnd } from './line-end.js';
 
 /**
@@ -17,14 +18,14 @@ export class LineEndTransport implements Transport {
 
   async start(): Promise<void> {
     this.end.onLine = (line) => {
-      let value: unknown;
+      let messages: JSONRPCMessage[];
       try {
-        value = JSON.parse(Buffer.from(line).toString('utf8'));
+        messages = messagesOfLine(line);
       } catch (error) {
         this.onerror?.(error as Error);
         return;
       }
-      for (const message of Array.isArray(value) ? value : [value]) this.onmessage?.(message as JSONRPCMessage);
+      for (const message of messages) this.onmessage?.(message);
     };
     // The host closed its side: the server's session is over.
     this.end.onEnd = () => void this.close();
