@@ -119,6 +119,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     },
     async drain(timeoutMs) {
       await ipc.stopListening();
+      // Burrow's own sessions (the inspector's, `burrow tools`/`call`) need no waiting for.
+      commands.close();
       await Promise.race([engine.sessions.drain(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },
     handOver,
