@@ -155,6 +155,8 @@ describe('burrow daemon --ui: trust and refusal', () => {
     await page.goto(`${origin}/`);
     await page.getByRole('heading', { name: 'Open Burrow from its link' }).waitFor();
     expect(await page.textContent('body')).not.toContain('secret-box');
+    // It says what gets the right link.
+    expect(await page.textContent('body')).toContain('burrow ui');
     expect(apiCalls).toEqual([]);
     await screenshot(page, 'no-token');
     await page.context().close();

@@ -8,7 +8,9 @@ export function NoTokenScreen() {
           This page needs the link that <code>burrow daemon --ui</code> printed, with its <code>#token=…</code>. Without it, Burrow shows
           nothing.
         </p>
-        <p className="muted">Run the daemon again to get a new link, or open Burrow from the tray.</p>
+        <p className="muted">
+          Run <code>burrow ui</code> to get the link of the running Burrow (it opens it for you), or open Burrow from the tray.
+        </p>
       </div>
     </div>
   );
