@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { tokenPath } from '../paths.js';
 import { connectToDaemon, requestDaemon } from './ipc-client.js';
 import type { DaemonInfo } from './daemon-info.js';
 
@@ -40,7 +42,8 @@ export async function handOverRunningEngine(timeoutMs = 5000, env: NodeJS.Proces
   }
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await findRunningEngine(env)) === undefined) return true;
+    // Handed over: its token file is gone and nothing answers (a slow answer alone is not a hand-over).
+    if (!existsSync(tokenPath(env)) && (await findRunningEngine(env)) === undefined) return true;
     await new Promise((r) => setTimeout(r, 50));
   }
   return false;
