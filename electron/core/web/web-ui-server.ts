@@ -154,22 +154,29 @@ export class WebUiServer {
   }
 
   /**
-   * 413 with a JSON error, then close. The rest of the body is read and dropped (up to a limit) until the
-   * answer is out: closing a socket that still has unread bytes sends a TCP reset, and the client would see
+   * 413 with a JSON error, then close. The rest of the body is read and dropped first (up to a limit), and only
+   * then answered: a server that answers and closes while the client still sends makes it see "broken pipe" or
    * "connection reset" instead of the answer.
    */
   private refuseBody(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader('Connection', 'close');
-    this.json(res, 413, { error: `request body larger than ${MAX_BODY_BYTES} bytes` });
     let dropped = 0;
-    const close = () => req.socket.destroy();
-    const timer = setTimeout(close, DRAIN_TIMEOUT_MS);
+    let answered = false;
+    const answer = (thenDestroy: boolean) => {
+      if (answered) return;
+      answered = true;
+      clearTimeout(timer);
+      res.setHeader('Connection', 'close');
+      this.json(res, 413, { error: `request body larger than ${MAX_BODY_BYTES} bytes` });
+      if (thenDestroy) res.once('finish', () => req.socket.destroy());
+    };
+    // A body beyond what is worth draining, or one that never ends: answer anyway and cut the connection.
+    const timer = setTimeout(() => answer(true), DRAIN_TIMEOUT_MS);
     req.socket.once('close', () => clearTimeout(timer));
     req.on('data', (chunk: Buffer) => {
       dropped += chunk.length;
-      if (dropped > MAX_DRAIN_BYTES) close();
+      if (dropped > MAX_DRAIN_BYTES) answer(true);
     });
-    req.once('end', () => res.writableFinished ? close() : res.once('finish', close));
+    req.once('end', () => answer(false));
     req.resume();
   }
 
