@@ -25,6 +25,14 @@ const stdoutLines = (out: string) => out.split('\n').filter(Boolean);
 const stderrLines = (err: string) => err.split('\n').filter(Boolean);
 
 describe('relay edges (exec channel on plain OpenSSH)', () => {
+  it('says so when a shell remote is a plain sshd with no m2m server: one line naming --command, and a JSON-RPC error', async () => {
+    // No --command: a shell is asked for, as for m2m servers; a plain login shell tries to run the JSON as a command.
+    const result = await runBurrow(hostArgs(), burrowEnv(), `${INITIALIZE}\n`, 30_000, true);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/runs no m2m MCP server: its shell tried to run the JSON as a command; give the remote a command that starts an MCP server/);
+    expect(JSON.parse(stdoutLines(result.stdout)[0])).toMatchObject({ id: 1, error: { message: expect.stringContaining('--command') } });
+  });
+
   it('carries a 32 MB message each way, byte for byte', async () => {
     const big = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'é'.repeat(16 * 1024 * 1024) } } });
     expect(Buffer.byteLength(big)).toBeGreaterThan(32 * 1024 * 1024);
