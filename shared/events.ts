@@ -15,7 +15,7 @@ export interface EngineEventMap {
   'remote-state': { status: RemoteStatus };
   /** Saved remotes or settings changed (from any surface): every screen reads again. */
   'remotes-changed': { remote?: string };
-  'session-opened': { id: number; remote: string; client?: string };
+  'session-opened': { id: number; remote: string };
   'session-closed': { id: number; remote: string; clean: boolean; error?: string };
   'approval-added': { approval: PendingApproval };
   'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' };

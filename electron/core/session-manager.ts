@@ -67,9 +67,9 @@ export class SessionManager {
       maxLineBytes: this.deps.maxMessageBytes,
       openUpstream: (status) => this.openUpstream(connector, spec, status, options, (line) => session.noteStderr(line)),
       tap: () => (events.listening('traffic') ? (entry) => events.emit('traffic', { entry }) : undefined),
+      // Shown by `burrow status` (the session list); no event of its own.
       onClient: (client) => {
         info.client = client;
-        events.emit('session-opened', { id, remote: remote.name, client });
       },
       onClosed: (_s, outcome) => {
         this.live.delete(id);

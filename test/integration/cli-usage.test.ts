@@ -1,9 +1,9 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BURROW_BIN, burrowEnv, runBurrow, INITIALIZE, type RunResult } from '../support/burrow-process.js';
+import { BURROW_BIN, burrowEnv, runBurrow, runProcess, INITIALIZE, type RunResult } from '../support/burrow-process.js';
 import { freePort, keygen } from '../support/sshd.js';
 import { ensureTestUser } from '../support/test-user.js';
 
@@ -180,19 +180,5 @@ function runAs(user: { uid: number; gid: number }, args: string[]): Promise<RunR
   chmodSync(home, 0o755);
   execFileSync('chown', ['-R', `${user.uid}:${user.gid}`, home]);
   const env = { ...burrowEnv(), HOME: home, BURROW_HOME: join(home, 'burrow') };
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, uid: user.uid, gid: user.gid, cwd: home, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`burrow ${args.join(' ')} timed out`));
-    }, 30_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(process.execPath, [BURROW_BIN, ...args], { env, spawn: { uid: user.uid, gid: user.gid, cwd: home } });
 }

@@ -67,7 +67,6 @@ describe('a background reconnect uses the remote\'s own connector', () => {
       expect(sshd.dropConnections()).toBeGreaterThan(0);
       await expect.poll(() => b.notices.some((n) => n.type === 'exit'), { timeout: 10_000 }).toBe(true);
       await expect.poll(() => approvals.length, { timeout: 15_000 }).toBe(2);
-      expect(engine.status.all()).toEqual([]);
       // Nobody waits: the question is in the queue only; the ended session A is told nothing.
       expect(a.notices.length).toBe(aHeardBeforeDrop);
       expect(engine.broker.answer(approvals[1].id, 'approve')).toBe(1);

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BURROW_BIN, burrowEnv, runBurrow, type RunResult } from '../support/burrow-process.js';
+import { BURROW_BIN, burrowEnv, runBurrow, runProcess, type RunResult } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import { ensureUser, SSH_TEST_USER } from '../support/test-user.js';
@@ -54,21 +54,7 @@ function readOnlyCommand(dir: string, args: string[]): { command: string; args: 
 }
 
 function run(command: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${command} ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, { env, timeoutMs });
 }
 
 const lines = (text: string) => text.trim().split('\n').filter(Boolean);

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -41,27 +41,43 @@ export interface RunResult {
   stderr: string;
 }
 
-/** Runs `burrow ARGS` to completion, feeding `input` on stdin. */
-/** With `holdStdin`, stdin stays open as an MCP host keeps it, so only the remote side can end the session. */
-export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000, holdStdin = false): Promise<RunResult> {
+export interface RunOptions {
+  env: Record<string, string>;
+  /** Written to stdin; stdin is then closed unless `holdStdin`. */
+  input?: string;
+  /** Keep stdin open as an MCP host keeps it, so only the other side can end the session. */
+  holdStdin?: boolean;
+  timeoutMs?: number;
+  /** Another user and folder to run as (uid, gid, cwd). */
+  spawn?: Pick<SpawnOptions, 'uid' | 'gid' | 'cwd'>;
+}
+
+/** Runs a command to completion and collects what it printed; SIGKILL and a rejection after the time limit. */
+export function runProcess(command: string, args: string[], options: RunOptions): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    if (child.pid) recordPid(child.pid, `burrow-${args[0] ?? ''}`);
+    const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'], ...options.spawn });
+    if (child.pid) recordPid(child.pid, command === process.execPath && args[0] === BURROW_BIN ? `burrow-${args[1] ?? ''}` : command);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`burrow ${args.join(' ')} timed out; stderr: ${stderr}`));
-    }, timeoutMs);
+      reject(new Error(`${command === process.execPath ? 'burrow' : command} ${args.slice(command === process.execPath ? 1 : 0).join(' ')} timed out; stderr: ${stderr}`));
+    }, options.timeoutMs ?? 30_000);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
     });
-    if (holdStdin) child.stdin.write(input);
-    else child.stdin.end(input);
+    child.stdin.on('error', () => {});
+    if (options.holdStdin) child.stdin.write(options.input ?? '');
+    else child.stdin.end(options.input ?? '');
   });
+}
+
+/** Runs `burrow ARGS` to completion, feeding `input` on stdin (kept open with `holdStdin`). */
+export function runBurrow(args: string[], env: Record<string, string>, input = '', timeoutMs = 30_000, holdStdin = false): Promise<RunResult> {
+  return runProcess(process.execPath, [BURROW_BIN, ...args], { env, input, timeoutMs, holdStdin });
 }
 
 export const INITIALIZE = JSON.stringify({

@@ -2,7 +2,7 @@ import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { createEndPair, type InProcessEnd } from '../relay/ends/in-process-ends.js';
-import { messagesOfLine } from '../relay/json-rpc-line.js';
+import { deliverLine } from '../relay/json-rpc-line.js';
 
 /**
  * The SDK's Transport over an in-process end pair: the inspector's own client joins the engine as one more host
@@ -22,7 +22,7 @@ export class RelayTransport implements Transport {
 
   constructor() {
     [this.hostEnd, this.own] = createEndPair();
-    this.own.onLine = (line) => this.deliver(line);
+    this.own.onLine = (line) => deliverLine(line, this);
     this.own.onEnd = () => this.finish();
     this.own.onNotice = (notice) => {
       if (notice.type === 'error') this.lastError = notice.message;
@@ -42,17 +42,6 @@ export class RelayTransport implements Transport {
     if (this.closed) return;
     this.own.end();
     this.finish();
-  }
-
-  private deliver(line: Uint8Array): void {
-    let messages: JSONRPCMessage[];
-    try {
-      messages = messagesOfLine(line);
-    } catch (error) {
-      this.onerror?.(error as Error);
-      return;
-    }
-    for (const message of messages) this.onmessage?.(message);
   }
 
   private finish(): void {

@@ -8,6 +8,7 @@ import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
 import { serveTools, toolRemotes, type ToolsSessionDeps } from '../tools/serve-tools.js';
+import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
 import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply } from './ipc-protocol.js';
@@ -34,6 +35,8 @@ export interface IpcServerOptions {
 interface Ticket {
   control: Socket;
   hello: ConnectHello;
+  /** The saved remote as read at the hello (a relayed session; none for tools). */
+  remote?: Remote;
   timer: NodeJS.Timeout;
 }
 
@@ -159,17 +162,17 @@ export class IpcServer {
     } catch (error) {
       return this.refuse(control, oneLine(error));
     }
-    this.ready(control, hello);
+    this.ready(control, hello, remote);
   }
 
   /** Issues the ticket the helper's data connection brings. */
-  private ready(control: Socket, hello: ConnectHello): void {
+  private ready(control: Socket, hello: ConnectHello, remote?: Remote): void {
     const ticket = randomBytes(16).toString('base64url');
     const timer = setTimeout(() => {
       this.tickets.delete(ticket);
       this.refuse(control, `the data connection did not arrive within ${TICKET_TIMEOUT_MS / 1000}s`);
     }, TICKET_TIMEOUT_MS);
-    this.tickets.set(ticket, { control, hello, timer });
+    this.tickets.set(ticket, { control, hello, remote, timer });
     control.once('close', () => {
       const t = this.tickets.get(ticket);
       if (t?.control === control) {
@@ -190,8 +193,9 @@ export class IpcServer {
     this.tickets.delete(hello.ticket);
     clearTimeout(ticket.timer);
     const { engine, settings } = this.options;
-    const toolNames = ticket.hello.tools;
-    if (toolNames) {
+    const remote = ticket.remote;
+    if (!remote) {
+      const toolNames = ticket.hello.tools ?? [];
       const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
       void serveTools(host, {
         engine,
@@ -206,8 +210,6 @@ export class IpcServer {
       });
       return;
     }
-    const remote = settings.getRemote(ticket.hello.remote ?? '');
-    if (!remote) return this.refuse(ticket.control, `no remote named "${ticket.hello.remote}" (removed meanwhile)`);
     const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
     try {
       const session = engine.startSession(remote, host, { approvalTimeoutMs: ticket.hello.approvalTimeoutSec ? ticket.hello.approvalTimeoutSec * 1000 : undefined });

@@ -1,7 +1,19 @@
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
-/** The JSON-RPC messages of one line (one message, or a batch), for the SDK transports inside the engine. */
-export function messagesOfLine(line: Uint8Array): JSONRPCMessage[] {
-  const value: unknown = JSON.parse(Buffer.from(line).toString('utf8'));
-  return (Array.isArray(value) ? value : [value]) as JSONRPCMessage[];
+/** Where one line's messages go: an SDK transport's own callbacks. */
+interface MessageSink {
+  onmessage?: (message: JSONRPCMessage) => void;
+  onerror?: (error: Error) => void;
+}
+
+/** Hands the JSON-RPC messages of one line (one message, or a batch) to an SDK transport inside the engine. */
+export function deliverLine(line: Uint8Array, to: MessageSink): void {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(line).toString('utf8'));
+  } catch (error) {
+    to.onerror?.(error as Error);
+    return;
+  }
+  for (const message of Array.isArray(value) ? value : [value]) to.onmessage?.(message as JSONRPCMessage);
 }

@@ -1,7 +1,7 @@
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { messagesOfLine } from './json-rpc-line.js';
+import { deliverLine } from './json-rpc-line.js';
 import type { HostEnd } from './line-end.js';
 
 /**
@@ -17,16 +17,7 @@ export class LineEndTransport implements Transport {
   constructor(private readonly end: HostEnd) {}
 
   async start(): Promise<void> {
-    this.end.onLine = (line) => {
-      let messages: JSONRPCMessage[];
-      try {
-        messages = messagesOfLine(line);
-      } catch (error) {
-        this.onerror?.(error as Error);
-        return;
-      }
-      for (const message of messages) this.onmessage?.(message);
-    };
+    this.end.onLine = (line) => deliverLine(line, this);
     // The host closed its side: the server's session is over.
     this.end.onEnd = () => void this.close();
     this.end.start();
