@@ -36,6 +36,8 @@ interface PooledConnection {
   full: boolean;
   alive: boolean;
   idleTimer?: NodeJS.Timeout;
+  /** Spares being closed to free their slot: a host session refused meanwhile waits for them, not a new login. */
+  freeing: Set<Promise<void>>;
 }
 
 /** A channel opened ahead of time, its MCP server already started and waiting for `initialize`. */
@@ -186,7 +188,7 @@ export class ConnectionPool {
   }
 
   private adopt(remote: RemotePool, client: SshClient): PooledConnection {
-    const conn: PooledConnection = { client, leases: new Set(), opening: 0, full: false, alive: true };
+    const conn: PooledConnection = { client, leases: new Set(), opening: 0, full: false, alive: true, freeing: new Set() };
     remote.connections.push(conn);
     remote.backoffMs = 1000;
     clearTimeout(remote.reconnectTimer);
@@ -235,10 +237,15 @@ export class ConnectionPool {
     // A spare still being opened may be what took the last slot: let it land first.
     await Promise.all(remote.opening.values());
     const entry = [...remote.spares].find(([, spare]) => spare.conn === conn);
-    if (!entry) return false;
+    if (!entry) {
+      // Several sessions refused at once: another one is closing the spare; its slot is the one to wait for.
+      if (conn.freeing.size === 0) return false;
+      await Promise.all(conn.freeing);
+      return true;
+    }
     const [key, spare] = entry;
     remote.spares.delete(key);
-    await new Promise<void>((resolve) => {
+    const freed = new Promise<void>((resolve) => {
       const timer = setTimeout(resolve, 2000);
       spare.channel.once('close', () => {
         clearTimeout(timer);
@@ -246,6 +253,9 @@ export class ConnectionPool {
       });
       spare.channel.close();
     });
+    conn.freeing.add(freed);
+    await freed;
+    conn.freeing.delete(freed);
     return true;
   }
 
