@@ -38,6 +38,8 @@ interface PooledConnection {
   idleTimer?: NodeJS.Timeout;
   /** Spares being closed to free their slot: a host session refused meanwhile waits for them, not a new login. */
   freeing: Set<Promise<void>>;
+  /** A host session was refused here: no spare takes a slot on it again until a channel closes. */
+  atCapacity: boolean;
 }
 
 /** A channel opened ahead of time, its MCP server already started and waiting for `initialize`. */
@@ -107,6 +109,7 @@ export class ConnectionPool {
         return this.lease(remote, conn, channel);
       } catch (error) {
         // A host session outranks a spare: give its slot back and try this connection again.
+        conn.atCapacity = true;
         if (attempt < 8 && conn.alive && (await this.dropSpareOn(remote, conn))) continue;
         const busy = conn.leases.size > 0 || conn.opening > 1;
         if (attempt < 8 && (!conn.alive || busy)) {
@@ -188,7 +191,7 @@ export class ConnectionPool {
   }
 
   private adopt(remote: RemotePool, client: SshClient): PooledConnection {
-    const conn: PooledConnection = { client, leases: new Set(), opening: 0, full: false, alive: true, freeing: new Set() };
+    const conn: PooledConnection = { client, leases: new Set(), opening: 0, full: false, alive: true, freeing: new Set(), atCapacity: false };
     remote.connections.push(conn);
     remote.backoffMs = 1000;
     clearTimeout(remote.reconnectTimer);
@@ -270,8 +273,9 @@ export class ConnectionPool {
   private refillSpare(remote: RemotePool, spec: ChannelSpec): void {
     const key = specKey(spec);
     if (!this.options.prestart || this.closed || remote.spares.has(key) || remote.opening.has(key)) return;
+    // The spare yields to host sessions: none while they are opening channels here, or were refused here.
     const conn = remote.connections.find((c) => c.alive && !c.full);
-    if (!conn) return;
+    if (!conn || conn.opening > 0 || conn.atCapacity) return;
     const opened = openOn(conn.client, spec).then(
       (channel) => {
         remote.opening.delete(key);
@@ -304,6 +308,7 @@ export class ConnectionPool {
         conn.leases.delete(lease);
         // A channel closing frees a session slot on the server.
         conn.full = false;
+        conn.atCapacity = false;
         this.scheduleIdle(remote, conn);
       },
     };
