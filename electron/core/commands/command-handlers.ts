@@ -97,6 +97,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
         paused: e.sessions.isPaused(),
         remotes: e.status.all(),
         sessions: e.sessions.list(),
+        toolSessions: e.toolSessions.list(),
         pending: e.broker.pending(),
         alerts: e.broker.alerts(),
         memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },

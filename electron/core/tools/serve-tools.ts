@@ -8,6 +8,7 @@ import { LineEndTransport } from '../relay/line-end-transport.js';
 import type { HostEnd } from '../relay/line-end.js';
 import { approveThroughBroker } from './broker-approval.js';
 import type { SudoPasswords } from './sudo-passwords.js';
+import type { ToolServerView } from './tool-deps.js';
 import { createSshToolServer } from './tool-server.js';
 
 export interface ToolsSessionDeps {
@@ -47,6 +48,9 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
     if (!remote) throw new BurrowError(`no remote named "${name}" for the built-in tools`, 'config');
     return remote;
   };
+  // Listed in the engine's status from the start; its id is the host session in audit records too.
+  let view: ToolServerView | undefined;
+  const entry = engine.toolSessions.add({ client: () => server.server.getClientVersion()?.name, sessions: () => view?.sessions() ?? [] });
   const server = createSshToolServer({
     remotes: () => deps.remotes().map((r) => ({ name: r.name, description: r.tools?.description, tags: r.tools?.tags })),
     acquire: (name) => engine.pool.leaseClient(engine.toolConnectorFor(byName(name))),
@@ -57,6 +61,16 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
     audit: deps.audit,
     client: () => server.server.getClientVersion() ?? {},
     logger,
+    hostSession: entry.id,
+    register: (v) => {
+      view = v;
+      return entry.remove;
+    },
   });
-  await server.connect(new LineEndTransport(host));
+  try {
+    await server.connect(new LineEndTransport(host));
+  } catch (error) {
+    entry.remove();
+    throw error;
+  }
 }

@@ -31,8 +31,15 @@ export interface ToolDeps {
   logger: Logger;
   /** The host session's id in the engine, for audit records (a random id when not given). */
   hostSession?: string;
+  /** Told what this host session has open while it runs (`burrow status`); returns the function that forgets it. */
+  register?(view: ToolServerView): () => void;
   /** Limits, mainly for tests; defaults in tool-server.ts. */
   limits?: Partial<ToolLimits>;
+}
+
+/** What a tool server shows of itself to the engine's status. */
+export interface ToolServerView {
+  sessions(): { id: string; remote: string; shells: number; forwards: number }[];
 }
 
 export interface ToolLimits {

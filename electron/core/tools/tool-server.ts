@@ -576,10 +576,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     return [...values.keys()];
   }
 
+  const unregister = deps.register?.({
+    sessions: () => [...sessions.values()].map((s) => ({ id: s.id, remote: s.remote, shells: [...s.shells.values()].filter((sh) => !sh.closed).length, forwards: s.forwards.size })),
+  });
   // When the host session ends, everything it opened ends with it.
   const previousOnClose = mcp.server.onclose;
   mcp.server.onclose = () => {
     previousOnClose?.();
+    unregister?.();
     for (const s of [...sessions.values()]) void closeSession(s).catch((e: unknown) => logger.warn(`tools: closing ${s.id}: ${oneLine(e)}`));
   };
 
