@@ -94,6 +94,8 @@ export interface McpHostInfo {
   installed: string[];
   /** Burrow entries in that config whose remote is no longer saved (removed or renamed): offer to remove them. */
   orphaned: string[];
+  /** It has Burrow's built-in SSH tools entry (`burrow connect --tools`). */
+  tools?: boolean;
   /** Why the file cannot be written (it does not parse, …), if so. */
   problem?: string;
 }
