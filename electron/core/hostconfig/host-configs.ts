@@ -38,7 +38,7 @@ export function listMcpHosts(ctx: HostConfigContext, remoteNames: string[]): Mcp
       const ours = Object.values(serversOf(readDoc(target))).map(burrowRemoteOf).filter((n): n is string => n !== undefined);
       info.installed = remoteNames.filter((n) => ours.includes(n));
       info.orphaned = [...new Set(ours.filter((n) => !remoteNames.includes(n)))].sort();
-      info.tools = Object.values(serversOf(readDoc(target))).some((e) => burrowToolsRemotesOf(e) !== undefined);
+      if (Object.values(serversOf(readDoc(target))).some((e) => burrowToolsRemotesOf(e) !== undefined)) info.tools = true;
     } catch (error) {
       info.problem = oneLine(error);
     }
