@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import type { Browser, Page } from 'playwright-core';
@@ -23,6 +23,12 @@ beforeAll(async () => {
   sshd = await startShellSshd();
   env = burrowEnv();
   daemon = await startUiDaemon(env);
+  // A remote with the tools on, saved as the CLI saves it (the form test adds its own).
+  await daemon.call(
+    'saveRemote',
+    { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
+    false,
+  );
   browser = await launchChromium();
   page = await newPage(browser);
 });
@@ -65,12 +71,25 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     expect(((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box')?.tools).toEqual({ enabled: true, description: 'the build box' });
   });
 
+  it('the MCP hosts screen installs the built-in tools entry in Claude Desktop after showing the diff', async () => {
+    await page.goto(daemon.url);
+    await page.getByRole('button', { name: 'MCP hosts' }).click();
+    const card = page.locator('article[data-host="claude-desktop"]');
+    const configPath = (await card.locator('.path').textContent()) ?? '';
+    const row = card.getByRole('list', { name: 'Built-in SSH tools in Claude Desktop' });
+    await row.getByRole('button', { name: 'Install' }).click();
+    const dialog = page.getByRole('dialog', { name: "Add Burrow's SSH tools to Claude Desktop" });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('"burrow-tools"');
+    await dialog.getByRole('button', { name: 'Write config' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Installed').waitFor();
+    const entry = JSON.parse(readFileSync(configPath, 'utf8')).mcpServers['burrow-tools'] as { args: string[] };
+    expect(entry.args.slice(-2)).toEqual(['connect', '--tools']);
+    await page.getByRole('button', { name: 'Remotes' }).click();
+  });
+
   it('an asked-for tool call waits in a dialog: Allow once runs it, Deny gives the model an error, Allow for this session stops asking', async () => {
-    await daemon.call(
-      'saveRemote',
-      { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
-      false,
-    );
     await page.goto(daemon.url);
     await page.locator('li[data-remote="lab"]').waitFor();
     const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', '--tools', '--remote', 'lab'], env, stderr: 'pipe' });
