@@ -38,6 +38,8 @@ const METHODS = [
   'install',
   'planUninstall',
   'uninstall',
+  'planToolsEntry',
+  'writeToolsEntry',
 ] as const satisfies readonly CommandsFor<'window'>[];
 type Missing = Exclude<CommandsFor<'window'>, (typeof METHODS)[number]>;
 const complete: Missing extends never ? true : Missing = true;

@@ -94,6 +94,8 @@ export interface McpHostInfo {
   installed: string[];
   /** Burrow entries in that config whose remote is no longer saved (removed or renamed): offer to remove them. */
   orphaned: string[];
+  /** It has Burrow's built-in SSH tools entry (`burrow connect --tools`). */
+  tools?: boolean;
   /** Why the file cannot be written (it does not parse, …), if so. */
   problem?: string;
 }
@@ -135,6 +137,16 @@ export interface SessionInfo {
   openedAt: string;
 }
 
+/** An MCP host session using Burrow's built-in SSH tools, and what it has open on which remotes. */
+export interface ToolHostSessionInfo {
+  id: string;
+  /** The MCP host's clientInfo name from its `initialize`, once seen. */
+  client?: string;
+  openedAt: string;
+  /** Its `ssh_connect` sessions, with their open shells and port forwards. */
+  sessions: { id: string; remote: string; shells: number; forwards: number }[];
+}
+
 /** Whether an engine runs and what it is doing: `burrow status` and the window's header. */
 export interface EngineStatus {
   kind: 'daemon' | 'app';
@@ -147,6 +159,8 @@ export interface EngineStatus {
   paused: boolean;
   remotes: RemoteStatus[];
   sessions: SessionInfo[];
+  /** Host sessions of `burrow connect --tools`. */
+  toolSessions: ToolHostSessionInfo[];
   pending: PendingApproval[];
   alerts: HostKeyAlert[];
   /** The engine process's memory: resident set and JS heap in use (for leak checks, `npm run bench -- --soak N`). */

@@ -73,6 +73,8 @@ export interface PendingToolCall {
   /** Why it is asked: the tool's policy or the command rule that matched. */
   reason: string;
   requestedAt: string;
+  /** When an unanswered call is refused (the approval timeout), so a person sees the time left. */
+  expiresAt?: string;
 }
 
 /** `approve` remembers the key; `approve-once` lets this connection through only. */

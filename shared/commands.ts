@@ -95,6 +95,9 @@ export const COMMANDS = {
   /** `entryName`: the server's name in the host's config when the remote's own name is taken there. */
   planInstall: { args: z.tuple([hostId, remoteNameSchema, installOptions.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
   install: { args: z.tuple([hostId, remoteNameSchema, installOptions.optional()]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
+  /** The built-in SSH tools' entry (`burrow connect --tools`, every tool-enabled remote): add or remove it, diff first. */
+  planToolsEntry: { args: z.tuple([hostId, z.enum(['install', 'uninstall'])]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
+  writeToolsEntry: { args: z.tuple([hostId, z.enum(['install', 'uninstall'])]), result: returns<ConfigPlan>(), callers: EVERYONE, engine: false },
   /** Which MCP host configs hold an entry for a remote (before removing or renaming it). */
   hostEntries: { args: z.tuple([remoteNameSchema]), result: returns<{ found: HostEntries[]; unreadable: string[] }>(), callers: EVERYONE, engine: false },
   /** Removes a remote's entries from every MCP host config that holds one; returns the files written and what failed. */

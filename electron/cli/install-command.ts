@@ -2,7 +2,7 @@ import type { ConfigPlan, McpHostId } from '../../shared/api.js';
 import type { Remote } from '../../shared/remote.js';
 import { BurrowError } from '../core/errors.js';
 import { unifiedDiff } from '../core/hostconfig/config-diff.js';
-import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planUninstall, type HostConfigContext } from '../core/hostconfig/host-configs.js';
+import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planInstallTools, planUninstall, planUninstallTools, TOOLS_ENTRY_NAME, type HostConfigContext } from '../core/hostconfig/host-configs.js';
 import { MCP_HOST_IDS } from '../core/hostconfig/host-targets.js';
 import { BACKUPS_KEPT } from '../core/hostconfig/config-file.js';
 import { parseCommandArgs } from './cli-args.js';
@@ -12,13 +12,16 @@ import { confirm, personAtTerminal } from './confirm.js';
 const HOSTS = MCP_HOST_IDS.join(', ');
 
 const HELP = `usage: burrow install HOST [--remote NAME]... [--as ENTRY] [--dry-run] [--yes]
-       burrow uninstall HOST [--remote NAME] [--dry-run] [--yes]
+       burrow install HOST --tools [--remote NAME]... [--as ENTRY] [--dry-run] [--yes]
+       burrow uninstall HOST [--remote NAME | --tools] [--dry-run] [--yes]
        burrow install            (lists the MCP hosts and what Burrow put in each)
 
 HOST is one of: ${HOSTS}.
 install writes an entry per remote (every saved remote unless --remote is given) that runs
 "burrow connect --remote NAME"; uninstall removes Burrow's entries and nothing else.
 --as ENTRY names the entry in the host's config when the remote's name is taken there (one --remote).
+--tools writes one entry, "${TOOLS_ENTRY_NAME}", that runs "burrow connect --tools [--remote NAME]...": Burrow's
+built-in SSH tools for the named remotes (every remote saved with --tools when none is named).
 Comments, trailing commas and the file's formatting are kept; only Burrow's entries change.
 Burrow prints the diff first and, on a terminal, asks before writing (--yes writes without asking;
 without a terminal it writes, as scripts expect). The old file is backed up beside itself
@@ -36,6 +39,7 @@ export async function run(args: string[]): Promise<number> {
   const uninstall = verb === 'uninstall';
   const { values, positionals } = parseCommandArgs(verb ?? 'install', rest, {
     remote: { type: 'string', multiple: true },
+    tools: { type: 'boolean' },
     as: { type: 'string' },
     'dry-run': { type: 'boolean' },
     yes: { type: 'boolean', short: 'y' },
@@ -54,6 +58,13 @@ export async function run(args: string[]): Promise<number> {
   const host = positionals[0] as McpHostId;
   if (!MCP_HOST_IDS.includes(host)) throw new Error(`${verb}: unknown MCP host "${positionals[0]}" (use one of: ${HOSTS})`);
 
+  if (values.tools) {
+    if (uninstall && values.remote?.length) throw new Error('uninstall: --tools removes the tools entry; give no --remote with it');
+    const plan = uninstall
+      ? planUninstallTools(ctx, host)
+      : planInstallTools(ctx, host, await toolRemotesToInstall(values.remote ?? []), values.as !== undefined ? { entryName: values.as } : {});
+    return report(plan, { dryRun: values['dry-run'] ?? false, yes: values.yes ?? false, uninstall });
+  }
   if (uninstall && values.remote && values.remote.length > 1) {
     throw new Error('uninstall: give one --remote, or none to remove every Burrow entry');
   }
@@ -78,6 +89,20 @@ async function remotesToInstall(requested: string[] | undefined): Promise<string
       const known = saved.length ? `saved remotes: ${saved.join(', ')}` : 'none is saved yet: burrow remote add NAME --host HOST';
       throw new BurrowError(`install: no remote named "${name}" (${known})`, 'config');
     }
+  }
+  return requested;
+}
+
+/** The remotes a tools entry names: each saved with the tools on; with none named, at least one must be. */
+async function toolRemotesToInstall(requested: string[]): Promise<string[]> {
+  const saved = await callCommand('listRemotes');
+  const enabled = saved.filter((r) => r.tools?.enabled).map((r) => r.name);
+  if (requested.length === 0 && enabled.length === 0) {
+    throw new BurrowError('install --tools: no saved remote has the built-in SSH tools on: burrow remote add NAME --host HOST --tools', 'config');
+  }
+  for (const name of requested) {
+    if (!saved.some((r) => r.name === name)) throw new BurrowError(`install --tools: no remote named "${name}" (burrow remote list)`, 'config');
+    if (!enabled.includes(name)) throw new BurrowError(`install --tools: remote "${name}" does not have the built-in SSH tools on: burrow remote add ${name} … --tools --replace`, 'config');
   }
   return requested;
 }
@@ -114,7 +139,8 @@ async function listHosts(ctx: HostConfigContext): Promise<number> {
   for (const h of listMcpHosts(ctx, saved ?? [])) {
     // Without the list of remotes no entry can be called orphaned: show them all as Burrow's.
     if (saved === undefined) [h.installed, h.orphaned] = [h.orphaned, []];
-    const state = h.problem ? `cannot write: ${h.problem}` : h.installed.length ? `Burrow remotes: ${h.installed.join(', ')}` : 'no Burrow remotes';
+    const remotes = h.installed.length ? `Burrow remotes: ${h.installed.join(', ')}` : 'no Burrow remotes';
+    const state = h.problem ? `cannot write: ${h.problem}` : h.tools ? `${remotes}; built-in SSH tools` : remotes;
     process.stdout.write(`${h.id.padEnd(15)} ${h.detected ? 'found    ' : 'not found'} ${h.configPath}\n${' '.repeat(26)}${state}\n`);
     if (h.orphaned.length) {
       const how = h.orphaned.map((n) => `burrow uninstall ${h.id} --remote ${n}`).join('; ');

@@ -8,7 +8,8 @@ import { formatTable } from './table-output.js';
 const HELP = `usage: burrow status [--json]
 
 Whether a Burrow engine runs (the tray app or burrow daemon): its pid, uptime and UI address,
-each remote's state and open sessions, and what waits for a person (host keys, secrets, alerts).
+each remote's state and open sessions, the host sessions using the built-in SSH tools (which
+remotes, open shells and forwards), and what waits for a person (host keys, secrets, alerts).
 Exit code 0 when an engine runs, 3 when none does.`;
 
 /** The exit code that says "no engine runs" (as systemctl's status uses 3 for "not running"). */
@@ -47,6 +48,20 @@ export async function run(args: string[]): Promise<number> {
     lines.push('', ...formatTable([
       ['SESSION', 'REMOTE', 'CLIENT', 'SINCE'],
       ...status.sessions.map((s) => [String(s.id), s.remote, s.client ?? '', s.openedAt]),
+    ]));
+  }
+  const toolSessions = status.toolSessions ?? [];
+  if (toolSessions.length > 0) {
+    lines.push('', ...formatTable([
+      ['TOOLS SESSION', 'CLIENT', 'REMOTES', 'SHELLS', 'FORWARDS', 'SINCE'],
+      ...toolSessions.map((t) => [
+        t.id,
+        t.client ?? '',
+        [...new Set(t.sessions.map((s) => s.remote))].join(',') || '(none yet)',
+        String(t.sessions.reduce((n, s) => n + s.shells, 0)),
+        String(t.sessions.reduce((n, s) => n + s.forwards, 0)),
+        t.openedAt,
+      ]),
     ]));
   }
   for (const p of status.pending) {

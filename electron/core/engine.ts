@@ -16,6 +16,7 @@ import { SessionManager, type AcceptOptions } from './session-manager.js';
 import { ConnectionPool } from './ssh/connection-pool.js';
 import { RemoteStatusTracker } from './status/remote-status.js';
 import { JumpHostPool } from './ssh/jump-chain.js';
+import { ToolHostSessions } from './tools/tool-host-sessions.js';
 
 export interface EngineOptions {
   /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
@@ -56,6 +57,8 @@ export class Engine {
   readonly secrets: SecretKeeper;
   readonly sessions: SessionManager;
   readonly status: RemoteStatusTracker;
+  /** Host sessions of the built-in SSH tools (not relayed, so not in `sessions`). */
+  readonly toolSessions = new ToolHostSessions();
   private readonly connectors = new Map<string, Connector>();
   /** Jump-host connections, shared by the remotes behind the same hops. */
   readonly jumpHosts: JumpHostPool;

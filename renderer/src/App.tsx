@@ -9,6 +9,7 @@ import { InspectorScreen } from './screens/InspectorScreen.js';
 import { McpHostsScreen } from './screens/McpHostsScreen.js';
 import { RemotesScreen } from './screens/RemotesScreen.js';
 import { SecretDialog } from './screens/SecretDialog.js';
+import { ToolCallDialog } from './screens/ToolCallDialog.js';
 import { TrafficLog } from './traffic-log.js';
 import { useEngineState } from './use-engine-state.js';
 
@@ -100,6 +101,7 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
       {!alert && approval?.kind === 'host-key' ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}
       {/* keyed by id: a new request starts with an empty field */}
       {!alert && approval?.kind === 'secret' ? <SecretDialog key={approval.id} request={approval} position={1} count={state.approvals.length} /> : null}
+      {!alert && approval?.kind === 'tool-call' ? <ToolCallDialog key={approval.id} request={approval} position={1} count={state.approvals.length} /> : null}
     </ApiContext.Provider>
   );
 }

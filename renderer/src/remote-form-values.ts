@@ -1,4 +1,23 @@
 import { remoteSchema, type HostKeyPolicy, type Remote, type RemoteInput } from '../../shared/remote.js';
+import { DEFAULT_TOOL_ACTIONS, SSH_TOOL_NAMES, type ToolAction, type ToolPolicy } from '../../shared/tools.js';
+
+/** What the tools that ask by default (execute, write, upload, forward, sudo) do: one choice, or a policy edited by hand. */
+export type RiskyToolsChoice = ToolAction | 'custom';
+const RISKY_TOOLS = SSH_TOOL_NAMES.filter((t) => DEFAULT_TOOL_ACTIONS[t] === 'ask');
+
+export function riskyToolsChoice(policy: ToolPolicy | undefined): RiskyToolsChoice {
+  const actions = new Set(RISKY_TOOLS.map((t) => policy?.tools[t] ?? 'ask'));
+  const others = SSH_TOOL_NAMES.some((t) => DEFAULT_TOOL_ACTIONS[t] !== 'ask' && policy?.tools[t] !== undefined);
+  return actions.size === 1 && !others ? [...actions][0] : 'custom';
+}
+
+/** The policy saved for a choice: command rules are kept; a hand-edited policy stays as it is. */
+function policyFor(choice: RiskyToolsChoice, kept: ToolPolicy | undefined): ToolPolicy | undefined {
+  if (choice === 'custom') return kept;
+  const tools = choice === 'ask' ? {} : Object.fromEntries(RISKY_TOOLS.map((t) => [t, choice]));
+  if (Object.keys(tools).length === 0 && !kept?.commandRules.length) return undefined;
+  return { tools, commandRules: kept?.commandRules ?? [] };
+}
 
 /** The add/edit form as typed: every field a string or a switch, turned into a RemoteInput only to check or send. */
 export interface RemoteFormValues {
@@ -15,8 +34,12 @@ export interface RemoteFormValues {
   knownHostsPath: string;
   keyServerEnabled: boolean;
   keyServerPort: string;
+  /** Burrow's built-in SSH tools (`burrow connect --tools`) for this remote. */
+  tools: boolean;
+  toolsDescription: string;
+  riskyTools: RiskyToolsChoice;
   /** Settings the form does not show (jump hosts, HostKeyAlias… from an import): kept as they are on save. */
-  kept?: Pick<RemoteInput, 'jump' | 'hostKeyAlias' | 'identityAgent' | 'connectTimeoutSec' | 'keepaliveIntervalSec' | 'tunnel'>;
+  kept?: Pick<RemoteInput, 'jump' | 'hostKeyAlias' | 'identityAgent' | 'connectTimeoutSec' | 'keepaliveIntervalSec' | 'tunnel'> & Pick<Remote, 'tools'>;
 }
 
 export function formValuesOf(remote?: Remote): RemoteFormValues {
@@ -34,6 +57,9 @@ export function formValuesOf(remote?: Remote): RemoteFormValues {
     knownHostsPath: remote?.knownHostsPath ?? '',
     keyServerEnabled: remote?.keyServer?.enabled ?? false,
     keyServerPort: String(remote?.keyServer?.port ?? 8000),
+    tools: remote?.tools?.enabled ?? false,
+    toolsDescription: remote?.tools?.description ?? '',
+    riskyTools: riskyToolsChoice(remote?.tools?.policy),
     kept: remote
       ? {
           jump: remote.jump,
@@ -42,6 +68,7 @@ export function formValuesOf(remote?: Remote): RemoteFormValues {
           connectTimeoutSec: remote.connectTimeoutSec,
           keepaliveIntervalSec: remote.keepaliveIntervalSec,
           tunnel: remote.tunnel,
+          tools: remote.tools,
         }
       : undefined,
   };
@@ -64,7 +91,15 @@ export function toRemoteInput(v: RemoteFormValues): RemoteInput {
     hostKeyPolicy: v.hostKeyPolicy,
     knownHostsPath: v.knownHostsPath.trim() || undefined,
     keyServer: v.keyServerEnabled ? { enabled: true, port: number(v.keyServerPort) } : undefined,
+    tools: toolsInput(v),
   };
+}
+
+/** Switched off, a remote keeps its tags and policy (switching on again restores them). */
+function toolsInput(v: RemoteFormValues): RemoteInput['tools'] {
+  const kept = v.kept?.tools;
+  if (!v.tools) return kept ? { ...kept, enabled: false } : undefined;
+  return { ...kept, enabled: true, description: v.toolsDescription.trim() || undefined, policy: policyFor(v.riskyTools, kept?.policy) };
 }
 
 export type FieldErrors = Partial<Record<keyof RemoteFormValues | 'form', string>>;

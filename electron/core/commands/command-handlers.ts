@@ -1,11 +1,22 @@
-import type { EngineStatus } from '../../../shared/api.js';
+import type { EngineStatus, McpHostId } from '../../../shared/api.js';
 import type { DeviceListing } from '../../../shared/devices.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
-import { applyPlan, defaultHostConfigContext, findHostEntries, listMcpHosts, planInstall, planUninstall, removeHostEntries, type HostConfigContext } from '../hostconfig/host-configs.js';
+import {
+  applyPlan,
+  defaultHostConfigContext,
+  findHostEntries,
+  listMcpHosts,
+  planInstall,
+  planInstallTools,
+  planUninstall,
+  planUninstallTools,
+  removeHostEntries,
+  type HostConfigContext,
+} from '../hostconfig/host-configs.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import { InspectorSessions } from '../inspector/inspector-sessions.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
@@ -82,6 +93,12 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
   };
   let hostConfig = ctx.hostConfig;
   const hostContext = () => (hostConfig ??= defaultHostConfigContext());
+  /** The tools entry serves every tool-enabled remote; with none, installing it would only fail when the host starts it. */
+  const toolsEntryPlan = (host: McpHostId, action: 'install' | 'uninstall') => {
+    if (action === 'uninstall') return planUninstallTools(hostContext(), host);
+    if (!settings.listRemotes().some((r) => r.tools?.enabled)) throw new BurrowError('no saved remote has the built-in SSH tools on: turn them on in a remote first', 'config');
+    return planInstallTools(hostContext(), host, []);
+  };
 
   return {
     async engineStatus() {
@@ -97,6 +114,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
         paused: e.sessions.isPaused(),
         remotes: e.status.all(),
         sessions: e.sessions.list(),
+        toolSessions: e.toolSessions.list(),
         pending: e.broker.pending(),
         alerts: e.broker.alerts(),
         memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
@@ -210,6 +228,14 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       requireRemote(remote);
       const applied = applyPlan(planInstall(hostContext(), host, remote, options));
       logger.info(`installed ${remote} in ${host} (${applied.path})`);
+      return applied;
+    },
+    async planToolsEntry(host, action) {
+      return toolsEntryPlan(host, action);
+    },
+    async writeToolsEntry(host, action) {
+      const applied = applyPlan(toolsEntryPlan(host, action));
+      logger.info(`${action === 'install' ? 'installed' : 'removed'} the built-in SSH tools entry in ${host} (${applied.path})`);
       return applied;
     },
     async hostEntries(remote) {

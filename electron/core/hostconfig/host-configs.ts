@@ -38,6 +38,7 @@ export function listMcpHosts(ctx: HostConfigContext, remoteNames: string[]): Mcp
       const ours = Object.values(serversOf(readDoc(target))).map(burrowRemoteOf).filter((n): n is string => n !== undefined);
       info.installed = remoteNames.filter((n) => ours.includes(n));
       info.orphaned = [...new Set(ours.filter((n) => !remoteNames.includes(n)))].sort();
+      if (Object.values(serversOf(readDoc(target))).some((e) => burrowToolsRemotesOf(e) !== undefined)) info.tools = true;
     } catch (error) {
       info.problem = oneLine(error);
     }
@@ -164,17 +165,80 @@ export function planInstallMany(ctx: HostConfigContext, host: McpHostId, remotes
   });
 }
 
-/** Removes Burrow's entry for `remote`, or every entry Burrow wrote when no remote is given. Nothing else. */
+/**
+ * Removes Burrow's entry for `remote`, or every entry Burrow wrote when no remote is given (the built-in
+ * tools' entry too). Nothing else.
+ */
 export function planUninstall(ctx: HostConfigContext, host: McpHostId, remote?: string): ConfigPlan {
   const target = hostTarget(host, ctx);
   return plan(target, (doc) => {
     const servers = serversOf(doc);
     for (const key of Object.keys(servers)) {
       const name = burrowRemoteOf(servers[key]);
-      if (name !== undefined && (remote === undefined || name === remote)) doc = removeServer(doc, key);
+      const ours = remote === undefined ? name !== undefined || burrowToolsRemotesOf(servers[key]) !== undefined : name === remote;
+      if (ours) doc = removeServer(doc, key);
     }
     return doc;
   });
+}
+
+/** The default name of the built-in SSH tools' entry in a host's config. */
+export const TOOLS_ENTRY_NAME = 'burrow-tools';
+
+/**
+ * Adds or refreshes the entry that runs `burrow connect --tools [--remote NAME]…` (the built-in SSH tools for
+ * the named remotes, or every tool-enabled one). One such entry per config: an existing one is refreshed where
+ * it is, unless `entryName` moves it.
+ */
+export function planInstallTools(ctx: HostConfigContext, host: McpHostId, remotes: string[], options: InstallOptions = {}): ConfigPlan {
+  const target = hostTarget(host, ctx);
+  const entryName = options.entryName?.trim();
+  if (options.entryName !== undefined && (!entryName || /[\u0000-\u001f]/.test(entryName))) {
+    throw new BurrowError(`"${options.entryName}" cannot be a server name: give a non-empty name (--as NAME)`, 'config');
+  }
+  return plan(target, (doc) => {
+    const servers = serversOf(doc);
+    const existing = Object.keys(servers).find((k) => burrowToolsRemotesOf(servers[k]) !== undefined);
+    const key = entryName ?? existing ?? TOOLS_ENTRY_NAME;
+    if (key in servers && burrowToolsRemotesOf(servers[key]) === undefined) {
+      throw new BurrowError(
+        `${target.configPath} already has a server named "${key}" that is not Burrow's tools entry; install under another name with --as NAME, or rename that one (Burrow changed nothing)`,
+        'config',
+      );
+    }
+    if (existing !== undefined && existing !== key) doc = removeServer(doc, existing);
+    return setServer(doc, key, burrowToolsEntry(ctx, target, remotes));
+  });
+}
+
+/** Removes Burrow's tools entry (wherever it is), nothing else. */
+export function planUninstallTools(ctx: HostConfigContext, host: McpHostId): ConfigPlan {
+  return plan(hostTarget(host, ctx), (doc) => {
+    for (const [key, value] of Object.entries(serversOf(doc))) if (burrowToolsRemotesOf(value) !== undefined) doc = removeServer(doc, key);
+    return doc;
+  });
+}
+
+/** What the host runs for the built-in tools: the launcher, then `connect --tools [--remote NAME]…`. */
+export function burrowToolsEntry(ctx: HostConfigContext, target: HostTarget, remotes: string[]): JsonObject {
+  const entry: JsonObject = target.typed ? { type: 'stdio' } : {};
+  entry.command = ctx.launcher.command;
+  entry.args = [...ctx.launcher.args, 'connect', '--tools', ...remotes.flatMap((r) => ['--remote', r])];
+  if (ctx.launcher.env && Object.keys(ctx.launcher.env).length) entry.env = { ...ctx.launcher.env };
+  return entry;
+}
+
+/** The remotes a tools entry Burrow wrote names ([] = every tool-enabled remote), or undefined when it is not one. */
+export function burrowToolsRemotesOf(entry: unknown): string[] | undefined {
+  if (entry === null || typeof entry !== 'object') return undefined;
+  const { command, args } = entry as { command?: unknown; args?: unknown };
+  if (typeof command !== 'string' || !Array.isArray(args) || !args.every((a) => typeof a === 'string')) return undefined;
+  const at = args.lastIndexOf('connect');
+  if (at < 0 || args[at + 1] !== '--tools') return undefined;
+  const rest = args.slice(at + 2) as string[];
+  if (rest.length % 2 !== 0 || rest.some((a, i) => (i % 2 === 0) !== (a === '--remote'))) return undefined;
+  const launcher = [command, ...args.slice(0, at)];
+  return launcher.some((part) => /burrow/i.test(part)) ? rest.filter((_, i) => i % 2 === 1) : undefined;
 }
 
 /**

@@ -145,7 +145,7 @@ export class IpcServer {
     if (hello.tools) {
       try {
         engine.sessions.checkAccepting();
-        toolRemotes(settings.listRemotes(), hello.tools);
+        toolRemotes(settings.listRemotes(), hello.tools, settings.allowAdHocToolHosts());
       } catch (error) {
         return this.refuse(control, oneLine(error));
       }
@@ -199,8 +199,9 @@ export class IpcServer {
       const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
       void serveTools(host, {
         engine,
-        remotes: () => toolRemotes(settings.listRemotes(), toolNames),
+        remotes: () => toolRemotes(settings.listRemotes(), toolNames, settings.allowAdHocToolHosts()),
         approvalTimeoutMs: () => settings.approvalTimeoutMs(),
+        allowAdHocHosts: () => settings.allowAdHocToolHosts(),
         logger: this.options.logger,
         ...this.options.tools,
       }).catch((error: Error) => {

@@ -14,6 +14,8 @@ export interface SettingsStore {
   saveRemote(remote: Remote, options?: { replace?: boolean }): Remote;
   removeRemote(name: string): boolean;
   approvalTimeoutMs(): number;
+  /** `tools.allowAdHocHosts`: the built-in tools' ssh_connect may reach hosts that are not saved remotes. */
+  allowAdHocToolHosts(): boolean;
 }
 
 const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120 };
@@ -22,6 +24,8 @@ const settingsSchema = z
   .object({
     remotes: z.array(remoteSchema).default([]),
     approvalTimeoutSec: z.number().int().min(1).max(3600).default(DEFAULTS.approvalTimeoutSec),
+    /** Settings of the built-in SSH tools (edited in the file; off unless a person turns them on). */
+    tools: z.object({ allowAdHocHosts: z.boolean().default(false) }).optional(),
     // conf's own bookkeeping (the migration version it last ran).
     __internal__: z.record(z.string(), z.unknown()).optional(),
   })
@@ -152,6 +156,10 @@ export class ConfSettingsStore implements SettingsStore {
 
   approvalTimeoutMs(): number {
     return this.read().approvalTimeoutSec * 1000;
+  }
+
+  allowAdHocToolHosts(): boolean {
+    return this.read().tools?.allowAdHocHosts ?? false;
   }
 }
 

@@ -8,6 +8,7 @@ import type { ApprovalBroker } from '../approvals/approval-broker.js';
  */
 export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number): (request: ToolApprovalRequest) => Promise<ToolApprovalOutcome> {
   return async (request) => {
+    const now = Date.now();
     const outcome = await broker.requestToolCall(
       {
         id: randomUUID(),
@@ -17,7 +18,8 @@ export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number):
         client: request.client.name,
         detail: request.detail,
         reason: request.reason,
-        requestedAt: new Date().toISOString(),
+        requestedAt: new Date(now).toISOString(),
+        expiresAt: new Date(now + timeoutMs).toISOString(),
       },
       timeoutMs,
     );

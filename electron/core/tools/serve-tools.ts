@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import type { Remote } from '../../../shared/remote.js';
 import { DEFAULT_TOOL_POLICY } from '../../../shared/tools.js';
 import type { ToolAudit } from '../audit/tool-audit.js';
@@ -8,6 +9,7 @@ import { LineEndTransport } from '../relay/line-end-transport.js';
 import type { HostEnd } from '../relay/line-end.js';
 import { approveThroughBroker } from './broker-approval.js';
 import type { SudoPasswords } from './sudo-passwords.js';
+import type { ToolServerView } from './tool-deps.js';
 import { createSshToolServer } from './tool-server.js';
 
 export interface ToolsSessionDeps {
@@ -17,14 +19,17 @@ export interface ToolsSessionDeps {
   audit: ToolAudit;
   sudo: SudoPasswords;
   approvalTimeoutMs: () => number;
+  /** The setting `tools.allowAdHocHosts`, read at each ssh_connect. */
+  allowAdHocHosts: () => boolean;
   logger: Logger;
 }
 
 /** The remotes a `burrow connect --tools [--remote NAME]…` entry may use, or the one-line reason there are none. */
-export function toolRemotes(saved: Remote[], names: string[]): Remote[] {
+export function toolRemotes(saved: Remote[], names: string[], allowNone = false): Remote[] {
   const enabled = saved.filter((r) => r.tools?.enabled);
   if (names.length === 0) {
-    if (enabled.length === 0) throw new BurrowError('no saved remote has the built-in SSH tools on: burrow remote add NAME --host HOST --tools', 'config');
+    // With ad-hoc hosts on, an entry is useful without any saved remote.
+    if (enabled.length === 0 && !allowNone) throw new BurrowError('no saved remote has the built-in SSH tools on: burrow remote add NAME --host HOST --tools', 'config');
     return enabled;
   }
   return names.map((name) => {
@@ -42,12 +47,23 @@ export function toolRemotes(saved: Remote[], names: string[]): Remote[] {
  */
 export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise<void> {
   const { engine, logger } = deps;
+  // Hosts that are not saved remotes, reached in this host session (tools.allowAdHocHosts).
+  const adHoc = new Map<string, Remote>();
   const byName = (name: string) => {
-    const remote = deps.remotes().find((r) => r.name === name);
+    const remote = deps.remotes().find((r) => r.name === name) ?? adHoc.get(name);
     if (!remote) throw new BurrowError(`no remote named "${name}" for the built-in tools`, 'config');
     return remote;
   };
+  // Listed in the engine's status from the start; its id is the host session in audit records too.
+  let view: ToolServerView | undefined;
+  const entry = engine.toolSessions.add({ client: () => server.server.getClientVersion()?.name, sessions: () => view?.sessions() ?? [] });
   const server = createSshToolServer({
+    adHocHost: (target) => {
+      if (!deps.allowAdHocHosts()) return undefined;
+      const remote = adHocRemote(target);
+      adHoc.set(remote.name, remote);
+      return remote.name;
+    },
     remotes: () => deps.remotes().map((r) => ({ name: r.name, description: r.tools?.description, tags: r.tools?.tags })),
     acquire: (name) => engine.pool.leaseClient(engine.toolConnectorFor(byName(name))),
     approve: (request) => approveThroughBroker(engine.broker, deps.approvalTimeoutMs())(request),
@@ -57,6 +73,39 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
     audit: deps.audit,
     client: () => server.server.getClientVersion() ?? {},
     logger,
+    hostSession: entry.id,
+    register: (v) => {
+      view = v;
+      return entry.remove;
+    },
   });
-  await server.connect(new LineEndTransport(host));
+  try {
+    await server.connect(new LineEndTransport(host));
+  } catch (error) {
+    entry.remove();
+    throw error;
+  }
+}
+
+/**
+ * A host that is not a saved remote, as a remote of its own: the person's default keys and ssh-agent (never a
+ * password or key the model names), and unknown host keys always asked about, whatever the saved remotes say.
+ */
+export function adHocRemote(target: { host: string; user?: string; port?: number }): Remote {
+  const host = target.host.trim();
+  if (!/^[A-Za-z0-9._:[\]-]{1,253}$/.test(host)) throw new BurrowError(`"${target.host}" is not a host name or address`, 'config');
+  const user = target.user?.trim() || userInfo().username;
+  if (!/^[A-Za-z0-9._-][A-Za-z0-9._@-]{0,63}$/.test(user)) throw new BurrowError(`"${target.user}" is not a user name`, 'config');
+  const port = target.port ?? 22;
+  return {
+    name: `${user}@${host}${port === 22 ? '' : `:${port}`}`,
+    host,
+    port,
+    user,
+    identityFiles: [],
+    useAgent: true,
+    usePassword: false,
+    mode: 'shell',
+    hostKeyPolicy: 'ask',
+  };
 }

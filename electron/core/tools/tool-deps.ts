@@ -16,6 +16,11 @@ export interface ToolDeps {
   remotes(): ToolRemote[];
   /** A pooled, authenticated ssh2 Client for a saved remote; release() when the tool session ends. */
   acquire(remote: string): Promise<{ client: Client; release(): void }>;
+  /**
+   * A host that is not a saved remote (`ssh_connect {host, user?, port?}`): the name acquire() and policy() then
+   * know it by, or undefined while ad-hoc hosts are off (then it is refused); throws when the address is not valid.
+   */
+  adHocHost?(target: { host: string; user?: string; port?: number }): string | undefined;
   /** Ask a person (approval queue); resolves with the decision. */
   approve(request: ToolApprovalRequest): Promise<ToolApprovalOutcome>;
   /** Ask a person for the sudo password of a remote through the secret queue; undefined = refused/timeout. */
@@ -31,8 +36,15 @@ export interface ToolDeps {
   logger: Logger;
   /** The host session's id in the engine, for audit records (a random id when not given). */
   hostSession?: string;
+  /** Told what this host session has open while it runs (`burrow status`); returns the function that forgets it. */
+  register?(view: ToolServerView): () => void;
   /** Limits, mainly for tests; defaults in tool-server.ts. */
   limits?: Partial<ToolLimits>;
+}
+
+/** What a tool server shows of itself to the engine's status. */
+export interface ToolServerView {
+  sessions(): { id: string; remote: string; shells: number; forwards: number }[];
 }
 
 export interface ToolLimits {

@@ -198,18 +198,24 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_connect',
-    'Connects to a saved remote by name (see ssh_list_remotes) and returns a session_id. Hosts that are not saved remotes are refused.',
+    'Connects to a saved remote by name (see ssh_list_remotes) and returns a session_id. Other hosts are refused unless a person turned on ad-hoc hosts in Burrow; they sign in with the keys of the person running Burrow, never with a password or key given here.',
     {
       remote: z.string().optional().describe('the saved remote name'),
-      host: z.string().optional().describe('alias of remote (mcp-remote-ssh callers); must be a saved remote name'),
+      host: z.string().optional().describe('a saved remote name (as remote), or a host name when ad-hoc hosts are on'),
+      user: z.string().optional().describe('ad-hoc hosts only: the login name'),
+      username: z.string().optional().describe('alias of user'),
+      port: z.number().int().min(1).max(65535).optional().describe('ad-hoc hosts only: the SSH port (22)'),
     },
     (a) => {
       const name = a.remote ?? a.host;
       if (!name) throw new ToolError('give remote: the name of a saved remote (see ssh_list_remotes)');
-      if (!deps.remotes().some((r) => r.name === name)) {
-        throw new ToolError(`"${name}" is not a saved remote this entry may use; ad-hoc hosts are refused (see ssh_list_remotes)`);
+      // A saved remote's name wins: mcp-remote-ssh callers pass a username and port with every host.
+      if (deps.remotes().some((r) => r.name === name)) return { remote: name, detail: `connect to ${name}` };
+      const adHoc = deps.adHocHost?.({ host: name, user: a.user ?? a.username, port: a.port });
+      if (adHoc === undefined) {
+        throw new ToolError(`"${name}" is not a saved remote this entry may use; other hosts are refused unless a person turns on tools.allowAdHocHosts in Burrow's settings (see ssh_list_remotes)`);
       }
-      return { remote: name, detail: `connect to ${name}` };
+      return { remote: adHoc, detail: `connect to ${adHoc} (not a saved remote)` };
     },
     async (_a, g) => {
       const remote = g.remote as string;
@@ -576,10 +582,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     return [...values.keys()];
   }
 
+  const unregister = deps.register?.({
+    sessions: () => [...sessions.values()].map((s) => ({ id: s.id, remote: s.remote, shells: [...s.shells.values()].filter((sh) => !sh.closed).length, forwards: s.forwards.size })),
+  });
   // When the host session ends, everything it opened ends with it.
   const previousOnClose = mcp.server.onclose;
   mcp.server.onclose = () => {
     previousOnClose?.();
+    unregister?.();
     for (const s of [...sessions.values()]) void closeSession(s).catch((e: unknown) => logger.warn(`tools: closing ${s.id}: ${oneLine(e)}`));
   };
 

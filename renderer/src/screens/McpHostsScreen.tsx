@@ -8,9 +8,13 @@ import { DiffView } from './DiffView.js';
 interface Pending {
   action: 'install' | 'uninstall';
   host: McpHostInfo;
-  remote: string;
+  /** A remote's entry, or the built-in SSH tools' entry. */
+  remote: string | typeof TOOLS;
   plan: ConfigPlan;
 }
+
+const TOOLS = Symbol('built-in SSH tools');
+const what = (remote: Pending['remote']) => (remote === TOOLS ? "Burrow's SSH tools" : remote);
 
 /** Which MCP apps are on this machine and which remotes each one has; installing shows the diff before writing. */
 export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
@@ -25,20 +29,21 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
   }, [api]);
   useEffect(load, [load, remotes.length]);
 
-  const plan = (action: Pending['action'], host: McpHostInfo, remote: string) => {
+  const plan = (action: Pending['action'], host: McpHostInfo, remote: Pending['remote']) => {
     setError(undefined);
     setDone(undefined);
-    const request = action === 'install' ? api.planInstall(host.id, remote) : api.planUninstall(host.id, remote);
+    const request = remote === TOOLS ? api.planToolsEntry(host.id, action) : action === 'install' ? api.planInstall(host.id, remote) : api.planUninstall(host.id, remote);
     request.then((p) => setPending({ action, host, remote, plan: p }), (e) => setError(errorText(e)));
   };
   const write = () => {
     if (!pending) return;
     const { action, host, remote } = pending;
-    const run = action === 'install' ? api.install(host.id as McpHostId, remote) : api.uninstall(host.id as McpHostId, remote);
+    const run =
+      remote === TOOLS ? api.writeToolsEntry(host.id, action) : action === 'install' ? api.install(host.id as McpHostId, remote) : api.uninstall(host.id as McpHostId, remote);
     run.then(
       (applied) => {
         setPending(undefined);
-        setDone(`${action === 'install' ? 'Added' : 'Removed'} ${remote} ${action === 'install' ? 'to' : 'from'} ${host.label}.${applied.backupPath ? ` The old file is saved as ${applied.backupPath}.` : ''} Restart ${host.label} to pick it up.`);
+        setDone(`${action === 'install' ? 'Added' : 'Removed'} ${what(remote)} ${action === 'install' ? 'to' : 'from'} ${host.label}.${applied.backupPath ? ` The old file is saved as ${applied.backupPath}.` : ''} Restart ${host.label} to pick it up.`);
         load();
       },
       (e) => setError(errorText(e)),
@@ -89,6 +94,18 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
                 })}
               </ul>
             )}
+            {remotes.some((r) => r.tools?.enabled) || h.tools ? (
+              <ul className="host-remotes" aria-label={`Built-in SSH tools in ${h.label}`}>
+                <li data-tools-entry>
+                  <span>Built-in SSH tools</span>
+                  {h.tools ? <span className="pill pill-ok">Installed</span> : null}
+                  <span className="spacer" />
+                  <button className={`btn small${h.tools ? ' quiet' : ''}`} disabled={!!h.problem} onClick={() => plan(h.tools ? 'uninstall' : 'install', h, TOOLS)}>
+                    {h.tools ? 'Remove' : 'Install'}
+                  </button>
+                </li>
+              </ul>
+            ) : null}
             {h.orphaned.length ? (
               <>
                 <p className="muted small">Entries for remotes that are no longer saved (removed or renamed): the host cannot start them.</p>
@@ -112,7 +129,7 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
       {pending ? (
         <Modal labelledBy="plan-title" className="wide">
           <h2 id="plan-title">
-            {pending.action === 'install' ? `Add ${pending.remote} to ${pending.host.label}` : `Remove ${pending.remote} from ${pending.host.label}`}
+            {pending.action === 'install' ? `Add ${what(pending.remote)} to ${pending.host.label}` : `Remove ${what(pending.remote)} from ${pending.host.label}`}
           </h2>
           <p className="muted small mono">{pending.plan.path}</p>
           {pending.plan.changed ? (

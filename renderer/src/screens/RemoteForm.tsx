@@ -4,6 +4,7 @@ import type { HostKeyPolicy, Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { formValuesOf, validateRemote, type FieldErrors, type RemoteFormValues } from '../remote-form-values.js';
 import { TestSteps } from './TestSteps.js';
+import { ToolsFieldset } from './ToolsFieldset.js';
 
 const POLICIES: { value: HostKeyPolicy; label: string }[] = [
   { value: 'ask', label: 'Ask me (recommended)' },
@@ -169,6 +170,8 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
                 <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
               )}
             </fieldset>
+
+            <ToolsFieldset values={values} set={set} />
 
             <fieldset>
               <legend>Host key</legend>

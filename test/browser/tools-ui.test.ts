@@ -1,0 +1,143 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Remote } from '../../shared/remote.js';
+import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
+import { recordPid } from '../support/run-state.js';
+import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+
+/** The built-in SSH tools in the web UI: the remote form's Tools switch, and tool calls a person answers there. */
+let sshd: ShellSshd;
+let daemon: UiDaemon;
+let browser: Browser;
+let page: Page;
+let env: Record<string, string>;
+
+const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
+
+beforeAll(async () => {
+  if (!canRunShellSshd) return;
+  sshd = await startShellSshd();
+  env = burrowEnv();
+  daemon = await startUiDaemon(env);
+  // A remote with the tools on, saved as the CLI saves it (the form test adds its own).
+  await daemon.call(
+    'saveRemote',
+    { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
+    false,
+  );
+  browser = await launchChromium();
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await daemon?.stop();
+  sshd?.stop();
+});
+
+describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
+  it('the remote form turns the tools on with a description; editing keeps them', async () => {
+    await page.goto(daemon.url);
+    await page.getByRole('button', { name: 'Add remote' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('box');
+    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
+    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
+    await page.getByLabel('User', { exact: true }).fill(sshd.user);
+    await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
+    await page.getByLabel('Use ssh-agent').uncheck();
+    await page.getByLabel('known_hosts file').fill(sshd.knownHostsFile);
+    // The segmented control's label takes the click (its radio is visually hidden).
+    await page.getByText('Shell channel (m2m server)').click();
+    await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").check();
+    await page.getByLabel('What it is for').fill('the build box');
+    expect(await page.getByLabel('Run commands, write files, sudo, forwards').inputValue()).toBe('ask');
+    await screenshot(page, 'remote-form-tools');
+    await page.getByRole('button', { name: 'Add remote' }).last().click();
+    await page.locator('li[data-remote="box"]').waitFor();
+
+    const saved = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box');
+    expect(saved?.tools).toEqual({ enabled: true, description: 'the build box' });
+
+    // Editing shows the switch on and saves the tools as they were.
+    await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Edit' }).click();
+    expect(await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").isChecked()).toBe(true);
+    expect(await page.getByLabel('What it is for').inputValue()).toBe('the build box');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('li[data-remote="box"]').waitFor();
+    expect(((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box')?.tools).toEqual({ enabled: true, description: 'the build box' });
+  });
+
+  it('the MCP hosts screen installs the built-in tools entry in Claude Desktop after showing the diff', async () => {
+    await page.goto(daemon.url);
+    await page.getByRole('button', { name: 'MCP hosts' }).click();
+    const card = page.locator('article[data-host="claude-desktop"]');
+    const configPath = (await card.locator('.path').textContent()) ?? '';
+    const row = card.getByRole('list', { name: 'Built-in SSH tools in Claude Desktop' });
+    await row.getByRole('button', { name: 'Install' }).click();
+    const dialog = page.getByRole('dialog', { name: "Add Burrow's SSH tools to Claude Desktop" });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('"burrow-tools"');
+    await dialog.getByRole('button', { name: 'Write config' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await row.getByText('Installed').waitFor();
+    const entry = JSON.parse(readFileSync(configPath, 'utf8')).mcpServers['burrow-tools'] as { args: string[] };
+    expect(entry.args.slice(-2)).toEqual(['connect', '--tools']);
+    await page.getByRole('button', { name: 'Remotes' }).click();
+  });
+
+  it('an asked-for tool call waits in a dialog: Allow once runs it, Deny gives the model an error, Allow for this session stops asking', async () => {
+    await page.goto(daemon.url);
+    await page.locator('li[data-remote="lab"]').waitFor();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', '--tools', '--remote', 'lab'], env, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '0.14.1' });
+    await client.connect(transport);
+    if (transport.pid) recordPid(transport.pid, 'burrow-connect');
+    try {
+      const session = JSON.parse(text(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } }))).session_id as string;
+      const execute = (command: string) => client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command } });
+
+      const running = execute('systemctl status nginx >/dev/null 2>&1; echo hello-from-$(whoami)');
+      // Awaited below; a failed assertion before then must not leave it unhandled.
+      running.catch(() => undefined);
+      const dialog = page.getByRole('dialog', { name: 'Allow ssh_execute on lab?' });
+      await dialog.waitFor({ timeout: 20_000 });
+      expect(await dialog.getByTestId('tool-call-client').textContent()).toBe('claude-ai');
+      expect(await dialog.getByTestId('tool-call-remote').textContent()).toBe('lab');
+      expect(await dialog.getByTestId('tool-call-detail').textContent()).toBe('systemctl status nginx >/dev/null 2>&1; echo hello-from-$(whoami)');
+      // The approval timeout (120 s by default) counts down.
+      expect(await dialog.getByTestId('tool-call-time-left').textContent()).toMatch(/^(2m 00s|1m [0-5]\ds|\d{1,2}s) left$/);
+      await screenshot(page, 'tool-approval');
+      await dialog.getByRole('button', { name: 'Allow once' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const result = JSON.parse(text(await running));
+      expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
+
+      // Deny: an error that says so, and nothing ran.
+      rmSync('/tmp/burrow-ui-denied', { force: true });
+      const denied = execute('touch /tmp/burrow-ui-denied && echo touched');
+      await dialog.waitFor({ timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'Deny' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      const refused = await denied;
+      expect(refused.isError).toBe(true);
+      expect(text(refused)).toBe('denied by a person: ssh_execute on lab was not run');
+      expect(existsSync('/tmp/burrow-ui-denied')).toBe(false);
+
+      // Allow for this session: this call runs, and the next ssh_execute runs without asking.
+      const first = execute('echo one');
+      await dialog.waitFor({ timeout: 20_000 });
+      await dialog.getByRole('button', { name: 'Allow for this session' }).click();
+      await dialog.waitFor({ state: 'detached' });
+      expect(JSON.parse(text(await first)).stdout.trim()).toBe('one');
+      expect(JSON.parse(text(await execute('echo two'))).stdout.trim()).toBe('two');
+      expect(await daemon.call('pendingApprovals')).toEqual([]);
+      expect(await dialog.count()).toBe(0);
+    } finally {
+      await client.close();
+    }
+  });
+});
