@@ -14,6 +14,16 @@ export interface SettingsStore {
   saveRemote(remote: Remote, options?: { replace?: boolean }): Remote;
   removeRemote(name: string): boolean;
   approvalTimeoutMs(): number;
+  /** The engine settings a person may change; unset ones are the defaults (or the daemon's flags). */
+  tuning(): Tuning;
+  saveTuning(patch: Partial<Tuning>): Tuning;
+}
+
+/** Saved engine settings; unset keys mean "the default, or what the daemon's flags say". */
+export interface Tuning {
+  approvalTimeoutSec: number;
+  idleTimeoutSec?: number;
+  prestart?: boolean;
 }
 
 const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120 };
@@ -22,6 +32,8 @@ const settingsSchema = z
   .object({
     remotes: z.array(remoteSchema).default([]),
     approvalTimeoutSec: z.number().int().min(1).max(3600).default(DEFAULTS.approvalTimeoutSec),
+    idleTimeoutSec: z.number().int().min(0).max(86_400).optional(),
+    prestart: z.boolean().optional(),
     // conf's own bookkeeping (the migration version it last ran).
     __internal__: z.record(z.string(), z.unknown()).optional(),
   })
@@ -152,6 +164,23 @@ export class ConfSettingsStore implements SettingsStore {
 
   approvalTimeoutMs(): number {
     return this.read().approvalTimeoutSec * 1000;
+  }
+
+  tuning(): Tuning {
+    const { approvalTimeoutSec, idleTimeoutSec, prestart } = this.read();
+    return { approvalTimeoutSec, idleTimeoutSec, prestart };
+  }
+
+  saveTuning(patch: Partial<Tuning>): Tuning {
+    // Checked against the file first: a broken file is reported, not overwritten key by key.
+    this.read();
+    const conf = this.writer();
+    try {
+      for (const key of ['approvalTimeoutSec', 'idleTimeoutSec', 'prestart'] as const) if (patch[key] !== undefined) conf.set(key, patch[key]);
+    } catch (error) {
+      throw this.writeError(error);
+    }
+    return this.tuning();
   }
 }
 
