@@ -252,6 +252,8 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       requireRemote(remote);
       const applied = applyPlan(planInstall(hostContext(), host, remote, options));
       logger.info(`installed ${remote} in ${host} (${applied.path})`);
+      // The MCP hosts screen follows (burrow install in a terminal, another window).
+      remotesChanged();
       return applied;
     },
     async hostEntries(remote) {
@@ -260,6 +262,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async removeHostEntries(remote) {
       const { removed, failed } = removeHostEntries(hostContext(), remote);
       if (removed.length) logger.info(`removed the entries of ${remote} from ${removed.map((p) => p.path).join(', ')}`);
+      if (removed.length) remotesChanged();
       return { removed: removed.map((p) => p.path), failed: failed.map((f) => `${f.host}: ${f.error}`) };
     },
     async planUninstall(host, remote) {
@@ -268,6 +271,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async uninstall(host, remote) {
       const applied = applyPlan(planUninstall(hostContext(), host, remote));
       logger.info(`removed ${remote ?? 'Burrow'} from ${host} (${applied.path})`);
+      remotesChanged();
       return applied;
     },
     subscribe(listener, options = {}) {
