@@ -107,12 +107,12 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
       <div className="settings-form">
         <div className="field">
           <label htmlFor="setting-approval">Approval timeout (seconds)</label>
-          <input id="setting-approval" inputMode="numeric" value={approval} onChange={(e) => setApproval(e.target.value)} />
+          <input id="setting-approval" type="text" inputMode="numeric" value={approval} onChange={(e) => setApproval(e.target.value)} />
           <span className="field-hint">How long a host key, passphrase or tool call waits for you.</span>
         </div>
         <div className="field">
           <label htmlFor="setting-idle">Idle timeout (seconds)</label>
-          <input id="setting-idle" inputMode="numeric" value={idle} onChange={(e) => setIdle(e.target.value)} />
+          <input id="setting-idle" type="text" inputMode="numeric" value={idle} onChange={(e) => setIdle(e.target.value)} />
           <span className="field-hint">How long an unused SSH connection stays open (0: close with its last session).</span>
         </div>
         <div className="field">
@@ -173,7 +173,7 @@ function HostKeys({ knownHostsFile }: { knownHostsFile?: string }) {
                   </td>
                   <td className="muted small">{k.firstSeen ? new Date(k.firstSeen).toLocaleDateString() : ''}</td>
                   <td>
-                    <CopyButton text={command} label={`ssh-keygen -R command for ${name}`} />
+                    <CopyButton text={command} label={`ssh-keygen -R command for ${name}`} caption="Copy ssh-keygen -R" />
                     {confirm === id ? (
                       <>
                         <button className="btn small danger" onClick={() => forget(k)}>
@@ -224,7 +224,7 @@ function ToolAudit({ remotes }: { remotes: Remote[] }) {
         <p className="muted">No remotes yet.</p>
       ) : (
         <>
-          <div className="inspector-pick audit-pick">
+          <div className="audit-pick">
             <label htmlFor="audit-remote" className="muted small">
               Remote
             </label>
