@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../shared/api.js';
+import type { SessionInfo, TrafficEntry } from '../../shared/api.js';
 import type { EngineEventMap } from '../../shared/events.js';
 import type { Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -8,7 +8,7 @@ import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logging/logger.js';
 import { HostSession, type Upstream } from './relay/host-session.js';
 import { ChannelEnd } from './relay/ends/channel-end.js';
-import type { TrafficHistory } from './relay/traffic-history.js';
+import { HISTORY_MAX_MESSAGE_BYTES, type TrafficHistory } from './relay/traffic-history.js';
 import type { HostEnd } from './relay/line-end.js';
 import type { ChannelSpec, ConnectionPool } from './ssh/connection-pool.js';
 
@@ -73,11 +73,13 @@ export class SessionManager {
         const { history } = this.deps;
         const listening = events.listening('traffic');
         if (!history && !listening) return undefined;
-        return (entry) => {
+        const tap = (entry: TrafficEntry) => {
           entry.client = info.client;
           history?.add(entry);
           if (listening) events.emit('traffic', { entry });
         };
+        // With nobody watching, only history wants bodies, and it keeps none of large messages: skip parsing them.
+        return listening ? tap : Object.assign(tap, { maxValueBytes: HISTORY_MAX_MESSAGE_BYTES });
       },
       // Shown by `burrow status` and the window's session list.
       onClient: (client) => {
