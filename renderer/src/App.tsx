@@ -51,10 +51,13 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
   // The engine keeps the last messages: fetched once subscribed, so a reload (or coming back) shows them again.
   useEffect(() => {
     if (view !== 'inspector') return undefined;
+    const fill = () => api.trafficHistory().then((history) => traffic.fill(history), () => undefined);
     const off = api.subscribe((event) => {
       if (event.type === 'traffic') traffic.add(event.entry as TrafficEntry);
+      // The web bridge says this after reconnecting: messages relayed meanwhile are in the history.
+      else if (event.type === 'remotes-changed') void fill();
     }, { traffic: true });
-    api.trafficHistory().then((history) => traffic.fill(history), () => undefined);
+    void fill();
     return off;
   }, [api, view, traffic]);
 

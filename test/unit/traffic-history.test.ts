@@ -23,3 +23,12 @@ describe('the engine keeps the last 1000 relayed messages', () => {
     expect(history.all().map((e) => e.message)).toEqual([undefined, { n: 2 }]);
   });
 });
+
+describe('the history holds at most its budget of message bodies', () => {
+  it('drops the bodies of the oldest entries first, keeping the entries', () => {
+    const history = new TrafficHistory(10, 100);
+    for (let n = 1; n <= 5; n++) history.add(entry(n, 30));
+    expect(history.all().map((e) => e.message !== undefined)).toEqual([false, false, true, true, true]);
+    expect(history.all().map((e) => e.method)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
+  });
+});

@@ -19,7 +19,8 @@ export function SessionsScreen() {
   useEffect(() => {
     load();
     return api.subscribe((event) => {
-      if (event.type === 'session-opened' || event.type === 'session-closed' || event.type === 'session-named') load();
+      // remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
+      if (event.type === 'session-opened' || event.type === 'session-closed' || event.type === 'session-named' || event.type === 'remotes-changed') load();
     }, { traffic: false });
   }, [api, load]);
 

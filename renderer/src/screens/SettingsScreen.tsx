@@ -22,6 +22,8 @@ export function SettingsScreen({ remotes }: { remotes: Remote[] }) {
     load();
     return api.subscribe((event) => {
       if (event.type === 'settings-changed') setSettings(event.settings);
+      // Also what the web bridge sends after reconnecting to a (maybe restarted) engine.
+      else if (event.type === 'remotes-changed') load();
     }, { traffic: false });
   }, [api, load]);
 
