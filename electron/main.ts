@@ -93,7 +93,6 @@ async function start(): Promise<void> {
     home,
     logger,
     kind: 'app',
-    idleTimeoutMs: 600_000,
     hostConfig: hostConfigContext(),
     onStopRequest: () => app.quit(),
     // `burrow ui` while the app runs: the same UI in a browser, on 127.0.0.1 with a token of its own.

@@ -12,6 +12,10 @@ import type { BurrowEvent } from '../shared/events.js' with { 'resolution-mode':
 const METHODS = [
   'engineStatus',
   'setPaused',
+  'settings',
+  'saveSettings',
+  'trafficHistory',
+  'toolAudit',
   'listRemotes',
   'remoteStatuses',
   'saveRemote',

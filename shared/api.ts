@@ -70,7 +70,11 @@ export interface ToolCallResult {
 
 /** One relayed JSON-RPC message, as the inspector's traffic view shows it. */
 export interface TrafficEntry {
+  /** Its place in the engine's history (rises by one per message): a reloaded window joins history and live events by it. */
+  seq?: number;
   sessionId: number;
+  /** The MCP host's clientInfo name from its `initialize`, once seen. */
+  client?: string;
   remote: string;
   direction: 'to-remote' | 'to-host';
   time: number;
@@ -145,6 +149,30 @@ export interface ToolHostSessionInfo {
   openedAt: string;
   /** Its `ssh_connect` sessions, with their open shells and port forwards. */
   sessions: { id: string; remote: string; shells: number; forwards: number }[];
+}
+
+/** The engine's settings a person may change (Settings screen), and where its records are kept. */
+export interface EngineSettings {
+  /** How long a host key, passphrase or tool call waits for a person. */
+  approvalTimeoutSec: number;
+  /** How long an unused SSH connection stays open. */
+  idleTimeoutSec: number;
+  /** Start each used remote's next MCP server ahead of time. */
+  prestart: boolean;
+  /** Files a person may want to open: the daily logs' folder, the settings file, the tool audit. */
+  paths: { logDir: string; settingsFile: string; toolAuditFile: string; knownHostsFile: string };
+}
+
+/** One record of the built-in SSH tools' audit log, as the Settings screen lists it. */
+export interface ToolAuditRecord {
+  time: string;
+  phase: 'call' | 'result';
+  remote?: string;
+  tool: string;
+  client?: string;
+  /** call: allow, deny or timeout; result: ok or failed (with exit code or error). */
+  outcome: string;
+  detail?: string;
 }
 
 /** Whether an engine runs and what it is doing: `burrow status` and the window's header. */

@@ -2,13 +2,16 @@ import { z } from 'zod';
 import type {
   ApprovedHostKey,
   ConfigPlan,
+  EngineSettings,
   HostEntries,
   EngineStatus,
   McpHostInfo,
   RemoteCatalog,
   RemoteStatus,
   TestStep,
+  ToolAuditRecord,
   ToolCallResult,
+  TrafficEntry,
 } from './api.js';
 import type { HostKeyAlert, PendingApproval } from './approvals.js';
 import type { DeviceListing } from './devices.js';
@@ -42,6 +45,14 @@ const hostId = z.enum(['claude-desktop', 'cursor', 'vscode', 'claude-code']);
 const approvalId = z.string().min(1).max(512);
 const installOptions = z.object({ entryName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, 'use letters, digits, space, dot, dash or underscore (at most 64)').optional() });
 const secretId = z.string().min(1).max(128);
+const engineSettingsPatch = z
+  .object({
+    approvalTimeoutSec: z.number().int().min(1, 'at least 1 second').max(3600, 'at most 3600 seconds'),
+    idleTimeoutSec: z.number().int().min(0, 'at least 0 seconds').max(86_400, 'at most 86400 seconds (a day)'),
+    prestart: z.boolean(),
+  })
+  .partial()
+  .strict();
 /** A passphrase or password: long enough for any real one, short enough to refuse abuse. */
 export const secretValueSchema = z.string().min(1).max(4096);
 
@@ -57,6 +68,14 @@ export const COMMANDS = {
   /** Serves the web UI if it is not served yet; returns its address (with the token). */
   openUi: { args: z.tuple([]), result: returns<{ url: string }>(), callers: CLI_ONLY, engine: true },
   setPaused: { args: z.tuple([z.boolean()]), result: returns<boolean>(), callers: EVERYONE, engine: true },
+  /** The engine's settings (approval and idle timeouts, prestart) and where its logs are. */
+  settings: { args: z.tuple([]), result: returns<EngineSettings>(), callers: EVERYONE, engine: false },
+  /** Saves the settings given (the others stay) and applies them to the running engine at once. */
+  saveSettings: { args: z.tuple([engineSettingsPatch]), result: returns<EngineSettings>(), callers: EVERYONE, engine: false },
+  /** The last relayed messages the engine kept (at most 1000), oldest first: a reloaded window shows them again. */
+  trafficHistory: { args: z.tuple([]), result: returns<TrafficEntry[]>(), callers: EVERYONE, engine: true },
+  /** The newest records of the built-in SSH tools' audit log for one remote (newest last). */
+  toolAudit: { args: z.tuple([remoteNameSchema, z.number().int().min(1).max(1000).optional()]), result: returns<ToolAuditRecord[]>(), callers: EVERYONE, engine: false },
 
   listRemotes: { args: z.tuple([]), result: returns<Remote[]>(), callers: EVERYONE, engine: false },
   remoteStatuses: { args: z.tuple([]), result: returns<RemoteStatus[]>(), callers: EVERYONE, engine: true },

@@ -1,4 +1,4 @@
-import type { RemoteStatus, TrafficEntry } from './api.js';
+import type { EngineSettings, RemoteStatus, TrafficEntry } from './api.js';
 import type { ApprovalDecision, HostKeyAlert, PendingApproval } from './approvals.js';
 
 /** How a connection to a remote is doing, as the pool reports it (one per remote; RemoteStatus adds approvals and sessions). */
@@ -17,6 +17,10 @@ export interface EngineEventMap {
   'remotes-changed': { remote?: string };
   'session-opened': { id: number; remote: string };
   'session-closed': { id: number; remote: string; clean: boolean; error?: string };
+  /** A host session's MCP host said its name (clientInfo in its `initialize`). */
+  'session-named': { id: number; remote: string; client: string };
+  /** The engine's settings changed (from any surface). */
+  'settings-changed': { settings: EngineSettings };
   'approval-added': { approval: PendingApproval };
   'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' };
   'host-key-alert': { alert: HostKeyAlert };
@@ -40,6 +44,8 @@ export const UI_EVENTS = [
   'remotes-changed',
   'session-opened',
   'session-closed',
+  'session-named',
+  'settings-changed',
   'approval-added',
   'approval-removed',
   'host-key-alert',

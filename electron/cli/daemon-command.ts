@@ -58,7 +58,8 @@ export async function run(args: string[]): Promise<number> {
     return values.background ? 0 : 1;
   }
 
-  const idleSec = values['idle-timeout'] === undefined ? 600 : Number(values['idle-timeout']);
+  // Flags win for this run; without them the saved settings (Settings screen) apply.
+  const idleSec = values['idle-timeout'] === undefined ? undefined : Number(values['idle-timeout']);
   const uiPort = values['ui-port'] === '0' ? 0 : parsePort(values['ui-port'], '--ui-port', 0);
   let stopping = false;
   let ui: Promise<string> | undefined;
@@ -77,8 +78,8 @@ export async function run(args: string[]): Promise<number> {
     home: burrowHome(),
     logger,
     kind: 'daemon',
-    idleTimeoutMs: idleSec * 1000,
-    prestart: !values['no-prestart'],
+    idleTimeoutMs: idleSec === undefined ? undefined : idleSec * 1000,
+    prestart: values['no-prestart'] ? false : undefined,
     onStopRequest: () => void stop(DRAIN_MS),
     openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
   });

@@ -11,12 +11,14 @@ import { SudoPasswords } from './tools/sudo-passwords.js';
 import type { Logger } from './logging/logger.js';
 import { ensureBurrowHome, ensurePrivateDir, runtimeDir, socketPath, tokenPath } from './paths.js';
 import { ConfSettingsStore } from './settings/settings-store.js';
+import { DEFAULT_IDLE_TIMEOUT_SEC } from './app-runtime-defaults.js';
 
 export interface RuntimeOptions {
   home: string;
   logger: Logger;
-  idleTimeoutMs: number;
-  /** Start the next MCP server of each used remote ahead of time (on unless `--no-prestart`). */
+  /** Given by a flag (`--idle-timeout`): wins over the saved setting for this run; else the saved one, else 600 s. */
+  idleTimeoutMs?: number;
+  /** Start the next MCP server of each used remote ahead of time: `--no-prestart` (false) wins, else the saved setting, else on. */
   prestart?: boolean;
   kind: EngineHost['kind'];
   /** Someone asked this engine to stop (`burrow daemon stop`, the stopEngine command). */
@@ -54,14 +56,16 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
   if (homeWarning) logger.warn(homeWarning);
   ensurePrivateDir(runtimeDir());
   const settings = new ConfSettingsStore(home);
+  const saved = settings.tuning();
   const engine = new Engine({
     home,
     logger,
     keepWarm: true,
     // Nobody sits at this process's terminal: passphrases and passwords are asked in the approval queue.
     askForSecrets: true,
-    prestart: options.prestart ?? true,
-    idleTimeoutMs: options.idleTimeoutMs,
+    prestart: options.prestart ?? saved.prestart ?? true,
+    idleTimeoutMs: options.idleTimeoutMs ?? (saved.idleTimeoutSec ?? DEFAULT_IDLE_TIMEOUT_SEC) * 1000,
+    keepTraffic: true,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),
     remotes: () => settings.listRemotes(),
   });
@@ -83,6 +87,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     hostKeys: engine.hostKeys,
     engine,
     logger,
+    home,
     hostConfig: options.hostConfig,
     host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
   };

@@ -13,6 +13,7 @@ import type { HostSession } from './relay/host-session.js';
 import type { HostEnd } from './relay/line-end.js';
 import { SecretKeeper } from './secrets/secret-keeper.js';
 import { SessionManager, type AcceptOptions } from './session-manager.js';
+import { TrafficHistory } from './relay/traffic-history.js';
 import { ConnectionPool } from './ssh/connection-pool.js';
 import { RemoteStatusTracker } from './status/remote-status.js';
 import { JumpHostPool } from './ssh/jump-chain.js';
@@ -38,6 +39,8 @@ export interface EngineOptions {
   remotes?: () => Remote[];
   /** Unknown host keys are asked about on this process's terminal (`connect --host`): no hint to the app or CLI. */
   hostKeysAskedOnTerminal?: boolean;
+  /** Keep the last relayed messages for the traffic view (the daemon and the tray app; not `connect --host`). */
+  keepTraffic?: boolean;
 }
 
 /**
@@ -59,6 +62,8 @@ export class Engine {
   readonly status: RemoteStatusTracker;
   /** Host sessions of the built-in SSH tools (not relayed, so not in `sessions`). */
   readonly toolSessions = new ToolHostSessions();
+  /** The last relayed messages, when this engine keeps them (keepTraffic). */
+  readonly traffic?: TrafficHistory;
   private readonly connectors = new Map<string, Connector>();
   /** Jump-host connections, shared by the remotes behind the same hops. */
   readonly jumpHosts: JumpHostPool;
@@ -77,7 +82,8 @@ export class Engine {
     this.secrets = new SecretKeeper(this.broker, logger);
     this.jumpHosts = new JumpHostPool(logger);
     this.pool = new ConnectionPool({ logger, events: this.events, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
-    this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES });
+    this.traffic = options.keepTraffic ? new TrafficHistory() : undefined;
+    this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, history: this.traffic });
     this.status = new RemoteStatusTracker(
       options.remotes ?? (() => []),
       () => this.broker.pending(),
@@ -133,6 +139,18 @@ export class Engine {
       secrets,
       purpose,
     );
+  }
+
+  /** The idle timeout and prestart this engine runs with now. */
+  tuning(): { idleTimeoutMs: number; prestart: boolean } {
+    return { idleTimeoutMs: this.options.idleTimeoutMs, prestart: this.options.prestart ?? this.options.keepWarm };
+  }
+
+  /** Applies changed settings to the running engine: new idle timers and spares follow them. */
+  retune(tuning: { idleTimeoutMs: number; prestart: boolean }): void {
+    this.options.idleTimeoutMs = tuning.idleTimeoutMs;
+    this.options.prestart = tuning.prestart;
+    this.pool.retune(tuning);
   }
 
   startSession(remote: Remote, host: HostEnd, options: AcceptOptions = {}): HostSession {

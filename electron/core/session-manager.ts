@@ -1,4 +1,4 @@
-import type { SessionInfo } from '../../shared/api.js';
+import type { SessionInfo, TrafficEntry } from '../../shared/api.js';
 import type { EngineEventMap } from '../../shared/events.js';
 import type { Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
@@ -8,6 +8,7 @@ import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logging/logger.js';
 import { HostSession, type Upstream } from './relay/host-session.js';
 import { ChannelEnd } from './relay/ends/channel-end.js';
+import { HISTORY_MAX_MESSAGE_BYTES, type TrafficHistory } from './relay/traffic-history.js';
 import type { HostEnd } from './relay/line-end.js';
 import type { ChannelSpec, ConnectionPool } from './ssh/connection-pool.js';
 
@@ -17,6 +18,8 @@ export interface SessionManagerDeps {
   audit: AuditLog;
   logger: Logger;
   maxMessageBytes: number;
+  /** Keeps the last relayed messages for the traffic view; without it messages are copied only while someone listens. */
+  history?: TrafficHistory;
 }
 
 export interface AcceptOptions {
@@ -66,10 +69,22 @@ export class SessionManager {
       logger,
       maxLineBytes: this.deps.maxMessageBytes,
       openUpstream: (status) => this.openUpstream(connector, spec, status, options, (line) => session.noteStderr(line)),
-      tap: () => (events.listening('traffic') ? (entry) => events.emit('traffic', { entry }) : undefined),
-      // Shown by `burrow status` (the session list); no event of its own.
+      tap: () => {
+        const { history } = this.deps;
+        const listening = events.listening('traffic');
+        if (!history && !listening) return undefined;
+        const tap = (entry: TrafficEntry) => {
+          entry.client = info.client;
+          history?.add(entry);
+          if (listening) events.emit('traffic', { entry });
+        };
+        // With nobody watching, only history wants bodies, and it keeps none of large messages: skip parsing them.
+        return listening ? tap : Object.assign(tap, { maxValueBytes: HISTORY_MAX_MESSAGE_BYTES });
+      },
+      // Shown by `burrow status` and the window's session list.
       onClient: (client) => {
         info.client = client;
+        events.emit('session-named', { id, remote: remote.name, client });
       },
       onClosed: (_s, outcome) => {
         this.live.delete(id);

@@ -10,15 +10,29 @@ import { McpHostsScreen } from './screens/McpHostsScreen.js';
 import { RemotesScreen } from './screens/RemotesScreen.js';
 import { SecretDialog } from './screens/SecretDialog.js';
 import { ToolCallDialog } from './screens/ToolCallDialog.js';
+import { SessionsScreen } from './screens/SessionsScreen.js';
+import { SettingsScreen } from './screens/SettingsScreen.js';
 import { TrafficLog } from './traffic-log.js';
-import { useEngineState } from './use-engine-state.js';
+import { useEngineState, type EngineState } from './use-engine-state.js';
 
-type View = 'remotes' | 'inspector' | 'hosts';
+type View = 'remotes' | 'inspector' | 'sessions' | 'hosts' | 'settings';
 const VIEWS: { id: View; label: string }[] = [
   { id: 'remotes', label: 'Remotes' },
   { id: 'inspector', label: 'Inspector' },
+  { id: 'sessions', label: 'Sessions' },
   { id: 'hosts', label: 'MCP hosts' },
+  { id: 'settings', label: 'Settings & records' },
 ];
+
+/** What a remote's connection waits for from a person, in words the inspector shows instead of "Connecting…". */
+function waitingFor(approvals: EngineState['approvals']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const a of approvals) {
+    if (a.kind === 'secret') out[a.remote] = a.secret === 'passphrase' ? 'Waiting for a passphrase…' : 'Waiting for a password…';
+    else if (a.kind === 'host-key' && a.remote) out[a.remote] ??= 'Waiting for you to approve the host key…';
+  }
+  return out;
+}
 
 export function App({ connection }: { connection: Exclude<ApiConnection, { kind: 'no-token' }> }) {
   const api = connection.api;
@@ -35,11 +49,17 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
   const [state, reload] = useEngineState(api, onEvent);
   // Traffic is its own subscription, held only while the inspector (with its traffic view) is on screen:
   // the relay copies messages only while someone subscribes to them.
+  // The engine keeps the last messages: fetched once subscribed, so a reload (or coming back) shows them again.
   useEffect(() => {
     if (view !== 'inspector') return undefined;
-    return api.subscribe((event) => {
+    const fill = () => api.trafficHistory().then((history) => traffic.fill(history), () => undefined);
+    const off = api.subscribe((event) => {
       if (event.type === 'traffic') traffic.add(event.entry as TrafficEntry);
+      // The web bridge says this after reconnecting: messages relayed meanwhile are in the history.
+      else if (event.type === 'remotes-changed') void fill();
     }, { traffic: true });
+    void fill();
+    return off;
   }, [api, view, traffic]);
 
   useEffect(() => (connection.kind === 'web' ? connection.api.onConnection(setBridgeUp) : undefined), [connection]);
@@ -93,9 +113,19 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
           {state.error ? <div className="banner error">{state.error}</div> : null}
           {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
           {view === 'inspector' && (
-            <InspectorScreen remotes={state.remotes} statuses={state.statuses} selected={inspectRemote} onSelect={setInspectRemote} traffic={traffic} catalogVersion={catalogVersion} />
+            <InspectorScreen
+              remotes={state.remotes}
+              statuses={state.statuses}
+              selected={inspectRemote}
+              onSelect={setInspectRemote}
+              traffic={traffic}
+              catalogVersion={catalogVersion}
+              waiting={waitingFor(state.approvals)}
+            />
           )}
+          {view === 'sessions' && <SessionsScreen />}
           {view === 'hosts' && <McpHostsScreen remotes={state.remotes} />}
+          {view === 'settings' && <SettingsScreen remotes={state.remotes} />}
         </main>
       </div>
       {!alert && approval?.kind === 'host-key' ? <ApprovalDialog approval={approval} position={1} count={state.approvals.length} /> : null}

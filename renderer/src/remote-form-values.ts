@@ -119,6 +119,8 @@ export function validateRemote(v: RemoteFormValues, takenNames: string[]): { inp
       errors[field] = field === 'port' || field === 'keyServerPort' ? 'a port is a number from 1 to 65535' : issue.message;
     }
   }
+  // The schema's pattern message would tell an empty name which characters to use; it is simply missing.
+  if (!input.name) errors.name = 'name is required';
   if (!errors.name && takenNames.includes(input.name)) errors.name = 'a remote with this name exists already';
   return { input, errors };
 }

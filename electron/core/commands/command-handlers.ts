@@ -1,4 +1,5 @@
-import type { EngineStatus, McpHostId } from '../../../shared/api.js';
+import { join } from 'node:path';
+import type { EngineSettings, EngineStatus, McpHostId } from '../../../shared/api.js';
 import type { DeviceListing } from '../../../shared/devices.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
@@ -20,6 +21,10 @@ import {
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import { InspectorSessions } from '../inspector/inspector-sessions.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
+import { DEFAULT_IDLE_TIMEOUT_SEC } from '../app-runtime-defaults.js';
+import { readToolAuditTail } from '../audit/tool-audit-reader.js';
+import { defaultToolAuditFile } from '../audit/tool-audit.js';
+import { burrowHome, logDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { testConnection } from './connection-test.js';
 
@@ -55,6 +60,10 @@ export interface CommandContext {
   /** Where MCP hosts' config files live and what their entries run; the platform's default when absent. */
   hostConfig?: HostConfigContext;
   logger?: Logger;
+  /** Burrow's data folder (settings, known_hosts); BURROW_HOME or the default when absent. */
+  home?: string;
+  /** The built-in tools' audit log; the default file when absent. */
+  toolAuditFile?: string;
 }
 
 /** The command table's implementation plus what the surfaces that stream events need. */
@@ -90,6 +99,17 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
   const remotesChanged = (name?: string) => {
     engine?.events.emit('remotes-changed', {});
     if (name) engine?.status.changed(name);
+  };
+  const home = ctx.home ?? burrowHome();
+  const currentSettings = (): EngineSettings => {
+    const saved = settings.tuning();
+    const running = engine?.tuning();
+    return {
+      approvalTimeoutSec: saved.approvalTimeoutSec,
+      idleTimeoutSec: running ? Math.round(running.idleTimeoutMs / 1000) : saved.idleTimeoutSec ?? DEFAULT_IDLE_TIMEOUT_SEC,
+      prestart: running ? running.prestart : saved.prestart ?? true,
+      paths: { logDir: logDir(), settingsFile: join(home, 'settings.json'), toolAuditFile: ctx.toolAuditFile ?? defaultToolAuditFile(), knownHostsFile: join(home, 'known_hosts') },
+    };
   };
   let hostConfig = ctx.hostConfig;
   const hostContext = () => (hostConfig ??= defaultHostConfigContext());
@@ -143,6 +163,26 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       need().sessions.setPaused(paused);
       return paused;
     },
+    async settings() {
+      return currentSettings();
+    },
+    async saveSettings(patch) {
+      settings.saveTuning(patch);
+      if (engine) {
+        const now = engine.tuning();
+        engine.retune({ idleTimeoutMs: patch.idleTimeoutSec !== undefined ? patch.idleTimeoutSec * 1000 : now.idleTimeoutMs, prestart: patch.prestart ?? now.prestart });
+      }
+      const next = currentSettings();
+      logger.info(`settings changed: ${Object.keys(patch).join(', ')}`);
+      engine?.events.emit('settings-changed', { settings: next });
+      return next;
+    },
+    async trafficHistory() {
+      return need().traffic?.all() ?? [];
+    },
+    async toolAudit(remote, limit) {
+      return readToolAuditTail(ctx.toolAuditFile ?? defaultToolAuditFile(), remote, limit);
+    },
     async listRemotes() {
       return settings.listRemotes();
     },
@@ -159,6 +199,8 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async removeRemote(name) {
       const removed = settings.removeRemote(name);
       inspector?.close(name);
+      // A changed-key alarm about a remote that is gone has nothing left to protect: it is not shown again.
+      for (const alert of engine?.broker.alerts() ?? []) if (alert.remote === name) engine!.broker.dismissAlert(alert.id);
       if (removed) remotesChanged();
       return removed;
     },
@@ -228,6 +270,8 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       requireRemote(remote);
       const applied = applyPlan(planInstall(hostContext(), host, remote, options));
       logger.info(`installed ${remote} in ${host} (${applied.path})`);
+      // The MCP hosts screen follows (burrow install in a terminal, another window).
+      remotesChanged();
       return applied;
     },
     async planToolsEntry(host, action) {
@@ -244,6 +288,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async removeHostEntries(remote) {
       const { removed, failed } = removeHostEntries(hostContext(), remote);
       if (removed.length) logger.info(`removed the entries of ${remote} from ${removed.map((p) => p.path).join(', ')}`);
+      if (removed.length) remotesChanged();
       return { removed: removed.map((p) => p.path), failed: failed.map((f) => `${f.host}: ${f.error}`) };
     },
     async planUninstall(host, remote) {
@@ -252,6 +297,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async uninstall(host, remote) {
       const applied = applyPlan(planUninstall(hostContext(), host, remote));
       logger.info(`removed ${remote ?? 'Burrow'} from ${host} (${applied.path})`);
+      remotesChanged();
       return applied;
     },
     subscribe(listener, options = {}) {

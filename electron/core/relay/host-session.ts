@@ -29,8 +29,11 @@ export interface HostSessionOptions {
   openUpstream: (status: (message: string) => void) => Promise<Upstream>;
   logger: Logger;
   maxLineBytes: number;
-  /** Present only while someone listens, so the hot path pays nothing otherwise. */
-  tap?: () => ((entry: TrafficEntry) => void) | undefined;
+  /**
+   * Present while someone listens or the engine keeps history. `maxValueBytes`: larger messages are tapped
+   * without their body (history alone keeps no large bodies, so they need not be parsed).
+   */
+  tap?: () => (((entry: TrafficEntry) => void) & { maxValueBytes?: number }) | undefined;
   /** How long to wait for the host's first request after a failure, so it can be answered with the error. */
   answerGraceMs?: number;
   /** The host's clientInfo name, once its `initialize` went by. */
@@ -118,7 +121,7 @@ export class HostSession {
 
   private fromHost(line: Uint8Array): void {
     const tap = this.options.tap?.();
-    const { infos, value } = inspectLine(line, !!tap && line.length <= INSPECT_MAX_BYTES);
+    const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
     const now = Date.now();
     for (const info of infos) {
       if (info.kind === 'request' && info.id !== undefined) {
@@ -163,7 +166,7 @@ export class HostSession {
     }
     const tap = this.options.tap?.();
     if (this.pending.size > 0 || tap) {
-      const { infos, value } = inspectLine(line, !!tap && line.length <= INSPECT_MAX_BYTES);
+      const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
       for (const info of infos) {
         let latency: number | undefined;
         let method = info.method;
@@ -214,6 +217,7 @@ export class HostSession {
       method,
       id,
       latencyMs,
+      // A message not parsed (over the tap's limit) has no value: shown as too large.
       message: line.length <= INSPECT_MAX_BYTES ? value : undefined,
     };
   }

@@ -16,6 +16,16 @@ export interface SettingsStore {
   approvalTimeoutMs(): number;
   /** `tools.allowAdHocHosts`: the built-in tools' ssh_connect may reach hosts that are not saved remotes. */
   allowAdHocToolHosts(): boolean;
+  /** The engine settings a person may change; unset ones are the defaults (or the daemon's flags). */
+  tuning(): Tuning;
+  saveTuning(patch: Partial<Tuning>): Tuning;
+}
+
+/** Saved engine settings; unset keys mean "the default, or what the daemon's flags say". */
+export interface Tuning {
+  approvalTimeoutSec: number;
+  idleTimeoutSec?: number;
+  prestart?: boolean;
 }
 
 const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120 };
@@ -26,6 +36,8 @@ const settingsSchema = z
     approvalTimeoutSec: z.number().int().min(1).max(3600).default(DEFAULTS.approvalTimeoutSec),
     /** Settings of the built-in SSH tools (edited in the file; off unless a person turns them on). */
     tools: z.object({ allowAdHocHosts: z.boolean().default(false) }).optional(),
+    idleTimeoutSec: z.number().int().min(0).max(86_400).optional(),
+    prestart: z.boolean().optional(),
     // conf's own bookkeeping (the migration version it last ran).
     __internal__: z.record(z.string(), z.unknown()).optional(),
   })
@@ -160,6 +172,23 @@ export class ConfSettingsStore implements SettingsStore {
 
   allowAdHocToolHosts(): boolean {
     return this.read().tools?.allowAdHocHosts ?? false;
+  }
+
+  tuning(): Tuning {
+    const { approvalTimeoutSec, idleTimeoutSec, prestart } = this.read();
+    return { approvalTimeoutSec, idleTimeoutSec, prestart };
+  }
+
+  saveTuning(patch: Partial<Tuning>): Tuning {
+    // Checked against the file first: a broken file is reported, not overwritten key by key.
+    this.read();
+    const conf = this.writer();
+    try {
+      for (const key of ['approvalTimeoutSec', 'idleTimeoutSec', 'prestart'] as const) if (patch[key] !== undefined) conf.set(key, patch[key]);
+    } catch (error) {
+      throw this.writeError(error);
+    }
+    return this.tuning();
   }
 }
 

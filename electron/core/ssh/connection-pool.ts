@@ -318,6 +318,12 @@ export class ConnectionPool {
     return lease;
   }
 
+  /** New settings (the Settings screen): they apply to the next idle timer and the next spare. */
+  retune(tuning: { idleTimeoutMs: number; prestart: boolean }): void {
+    this.options.idleTimeoutMs = tuning.idleTimeoutMs;
+    this.options.prestart = tuning.prestart;
+  }
+
   private scheduleIdle(remote: RemotePool, conn: PooledConnection): void {
     if (!conn.alive || conn.leases.size > 0 || conn.opening > 0) return;
     clearTimeout(conn.idleTimer);

@@ -16,10 +16,12 @@ interface Props {
   onSelect: (name: string) => void;
   traffic: TrafficLog;
   catalogVersion: Record<string, number>;
+  /** What a remote's connection waits for from a person ("Waiting for a passphrase…"), by remote. */
+  waiting?: Record<string, string>;
 }
 
 /** A remote's live tools, prompts and resources, a tool runner, and the traffic of every session. */
-export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic, catalogVersion }: Props) {
+export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic, catalogVersion, waiting }: Props) {
   const api = useApi();
   const remote = selected && remotes.some((r) => r.name === selected) ? selected : remotes[0]?.name;
   const [catalog, setCatalog] = useState<RemoteCatalog>();
@@ -151,7 +153,7 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
               {tab === 'tools' && tool && remote ? (
                 <ToolRunner key={`${remote}/${tool.name}`} remote={remote} tool={tool} />
               ) : (
-                <div className="empty small-empty muted">{loading ? 'Connecting…' : tab === 'tools' ? 'Choose a tool to see its schema and run it.' : ''}</div>
+                <div className="empty small-empty muted">{loading ? ((remote && waiting?.[remote]) ?? 'Connecting…') : tab === 'tools' ? 'Choose a tool to see its schema and run it.' : ''}</div>
               )}
             </div>
           </div>

@@ -27,7 +27,8 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
   const load = useCallback(() => {
     api.mcpHosts().then(setHosts, (e) => setError(errorText(e)));
   }, [api]);
-  useEffect(load, [load, remotes.length]);
+  // Every change of the remotes (a new list after each remotes-changed event, from any surface) reads the configs again.
+  useEffect(load, [load, remotes]);
 
   const plan = (action: Pending['action'], host: McpHostInfo, remote: Pending['remote']) => {
     setError(undefined);

@@ -1,24 +1,21 @@
-import { useEffect, useState } from 'react';
-import type { ApprovedHostKey } from '../../../shared/api.js';
+import { useState } from 'react';
+import type { HostEntries } from '../../../shared/api.js';
 import { describeRemoteAddress, type Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { EngineState } from '../use-engine-state.js';
-import { keyTypeName } from './ApprovalDialog.js';
 import { RemoteForm } from './RemoteForm.js';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; remote: Remote } | undefined;
+/** A removal being confirmed: the MCP host configs that still hold the remote (read when Remove is pressed). */
+type Removing = { name: string; found?: HostEntries[]; unreadable?: string[] };
 
 export function RemotesScreen({ state, reload, onInspect }: { state: EngineState; reload: () => void; onInspect: (name: string) => void }) {
   const api = useApi();
   const [editing, setEditing] = useState<Editing>();
-  const [confirmRemove, setConfirmRemove] = useState<string>();
+  const [removing, setRemoving] = useState<Removing>();
   const [error, setError] = useState<string>();
-  const [trusted, setTrusted] = useState<ApprovedHostKey[]>([]);
-  // Re-read when an approval is answered: a remembered key shows up here.
-  useEffect(() => {
-    api.knownHostKeys().then(setTrusted, () => setTrusted([]));
-  }, [api, state.approvals.length]);
+  const [notice, setNotice] = useState<string>();
 
   if (editing) {
     return (
@@ -33,9 +30,31 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
     );
   }
 
-  const remove = (name: string) => {
-    setConfirmRemove(undefined);
-    api.removeRemote(name).then(reload, (e) => setError(errorText(e)));
+  const askRemove = (name: string) => {
+    setNotice(undefined);
+    setRemoving({ name });
+    api.hostEntries(name).then(
+      ({ found, unreadable }) => setRemoving((r) => (r?.name === name ? { name, found, unreadable } : r)),
+      () => setRemoving((r) => (r?.name === name ? { name, found: [] } : r)),
+    );
+  };
+  // The host entries go first: a remote already gone would leave them unnamed in the message.
+  const remove = async (name: string, withEntries: boolean) => {
+    setRemoving(undefined);
+    setError(undefined);
+    try {
+      let note = '';
+      if (withEntries) {
+        const { removed, failed } = await api.removeHostEntries(name);
+        note = removed.length ? ` Its entries were removed from ${removed.join(', ')}.` : '';
+        if (failed.length) note += ` Not removed: ${failed.join('; ')}.`;
+      }
+      await api.removeRemote(name);
+      setNotice(`Removed ${name}.${note}`);
+      reload();
+    } catch (e) {
+      setError(errorText(e));
+    }
   };
 
   return (
@@ -50,6 +69,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
         </button>
       </header>
       {error ? <div className="banner error">{error}</div> : null}
+      {notice ? <div className="banner ok">{notice}</div> : null}
       {state.loaded && state.remotes.length === 0 ? (
         <div className="empty">
           <p>No remotes yet.</p>
@@ -74,15 +94,8 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                   {status.detail && status.state === 'error' ? <div className="row-detail">{status.detail}</div> : null}
                 </div>
                 <div className="row-actions">
-                  {confirmRemove === r.name ? (
-                    <>
-                      <button className="btn small danger" onClick={() => remove(r.name)}>
-                        Remove {r.name}
-                      </button>
-                      <button className="btn small" onClick={() => setConfirmRemove(undefined)}>
-                        Keep
-                      </button>
-                    </>
+                  {removing?.name === r.name ? (
+                    <RemoveConfirm removing={removing} onRemove={(withEntries) => void remove(r.name, withEntries)} onKeep={() => setRemoving(undefined)} />
                   ) : (
                     <>
                       <button className="btn small" onClick={() => onInspect(r.name)}>
@@ -91,7 +104,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                       <button className="btn small" onClick={() => setEditing({ mode: 'edit', remote: r })}>
                         Edit
                       </button>
-                      <button className="btn small quiet" onClick={() => setConfirmRemove(r.name)} aria-label={`Remove ${r.name}`}>
+                      <button className="btn small quiet" onClick={() => askRemove(r.name)} aria-label={`Remove ${r.name}`}>
                         Remove
                       </button>
                     </>
@@ -102,24 +115,47 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
           })}
         </ul>
       )}
-      {trusted.length > 0 ? (
-        <section className="trusted" aria-label="Trusted host keys">
-          <h2>Host keys you approved</h2>
-          <p className="muted small">Kept in Burrow's own known_hosts file; your ~/.ssh/known_hosts is read, never written.</p>
-          <table className="plain-table">
-            <tbody>
-              {trusted.map((k) => (
-                <tr key={`${k.host}:${k.port} ${k.fingerprint}`}>
-                  <td>{k.port === 22 ? k.host : `${k.host}:${k.port}`}</td>
-                  <td>{keyTypeName(k.keyType)}</td>
-                  <td className="mono">{k.fingerprint}</td>
-                  <td className="muted small">{k.firstSeen ? new Date(k.firstSeen).toLocaleDateString() : ''}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </section>
-      ) : null}
     </section>
+  );
+}
+
+/** Confirms a removal; when MCP host configs hold the remote, says which and offers to remove those entries too. */
+function RemoveConfirm({ removing, onRemove, onKeep }: { removing: Removing; onRemove: (withEntries: boolean) => void; onKeep: () => void }) {
+  const { name, found, unreadable } = removing;
+  if (!found) return <span className="muted small">Checking your MCP apps…</span>;
+  return (
+    <div className="remove-confirm" role="group" aria-label={`Remove ${name}?`}>
+      {found.length ? (
+        <div className="remove-entries" data-testid="remove-host-entries">
+          {name} is in these MCP apps' configs; left there, they would start nothing:
+          <ul>
+            {found.map((h) => (
+              <li key={h.configPath}>
+                {h.label} <span className="mono muted small">{h.configPath}</span>
+                {h.entries.length > 1 || h.entries[0] !== name ? <span className="muted small"> (as {h.entries.join(', ')})</span> : null}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
+      {unreadable?.length ? <div className="muted small">Could not read: {unreadable.join('; ')}</div> : null}
+      {found.length ? (
+        <>
+          <button className="btn small danger" onClick={() => onRemove(true)}>
+            Remove {name} and its entries
+          </button>
+          <button className="btn small" onClick={() => onRemove(false)}>
+            Remove {name} only
+          </button>
+        </>
+      ) : (
+        <button className="btn small danger" onClick={() => onRemove(false)}>
+          Remove {name}
+        </button>
+      )}
+      <button className="btn small" onClick={onKeep}>
+        Keep
+      </button>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TrafficEntry } from '../../../shared/api.js';
+import { CopyButton } from '../components/CopyButton.js';
 import type { TrafficLog } from '../traffic-log.js';
 
 function clock(ms: number): string {
@@ -15,7 +16,7 @@ function size(bytes: number): string {
 function matches(e: TrafficEntry, filter: string): boolean {
   if (!filter) return true;
   const f = filter.toLowerCase();
-  return [e.method, e.remote, e.kind, e.id === undefined ? '' : String(e.id)].some((v) => v?.toLowerCase().includes(f));
+  return [e.method, e.remote, e.kind, e.client, sessionLabel(e), e.id === undefined ? '' : String(e.id)].some((v) => v?.toLowerCase().includes(f));
 }
 
 /** Every JSON-RPC message of every host session, newest last; pausing freezes the view, not the log. */
@@ -34,7 +35,7 @@ export function TrafficView({ log }: { log: TrafficLog }) {
     <section className="traffic" aria-label="Traffic">
       <div className="traffic-bar">
         <h2>Traffic</h2>
-        <input className="traffic-filter" type="search" placeholder="Filter by method, remote or id" aria-label="Filter traffic" value={filter} onChange={(e) => setFilter(e.target.value)} />
+        <input className="traffic-filter" type="search" placeholder="Filter by method, session, remote or id" aria-label="Filter traffic" value={filter} onChange={(e) => setFilter(e.target.value)} />
         <span className="spacer" />
         {paused ? <span className="muted small">{held > 0 ? `${held} new while paused` : 'paused'}</span> : null}
         <button className="btn small" onClick={() => setPaused(paused ? null : [...log.all()])} aria-pressed={!!paused}>
@@ -47,10 +48,21 @@ export function TrafficView({ log }: { log: TrafficLog }) {
       <div className="traffic-split">
         <div className="traffic-table-wrap">
           <table className="traffic-table">
+            <colgroup>
+              <col className="col-time" />
+              <col className="col-dir" />
+              <col className="col-session" />
+              <col className="col-remote" />
+              <col className="col-method" />
+              <col className="col-id" />
+              <col className="col-size" />
+              <col className="col-latency" />
+            </colgroup>
             <thead>
               <tr>
                 <th>Time</th>
                 <th aria-label="Direction" />
+                <th>Session</th>
                 <th>Remote</th>
                 <th>Method</th>
                 <th>Id</th>
@@ -61,14 +73,14 @@ export function TrafficView({ log }: { log: TrafficLog }) {
             <tbody>
               {rows.length === 0 ? (
                 <tr>
-                  <td colSpan={7} className="muted traffic-empty">
+                  <td colSpan={8} className="muted traffic-empty">
                     {filter ? 'No message matches the filter.' : 'Messages between your MCP apps and remotes show here as they pass.'}
                   </td>
                 </tr>
               ) : (
                 rows.map((e, i) => (
                   <tr
-                    key={`${e.sessionId}-${e.time}-${i}`}
+                    key={e.seq ?? `${e.sessionId}-${e.time}-${i}`}
                     className={`${e.direction}${selected === e ? ' selected' : ''}${e.kind === 'response' && isError(e) ? ' is-error' : ''}`}
                     onClick={() => setSelected(e)}
                     data-method={e.method ?? ''}
@@ -78,8 +90,11 @@ export function TrafficView({ log }: { log: TrafficLog }) {
                     <td className="dir" title={e.direction === 'to-remote' ? 'to the remote' : 'to the app'}>
                       {e.direction === 'to-remote' ? '→' : '←'}
                     </td>
-                    <td>{e.remote}</td>
-                    <td className="mono">
+                    <td data-testid="traffic-session" title={sessionLabel(e)}>
+                      {sessionLabel(e)}
+                    </td>
+                    <td title={e.remote}>{e.remote}</td>
+                    <td className="mono" title={e.method ?? e.kind}>
                       {e.method ?? <span className="muted">{e.kind}</span>}
                       {e.kind === 'response' ? <span className="muted"> (result)</span> : null}
                     </td>
@@ -96,6 +111,11 @@ export function TrafficView({ log }: { log: TrafficLog }) {
           <div className="traffic-detail">
             <div className="traffic-detail-head">
               <span className="mono">{selected.method ?? selected.kind}</span>
+              <span className="muted small">
+                {sessionLabel(selected)} · {selected.remote}
+              </span>
+              <span className="spacer" />
+              {selected.message !== undefined ? <CopyButton text={JSON.stringify(selected.message, null, 2)} label="message" /> : null}
               <button className="btn small quiet" onClick={() => setSelected(undefined)} aria-label="Close message">
                 ✕
               </button>
@@ -106,6 +126,11 @@ export function TrafficView({ log }: { log: TrafficLog }) {
       </div>
     </section>
   );
+}
+
+/** "Claude Desktop #3": the MCP host's name from its initialize (when seen) and the session's number. */
+function sessionLabel(e: TrafficEntry): string {
+  return `${e.client ?? 'session'} #${e.sessionId}`;
 }
 
 function isError(e: TrafficEntry): boolean {
