@@ -14,6 +14,7 @@ import type { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import type { JumpHostPool, JumpLease } from './ssh/jump-chain.js';
 import { openJumpChainFor } from './ssh/jump-connect.js';
+import { approveThenReconnect } from './ssh/approve-then-reconnect.js';
 import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
 
 export const DEFAULT_IDENTITY_FILES = ['id_ed25519', 'id_ecdsa', 'id_rsa'].map((f) => join(homedir(), '.ssh', f));
@@ -173,33 +174,51 @@ export class Connector {
         : undefined;
       const verifyPresented = async (k: Buffer): Promise<HostKeyDecision> => {
         const decision = served?.equals(k) ? ({ ok: true } as const) : await verifyHostKey(k);
+        // A key waiting for a person is reported once they have answered.
+        if (!decision.ok && decision.askAfterClose) {
+          const ask = decision.askAfterClose;
+          return {
+            ...decision,
+            askAfterClose: async () => {
+              const answer = await ask();
+              attempt.onHostKey?.(k, answer);
+              return answer;
+            },
+          };
+        }
         attempt.onHostKey?.(k, decision);
         return decision;
       };
       const connectTimeoutMs = attempt.connectTimeoutMs ?? (remote.connectTimeoutSec ? remote.connectTimeoutSec * 1000 : undefined);
-      if (remote.jump?.length) {
-        // Each hop is its own connection with its own host-key check; the next rides a direct-tcpip channel.
-        jump = await openJumpChainFor(remote, {
-          pool: this.deps.jumpHosts,
-          store: this.deps.hostKeys,
-          broker: this.deps.broker,
-          audit,
-          logger,
-          approvalTimeoutMs,
-          notify,
-          defaultIdentityFiles: DEFAULT_IDENTITY_FILES,
-          defaultKnownHosts: DEFAULT_KNOWN_HOSTS,
-          passphrase: own.passphrase,
-          askPassphrase: own.askPassphrase ?? asked?.askPassphrase,
-          keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
-          connectTimeoutMs,
-        });
-      }
       const keepaliveIntervalMs = remote.keepaliveIntervalSec === undefined ? undefined : remote.keepaliveIntervalSec * 1000;
-      const client = await openSshConnection(
-        { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs, keepaliveIntervalMs, sock: jump?.sock },
-        logger,
-      );
+      // A key that waits for a person closes the connection first; the one after the answer is a new one (and a new jump chain).
+      const client = await approveThenReconnect(async () => {
+        jump?.release();
+        jump = undefined;
+        if (remote.jump?.length) {
+          // Each hop is its own connection with its own host-key check; the next rides a direct-tcpip channel.
+          jump = await openJumpChainFor(remote, {
+            pool: this.deps.jumpHosts,
+            store: this.deps.hostKeys,
+            broker: this.deps.broker,
+            audit,
+            logger,
+            approvalTimeoutMs,
+            notify,
+            defaultIdentityFiles: DEFAULT_IDENTITY_FILES,
+            defaultKnownHosts: DEFAULT_KNOWN_HOSTS,
+            passphrase: own.passphrase,
+            askPassphrase: own.askPassphrase ?? asked?.askPassphrase,
+            keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
+            connectTimeoutMs,
+            askedOnTerminal: this.deps.hostKeysAskedOnTerminal,
+          });
+        }
+        return openSshConnection(
+          { host: remote.host, port: remote.port, user: remote.user, auth, verifyHostKey: verifyPresented, connectTimeoutMs, keepaliveIntervalMs, sock: jump?.sock },
+          logger,
+        );
+      });
       asked?.connected();
       audit.record({ event: 'connect', remote: remote.name, address, ok: true });
       logger.info(`connected to ${address}`);

@@ -44,6 +44,8 @@ export function describeKeySource(source: HostKeySource): string {
  * what --use-key-server asks for), and any later different key is refused like a changed host key.
  */
 export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, source?: HostKeySource) => Promise<HostKeyDecision> {
+  // The key a person approved for this verifier's connection (approve-once is kept nowhere else).
+  let approvedHere: Buffer | undefined;
   return async (keyBlob, source = 'ssh') => {
     const name = knownHostsName(ctx.host, ctx.port);
     const fingerprint = sha256Fingerprint(keyBlob);
@@ -59,6 +61,7 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
       audit('accepted-insecure');
       return { ok: true };
     }
+    if (approvedHere?.equals(keyBlob)) return { ok: true };
     const verdict: HostKeyVerdict = ctx.store.verify(ctx.host, ctx.port, keyBlob, ctx.userFiles);
     switch (verdict.status) {
       case 'known':
@@ -108,21 +111,35 @@ export function makeHostKeyVerifier(ctx: VerifierContext): (keyBlob: Buffer, sou
         message: `${FAILED} No host key is known for ${name} (it offered ${label}) in ${files}. Check that fingerprint with the server's owner, then add the key (ssh-keyscan -p ${ctx.port} ${ctx.host} >> ${ctx.userFiles[0] ?? '~/.ssh/known_hosts'}), or use --use-key-server.`,
       };
     }
-    // ask: wait for a person.
-    if (!ctx.askedOnTerminal) ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}${from}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
-    const outcome = await ctx.broker.request(
-      { id: `${name} ${fingerprint}`, kind: 'host-key', host: ctx.host, port: ctx.port, keyType, fingerprint, source, remote: ctx.remoteName, requestedAt: new Date().toISOString() },
-      ctx.approvalTimeoutMs,
-    );
-    audit(`approval-${outcome}`);
-    if (outcome === 'approve') {
-      ctx.store.approve(ctx.host, ctx.port, keyBlob, source);
-      return { ok: true };
+    // ask: a person decides, after this handshake is closed; the connection after it meets this key again.
+    if (approvedHere) {
+      audit('changed-after-approval');
+      return {
+        ok: false,
+        message: `${FAILED} WARNING: ${name} offered ${label} on the connection after its host key ${sha256Fingerprint(approvedHere)} was approved. Someone could be intercepting the connection.`,
+      };
     }
-    if (outcome === 'approve-once') return { ok: true };
-    if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
-    const within = ctx.approvalTimeoutMs < 1000 ? `${ctx.approvalTimeoutMs}ms` : `${Math.round(ctx.approvalTimeoutMs / 1000)}s`;
-    if (ctx.askedOnTerminal) return { ok: false, message: `${FAILED} Nobody answered the question about the host key ${fingerprint} of ${name} within ${within}.` };
-    return { ok: false, message: `${FAILED} Nobody approved the host key ${fingerprint} of ${name} within ${within} (burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
+    return {
+      ok: false,
+      message: `the host key of ${name} waits for approval: ${label}${from}`,
+      askAfterClose: async () => {
+        if (!ctx.askedOnTerminal) ctx.onStatus(`waiting for approval of the host key of ${name}: ${label}${from}; approve it in Burrow or run: burrow hostkeys approve ${fingerprint}`);
+        const outcome = await ctx.broker.request(
+          { id: `${name} ${fingerprint}`, kind: 'host-key', host: ctx.host, port: ctx.port, keyType, fingerprint, source, remote: ctx.remoteName, requestedAt: new Date().toISOString() },
+          ctx.approvalTimeoutMs,
+        );
+        audit(`approval-${outcome}`);
+        if (outcome === 'approve') ctx.store.approve(ctx.host, ctx.port, keyBlob, source);
+        if (outcome === 'approve' || outcome === 'approve-once') {
+          approvedHere = Buffer.from(keyBlob);
+          return { ok: true };
+        }
+        if (outcome === 'reject') return { ok: false, message: `${FAILED} The host key ${fingerprint} of ${name} was rejected.` };
+        const [amount, unit] = ctx.approvalTimeoutMs < 1000 ? [ctx.approvalTimeoutMs, 'ms'] : [Math.round(ctx.approvalTimeoutMs / 1000), 's'];
+        const within = `${amount} ${unit}`;
+        if (ctx.askedOnTerminal) return { ok: false, message: `${FAILED} Nobody answered the question about the host key ${fingerprint} of ${name} within ${amount}${unit}.` };
+        return { ok: false, message: `${FAILED} The host key of ${name} was not approved within ${within} (${label}; burrow hostkeys list shows keys waiting; burrow hostkeys approve FINGERPRINT).` };
+      },
+    };
   };
 }

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { Client as SshClient } from 'ssh2';
 import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import { approveThenReconnect } from './approve-then-reconnect.js';
 
 export interface HopAddress {
   host: string;
@@ -71,10 +72,13 @@ export class JumpHostPool {
         key += `>${hopIdentity(hop)}`;
         const label = hops.length > 1 ? `jump host ${i + 1} of ${hops.length} (${describeHop(hop)})` : `jump host ${describeHop(hop)}`;
         const previous = held[i - 1];
-        const entry = this.acquire(key, label, async () => {
-          const sock = previous ? await forward(previous, hop) : undefined;
-          return openHop(hop, sock, i);
-        });
+        // A hop whose host key waits for a person is closed meanwhile, then reached over a new channel.
+        const entry = this.acquire(key, label, () =>
+          approveThenReconnect(async () => {
+            const sock = previous ? await forward(previous, hop) : undefined;
+            return openHop(hop, sock, i);
+          }),
+        );
         held.push(entry);
         await entry.ready;
       }

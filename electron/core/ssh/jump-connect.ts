@@ -4,9 +4,9 @@ import type { AuditLog } from '../audit/audit-log.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import { makeHostKeyVerifier } from '../hostkeys/host-key-verifier.js';
 import type { Logger } from '../logging/logger.js';
-import { buildAuthPlan } from './auth-plan.js';
+import { buildAuthPlan, type AuthPlan } from './auth-plan.js';
 import { describeHop, type JumpHostPool, type JumpLease } from './jump-chain.js';
-import { openSshConnection } from './ssh-connection.js';
+import { openSshConnection, type HostKeyDecision } from './ssh-connection.js';
 
 export interface JumpContext {
   pool: JumpHostPool;
@@ -24,6 +24,8 @@ export interface JumpContext {
   /** Told which keys loaded for a hop, so passphrases entered for them are kept (or forgotten). */
   keysLoaded?: (labels: string[]) => void;
   connectTimeoutMs?: number;
+  /** Unknown host keys are asked about on this process's terminal: no hint to the app or CLI. */
+  askedOnTerminal?: boolean;
 }
 
 /** A hop as the pool sees it: everything that decides its login, so only identical logins are shared. */
@@ -61,32 +63,46 @@ export function openJumpChainFor(remote: Remote, ctx: JumpContext): Promise<Jump
       identityAgent: remote.identityAgent,
     };
   });
-  return ctx.pool.open(hops, { host: remote.host, port: remote.port }, async (hop, sock) => {
-    const auth = await buildAuthPlan(
-      {
-        identityFiles: hop.identityFiles.map((path) => ({ path, explicit: hop.explicitKeys })),
-        passphrase: ctx.passphrase,
-        askPassphrase: ctx.askPassphrase,
-        useAgent: hop.useAgent,
-        agentSocket: hop.identityAgent,
-      },
-      (m) => ctx.logger.warn(m),
-    );
-    ctx.keysLoaded?.(auth.keys.map((k) => k.label));
-    const verifyHostKey = makeHostKeyVerifier({
-      store: ctx.store,
-      broker: ctx.broker,
-      audit: ctx.audit,
-      logger: ctx.logger,
-      policy: hop.policy,
-      // As OpenSSH: a HostKeyAlias is looked up as given, without the port.
-      host: hop.hostKeyAlias ?? hop.host,
-      port: hop.hostKeyAlias ? 22 : hop.port,
-      userFiles: [hop.knownHostsPath],
-      remoteName: remote.name,
-      approvalTimeoutMs: ctx.approvalTimeoutMs,
-      onStatus: ctx.notify,
-    });
+  // One login plan and one verifier per hop for this chain: a retry after a host-key approval meets the same verifier.
+  const prepared = new Map<number, Promise<{ auth: AuthPlan; verifyHostKey: (keyBlob: Buffer) => Promise<HostKeyDecision> }>>();
+  const prepare = (hop: EffectiveHop, index: number) => {
+    let ready = prepared.get(index);
+    if (!ready) {
+      ready = (async () => {
+        const auth = await buildAuthPlan(
+          {
+            identityFiles: hop.identityFiles.map((path) => ({ path, explicit: hop.explicitKeys })),
+            passphrase: ctx.passphrase,
+            askPassphrase: ctx.askPassphrase,
+            useAgent: hop.useAgent,
+            agentSocket: hop.identityAgent,
+          },
+          (m) => ctx.logger.warn(m),
+        );
+        ctx.keysLoaded?.(auth.keys.map((k) => k.label));
+        const verifyHostKey = makeHostKeyVerifier({
+          store: ctx.store,
+          broker: ctx.broker,
+          audit: ctx.audit,
+          logger: ctx.logger,
+          policy: hop.policy,
+          // As OpenSSH: a HostKeyAlias is looked up as given, without the port.
+          host: hop.hostKeyAlias ?? hop.host,
+          port: hop.hostKeyAlias ? 22 : hop.port,
+          userFiles: [hop.knownHostsPath],
+          remoteName: remote.name,
+          approvalTimeoutMs: ctx.approvalTimeoutMs,
+          onStatus: ctx.notify,
+          askedOnTerminal: ctx.askedOnTerminal,
+        });
+        return { auth, verifyHostKey };
+      })();
+      prepared.set(index, ready);
+    }
+    return ready;
+  };
+  return ctx.pool.open(hops, { host: remote.host, port: remote.port }, async (hop, sock, index) => {
+    const { auth, verifyHostKey } = await prepare(hop, index);
     const client = await openSshConnection(
       { host: hop.host, port: hop.port, user: hop.user, auth, verifyHostKey, sock, connectTimeoutMs: ctx.connectTimeoutMs },
       ctx.logger,

@@ -6,14 +6,34 @@ import type { Logger } from '../logging/logger.js';
 import { describeAuthAttempts, type AuthPlan } from './auth-plan.js';
 import { describeNetworkError } from './network-errors.js';
 
-export type HostKeyDecision = { ok: true } | { ok: false; message: string };
+export type HostKeyDecision =
+  | { ok: true }
+  | {
+      ok: false;
+      message: string;
+      /**
+       * The key waits for a person: ask only once this connection is closed (sshd's LoginGraceTime would
+       * otherwise end the handshake while they decide), and connect again if they approve.
+       */
+      askAfterClose?: () => Promise<HostKeyDecision>;
+    };
+
+/** The connection was closed so a person can decide on its host key; `ask` waits for their answer. */
+export class HostKeyAwaitsApproval extends BurrowError {
+  constructor(
+    message: string,
+    readonly ask: () => Promise<HostKeyDecision>,
+  ) {
+    super(message, 'host-key');
+  }
+}
 
 export interface SshTarget {
   host: string;
   port: number;
   user: string;
   auth: AuthPlan;
-  /** Decides on the presented key; may wait for a person. Network timers pause meanwhile. */
+  /** Decides on the presented key at once; a key that needs a person ends this connection (HostKeyAwaitsApproval). */
   verifyHostKey: (keyBlob: Buffer) => Promise<HostKeyDecision>;
   connectTimeoutMs?: number;
   keepaliveIntervalMs?: number;
@@ -31,14 +51,16 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
     const timeoutMs = target.connectTimeoutMs ?? 20_000;
     let settled = false;
     let hostKeyFailure: string | undefined;
+    let askAfterClose: (() => Promise<HostKeyDecision>) | undefined;
     let approvedKey: Buffer | undefined;
     let timer: NodeJS.Timeout | undefined;
     const armTimer = () => {
       clearTimeout(timer);
       timer = setTimeout(() => fail(new BurrowError(`connection to ${address(target)} timed out after ${timeoutMs / 1000}s`, 'timeout')), timeoutMs);
     };
-    const fail = (error: Error) => {
+    const fail = (caught: Error) => {
       if (settled) return;
+      const error = askAfterClose ? new HostKeyAwaitsApproval(caught.message, askAfterClose) : caught;
       settled = true;
       clearTimeout(timer);
       client.removeAllListeners('ready');
@@ -90,7 +112,7 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
       port: target.port,
       ...(target.sock ? { sock: target.sock as never } : {}),
       username: target.user,
-      // Our own timer covers the network only: a person deciding on a host key must not be timed out.
+      // Our own timer covers the network only: a person typing a password must not be timed out.
       readyTimeout: 0,
       keepaliveInterval: target.keepaliveIntervalMs ?? 15_000,
       keepaliveCountMax: target.keepaliveCountMax ?? 3,
@@ -112,6 +134,7 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
               verify(true);
             } else {
               hostKeyFailure = decision.message;
+              askAfterClose = decision.askAfterClose;
               verify(false);
             }
           },

@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { TestStep } from '../../shared/api.js';
+import { commandsFor, dispatchCommand, type BurrowApi } from '../../shared/commands.js';
+import type { BurrowEvent } from '../../shared/events.js';
+import { createCommandHandlers, type EngineCommands } from '../../electron/core/commands/command-handlers.js';
+import { Engine } from '../../electron/core/engine.js';
+import { silentLogger } from '../../electron/core/logging/logger.js';
+import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
+import { burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { startClient, startRawHelper } from '../support/helper-process.js';
+import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+
+/**
+ * An unknown host key is decided with no SSH handshake held open: the connection is closed, the person
+ * answers in their own time, and a new connection meets the approved key. Every sshd here gives a client
+ * only 3 s to log in (LoginGraceTime), and the approvals come after 5 s: holding the handshake open while
+ * waiting would fail every test below.
+ */
+const GRACE = ['LoginGraceTime 3'];
+/** Longer than LoginGraceTime: the point of these tests is to outlast it. */
+const outlastGrace = () => new Promise((resolve) => setTimeout(resolve, 5000));
+
+let target: SshdFixture;
+let bastion: SshdFixture;
+let fingerprintOf: (sshd: SshdFixture) => string;
+
+beforeAll(async () => {
+  target = await startSshd({ extraConfig: GRACE });
+  // A jump host that takes the target's client key (hops use the remote's keys) and forwards to the target.
+  bastion = await startSshd({ forcedCommand: null, extraConfig: GRACE, extraAuthorizedKeys: [readFileSync(`${target.clientKey}.pub`, 'utf8').trim()] });
+  fingerprintOf = (sshd) => execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1];
+});
+afterAll(() => {
+  target?.stop();
+  bastion?.stop();
+});
+
+const name = (sshd: SshdFixture) => `[127.0.0.1]:${sshd.port}`;
+/** What sshd logs when LoginGraceTime ends a connection that is still in its handshake. */
+const graceExpired = (sshd: SshdFixture) => /Timeout before authentication/.test(sshd.log());
+
+describe('saved remotes through the daemon (policy ask)', () => {
+  const daemons: DaemonHandle[] = [];
+  afterAll(async () => {
+    for (const d of daemons) await d.stop();
+  });
+  const setUp = async (settings: object, knownHosts = target.emptyKnownHostsFile, extra: string[] = []) => {
+    const env = burrowEnv();
+    writeFileSync(join(env.BURROW_HOME, 'settings.json'), JSON.stringify({ remotes: [], ...settings }));
+    daemons.push(await startDaemon(env, ['--log-level', 'info']));
+    const added = await runBurrow(
+      ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(target.port), '--user', target.user, '--key', target.clientKey, '--no-agent',
+        '--known-hosts', knownHosts, '--command', EVERYTHING_COMMAND, ...extra],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+    return env;
+  };
+
+  it('a key approved after sshd gave up on logins (LoginGraceTime 3 s, approval after 5 s): the session works', async () => {
+    const env = await setUp({});
+    const logins = target.acceptedLogins();
+    const waiting = startClient(['--remote', 'box'], env);
+    try {
+      await waiting.waitForStderr(/waiting for approval of the host key/);
+      await outlastGrace();
+      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
+      expect(approved.code, approved.stderr).toBe(0);
+      await waiting.connected;
+      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+      expect(JSON.stringify(sum.content)).toContain('42');
+    } finally {
+      await waiting.close();
+    }
+    // The first connection was closed by Burrow while the key waited, never left to sshd's timer; one login, after the approval.
+    expect(graceExpired(target)).toBe(false);
+    expect(target.acceptedLogins()).toBe(logins + 1);
+  });
+
+  it('an approval timeout longer than LoginGraceTime ends with "host key of H was not approved within N s"', async () => {
+    const env = await setUp({ approvalTimeoutSec: 4 });
+    const logins = target.acceptedLogins();
+    const helper = startRawHelper(['--remote', 'box'], env);
+    expect(await helper.exited).not.toBe(0);
+    const message = `host key of ${name(target)} was not approved within 4 s`;
+    expect(helper.stderr()).toContain(message);
+    expect(helper.stderr()).not.toContain('closed the connection during the SSH handshake');
+    // The MCP host is told the same, as the JSON-RPC error to its initialize.
+    expect(JSON.parse(helper.stdout().trim().split('\n')[0])).toMatchObject({ id: 1, error: { message: expect.stringContaining(message) } });
+    expect(target.acceptedLogins()).toBe(logins);
+    const list = await runBurrow(['hostkeys', 'list'], env);
+    expect(list.stdout).not.toMatch(/^pending/m);
+  });
+
+  it('an unknown jump-host key approved after its LoginGraceTime: the session goes on through the hop', async () => {
+    const knownHosts = join(mkdtempSync(join(tmpdir(), 'burrow-hk-')), 'known_hosts');
+    writeFileSync(knownHosts, `${target.knownHostsLine}\n`);
+    // The remote knows the target's key; only the bastion's is new.
+    const env = await setUp({}, knownHosts, ['--jump', `${bastion.user}@127.0.0.1:${bastion.port}`]);
+    const waiting = startClient(['--remote', 'box'], env);
+    try {
+      await waiting.waitForStderr(/waiting for approval of the host key/);
+      expect(waiting.stderr()).toContain(`${name(bastion)}: ED25519 ${fingerprintOf(bastion)}`);
+      await outlastGrace();
+      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(bastion)], env);
+      expect(approved.code, approved.stderr).toBe(0);
+      await waiting.connected;
+      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+      expect(JSON.stringify(sum.content)).toContain('42');
+    } finally {
+      await waiting.close();
+    }
+    expect(graceExpired(bastion)).toBe(false);
+  });
+});
+
+describe('Test connection (testRemote)', () => {
+  const engines: Engine[] = [];
+  const apis: EngineCommands[] = [];
+  afterEach(() => {
+    for (const api of apis.splice(0)) api.close();
+    for (const engine of engines.splice(0)) engine.close();
+  });
+
+  function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
+    const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
+    const settings = new ConfSettingsStore(home);
+    const engine = new Engine({ home, logger: silentLogger, keepWarm: false, idleTimeoutMs: 0, approvalTimeoutMs: () => 20_000, remotes: () => settings.listRemotes() });
+    const handlers = createCommandHandlers({
+      engine,
+      settings,
+      hostKeys: engine.hostKeys,
+      hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } },
+    });
+    const events: BurrowEvent[] = [];
+    handlers.subscribe((e) => events.push(e));
+    engines.push(engine);
+    apis.push(handlers);
+    const api = { subscribe: handlers.subscribe } as unknown as Record<string, unknown>;
+    for (const command of commandsFor('web')) api[command] = (...args: unknown[]) => dispatchCommand(handlers, command, args, 'web');
+    return { api: api as unknown as BurrowApi, events };
+  }
+
+  const summary = (steps: TestStep[]) => steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}`);
+
+  it('approved once after LoginGraceTime: every step passes, and the key is not remembered', async () => {
+    const { api, events } = makeApi();
+    const testing = api.testRemote({
+      name: 'lab', host: '127.0.0.1', port: target.port, user: target.user, identityFiles: [target.clientKey], useAgent: false,
+      knownHostsPath: target.emptyKnownHostsFile, mode: 'exec', command: EVERYTHING_COMMAND,
+    });
+    await expect.poll(() => events.find((e) => e.type === 'approval-added'), { timeout: 20_000 }).toBeTruthy();
+    await outlastGrace();
+    const [pending] = await api.pendingApprovals();
+    expect(await api.answerApproval(pending.id, 'approve-once')).toBe(1);
+    const steps = await testing;
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'mcp-initialize:ok']);
+    expect(steps[1].detail).toContain(`${fingerprintOf(target)} is trusted`);
+    expect(graceExpired(target)).toBe(false);
+    expect((await api.knownHostKeys()).filter((k) => k.port === target.port)).toEqual([]);
+  });
+});
