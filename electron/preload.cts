@@ -23,6 +23,8 @@ const METHODS = [
   'testRemote',
   'catalog',
   'callTool',
+  'getPrompt',
+  'readResource',
   'pendingApprovals',
   'answerApproval',
   'answerSecret',

@@ -34,6 +34,7 @@ export interface ToolInfo {
 
 export interface PromptInfo {
   name: string;
+  title?: string;
   description?: string;
   arguments?: { name: string; description?: string; required?: boolean }[];
 }
@@ -49,6 +50,7 @@ export interface ResourceTemplateInfo {
   uriTemplate: string;
   name: string;
   description?: string;
+  mimeType?: string;
 }
 
 export interface RemoteCatalog {
@@ -59,14 +61,21 @@ export interface RemoteCatalog {
   prompts: PromptInfo[];
   resources: ResourceInfo[];
   resourceTemplates: ResourceTemplateInfo[];
+  /** The list requests that read this catalog (tools/list, prompts/list, …, every page), each with its raw result. */
+  lists?: McpExchange[];
 }
 
-export interface ToolCallResult {
+/** One request the inspector made and the result exactly as the server sent it (raw JSON for a person to read). */
+export interface McpExchange {
+  /** The JSON-RPC request as sent (method and params). */
+  request: { method: string; params?: unknown };
   isError: boolean;
   /** The result exactly as the server sent it. */
   raw: unknown;
   ms: number;
 }
+
+export type ToolCallResult = McpExchange;
 
 /** One relayed JSON-RPC message, as the inspector's traffic view shows it. */
 export interface TrafficEntry {

@@ -5,6 +5,7 @@ import type {
   EngineSettings,
   HostEntries,
   EngineStatus,
+  McpExchange,
   McpHostInfo,
   RemoteCatalog,
   RemoteStatus,
@@ -91,6 +92,15 @@ export const COMMANDS = {
     callers: EVERYONE,
     engine: true,
   },
+  /** prompts/get with the prompt's arguments filled in; the result as the server sent it. */
+  getPrompt: {
+    args: z.tuple([remoteNameSchema, z.string().min(1).max(256), z.record(z.string(), z.string())]),
+    result: returns<McpExchange>(),
+    callers: EVERYONE,
+    engine: true,
+  },
+  /** resources/read of one URI (a listed resource, or a filled-in template); the result as the server sent it. */
+  readResource: { args: z.tuple([remoteNameSchema, z.string().min(1).max(8192)]), result: returns<McpExchange>(), callers: EVERYONE, engine: true },
 
   pendingApprovals: { args: z.tuple([]), result: returns<PendingApproval[]>(), callers: EVERYONE, engine: false },
   /** Answers a host key by its id or fingerprint; returns how many waiting items it answered. */

@@ -217,6 +217,16 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       requireRemote(remote);
       return inspector!.callTool(remote, tool, args);
     },
+    async getPrompt(remote, prompt, args) {
+      need();
+      requireRemote(remote);
+      return inspector!.getPrompt(remote, prompt, args);
+    },
+    async readResource(remote, uri) {
+      need();
+      requireRemote(remote);
+      return inspector!.readResource(remote, uri);
+    },
     async pendingApprovals() {
       // Without an engine nothing can be waiting.
       return engine?.broker.pending() ?? [];

@@ -5,7 +5,7 @@ import {
   ToolListChangedNotificationSchema,
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
-import type { RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
+import type { McpExchange, RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
@@ -47,15 +47,28 @@ export class InspectorSessions {
   }
 
   async callTool(remote: string, tool: string, args: Record<string, unknown>): Promise<ToolCallResult> {
+    return this.exchange(remote, tool, { method: 'tools/call', params: { name: tool, arguments: args } });
+  }
+
+  async getPrompt(remote: string, prompt: string, args: Record<string, string>): Promise<McpExchange> {
+    return this.exchange(remote, prompt, { method: 'prompts/get', params: { name: prompt, arguments: args } });
+  }
+
+  async readResource(remote: string, uri: string): Promise<McpExchange> {
+    return this.exchange(remote, uri, { method: 'resources/read', params: { uri } });
+  }
+
+  /** One request on the remote's inspector session, with the request and the raw result for a person to read. */
+  private async exchange(remote: string, what: string, request: McpExchange['request']): Promise<McpExchange> {
     const session = await this.session(remote);
     const started = Date.now();
     try {
-      // Not parsed against the SDK's result schema: the inspector shows what the server sent, unknown fields and all.
-      const raw = await session.client.request({ method: 'tools/call', params: { name: tool, arguments: args } }, z.unknown(), { timeout: 120_000 });
+      // Not parsed against the SDK's result schemas: the inspector shows what the server sent, unknown fields and all.
+      const raw = await session.client.request(request as never, z.unknown(), { timeout: 120_000 });
       const isError = !!raw && typeof raw === 'object' && (raw as { isError?: unknown }).isError === true;
-      return { isError, raw, ms: Date.now() - started };
+      return { request, isError, raw, ms: Date.now() - started };
     } catch (error) {
-      throw new BurrowError(`${tool} on ${remote}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
+      throw new BurrowError(`${what} on ${remote}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
     }
   }
 

@@ -1,13 +1,25 @@
 import { useEffect, useState } from 'react';
-import type { RemoteCatalog, RemoteStatus, ToolCallResult, ToolInfo } from '../../../shared/api.js';
+import type { McpExchange, RemoteCatalog, RemoteStatus, ToolCallResult, ToolInfo } from '../../../shared/api.js';
 import type { Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { TrafficLog } from '../traffic-log.js';
+import { ExchangeView, RawJson } from './ExchangeView.js';
+import { PromptRunner } from './PromptRunner.js';
+import { ResourceReader, TemplateReader } from './ResourceReader.js';
 import { SchemaForm } from './SchemaForm.js';
 import { TrafficView } from './TrafficView.js';
 
 type Tab = 'tools' | 'prompts' | 'resources';
+
+const EMPTY_HINT: Record<Tab, string> = {
+  tools: 'Choose a tool to see its schema and run it.',
+  prompts: 'Choose a prompt to fill in its arguments and get it.',
+  resources: 'Choose a resource to read it, or a template to fill in its URI.',
+};
+
+/** The list requests behind each tab, for its raw JSON. */
+const LIST_METHODS: Record<Tab, string[]> = { tools: ['tools/list'], prompts: ['prompts/list'], resources: ['resources/list', 'resources/templates/list'] };
 
 interface Props {
   remotes: Remote[];
@@ -29,6 +41,9 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
   const [error, setError] = useState<string>();
   const [tab, setTab] = useState<Tab>('tools');
   const [toolName, setToolName] = useState<string>();
+  const [promptName, setPromptName] = useState<string>();
+  /** `resource URI` or `template URI-TEMPLATE`: the two share the Resources tab. */
+  const [resourceKey, setResourceKey] = useState<string>();
   const [refresh, setRefresh] = useState(0);
   const version = remote ? catalogVersion[remote] ?? 0 : 0;
 
@@ -58,6 +73,10 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
   const status = remote ? statuses[remote] : undefined;
   const tool = catalog?.remote === remote ? catalog?.tools.find((t) => t.name === toolName) : undefined;
   const shown = catalog?.remote === remote ? catalog : undefined;
+  const prompt = shown?.prompts.find((p) => p.name === promptName);
+  const resource = shown?.resources.find((r) => `resource ${r.uri}` === resourceKey);
+  const template = shown?.resourceTemplates.find((r) => `template ${r.uriTemplate}` === resourceKey);
+  const lists: McpExchange[] = (shown?.lists ?? []).filter((x) => LIST_METHODS[tab].includes(x.request.method));
 
   return (
     <section className="screen inspector">
@@ -121,28 +140,38 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
                   ))}
                 {tab === 'prompts' &&
                   shown?.prompts.map((p) => (
-                    <li key={p.name} className="catalog-static">
-                      <span className="mono">{p.name}</span>
-                      {p.description ? <span className="catalog-desc">{p.description}</span> : null}
-                      {p.arguments?.length ? (
-                        <span className="catalog-args mono">({p.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})</span>
-                      ) : null}
+                    <li key={p.name}>
+                      <button className={`catalog-item${p.name === promptName ? ' on' : ''}`} onClick={() => setPromptName(p.name)}>
+                        <span className="mono">{p.name}</span>
+                        {p.description ? <span className="catalog-desc">{p.description}</span> : null}
+                        {p.arguments?.length ? (
+                          <span className="catalog-args mono">({p.arguments.map((a) => `${a.name}${a.required ? '' : '?'}`).join(', ')})</span>
+                        ) : null}
+                      </button>
                     </li>
                   ))}
                 {tab === 'resources' && (
                   <>
                     {shown?.resources.map((r) => (
-                      <li key={r.uri} className="catalog-static">
-                        <span>{r.name}</span>
-                        <span className="catalog-desc mono">{r.uri}</span>
-                        {r.mimeType ? <span className="type-tag">{r.mimeType}</span> : null}
+                      <li key={r.uri}>
+                        <button className={`catalog-item${`resource ${r.uri}` === resourceKey ? ' on' : ''}`} onClick={() => setResourceKey(`resource ${r.uri}`)}>
+                          <span>
+                            {r.name}
+                            {r.mimeType ? <span className="type-tag">{r.mimeType}</span> : null}
+                          </span>
+                          <span className="catalog-desc mono">{r.uri}</span>
+                        </button>
                       </li>
                     ))}
                     {shown?.resourceTemplates.map((r) => (
-                      <li key={r.uriTemplate} className="catalog-static">
-                        <span>{r.name}</span>
-                        <span className="catalog-desc mono">{r.uriTemplate}</span>
-                        <span className="type-tag">template</span>
+                      <li key={r.uriTemplate}>
+                        <button className={`catalog-item${`template ${r.uriTemplate}` === resourceKey ? ' on' : ''}`} onClick={() => setResourceKey(`template ${r.uriTemplate}`)}>
+                          <span>
+                            {r.name}
+                            <span className="type-tag">template</span>
+                          </span>
+                          <span className="catalog-desc mono">{r.uriTemplate}</span>
+                        </button>
                       </li>
                     ))}
                   </>
@@ -152,9 +181,16 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
             <div className="tool-pane">
               {tab === 'tools' && tool && remote ? (
                 <ToolRunner key={`${remote}/${tool.name}`} remote={remote} tool={tool} />
+              ) : tab === 'prompts' && prompt && remote ? (
+                <PromptRunner key={`${remote}/${prompt.name}`} remote={remote} prompt={prompt} />
+              ) : tab === 'resources' && resource && remote ? (
+                <ResourceReader key={`${remote}/${resource.uri}`} remote={remote} resource={resource} />
+              ) : tab === 'resources' && template && remote ? (
+                <TemplateReader key={`${remote}/${template.uriTemplate}`} remote={remote} template={template} />
               ) : (
-                <div className="empty small-empty muted">{loading ? ((remote && waiting?.[remote]) ?? 'Connecting…') : tab === 'tools' ? 'Choose a tool to see its schema and run it.' : ''}</div>
+                <div className="empty small-empty muted">{loading ? ((remote && waiting?.[remote]) ?? 'Connecting…') : EMPTY_HINT[tab]}</div>
               )}
+              {lists.length ? <RawJson title={`${LIST_METHODS[tab].join(' and ')} JSON`} value={lists.map((x) => ({ request: x.request, result: x.raw }))} testId="raw-list" /> : null}
             </div>
           </div>
           <TrafficView log={traffic} />
@@ -202,15 +238,7 @@ function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
       ) : null}
       <SchemaForm schema={tool.inputSchema} running={running} onRun={run} idPrefix={`arg-${tool.name}`} />
       {error ? <div className="banner error">{error}</div> : null}
-      {result ? (
-        <div className="result" data-testid="tool-result">
-          <div className="result-head">
-            <span className={`pill ${result.isError ? 'pill-error' : 'pill-ok'}`}>{result.isError ? 'Error' : 'Result'}</span>
-            <span className="muted small">{result.ms} ms</span>
-          </div>
-          <pre className="mono json">{JSON.stringify(result.raw, null, 2)}</pre>
-        </div>
-      ) : null}
+      {result ? <ExchangeView exchange={result} testId="tool-result" /> : null}
     </div>
   );
 }

@@ -1,0 +1,145 @@
+import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
+import { useMemo, useState } from 'react';
+import type { McpExchange, ResourceInfo, ResourceTemplateInfo } from '../../../shared/api.js';
+import { errorText, useApi } from '../api-context.js';
+import { ExchangeView } from './ExchangeView.js';
+
+interface ResourceContent {
+  uri?: string;
+  mimeType?: string;
+  text?: string;
+  blob?: string;
+}
+
+/** Reads `uri` on "Read resource" and shows its contents and the raw JSON. */
+function useRead(remote: string) {
+  const api = useApi();
+  const [running, setRunning] = useState(false);
+  const [result, setResult] = useState<McpExchange>();
+  const [error, setError] = useState<string>();
+  const read = (uri: string) => {
+    setRunning(true);
+    setError(undefined);
+    api.readResource(remote, uri).then(
+      (r) => {
+        setResult(r);
+        setRunning(false);
+      },
+      (e) => {
+        setError(errorText(e));
+        setRunning(false);
+      },
+    );
+  };
+  return { running, result, error, read };
+}
+
+function Contents({ result }: { result: McpExchange }) {
+  const contents = ((result.raw as { contents?: ResourceContent[] } | undefined)?.contents ?? []).filter((c) => c && typeof c === 'object');
+  return (
+    <ul className="resource-contents" aria-label="Resource contents">
+      {contents.map((c, i) => (
+        <li key={i}>
+          <div className="small">
+            <span className="mono">{c.uri}</span>
+            {c.mimeType ? <span className="type-tag">{c.mimeType}</span> : null}
+          </div>
+          {typeof c.text === 'string' ? (
+            <pre className="mono json resource-text">{c.text}</pre>
+          ) : typeof c.blob === 'string' ? (
+            <p className="muted small">binary, {Math.floor((c.blob.length * 3) / 4)} bytes (base64 in the result JSON)</p>
+          ) : null}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** A listed resource: its URI and a Read button. */
+export function ResourceReader({ remote, resource }: { remote: string; resource: ResourceInfo }) {
+  const { running, result, error, read } = useRead(remote);
+  return (
+    <div className="tool-runner">
+      <h2>{resource.name}</h2>
+      <p className="mono small">{resource.uri}</p>
+      {resource.description ? <p className="muted">{resource.description}</p> : null}
+      <div className="form-actions">
+        <button type="button" className="btn primary" disabled={running} onClick={() => read(resource.uri)}>
+          {running ? 'Reading…' : 'Read resource'}
+        </button>
+      </div>
+      {error ? <div className="banner error">{error}</div> : null}
+      {result ? (
+        <ExchangeView exchange={result} testId="resource-result">
+          <Contents result={result} />
+        </ExchangeView>
+      ) : null}
+    </div>
+  );
+}
+
+/** A resource template: a field per URI variable, the URI they make, and a Read button. */
+export function TemplateReader({ remote, template }: { remote: string; template: ResourceTemplateInfo }) {
+  const { running, result, error, read } = useRead(remote);
+  const parsed = useMemo(() => {
+    try {
+      return new UriTemplate(template.uriTemplate);
+    } catch {
+      return undefined;
+    }
+  }, [template.uriTemplate]);
+  const names = parsed?.variableNames ?? [];
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [missing, setMissing] = useState<string[]>([]);
+  const uri = parsed ? parsed.expand(Object.fromEntries(Object.entries(values).filter(([, v]) => v.length > 0))) : template.uriTemplate;
+
+  return (
+    <div className="tool-runner">
+      <h2>{template.name}</h2>
+      <p className="mono small">{template.uriTemplate}</p>
+      {template.description ? <p className="muted">{template.description}</p> : null}
+      <form
+        className="form schema-form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          const empty = names.filter((n) => !values[n]?.length);
+          setMissing(empty);
+          if (empty.length === 0) read(uri);
+        }}
+      >
+        {names.map((n) => {
+          const id = `template-${template.name}-${n}`;
+          const wrong = missing.includes(n);
+          return (
+            <div key={n} className={`field${wrong ? ' has-error' : ''}`}>
+              <label htmlFor={id}>
+                {n}
+                <span className="req" aria-label="required"> *</span>
+              </label>
+              <input id={id} type="text" value={values[n] ?? ''} spellCheck={false} onChange={(e) => setValues((v) => ({ ...v, [n]: e.target.value }))} />
+              {wrong ? <div className="field-error">{n} is required</div> : null}
+            </div>
+          );
+        })}
+        <p className="small">
+          <span className="muted">URI </span>
+          <span className="mono" data-testid="template-uri">
+            {uri}
+          </span>
+        </p>
+        <div className="form-actions">
+          <button type="submit" className="btn primary" disabled={running}>
+            {running ? 'Reading…' : 'Read resource'}
+          </button>
+        </div>
+      </form>
+      {error ? <div className="banner error">{error}</div> : null}
+      {result ? (
+        <ExchangeView exchange={result} testId="resource-result">
+          <Contents result={result} />
+        </ExchangeView>
+      ) : null}
+    </div>
+  );
+}
