@@ -45,11 +45,11 @@ afterEach(() => {
   for (const h of running.splice(0)) h.kill();
 });
 
-async function startOnTerminal(extra: string[]): Promise<TerminalHelper> {
+async function startOnTerminal(extra: string[], server: SshdFixture = sshd): Promise<TerminalHelper> {
   const dir = mkdtempSync(join(tmpdir(), 'burrow-cli-tty-'));
   const [input, output, errors] = ['in', 'out', 'err'].map((f) => join(dir, f));
   spawnSync('mkfifo', [input]);
-  const args = ['--host', '127.0.0.1', '--port', String(sshd.port), '--username', user!.name, '--client-key', sshd.clientKey, '--known-hosts', sshd.emptyKnownHostsFile, '--no-agent', '--host-key-policy', 'ask', ...extra];
+  const args = ['--host', '127.0.0.1', '--port', String(server.port), '--username', user!.name, '--client-key', server.clientKey, '--known-hosts', server.emptyKnownHostsFile, '--no-agent', '--host-key-policy', 'ask', ...extra];
   const command = `exec ${process.execPath} ${BURROW_BIN} connect ${args.join(' ')} <${input} >${output} 2>${errors}`;
   const child: ChildProcess = spawn('script', ['-qefc', command, '/dev/null'], { env: burrowEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let screen = '';
@@ -111,5 +111,24 @@ describe.skipIf(!user)('connect --host --host-key-policy ask on a terminal', () 
     expect(await unanswered.exited).toBe(1);
     expect(unanswered.stderr().trim()).toBe(`burrow: Host key verification failed. Nobody answered the question about the host key ${fingerprint} of [127.0.0.1]:${sshd.port} within 1s.`);
     expect(sshd.acceptedLogins()).toBe(logins);
+  });
+
+  it('a person who answers after sshd’s LoginGraceTime still connects: the handshake is not held open while they decide', async () => {
+    const graceful = await startSshd({ extraConfig: ['LoginGraceTime 3'] });
+    chmodSync(graceful.dir, 0o755);
+    chmodSync(join(graceful.dir, 'authorized_keys'), 0o644);
+    try {
+      const h = await startOnTerminal([], graceful);
+      await waitFor(() => h.screen().includes(QUESTION), 20_000, () => `no question on the terminal: ${h.screen()} / ${h.stderr()}`);
+      // Longer than LoginGraceTime: the point of this test is to outlast it.
+      await new Promise((resolve) => setTimeout(resolve, 5000));
+      h.type('yes\r');
+      await waitFor(() => h.stdout().includes('"serverInfo"'), 20_000, () => `no initialize result: ${h.stdout()} / ${h.stderr()}`);
+      await h.hangUp();
+      expect(await h.exited).toBe(0);
+      expect(graceful.log()).not.toMatch(/Timeout before authentication/);
+    } finally {
+      graceful.stop();
+    }
   });
 });

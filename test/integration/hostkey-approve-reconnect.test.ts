@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { ConfSettingsStore } from '../../electron/core/settings/settings-store.j
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
-import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 
 /**
  * An unknown host key is decided with no SSH handshake held open: the connection is closed, the person
@@ -163,5 +163,38 @@ describe('Test connection (testRemote)', () => {
     expect(steps[1].detail).toContain(`${fingerprintOf(target)} is trusted`);
     expect(graceExpired(target)).toBe(false);
     expect((await api.knownHostKeys()).filter((k) => k.port === target.port)).toEqual([]);
+  });
+
+  it.each(['approve-once', 'approve'] as const)('a different key on the connection after the approval (%s) is refused as changed, and never logs in', async (decision) => {
+    const swapping = await startSshd({ extraConfig: GRACE });
+    try {
+      const { api, events } = makeApi();
+      const first = fingerprintOf(swapping);
+      const testing = api.testRemote({
+        name: 'lab', host: '127.0.0.1', port: swapping.port, user: swapping.user, identityFiles: [swapping.clientKey], useAgent: false,
+        knownHostsPath: swapping.emptyKnownHostsFile, mode: 'exec', command: EVERYTHING_COMMAND,
+      });
+      await expect.poll(() => events.find((e) => e.type === 'approval-added'), { timeout: 20_000 }).toBeTruthy();
+      // While the person decides, the server comes back with another host key (as an attacker in the middle would).
+      swapping.stop();
+      rmSync(swapping.hostKeyFile);
+      rmSync(`${swapping.hostKeyFile}.pub`);
+      keygen(swapping.hostKeyFile);
+      await swapping.restart();
+      const second = fingerprintOf(swapping);
+      expect(second).not.toBe(first);
+      const logins = swapping.acceptedLogins();
+      const [pending] = await api.pendingApprovals();
+      expect(pending.kind === 'host-key' && pending.fingerprint).toBe(first);
+      expect(await api.answerApproval(pending.id, decision)).toBe(1);
+      const steps = await testing;
+      expect(summary(steps)).toEqual(['tcp:ok', 'host-key:failed']);
+      expect(steps[1].detail).toMatch(/^Host key verification failed\. WARNING: /);
+      expect(steps[1].detail).toContain(second);
+      expect(steps[1].detail).toContain(first);
+      expect(swapping.acceptedLogins()).toBe(logins);
+    } finally {
+      swapping.stop();
+    }
   });
 });
