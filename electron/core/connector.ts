@@ -13,7 +13,7 @@ import { ConnectionSecrets } from './secrets/connection-secrets.js';
 import type { SecretKeeper } from './secrets/secret-keeper.js';
 import { buildAuthPlan } from './ssh/auth-plan.js';
 import type { JumpHostPool, JumpLease } from './ssh/jump-chain.js';
-import { openJumpChainFor } from './ssh/jump-connect.js';
+import { openJumpChainFor, type HopPreparations } from './ssh/jump-connect.js';
 import { approveThenReconnect } from './ssh/approve-then-reconnect.js';
 import { openSshConnection, type HostKeyDecision } from './ssh/ssh-connection.js';
 
@@ -192,6 +192,7 @@ export class Connector {
       const connectTimeoutMs = attempt.connectTimeoutMs ?? (remote.connectTimeoutSec ? remote.connectTimeoutSec * 1000 : undefined);
       const keepaliveIntervalMs = remote.keepaliveIntervalSec === undefined ? undefined : remote.keepaliveIntervalSec * 1000;
       // A key that waits for a person closes the connection first; the one after the answer is a new one (and a new jump chain).
+      const hops: HopPreparations = new Map();
       const client = await approveThenReconnect(async () => {
         jump?.release();
         jump = undefined;
@@ -212,6 +213,7 @@ export class Connector {
             keysLoaded: asked ? (labels) => asked.keysLoaded(labels) : undefined,
             connectTimeoutMs,
             askedOnTerminal: this.deps.hostKeysAskedOnTerminal,
+            prepared: hops,
           });
         }
         return openSshConnection(

@@ -117,6 +117,25 @@ describe('saved remotes through the daemon (policy ask)', () => {
     }
     expect(graceExpired(bastion)).toBe(false);
   });
+
+  it('a jump host approved once and then an unknown target: the hop is not asked about again when the target is reached anew', async () => {
+    const env = await setUp({}, join(mkdtempSync(join(tmpdir(), 'burrow-hk-')), 'known_hosts'), ['--jump', `${bastion.user}@127.0.0.1:${bastion.port}`]);
+    const waiting = startClient(['--remote', 'box'], env);
+    try {
+      await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${bastion.port}`));
+      const once = await runBurrow(['hostkeys', 'approve', '--once', fingerprintOf(bastion)], env);
+      expect(once.code, once.stderr).toBe(0);
+      await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${target.port}`));
+      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
+      expect(approved.code, approved.stderr).toBe(0);
+      await waiting.connected;
+      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+      expect(JSON.stringify(sum.content)).toContain('42');
+      expect(waiting.stderr().match(new RegExp(`host key of \\[127\\.0\\.0\\.1\\]:${bastion.port}`, 'g'))).toHaveLength(1);
+    } finally {
+      await waiting.close();
+    }
+  });
 });
 
 describe('Test connection (testRemote)', () => {

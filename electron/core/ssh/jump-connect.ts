@@ -26,7 +26,15 @@ export interface JumpContext {
   connectTimeoutMs?: number;
   /** Unknown host keys are asked about on this process's terminal: no hint to the app or CLI. */
   askedOnTerminal?: boolean;
+  /**
+   * Each hop's login plan and host-key verifier, kept by the caller across its attempts: a chain opened again after
+   * the target's key was approved meets a hop approved once (stored nowhere else) without asking again.
+   */
+  prepared?: HopPreparations;
 }
+
+/** Per hop index: its login plan and host-key verifier. */
+export type HopPreparations = Map<number, Promise<{ auth: AuthPlan; verifyHostKey: (keyBlob: Buffer) => Promise<HostKeyDecision> }>>;
 
 /** A hop as the pool sees it: everything that decides its login, so only identical logins are shared. */
 interface EffectiveHop {
@@ -63,8 +71,8 @@ export function openJumpChainFor(remote: Remote, ctx: JumpContext): Promise<Jump
       identityAgent: remote.identityAgent,
     };
   });
-  // One login plan and one verifier per hop for this chain: a retry after a host-key approval meets the same verifier.
-  const prepared = new Map<number, Promise<{ auth: AuthPlan; verifyHostKey: (keyBlob: Buffer) => Promise<HostKeyDecision> }>>();
+  // One login plan and one verifier per hop: a retry after a host-key approval meets the same verifier.
+  const prepared: HopPreparations = ctx.prepared ?? new Map();
   const prepare = (hop: EffectiveHop, index: number) => {
     let ready = prepared.get(index);
     if (!ready) {
