@@ -12,8 +12,9 @@ import { silentLogger } from '../../electron/core/logging/logger.js';
 import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, waitFor, type DeviceDial } from '../support/device.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
-import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 
 /**
  * An unknown host key is decided with no SSH handshake held open: the connection is closed, the person
@@ -135,6 +136,57 @@ describe('saved remotes through the daemon (policy ask)', () => {
     } finally {
       await waiting.close();
     }
+  });
+});
+
+describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => {
+  let device: SshdFixture | undefined;
+  let daemon: DaemonHandle | undefined;
+  let tunnel: DeviceDial | undefined;
+  afterAll(async () => {
+    await tunnel?.stop();
+    await daemon?.stop();
+    device?.stop();
+  });
+
+  it('its unknown host key approved after the device sshd’s LoginGraceTime: the session goes on through the tunnel', async () => {
+    device = await startDeviceSshd(GRACE);
+    const env = burrowEnv();
+    const [listenPort, tunnelPort] = [await freePort(), await freePort()];
+    daemon = await startDaemon(env, ['--listen', `127.0.0.1:${listenPort}`]);
+    await waitFor('the embedded SSH server', () => (daemon!.stdout().includes('Burrow SSH server: listening') ? true : undefined));
+    const work = mkdtempSync(join(tmpdir(), 'burrow-devicekey-'));
+    const deviceKey = makeDeviceKey(work);
+    const deviceFingerprint = execFileSync('ssh-keygen', ['-lf', `${deviceKey.key}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    const dialOpts = { listenPort, key: deviceKey.key, knownHosts: pinBurrowServer(env.BURROW_HOME, listenPort, work) };
+    // The device's key is let in first (turned away once, then approved), so only the sshd's host key is a question.
+    expect(await dialIn(dialOpts, tunnelPort, device.port).exited).toBe(255);
+    const letIn = await runBurrow(['devices', 'approve', deviceFingerprint, '--name', 'pi'], env);
+    expect(letIn.code, letIn.stderr).toBe(0);
+    tunnel = dialIn(dialOpts, tunnelPort, device.port);
+    await waitFor('the tunnel to come up', async () => {
+      const r = await runBurrow(['devices', 'list', '--json'], env);
+      return (JSON.parse(r.stdout) as { devices: { name: string; tunnel: string }[] }).devices.some((d) => d.name === 'pi' && d.tunnel === 'up') ? true : undefined;
+    });
+    const added = await runBurrow(
+      ['remote', 'add', 'pi-mcp', '--tunnel', 'pi', '--user', DEVICE_LOGIN, '--key', device.clientKey, '--no-agent', '--known-hosts', device.emptyKnownHostsFile, '--command', 'mcp-server'],
+      env,
+    );
+    expect(added.code, added.stderr).toBe(0);
+
+    const waiting = startClient(['--remote', 'pi-mcp'], env);
+    try {
+      await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${tunnelPort}`));
+      await outlastGrace();
+      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(device)], env);
+      expect(approved.code, approved.stderr).toBe(0);
+      await waiting.connected;
+      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+      expect(JSON.stringify(sum.content)).toContain('42');
+    } finally {
+      await waiting.close();
+    }
+    expect(graceExpired(device)).toBe(false);
   });
 });
 

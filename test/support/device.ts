@@ -18,11 +18,11 @@ export function ensureDeviceUser(): void {
 }
 
 /** An edge device's own sshd: logins as DEVICE_LOGIN with the fixture's client key run server-everything. */
-export async function startDeviceSshd(): Promise<SshdFixture> {
+export async function startDeviceSshd(extraConfig: string[] = []): Promise<SshdFixture> {
   ensureDeviceUser();
   const dir = mkdtempSync(join(tmpdir(), 'burrow-device-'));
   chmodSync(dir, 0o755);
-  const sshd = await startSshd({ dir, forcedCommand: EVERYTHING_COMMAND });
+  const sshd = await startSshd({ dir, forcedCommand: EVERYTHING_COMMAND, extraConfig });
   // sshd reads authorized_keys as the logging-in user.
   chmodSync(join(dir, 'authorized_keys'), 0o644);
   return sshd;
