@@ -25,6 +25,7 @@ const METHODS = [
   'callTool',
   'getPrompt',
   'readResource',
+  'complete',
   'pendingApprovals',
   'answerApproval',
   'answerSecret',

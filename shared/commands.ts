@@ -101,6 +101,19 @@ export const COMMANDS = {
   },
   /** resources/read of one URI (a listed resource, or a filled-in template); the result as the server sent it. */
   readResource: { args: z.tuple([remoteNameSchema, z.string().min(1).max(8192)]), result: returns<McpExchange>(), callers: EVERYONE, engine: true },
+  /** Suggestions for a prompt argument or a template's URI variable (completion/complete); [] when the server has none. */
+  complete: {
+    args: z.tuple([
+      remoteNameSchema,
+      z.object({ type: z.enum(['ref/prompt', 'ref/resource']), name: z.string().min(1).max(8192) }),
+      z.string().min(1).max(256),
+      z.string().max(4096),
+      z.record(z.string(), z.string()),
+    ]),
+    result: returns<string[]>(),
+    callers: EVERYONE,
+    engine: true,
+  },
 
   pendingApprovals: { args: z.tuple([]), result: returns<PendingApproval[]>(), callers: EVERYONE, engine: false },
   /** Answers a host key by its id or fingerprint; returns how many waiting items it answered. */

@@ -68,6 +68,19 @@ describe('Inspector: prompts, resources and templates of server-everything throu
     expect(lists.flatMap((l) => l.result.prompts.map((p) => p.name))).toContain('args-prompt');
   });
 
+  it('suggests argument values from the server (completion/complete), the second narrowed by the first', async () => {
+    await page.getByRole('button', { name: /^completable-prompt/ }).click();
+    const options = (field: string) => page.getByTestId(`prompt-completable-prompt-${field}-suggestions`).locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    await page.getByLabel(/^department/).fill('S');
+    await expect.poll(() => options('department')).toEqual(['Sales', 'Support']);
+    await page.getByLabel(/^department/).fill('Engineering');
+    await page.getByLabel(/^name/).focus();
+    await expect.poll(() => options('name')).toEqual(['Alice', 'Bob', 'Charlie']);
+    await page.getByLabel(/^name/).fill('Bob');
+    await page.getByRole('button', { name: 'Get prompt' }).click();
+    await expect.poll(() => page.getByTestId('prompt-result').getByRole('list', { name: 'Prompt messages' }).textContent()).toBe('userPlease promote Bob to the head of the Engineering team.');
+  });
+
   it('reads a listed resource and shows its contents and raw JSON', async () => {
     await page.getByRole('tab', { name: /^Resources/ }).click();
     const first = page.locator('.catalog-items button').first();
@@ -91,6 +104,8 @@ describe('Inspector: prompts, resources and templates of server-everything throu
     await page.getByRole('button', { name: 'Read resource' }).click();
     await expect.poll(() => page.locator('.field-error').allTextContents()).toEqual(['resourceId is required']);
     await page.getByLabel(/^resourceId/).fill('7');
+    // The server's completer for {resourceId} takes a positive integer as it is.
+    await expect.poll(() => page.getByTestId('template-Dynamic_Text_Resource-resourceId-suggestions').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value))).toEqual(['7']);
     await expect.poll(() => page.getByTestId('template-uri').textContent()).toBe('demo://resource/dynamic/text/7');
     await page.getByRole('button', { name: 'Read resource' }).click();
     const result = page.getByTestId('resource-result');

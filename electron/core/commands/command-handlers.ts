@@ -227,6 +227,11 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       requireRemote(remote);
       return inspector!.readResource(remote, uri);
     },
+    async complete(remote, ref, argument, value, context) {
+      need();
+      requireRemote(remote);
+      return inspector!.complete(remote, ref, argument, value, context);
+    },
     async pendingApprovals() {
       // Without an engine nothing can be waiting.
       return engine?.broker.pending() ?? [];

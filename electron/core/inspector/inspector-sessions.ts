@@ -58,6 +58,23 @@ export class InspectorSessions {
     return this.exchange(remote, uri, { method: 'resources/read', params: { uri } });
   }
 
+  /**
+   * What the server suggests for one argument of a prompt (`ref/prompt`, by name) or one variable of a resource
+   * template (`ref/resource`, by URI template), given what is typed and the other fields. A server without
+   * completions, or one that fails, suggests nothing: a person typing is not shown an error per key.
+   */
+  async complete(remote: string, ref: { type: 'ref/prompt' | 'ref/resource'; name: string }, argument: string, value: string, context: Record<string, string>): Promise<string[]> {
+    const session = await this.session(remote);
+    if (!session.client.getServerCapabilities()?.completions) return [];
+    const target = ref.type === 'ref/prompt' ? { type: 'ref/prompt' as const, name: ref.name } : { type: 'ref/resource' as const, uri: ref.name };
+    try {
+      const result = await session.client.complete({ ref: target, argument: { name: argument, value }, context: { arguments: context } }, { timeout: 10_000 });
+      return result.completion.values.slice(0, 100);
+    } catch {
+      return [];
+    }
+  }
+
   /** One request on the remote's inspector session, with the request and the raw result for a person to read. */
   private async exchange(remote: string, what: string, request: McpExchange['request']): Promise<McpExchange> {
     const session = await this.session(remote);

@@ -1,6 +1,9 @@
 import { useState } from 'react';
 import type { McpExchange, PromptInfo } from '../../../shared/api.js';
 import { errorText, useApi } from '../api-context.js';
+import { Suggestions } from '../components/Suggestions.js';
+import { fieldId } from '../field-id.js';
+import { useCompletions } from '../use-completions.js';
 import { ExchangeView } from './ExchangeView.js';
 
 interface PromptMessage {
@@ -17,6 +20,8 @@ export function PromptRunner({ remote, prompt }: { remote: string; prompt: Promp
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<McpExchange>();
   const [error, setError] = useState<string>();
+  const [active, setActive] = useState<string>();
+  const suggestions = useCompletions(remote, 'ref/prompt', prompt.name, values, active);
 
   const get = () => {
     const empty = args.filter((a) => a.required && !values[a.name]?.length).map((a) => a.name);
@@ -56,7 +61,7 @@ export function PromptRunner({ remote, prompt }: { remote: string; prompt: Promp
       >
         {args.length === 0 ? <p className="muted small">This prompt takes no arguments.</p> : null}
         {args.map((a) => {
-          const id = `prompt-${prompt.name}-${a.name}`;
+          const id = fieldId('prompt', prompt.name, a.name);
           const wrong = missing.includes(a.name);
           return (
             <div key={a.name} className={`field${wrong ? ' has-error' : ''}`}>
@@ -64,7 +69,16 @@ export function PromptRunner({ remote, prompt }: { remote: string; prompt: Promp
                 {a.name}
                 {a.required ? <span className="req" aria-label="required"> *</span> : null}
               </label>
-              <input id={id} type="text" value={values[a.name] ?? ''} spellCheck={false} onChange={(e) => setValues((v) => ({ ...v, [a.name]: e.target.value }))} />
+              <input
+                id={id}
+                type="text"
+                list={`${id}-suggestions`}
+                value={values[a.name] ?? ''}
+                spellCheck={false}
+                onFocus={() => setActive(a.name)}
+                onChange={(e) => setValues((v) => ({ ...v, [a.name]: e.target.value }))}
+              />
+              <Suggestions id={`${id}-suggestions`} values={suggestions[a.name]} />
               {wrong ? <div className="field-error">{a.name} is required</div> : a.description ? <div className="field-hint">{a.description}</div> : null}
             </div>
           );

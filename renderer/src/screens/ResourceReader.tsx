@@ -2,6 +2,9 @@ import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { useMemo, useState } from 'react';
 import type { McpExchange, ResourceInfo, ResourceTemplateInfo } from '../../../shared/api.js';
 import { errorText, useApi } from '../api-context.js';
+import { Suggestions } from '../components/Suggestions.js';
+import { fieldId } from '../field-id.js';
+import { useCompletions } from '../use-completions.js';
 import { ExchangeView } from './ExchangeView.js';
 
 interface ResourceContent {
@@ -91,6 +94,8 @@ export function TemplateReader({ remote, template }: { remote: string; template:
   const names = parsed?.variableNames ?? [];
   const [values, setValues] = useState<Record<string, string>>({});
   const [missing, setMissing] = useState<string[]>([]);
+  const [active, setActive] = useState<string>();
+  const suggestions = useCompletions(remote, 'ref/resource', template.uriTemplate, values, active);
   const uri = parsed ? parsed.expand(Object.fromEntries(Object.entries(values).filter(([, v]) => v.length > 0))) : template.uriTemplate;
 
   return (
@@ -109,7 +114,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
         }}
       >
         {names.map((n) => {
-          const id = `template-${template.name}-${n}`;
+          const id = fieldId('template', template.name, n);
           const wrong = missing.includes(n);
           return (
             <div key={n} className={`field${wrong ? ' has-error' : ''}`}>
@@ -117,7 +122,16 @@ export function TemplateReader({ remote, template }: { remote: string; template:
                 {n}
                 <span className="req" aria-label="required"> *</span>
               </label>
-              <input id={id} type="text" value={values[n] ?? ''} spellCheck={false} onChange={(e) => setValues((v) => ({ ...v, [n]: e.target.value }))} />
+              <input
+                id={id}
+                type="text"
+                list={`${id}-suggestions`}
+                value={values[n] ?? ''}
+                spellCheck={false}
+                onFocus={() => setActive(n)}
+                onChange={(e) => setValues((v) => ({ ...v, [n]: e.target.value }))}
+              />
+              <Suggestions id={`${id}-suggestions`} values={suggestions[n]} />
               {wrong ? <div className="field-error">{n} is required</div> : null}
             </div>
           );
