@@ -90,7 +90,7 @@ describe('small things in the window', () => {
 
     await page.evaluate(() => (location.hash = 'view=inspector&remote=lab'));
     await page.getByRole('tab', { name: /Resources/ }).click();
-    const chips = page.locator('.catalog-static .type-tag');
+    const chips = page.locator('.catalog-items .type-tag');
     await expect.poll(() => chips.count(), { timeout: 30_000 }).toBeGreaterThan(1);
     const widths = await chips.evaluateAll((els) =>
       els.map((el) => {
