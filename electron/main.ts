@@ -16,6 +16,7 @@ import { dispatchCommand } from '../shared/commands.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import type { BurrowEvent } from '../shared/events.js';
 import { startRuntime, type BurrowRuntime } from './core/app-runtime.js';
+import { startEmbeddedServer, type RunningEmbeddedServer } from './core/sshserver/start-embedded.js';
 import type { EngineCommands } from './core/commands/command-handlers.js';
 import { findRunningEngine, handOverRunningEngine } from './core/ipc/engine-discovery.js';
 import { oneLine } from './core/errors.js';
@@ -50,6 +51,8 @@ const logger = createLogger([dailyFileSink(logDir(), 'info', 'app')]);
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 let runtime: BurrowRuntime | undefined;
+/** Burrow's SSH server: the demo remote the first screen offers, and edge devices when the switch is on. */
+let embedded: RunningEmbeddedServer | undefined;
 let api: EngineCommands | undefined;
 let tray: Tray | undefined;
 /** What the Tray shows now: it is touched only when the next view differs (see shell/tray-state.ts). */
@@ -104,6 +107,11 @@ async function start(): Promise<void> {
   if (secretProblem) logger.warn(secretProblem);
   // Passphrases and passwords people enter outlive a restart only in the OS keychain; otherwise in memory.
   else runtime.engine.secrets.useStore(vault);
+
+  // No --listen here: the switch's remembered address (if any), and the demo again if it is saved.
+  embedded = await startEmbeddedServer({ home, logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime!.setDevices(d) });
+  runtime.setDemo(embedded.demo);
+  logger.info(embedded.banner);
 
   setUpIpc(api);
   setUpTray();
@@ -399,7 +407,10 @@ app.on('before-quit', (event) => {
   event.preventDefault();
   quitting = true;
   api?.close();
-  void runtime.close().finally(() => app.exit(0));
+  const rt = runtime;
+  void (embedded?.close() ?? Promise.resolve())
+    .then(() => rt.close())
+    .finally(() => app.exit(0));
 });
 
 function fail(error: Error): void {

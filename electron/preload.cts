@@ -20,6 +20,8 @@ const METHODS = [
   'remoteStatuses',
   'saveRemote',
   'removeRemote',
+  'addDemoRemote',
+  'sshConfigHosts',
   'testRemote',
   'catalog',
   'callTool',

@@ -16,6 +16,7 @@ import type {
 } from './api.js';
 import type { HostKeyAlert, PendingApproval } from './approvals.js';
 import type { DeviceListing } from './devices.js';
+import type { SshConfigHosts } from './ssh-config-hosts.js';
 import type { BurrowEvent } from './events.js';
 import { remoteNameSchema, remoteSchema, type Remote } from './remote.js';
 
@@ -82,6 +83,10 @@ export const COMMANDS = {
   remoteStatuses: { args: z.tuple([]), result: returns<RemoteStatus[]>(), callers: EVERYONE, engine: true },
   saveRemote: { args: z.tuple([remoteSchema, z.boolean()]), result: returns<Remote>(), callers: EVERYONE, engine: false },
   removeRemote: { args: z.tuple([remoteNameSchema]), result: returns<boolean>(), callers: EVERYONE, engine: false },
+  /** The first start's offer: serves Burrow's demo MCP server on 127.0.0.1 and saves it as remote "demo" (removeRemote takes it away). */
+  addDemoRemote: { args: z.tuple([]), result: returns<Remote>(), callers: EVERYONE, engine: true },
+  /** The Host aliases of ~/.ssh/config, each with the remote it makes (the remote form's picker). */
+  sshConfigHosts: { args: z.tuple([]), result: returns<SshConfigHosts>(), callers: EVERYONE, engine: false },
   /** Connects step by step (TCP, host key, auth, MCP initialize) and says where it failed. */
   testRemote: { args: z.tuple([remoteSchema]), result: returns<TestStep[]>(), callers: EVERYONE, engine: true },
 

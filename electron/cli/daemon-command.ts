@@ -16,7 +16,8 @@ a private local socket for "burrow connect --remote NAME", and a log file in ${l
 When an engine runs already (a daemon a helper started, or the tray app), --ui asks it to
 serve its web UI and prints the address instead of starting a second engine.
 --listen runs Burrow's SSH server for edge devices (ssh -N -R PORT:localhost:22 burrow@THIS_MACHINE -p PORT;
-see burrow devices); --demo serves the demo remote "demo" on it (or on 127.0.0.1 alone).
+see burrow devices; without it, the address the tray app's switch remembered); --demo serves the demo remote
+"demo" on it (or on 127.0.0.1 alone), as every start does once the demo remote is saved.
 "stop" asks the running engine to stop: open sessions finish first (30 s at most).`;
 
 /** How long a stopping engine lets open sessions finish before ending them with a clear error. */
@@ -83,16 +84,16 @@ export async function run(args: string[]): Promise<number> {
     onStopRequest: () => void stop(DRAIN_MS),
     openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
   });
-  if (values.listen !== undefined || values.demo) {
-    const { startEmbeddedServer } = await import('../core/sshserver/start-embedded.js');
-    try {
-      embedded = await startEmbeddedServer({ home: burrowHome(), logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime.setDevices(d), listen: values.listen, demo: values.demo });
-    } catch (error) {
-      await runtime.close();
-      throw error;
-    }
-    process.stdout.write(`${embedded.banner}\n`);
+  // Always: the first screen offers the demo, and what earlier starts left on (the demo, the devices' switch) comes back.
+  const { startEmbeddedServer } = await import('../core/sshserver/start-embedded.js');
+  try {
+    embedded = await startEmbeddedServer({ home: burrowHome(), logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime.setDevices(d), listen: values.listen, demo: values.demo });
+  } catch (error) {
+    await runtime.close();
+    throw error;
   }
+  runtime.setDemo(embedded.demo);
+  if (embedded.server || embedded.demo.server) process.stdout.write(`${embedded.banner}\n`);
   if (values.ui) process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
   process.on('SIGINT', () => void stop(SIGNAL_DRAIN_MS));
   process.on('SIGTERM', () => void stop(SIGNAL_DRAIN_MS));

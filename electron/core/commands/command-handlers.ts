@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { EngineSettings, EngineStatus, McpHostId } from '../../../shared/api.js';
 import type { DeviceListing } from '../../../shared/devices.js';
+import type { Remote } from '../../../shared/remote.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
@@ -26,6 +27,7 @@ import { readToolAuditTail } from '../audit/tool-audit-reader.js';
 import { defaultToolAuditFile } from '../audit/tool-audit.js';
 import { burrowHome, logDir } from '../paths.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { sshConfigHosts } from '../sshconfig/ssh-config-picker.js';
 import { testConnection } from './connection-test.js';
 
 /** What runs the engine: its kind and start, the web UI's address, and how to stop it. */
@@ -49,6 +51,16 @@ export interface DeviceCommands {
   forget(name: string): Promise<boolean>;
 }
 
+/** The demo remote (Burrow's demo MCP server on its own SSH server), offered on the first screen. */
+export interface DemoCommands {
+  /** The remote's name ("demo"). */
+  readonly name: string;
+  /** Serves the demo and saves its remote. */
+  enable(): Promise<Remote>;
+  /** Removes Burrow's own remote "demo" and stops serving it; false when the remote by that name is a person's own. */
+  disable(): Promise<boolean>;
+}
+
 export interface CommandContext {
   settings: SettingsStore;
   hostKeys: HostKeyStore;
@@ -57,6 +69,8 @@ export interface CommandContext {
   host?: EngineHost;
   /** Set once Burrow's SSH server runs; until then device commands say how to start it. */
   devices?: DeviceCommands;
+  /** Set by engines that can serve the demo remote (the tray app, `burrow daemon`). */
+  demo?: DemoCommands;
   /** Where MCP hosts' config files live and what their entries run; the platform's default when absent. */
   hostConfig?: HostConfigContext;
   logger?: Logger;
@@ -196,8 +210,19 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       remotesChanged(saved.name);
       return saved;
     },
+    async addDemoRemote() {
+      need();
+      if (!ctx.demo) throw new BurrowError('this engine cannot serve the demo remote', 'daemon');
+      const saved = await ctx.demo.enable();
+      remotesChanged(saved.name);
+      return saved;
+    },
+    async sshConfigHosts() {
+      return sshConfigHosts();
+    },
     async removeRemote(name) {
-      const removed = settings.removeRemote(name);
+      // Burrow's own demo also stops being served; a person's own remote named "demo" is removed like any other.
+      const removed = (name === ctx.demo?.name && (await ctx.demo.disable())) || settings.removeRemote(name);
       inspector?.close(name);
       // A changed-key alarm about a remote that is gone has nothing left to protect: it is not shown again.
       for (const alert of engine?.broker.alerts() ?? []) if (alert.remote === name) engine!.broker.dismissAlert(alert.id);

@@ -3,7 +3,7 @@ import type { Remote } from '../../../shared/remote.js';
 import type { Logger } from '../logging/logger.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { EmbeddedSshServer } from '../sshserver/embedded-server.js';
-import { DEMO_KEY_FILE, ensureDemoKey, ensureDemoRemote, removeDemoRemote, savedDemoPort } from './demo-remote.js';
+import { DEMO_KEY_FILE, DEMO_REMOTE_NAME, ensureDemoKey, ensureDemoRemote, removeDemoRemote, savedDemoPort } from './demo-remote.js';
 
 export interface DemoControllerOptions {
   home: string;
@@ -19,6 +19,7 @@ export interface DemoControllerOptions {
  * it runs its own on 127.0.0.1, at the port the demo had before when that is free (so its approved host key holds).
  */
 export class DemoController {
+  readonly name = DEMO_REMOTE_NAME;
   private ownServer?: EmbeddedSshServer;
 
   constructor(private readonly options: DemoControllerOptions) {}
@@ -26,6 +27,11 @@ export class DemoController {
   /** What the first screen asks: nothing saved yet, so the demo is worth offering. */
   shouldOffer(): boolean {
     return this.options.settings.listRemotes().length === 0;
+  }
+
+  /** Burrow's own remote "demo" is saved (from an earlier start): an engine starting serves it again. */
+  isSaved(): boolean {
+    return savedDemoPort(this.options.settings, join(this.options.home, DEMO_KEY_FILE)) !== undefined;
   }
 
   /** The server the demo is on, while it is on. */

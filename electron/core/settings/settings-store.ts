@@ -19,6 +19,9 @@ export interface SettingsStore {
   /** The engine settings a person may change; unset ones are the defaults (or the daemon's flags). */
   tuning(): Tuning;
   saveTuning(patch: Partial<Tuning>): Tuning;
+  /** The tray app's remembered switch for Burrow's SSH server (devices): where it listens, or undefined when off. */
+  sshServerListen(): string | undefined;
+  setSshServerListen(listen: string | undefined): void;
 }
 
 /** Saved engine settings; unset keys mean "the default, or what the daemon's flags say". */
@@ -38,6 +41,8 @@ const settingsSchema = z
     tools: z.object({ allowAdHocHosts: z.boolean().default(false) }).optional(),
     idleTimeoutSec: z.number().int().min(0).max(86_400).optional(),
     prestart: z.boolean().optional(),
+    /** Burrow's SSH server for edge devices, switched on in the window: started again with every engine. */
+    sshServer: z.object({ listen: z.string().min(1).max(300) }).optional(),
     // conf's own bookkeeping (the migration version it last ran).
     __internal__: z.record(z.string(), z.unknown()).optional(),
   })
@@ -189,6 +194,20 @@ export class ConfSettingsStore implements SettingsStore {
       throw this.writeError(error);
     }
     return this.tuning();
+  }
+
+  sshServerListen(): string | undefined {
+    return this.read().sshServer?.listen;
+  }
+
+  setSshServerListen(listen: string | undefined): void {
+    const conf = this.writer();
+    try {
+      if (listen) conf.set('sshServer', { listen });
+      else conf.delete('sshServer');
+    } catch (error) {
+      throw this.writeError(error);
+    }
   }
 }
 

@@ -34,6 +34,8 @@ export interface ImportOptions extends SshConfigOptions {
   command?: string;
   /** Overrides what StrictHostKeyChecking says. */
   hostKeyPolicy?: HostKeyPolicy;
+  /** For the remote form's picker: the form asks how the server starts, so no note about shell mode. */
+  formPicker?: boolean;
 }
 
 export interface ImportedRemote {
@@ -95,7 +97,7 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
   const jump = resolveJump(reader, alias, proxyJumpOf(resolved, note), note, options.hostKeyPolicy);
   const connectTimeout = seconds(first(resolved, 'connecttimeout'), 'ConnectTimeout', 1);
   const keepalive = seconds(first(resolved, 'serveraliveinterval'), 'ServerAliveInterval', 0);
-  if (!options.command) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
+  if (!options.command && !options.formPicker) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
 
   const remote: RemoteInput = {
     name: alias,

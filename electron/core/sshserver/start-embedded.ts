@@ -24,9 +24,15 @@ export interface EmbeddedServerSetup {
   /** Where the command table finds the devices once the server runs. */
   setDevices: (devices: DeviceCommands) => void;
   settings: SettingsStore;
-  /** `--listen [ADDR:]PORT`: serve edge devices there (and the demo, if asked). */
+  /**
+   * `--listen [ADDR:]PORT`: serve edge devices there (and the demo, if asked). Without it, the address the window's
+   * switch remembered (settings `sshServer.listen`), if any; a remembered address that cannot be bound is logged, not fatal.
+   */
   listen?: string;
-  /** Serve the demo remote and save it as remote "demo" (on the listen port, else on 127.0.0.1 at its own port). */
+  /**
+   * Serve the demo remote and save it as remote "demo" (on the listen port, else on 127.0.0.1 at its own port).
+   * Burrow's own demo remote saved by an earlier start is served again without being asked.
+   */
   demo?: boolean;
 }
 
@@ -50,22 +56,31 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
   let server: EmbeddedSshServer | undefined;
   let devices: DeviceRegistry | undefined;
   const forwardTunnelEvent = (e: TunnelEvent) => engine.events.emit('tunnel', { device: e.device, state: e.state });
-  if (setup.listen) {
-    const where = parseListenAddress(setup.listen);
+  const remembered = setup.listen === undefined ? settings.sshServerListen() : undefined;
+  const listen = setup.listen ?? remembered;
+  if (listen) {
     devices = new DeviceRegistry({ home, broker: engine.broker, logger, audit: engine.audit, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
-    server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices });
     try {
+      const where = parseListenAddress(listen);
+      server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices });
       await server.listen();
     } catch (error) {
-      throw new BurrowError(`cannot listen on ${setup.listen}: ${(error as Error).message}`, 'config');
+      const problem = error instanceof BurrowError ? error : new BurrowError(`cannot listen on ${listen}: ${(error as Error).message}`, 'config');
+      if (!remembered) throw problem;
+      // The engine still runs for remotes; the devices wait until the port is free and the switch is turned on again.
+      logger.warn(`Burrow's SSH server for devices was not started: ${problem.message}`);
+      server = undefined;
+      devices = undefined;
     }
+  }
+  if (server && devices) {
     engine.tunnels = devices;
     setup.setDevices(devices);
     // The engine's 'tunnel' event (TunnelEvent) is what the window and tray show as "tunnel up/down".
     devices.on('tunnel', forwardTunnelEvent);
   }
   const demo = new DemoController({ home, logger, settings, sharedServer: () => server });
-  if (setup.demo) {
+  if (setup.demo || demo.isSaved()) {
     try {
       await demo.enable();
     } catch (error) {
