@@ -4,7 +4,11 @@ import { describeRemoteAddress, type Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { EngineState } from '../use-engine-state.js';
+import { FirstStart } from './FirstStart.js';
 import { RemoteForm } from './RemoteForm.js';
+
+/** Burrow's own demo remote (the first start's offer), not a person's remote that happens to be named "demo". */
+const isDemo = (r: Remote) => r.name === 'demo' && r.host === '127.0.0.1' && r.user === 'demo' && r.command === 'burrow-demo';
 
 type Editing = { mode: 'add' } | { mode: 'edit'; remote: Remote } | undefined;
 /** A removal being confirmed: the MCP host configs that still hold the remote (read when Remove is pressed). */
@@ -71,10 +75,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
       {error ? <div className="banner error">{error}</div> : null}
       {notice ? <div className="banner ok">{notice}</div> : null}
       {state.loaded && state.remotes.length === 0 ? (
-        <div className="empty">
-          <p>No remotes yet.</p>
-          <p className="muted">Add the machine where your MCP server runs: its SSH address, and the command that starts the server.</p>
-        </div>
+        <FirstStart onAdded={reload} />
       ) : (
         <ul className="list" aria-label="Remotes">
           {state.remotes.map((r) => {
@@ -87,6 +88,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                   <div className="row-sub mono">
                     {describeRemoteAddress(r)} · {r.mode === 'exec' ? r.command : 'shell channel'}
                   </div>
+                  {isDemo(r) ? <div className="row-sub small">Burrow's built-in demo: Inspect it to call its tools; remove it when you no longer need it.</div> : null}
                 </div>
                 <div className="row-state" title={status.detail}>
                   <span data-testid="remote-state">{STATE_LABELS[status.state]}</span>
