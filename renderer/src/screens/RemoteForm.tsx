@@ -3,6 +3,7 @@ import type { TestStep } from '../../../shared/api.js';
 import type { HostKeyPolicy, Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { formValuesOf, validateRemote, type FieldErrors, type RemoteFormValues } from '../remote-form-values.js';
+import { SshConfigPicker } from './SshConfigPicker.js';
 import { TestSteps } from './TestSteps.js';
 import { ToolsFieldset } from './ToolsFieldset.js';
 
@@ -110,6 +111,15 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
           <div className="form-col">
             <fieldset>
               <legend>Server</legend>
+              {editing ? null : (
+                <SshConfigPicker
+                  values={values}
+                  onPick={(next) => {
+                    setValues(next);
+                    setErrors({});
+                  }}
+                />
+              )}
               <Field id="remote-name" label="Name" error={errors.name} hint={editing ? undefined : 'What your MCP apps will call it, e.g. build-box'}>
                 {text('name', { placeholder: 'build-box', disabled: editing })}
               </Field>
