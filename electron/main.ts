@@ -110,7 +110,7 @@ async function start(): Promise<void> {
 
   // No --listen here: the switch's remembered address (if any), and the demo again if it is saved.
   embedded = await startEmbeddedServer({ home, logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime!.setDevices(d) });
-  runtime.setDemo(embedded.demo);
+  runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
   logger.info(embedded.banner);
 
   setUpIpc(api);

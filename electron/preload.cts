@@ -40,6 +40,8 @@ const METHODS = [
   'approveDevice',
   'rejectDevice',
   'forgetDevice',
+  'sshServerState',
+  'setSshServer',
   'mcpHosts',
   'planInstall',
   'hostEntries',

@@ -15,7 +15,7 @@ import type {
   TrafficEntry,
 } from './api.js';
 import type { HostKeyAlert, PendingApproval } from './approvals.js';
-import type { DeviceListing } from './devices.js';
+import type { DeviceListing, SshServerState } from './devices.js';
 import type { SshConfigHosts } from './ssh-config-hosts.js';
 import type { BurrowEvent } from './events.js';
 import { remoteNameSchema, remoteSchema, type Remote } from './remote.js';
@@ -137,6 +137,9 @@ export const COMMANDS = {
   approveDevice: { args: z.tuple([approvalId, remoteNameSchema, z.number().int().min(1).max(65535).optional()]), result: returns<{ name: string; port: number }>(), callers: EVERYONE, engine: true },
   rejectDevice: { args: z.tuple([approvalId]), result: returns<number>(), callers: EVERYONE, engine: true },
   forgetDevice: { args: z.tuple([remoteNameSchema]), result: returns<boolean>(), callers: EVERYONE, engine: true },
+  sshServerState: { args: z.tuple([]), result: returns<SshServerState>(), callers: EVERYONE, engine: true },
+  /** The window's switch: listens for devices at `[ADDR:]PORT` (remembered for every start), or stops and forgets (no address). */
+  setSshServer: { args: z.tuple([z.string().min(1).max(300).optional()]), result: returns<SshServerState>(), callers: EVERYONE, engine: true },
 
   mcpHosts: { args: z.tuple([]), result: returns<McpHostInfo[]>(), callers: EVERYONE, engine: false },
   /** `entryName`: the server's name in the host's config when the remote's own name is taken there. */

@@ -29,3 +29,15 @@ export interface DeviceListing {
   /** Where the embedded server listens (`ADDR:PORT`). */
   listening?: string;
 }
+
+/** Burrow's SSH server for devices as the window's switch shows it. */
+export interface SshServerState {
+  /** Where it listens now (`ADDR:PORT`); absent while off. */
+  listening?: string;
+  /** Its host key, for devices to pin: `SHA256:…`. */
+  fingerprint?: string;
+  /** The address the switch remembered: every engine start listens there again (`burrow daemon --listen` overrides). */
+  remembered?: string;
+  /** Why it is not listening on the remembered address (the port is taken…), one line. */
+  problem?: string;
+}

@@ -92,7 +92,7 @@ export async function run(args: string[]): Promise<number> {
     await runtime.close();
     throw error;
   }
-  runtime.setDemo(embedded.demo);
+  runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
   if (embedded.server || embedded.demo.server) process.stdout.write(`${embedded.banner}\n`);
   if (values.ui) process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
   process.on('SIGINT', () => void stop(SIGNAL_DRAIN_MS));

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { BURROW_VERSION } from '../../shared/version.js';
-import { createCommandHandlers, type CommandContext, type DemoCommands, type DeviceCommands, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
+import { createCommandHandlers, type CommandContext, type DemoCommands, type DeviceCommands, type SshServerSwitch, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
 import { Engine } from './engine.js';
 import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
@@ -37,9 +37,9 @@ export interface BurrowRuntime {
   /** Publishes the web UI's address to clients (burrow status, burrow ui, a second `npm start`). */
   setUiUrl(url: string): void;
   /** Burrow's SSH server started: the device commands go to its registry. */
-  setDevices(devices: DeviceCommands): void;
-  /** The demo remote can be served (the first screen's offer). */
-  setDemo(demo: DemoCommands): void;
+  setDevices(devices: DeviceCommands | undefined): void;
+  /** Burrow's SSH server is wired in: the demo remote (the first screen's offer) and the devices' switch. */
+  setEmbedded(embedded: { demo: DemoCommands; sshServer: SshServerSwitch }): void;
   /** Stops taking sessions; resolves when the open ones have ended (at most `timeoutMs`). */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -124,8 +124,9 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     setDevices(devices) {
       context.devices = devices;
     },
-    setDemo(demo) {
-      context.demo = demo;
+    setEmbedded(embedded) {
+      context.demo = embedded.demo;
+      context.sshServer = embedded.sshServer;
     },
     async drain(timeoutMs) {
       await ipc.stopListening();

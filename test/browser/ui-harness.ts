@@ -23,9 +23,9 @@ export interface UiDaemon {
   stop: () => Promise<void>;
 }
 
-/** Starts `burrow daemon --ui --ui-port 0` and reads the one line it prints. */
-export function startUiDaemon(env: Record<string, string>): Promise<UiDaemon> {
-  const child: ChildProcess = spawn(process.execPath, [BURROW_BIN, 'daemon', '--ui', '--ui-port', '0'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts `burrow daemon --ui --ui-port 0 [ARGS]` and reads the one line it prints. */
+export function startUiDaemon(env: Record<string, string>, args: string[] = []): Promise<UiDaemon> {
+  const child: ChildProcess = spawn(process.execPath, [BURROW_BIN, 'daemon', '--ui', '--ui-port', '0', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid) recordPid(child.pid, 'burrow-daemon-ui');
   let stdout = '';
   let stderr = '';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { EngineSettings, EngineStatus, McpHostId } from '../../../shared/api.js';
-import type { DeviceListing } from '../../../shared/devices.js';
+import type { DeviceListing, SshServerState } from '../../../shared/devices.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
@@ -61,6 +61,12 @@ export interface DemoCommands {
   disable(): Promise<boolean>;
 }
 
+/** The window's switch for Burrow's SSH server for devices (remembered across starts). */
+export interface SshServerSwitch {
+  state(): SshServerState;
+  setListen(listen: string | undefined): Promise<SshServerState>;
+}
+
 export interface CommandContext {
   settings: SettingsStore;
   hostKeys: HostKeyStore;
@@ -71,6 +77,8 @@ export interface CommandContext {
   devices?: DeviceCommands;
   /** Set by engines that can serve the demo remote (the tray app, `burrow daemon`). */
   demo?: DemoCommands;
+  /** Set by engines that run Burrow's SSH server (the tray app, `burrow daemon`). */
+  sshServer?: SshServerSwitch;
   /** Where MCP hosts' config files live and what their entries run; the platform's default when absent. */
   hostConfig?: HostConfigContext;
   logger?: Logger;
@@ -298,6 +306,15 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     },
     async forgetDevice(name) {
       return devices().forget(name);
+    },
+    async sshServerState() {
+      need();
+      return ctx.sshServer?.state() ?? {};
+    },
+    async setSshServer(listen) {
+      need();
+      if (!ctx.sshServer) throw new BurrowError("this engine cannot run Burrow's SSH server", 'daemon');
+      return ctx.sshServer.setListen(listen);
     },
     async mcpHosts() {
       return listMcpHosts(hostContext(), settings.listRemotes().map((r) => r.name));

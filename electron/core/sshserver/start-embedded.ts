@@ -4,6 +4,7 @@ import type { Engine } from '../engine.js';
 import type { Logger } from '../logging/logger.js';
 import type { DeviceCommands } from '../commands/command-handlers.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import type { SshServerState } from '../../../shared/devices.js';
 import { DeviceRegistry, type TunnelEvent } from './device-registry.js';
 import { EmbeddedSshServer } from './embedded-server.js';
 
@@ -21,8 +22,8 @@ export interface EmbeddedServerSetup {
   home: string;
   logger: Logger;
   engine: Engine;
-  /** Where the command table finds the devices once the server runs. */
-  setDevices: (devices: DeviceCommands) => void;
+  /** Where the command table finds the devices while the server for them runs (undefined once it stops). */
+  setDevices: (devices: DeviceCommands | undefined) => void;
   settings: SettingsStore;
   /**
    * `--listen [ADDR:]PORT`: serve edge devices there (and the demo, if asked). Without it, the address the window's
@@ -37,13 +38,17 @@ export interface EmbeddedServerSetup {
 }
 
 export interface RunningEmbeddedServer {
-  /** The server for devices (`listen`), if any. */
-  server?: EmbeddedSshServer;
-  devices?: DeviceRegistry;
+  /** The server for devices, while it listens. */
+  readonly server?: EmbeddedSshServer;
+  readonly devices?: DeviceRegistry;
   /** Turns the demo on and off (the first screen's offer); on already when `demo` was asked. */
   demo: DemoController;
   /** One line for the terminal: where it listens and the host key's fingerprint devices pin. */
-  banner: string;
+  readonly banner: string;
+  /** The window's switch, as it stands. */
+  state(): SshServerState;
+  /** The window's switch: listens for devices at `listen` and remembers it, or (undefined) stops and forgets. */
+  setListen(listen: string | undefined): Promise<SshServerState>;
   close(): Promise<void>;
 }
 
@@ -55,51 +60,101 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
   const { engine, settings, logger, home } = setup;
   let server: EmbeddedSshServer | undefined;
   let devices: DeviceRegistry | undefined;
+  let problem: string | undefined;
   const forwardTunnelEvent = (e: TunnelEvent) => engine.events.emit('tunnel', { device: e.device, state: e.state });
-  const remembered = setup.listen === undefined ? settings.sshServerListen() : undefined;
-  const listen = setup.listen ?? remembered;
-  if (listen) {
-    devices = new DeviceRegistry({ home, broker: engine.broker, logger, audit: engine.audit, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
-    try {
-      const where = parseListenAddress(listen);
-      server = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices });
-      await server.listen();
-    } catch (error) {
-      const problem = error instanceof BurrowError ? error : new BurrowError(`cannot listen on ${listen}: ${(error as Error).message}`, 'config');
-      if (!remembered) throw problem;
-      // The engine still runs for remotes; the devices wait until the port is free and the switch is turned on again.
-      logger.warn(`Burrow's SSH server for devices was not started: ${problem.message}`);
-      server = undefined;
-      devices = undefined;
-    }
-  }
-  if (server && devices) {
-    engine.tunnels = devices;
-    setup.setDevices(devices);
-    // The engine's 'tunnel' event (TunnelEvent) is what the window and tray show as "tunnel up/down".
-    devices.on('tunnel', forwardTunnelEvent);
-  }
   const demo = new DemoController({ home, logger, settings, sharedServer: () => server });
-  if (setup.demo || demo.isSaved()) {
+
+  /** Binds the devices' server; throws one line when it cannot. */
+  const openDevices = async (listen: string) => {
+    const where = parseListenAddress(listen);
+    const registry = new DeviceRegistry({ home, broker: engine.broker, logger, audit: engine.audit, approvalTimeoutMs: () => settings.approvalTimeoutMs() });
+    const candidate = new EmbeddedSshServer({ home, logger, host: where.host, port: where.port, devices: registry });
+    try {
+      await candidate.listen();
+    } catch (error) {
+      throw new BurrowError(`cannot listen on ${listen}: ${(error as Error).message}`, 'config');
+    }
+    server = candidate;
+    devices = registry;
+    engine.tunnels = registry;
+    setup.setDevices(registry);
+    // The engine's 'tunnel' event (TunnelEvent) is what the window and tray show as "tunnel up/down".
+    registry.on('tunnel', forwardTunnelEvent);
+  };
+  /** Stops the devices' server (their tunnels end); a demo it served moves to a server of its own. */
+  const closeDevices = async () => {
+    const [closing, registry] = [server, devices];
+    if (!closing || !registry) return;
+    server = undefined;
+    devices = undefined;
+    registry.off('tunnel', forwardTunnelEvent);
+    if (engine.tunnels === registry) engine.tunnels = undefined;
+    setup.setDevices(undefined);
+    const hadDemo = closing.servesDemo;
+    await closing.close();
+    if (hadDemo) await enableDemo();
+  };
+  const enableDemo = async () => {
     try {
       await demo.enable();
     } catch (error) {
       logger.warn(`the demo remote was not started: ${(error as Error).message}`);
     }
-  }
-  const shown = server ?? demo.server;
-  const banner = shown
-    ? `Burrow SSH server: listening on ${shown.address}, host key ED25519 ${shown.hostKey.fingerprint}`
-    : 'Burrow SSH server: not started';
-  return {
-    server,
-    devices,
-    demo,
-    banner,
-    async close() {
-      devices?.off('tunnel', forwardTunnelEvent);
-      if (devices && engine.tunnels === devices) engine.tunnels = undefined;
+  };
 
+  const remembered = setup.listen === undefined ? settings.sshServerListen() : undefined;
+  if (setup.listen) await openDevices(setup.listen);
+  else if (remembered) {
+    try {
+      await openDevices(remembered);
+    } catch (error) {
+      // The engine still runs for remotes; the switch shows why the devices' server is off.
+      problem = (error as Error).message;
+      logger.warn(`Burrow's SSH server for devices was not started: ${problem}`);
+    }
+  }
+  if (setup.demo || demo.isSaved()) await enableDemo();
+
+  const banner = () => {
+    const shown = server ?? demo.server;
+    return shown ? `Burrow SSH server: listening on ${shown.address}, host key ED25519 ${shown.hostKey.fingerprint}` : 'Burrow SSH server: not started';
+  };
+  const state = (): SshServerState => ({
+    ...(server ? { listening: server.address, fingerprint: server.hostKey.fingerprint } : {}),
+    ...(settings.sshServerListen() ? { remembered: settings.sshServerListen() } : {}),
+    ...(problem ? { problem } : {}),
+  });
+  return {
+    get server() {
+      return server;
+    },
+    get devices() {
+      return devices;
+    },
+    demo,
+    get banner() {
+      return banner();
+    },
+    state,
+    async setListen(listen) {
+      // A bad address is refused before the running server is touched.
+      if (listen !== undefined) parseListenAddress(listen);
+      await closeDevices();
+      problem = undefined;
+      if (listen === undefined) {
+        settings.setSshServerListen(undefined);
+        logger.info("Burrow's SSH server for devices: off");
+        return state();
+      }
+      await openDevices(listen);
+      settings.setSshServerListen(listen);
+      logger.info(banner());
+      return state();
+    },
+    async close() {
+      const registry = devices;
+      registry?.off('tunnel', forwardTunnelEvent);
+      if (registry && engine.tunnels === registry) engine.tunnels = undefined;
       await demo.close();
       await server?.close();
     },
