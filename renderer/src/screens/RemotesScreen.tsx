@@ -6,6 +6,7 @@ import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { EngineState } from '../use-engine-state.js';
 import { FirstStart } from './FirstStart.js';
 import { RemoteForm } from './RemoteForm.js';
+import { SshServerSwitch } from './SshServerSwitch.js';
 
 /** Burrow's own demo remote (the first start's offer), not a person's remote that happens to be named "demo". */
 const isDemo = (r: Remote) => r.name === 'demo' && r.host === '127.0.0.1' && r.user === 'demo' && r.command === 'burrow-demo';
@@ -117,6 +118,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
           })}
         </ul>
       )}
+      <SshServerSwitch />
     </section>
   );
 }
