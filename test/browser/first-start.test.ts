@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burrowEnv } from '../support/burrow-process.js';
+import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { waitFor } from '../support/wait-for.js';
 import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
 
@@ -114,5 +114,17 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
     // No approval this time: nothing answers the queue, and the call still goes through.
     const again = (await daemon.call('callTool', 'demo', 'add', { a: 20, b: 22 })) as { raw: { structuredContent: unknown } };
     expect(again.raw.structuredContent).toEqual({ sum: 42 });
+  });
+
+  it('an MCP host reaches the demo with `burrow connect --remote demo` while no window runs: the engine connect starts serves it', async () => {
+    await daemon.stop();
+    const c = await connectClient(['--remote', 'demo'], env);
+    try {
+      const r = await c.client.callTool({ name: 'echo', arguments: { text: 'hello from the burrow' } });
+      expect(r.content).toEqual([{ type: 'text', text: 'hello from the burrow' }]);
+    } finally {
+      await c.close();
+      await runBurrow(['daemon', 'stop'], env);
+    }
   });
 });
