@@ -82,6 +82,8 @@ export async function run(args: string[]): Promise<number> {
     idleTimeoutMs: idleSec === undefined ? undefined : idleSec * 1000,
     prestart: values['no-prestart'] ? false : undefined,
     onStopRequest: () => void stop(DRAIN_MS),
+    // Before the socket goes: the tray app taking over finds the demo's (and the devices') ports free.
+    onHandOver: () => embedded?.stopListening(),
     openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
   });
   // Always: the first screen offers the demo, and what earlier starts left on (the demo, the devices' switch) comes back.

@@ -23,6 +23,8 @@ export interface RuntimeOptions {
   kind: EngineHost['kind'];
   /** Someone asked this engine to stop (`burrow daemon stop`, the stopEngine command). */
   onStopRequest: () => void;
+  /** Called first when this engine hands over to another: what else it must let go of (its SSH server's ports). */
+  onHandOver?: () => void;
   /** Serves the web UI when asked (`burrow ui`); returns its address. */
   openUi?: () => Promise<string>;
   hostConfig?: HostConfigContext;
@@ -78,6 +80,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
   const handOver = () => {
     if (handedOver) return;
     handedOver = true;
+    options.onHandOver?.();
     logger.info(`handing the socket over; ${engine.sessions.count()} open session(s) go on until they end`);
     // Closing the listener unlinks the socket path at once; open sessions keep their connections.
     void ipc.stopListening();

@@ -69,6 +69,11 @@ export class DemoController {
     return removed;
   }
 
+  /** Lets the next engine have the demo's port (a hand-over); sessions already open go on. */
+  stopListening(): void {
+    this.ownServer?.stopListening();
+  }
+
   /** Stops the demo's own server (the remote stays saved for next time). */
   async close(): Promise<void> {
     const own = this.ownServer;

@@ -102,6 +102,14 @@ export class EmbeddedSshServer {
     return this.listening;
   }
 
+  /**
+   * Stops taking connections, so the engine taking over from this one can bind the same port (and its approved host
+   * key still matches); the open ones (an MCP host's demo session, a device's tunnel) go on until they end.
+   */
+  stopListening(): void {
+    this.server.close();
+  }
+
   /** Stops listening and ends every connection (devices' tunnels go down, demo sessions end). */
   async close(): Promise<void> {
     for (const c of this.connections) c.end();

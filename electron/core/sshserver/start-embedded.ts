@@ -49,6 +49,8 @@ export interface RunningEmbeddedServer {
   state(): SshServerState;
   /** The window's switch: listens for devices at `listen` and remembers it, or (undefined) stops and forgets. */
   setListen(listen: string | undefined): Promise<SshServerState>;
+  /** Another engine takes over (the tray app starting while this daemon runs): it gets the ports, open connections go on. */
+  stopListening(): void;
   close(): Promise<void>;
 }
 
@@ -150,6 +152,10 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
       settings.setSshServerListen(listen);
       logger.info(banner());
       return state();
+    },
+    stopListening() {
+      server?.stopListening();
+      demo.stopListening();
     },
     async close() {
       const registry = devices;
