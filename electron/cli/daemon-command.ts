@@ -96,7 +96,10 @@ export async function run(args: string[]): Promise<number> {
   }
   runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
   if (embedded.server || embedded.demo.server) process.stdout.write(`${embedded.banner}\n`);
-  if (values.ui) process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
+  if (values.ui) {
+    process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);
+    if (embedded.demo.shouldOffer()) process.stdout.write('No remote is saved yet: open the UI and click "Add the demo remote" to try Burrow, or "Add remote" for a machine of your own\n');
+  }
   process.on('SIGINT', () => void stop(SIGNAL_DRAIN_MS));
   process.on('SIGTERM', () => void stop(SIGNAL_DRAIN_MS));
   runtime.engine.events.on('connection-state', (e) => logger.info(`${e.remote}: ${e.state}${e.detail ? ` (${e.detail})` : ''}`));

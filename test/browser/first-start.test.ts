@@ -44,8 +44,10 @@ const accepts = (port: number) =>
 
 describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', () => {
   it('offers the demo remote on the first screen; one click adds it, its host key is approved, and the inspector calls its add tool', async () => {
-    // Offered, not added behind the person's back.
+    // Offered, not added behind the person's back; the terminal `npm start` runs in says where.
     expect(await remotes()).toEqual([]);
+    await waitFor(() => daemon.stdout().includes('No remote is saved yet: open the UI and click "Add the demo remote"'), 5000, () => daemon.stdout());
+    expect(daemon.stdout()).not.toContain('Burrow SSH server: listening');
     await page.goto(daemon.url);
     const offer = page.getByLabel('Get started');
     await offer.getByRole('button', { name: 'Add the demo remote' }).waitFor();

@@ -18,6 +18,7 @@ export interface UiDaemon {
   port: number;
   token: string;
   stderr: () => string;
+  stdout: () => string;
   /** Calls BurrowApi over the web bridge, as the page does. */
   call: (method: string, ...args: unknown[]) => Promise<unknown>;
   stop: () => Promise<void>;
@@ -55,7 +56,7 @@ export function startUiDaemon(env: Record<string, string>, args: string[] = []):
       const origin = `http://127.0.0.1:${m[2]}`;
       const token = m[3];
       const call = webApiCaller(origin, token);
-      resolve({ url: m[1], origin, port: Number(m[2]), token, stderr: () => stderr, call, stop });
+      resolve({ url: m[1], origin, port: Number(m[2]), token, stderr: () => stderr, stdout: () => stdout, call, stop });
     });
   });
 }

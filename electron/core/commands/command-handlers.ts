@@ -109,7 +109,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
   const engine = ctx.engine;
   const devices = (): DeviceCommands => {
     need();
-    if (!ctx.devices) throw new BurrowError("Burrow's SSH server for devices is off: start it with burrow daemon --listen [ADDR:]PORT", 'config');
+    if (!ctx.devices) throw new BurrowError("Burrow's SSH server for devices is off: turn it on in the window (Remotes, Edge devices) or start burrow daemon --listen [ADDR:]PORT", 'config');
     return ctx.devices;
   };
   const inspector = engine
