@@ -40,25 +40,34 @@ export class DemoController {
     return shared?.servesDemo ? shared : this.ownServer;
   }
 
-  /** Serves the demo and saves (or updates) the remote "demo"; refuses to overwrite a person's own "demo". */
+  /**
+   * Serves the demo and saves (or updates) the remote "demo"; refuses to overwrite a person's own "demo". A demo saved
+   * before keeps its port (its approved host key is recorded for that port): on the devices' server when that is where
+   * it was, else on a server of its own there; a new demo shares the devices' server when one runs.
+   */
   async enable(): Promise<Remote> {
     const { home, logger, settings } = this.options;
-    let server = this.options.sharedServer?.() ?? this.ownServer;
+    const shared = this.options.sharedServer?.();
+    const before = savedDemoPort(settings, ensureDemoKey(home).path);
+    let server = this.ownServer ?? (shared && (before === undefined || before === shared.port) ? shared : undefined);
     if (!server) {
-      const before = savedDemoPort(settings, ensureDemoKey(home).path);
-      server = new EmbeddedSshServer({ home, logger, port: before ?? 0 });
       try {
-        await server.listen();
+        server = await this.listenOwn(before ?? 0);
       } catch (error) {
         if (!before) throw error;
-        logger.info(`the demo's port ${before} is taken: taking a free one (its host key must be approved again)`);
-        server = new EmbeddedSshServer({ home, logger, port: 0 });
-        await server.listen();
+        logger.info(`the demo's port ${before} is taken: taking ${shared ? "the devices' server's" : 'a free one'} (its host key must be approved again)`);
+        server = shared ?? (await this.listenOwn(0));
       }
-      this.ownServer = server;
     }
     const demoKeyPath = server.enableDemo();
     return ensureDemoRemote(settings, { port: server.port, demoKeyPath });
+  }
+
+  private async listenOwn(port: number): Promise<EmbeddedSshServer> {
+    const server = new EmbeddedSshServer({ home: this.options.home, logger: this.options.logger, port });
+    await server.listen();
+    this.ownServer = server;
+    return server;
   }
 
   /** Removes the remote "demo" (Burrow's own only) and stops serving it. Returns whether the remote was there. */
