@@ -100,6 +100,13 @@ async function start(): Promise<void> {
     onStopRequest: () => app.quit(),
     // `burrow ui` while the app runs: the same UI in a browser, on 127.0.0.1 with a token of its own.
     openUi: () => (webUi ??= serveWebUi(runtime!)),
+    // No --listen here: the switch's remembered address (if any), and the demo again if it is saved; before the
+    // socket takes helpers, so an MCP host's first demo session finds it listening.
+    beforeListening: async (rt) => {
+      embedded = await startEmbeddedServer({ home, logger, engine: rt.engine, settings: rt.settings, setDevices: (d) => rt.setDevices(d) });
+      rt.setEmbedded({ demo: embedded.demo, sshServer: embedded });
+      logger.info(embedded.banner);
+    },
   });
   api = runtime.commands;
   const vault = new SecretVault(join(home, 'secrets.json'), safeStorage, process.platform);
@@ -107,11 +114,6 @@ async function start(): Promise<void> {
   if (secretProblem) logger.warn(secretProblem);
   // Passphrases and passwords people enter outlive a restart only in the OS keychain; otherwise in memory.
   else runtime.engine.secrets.useStore(vault);
-
-  // No --listen here: the switch's remembered address (if any), and the demo again if it is saved.
-  embedded = await startEmbeddedServer({ home, logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime!.setDevices(d) });
-  runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
-  logger.info(embedded.banner);
 
   setUpIpc(api);
   setUpTray();

@@ -85,16 +85,14 @@ export async function run(args: string[]): Promise<number> {
     // Before the socket goes: the tray app taking over finds the demo's (and the devices') ports free.
     onHandOver: () => embedded?.stopListening(),
     openUi: () => (ui ??= serveUi(runtime, logger, uiPort)),
+    // Always: the first screen offers the demo, and what earlier starts left on (the demo, the devices' switch) comes back.
+    beforeListening: async (rt) => {
+      const { startEmbeddedServer } = await import('../core/sshserver/start-embedded.js');
+      embedded = await startEmbeddedServer({ home: burrowHome(), logger, engine: rt.engine, settings: rt.settings, setDevices: (d) => rt.setDevices(d), listen: values.listen, demo: values.demo });
+      rt.setEmbedded({ demo: embedded.demo, sshServer: embedded });
+    },
   });
-  // Always: the first screen offers the demo, and what earlier starts left on (the demo, the devices' switch) comes back.
-  const { startEmbeddedServer } = await import('../core/sshserver/start-embedded.js');
-  try {
-    embedded = await startEmbeddedServer({ home: burrowHome(), logger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime.setDevices(d), listen: values.listen, demo: values.demo });
-  } catch (error) {
-    await runtime.close();
-    throw error;
-  }
-  runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
+  if (!embedded) throw new Error('Burrow SSH server was not set up');
   if (embedded.server || embedded.demo.server) process.stdout.write(`${embedded.banner}\n`);
   if (values.ui) {
     process.stdout.write(`Burrow UI: ${await (ui ??= serveUi(runtime, logger, uiPort))}\n`);

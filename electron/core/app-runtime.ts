@@ -23,6 +23,11 @@ export interface RuntimeOptions {
   kind: EngineHost['kind'];
   /** Someone asked this engine to stop (`burrow daemon stop`, the stopEngine command). */
   onStopRequest: () => void;
+  /**
+   * Runs before the local socket takes helpers: what their first session may need is started here (Burrow's SSH
+   * server, so a `burrow connect --remote demo` that started this engine finds the demo listening). Throws: nothing starts.
+   */
+  beforeListening?: (runtime: BurrowRuntime) => Promise<void>;
   /** Called first when this engine hands over to another: what else it must let go of (its SSH server's ports). */
   onHandOver?: () => void;
   /** Serves the web UI when asked (`burrow ui`); returns its address. */
@@ -110,11 +115,8 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     ),
   };
   const ipc = new IpcServer({ path, token, engine, settings, commands, logger, tools });
-  await ipc.listen();
-  writeDaemonInfo(info);
-  logger.info(`listening on ${path} (pid ${process.pid})`);
   let closed = false;
-  return {
+  const runtime: BurrowRuntime = {
     engine,
     settings,
     commands,
@@ -148,4 +150,14 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
       if (!handedOver) rmSync(tokenPath(), { force: true });
     },
   };
+  try {
+    await options.beforeListening?.(runtime);
+  } catch (error) {
+    await runtime.close();
+    throw error;
+  }
+  await ipc.listen();
+  writeDaemonInfo(info);
+  logger.info(`listening on ${path} (pid ${process.pid})`);
+  return runtime;
 }

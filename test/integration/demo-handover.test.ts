@@ -44,10 +44,18 @@ describe('the tray app taking over from a daemon that serves the demo', () => {
     // What electron/main.ts does at start: hand over, start its engine, then Burrow's SSH server.
     process.env.BURROW_HOME = env.BURROW_HOME;
     expect(await handOverRunningEngine(5000, env)).toBe(true);
-    runtime = await startRuntime({ home: env.BURROW_HOME, logger: silentLogger, kind: 'app', idleTimeoutMs: 60_000, onStopRequest: () => {} });
-    embedded = await startEmbeddedServer({ home: env.BURROW_HOME, logger: silentLogger, engine: runtime.engine, settings: runtime.settings, setDevices: (d) => runtime!.setDevices(d) });
-    runtime.setEmbedded({ demo: embedded.demo, sshServer: embedded });
-    expect(embedded.demo.server?.port).toBe(port);
+    runtime = await startRuntime({
+      home: env.BURROW_HOME,
+      logger: silentLogger,
+      kind: 'app',
+      idleTimeoutMs: 60_000,
+      onStopRequest: () => {},
+      beforeListening: async (rt) => {
+        embedded = await startEmbeddedServer({ home: env.BURROW_HOME, logger: silentLogger, engine: rt.engine, settings: rt.settings, setDevices: (d) => rt.setDevices(d) });
+        rt.setEmbedded({ demo: embedded.demo, sshServer: embedded });
+      },
+    });
+    expect(embedded?.demo.server?.port).toBe(port);
     expect(runtime.settings.getRemote('demo')?.port).toBe(port);
 
     // The daemon's session still runs; a new one reaches the app's demo without asking for the key again.

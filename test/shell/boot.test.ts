@@ -87,7 +87,8 @@ describe('the shell booted with a recording electron double', () => {
       if (!reply.ok) expect(reply.error, method).not.toContain('unknown API method');
     }
     const listed = await shell!.request<Reply>({ op: 'invoke', channel: 'burrow:api', args: ['listRemotes', []] });
-    expect(listed.ok && (listed.result as { name: string }[]).map((r) => r.name)).toEqual(['prod']);
+    // addDemoRemote, called without arguments like every method above, added the demo remote.
+    expect(listed.ok && (listed.result as { name: string }[]).map((r) => r.name)).toEqual(['prod', 'demo']);
     await expect(shell!.request({ op: 'invoke', channel: 'burrow:api', url: 'https://evil.example/', args: ['listRemotes', []] })).rejects.toThrow('refused: not a Burrow page');
 
     // The preload, loaded as Electron's sandbox loads it: require() knows only 'electron'.
