@@ -65,4 +65,21 @@ describe('DemoController: the first screen\'s demo, in-process', () => {
       await demo.close();
     }
   });
+
+  it('leaves a person\'s own remote "demo" alone: enable() says so in one line and serves nothing', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'burrow-democtl-'));
+    const settings = new ConfSettingsStore(home);
+    settings.saveRemote({ name: 'demo', host: 'mine.example', port: 22, user: 'me', identityFiles: [], useAgent: true, usePassword: false, mode: 'shell', hostKeyPolicy: 'ask' });
+    const demo = new DemoController({ home, logger: silentLogger, settings });
+    try {
+      await expect(demo.enable()).rejects.toThrow('a remote named "demo" exists already and is not Burrow\'s demo; the demo was not added');
+      expect(demo.server).toBeUndefined();
+      expect(settings.getRemote('demo')?.host).toBe('mine.example');
+      // Removing goes through the ordinary path for a person's own "demo": disable() does not touch it.
+      expect(await demo.disable()).toBe(false);
+      expect(settings.getRemote('demo')?.host).toBe('mine.example');
+    } finally {
+      await demo.close();
+    }
+  });
 });

@@ -60,7 +60,14 @@ export class DemoController {
       }
     }
     const demoKeyPath = server.enableDemo();
-    return ensureDemoRemote(settings, { port: server.port, demoKeyPath });
+    try {
+      return ensureDemoRemote(settings, { port: server.port, demoKeyPath });
+    } catch (error) {
+      // A person's own remote "demo": nothing is left serving a demo no remote points at.
+      if (server === this.ownServer) await this.close();
+      else server.disableDemo();
+      throw error;
+    }
   }
 
   private async listenOwn(port: number): Promise<EmbeddedSshServer> {
