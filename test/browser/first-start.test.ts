@@ -84,6 +84,8 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
     const result = page.getByTestId('tool-result');
     await result.waitFor();
     expect(await result.textContent()).toMatch(/"sum":\s*42/);
+    // The answer itself in the picture, not only the form.
+    await page.getByText('"sum": 42').last().scrollIntoViewIfNeeded();
     await screenshot(page, 'demo-tool-result');
   });
 
