@@ -13,6 +13,8 @@ export interface RemoteStatus {
   sessions: number;
   /** For a remote that points at an edge device (`tunnel: { device }`): whether the device is dialled in now. */
   tunnel?: 'up' | 'down';
+  /** Sessions that lost this remote and wait for it (they resume when it is back). */
+  waiting?: number;
 }
 
 export type TestStepName = 'tcp' | 'host-key' | 'auth' | 'mcp-initialize';
@@ -148,6 +150,8 @@ export interface SessionInfo {
   /** The MCP host's clientInfo name from its `initialize`, once seen. */
   client?: string;
   openedAt: string;
+  /** Set while the session waits for its remote to come back (it resumes then): the remote's name. */
+  waitingFor?: string;
 }
 
 /** An MCP host session using Burrow's built-in SSH tools, and what it has open on which remotes. */

@@ -21,6 +21,8 @@ export interface EngineEventMap {
   'session-named': { id: number; remote: string; client: string };
   /** The engine's settings changed (from any surface). */
   'settings-changed': { settings: EngineSettings };
+  /** A session lost its remote and waits for it (`detail`: why), or relays again (resumed). */
+  'session-waiting': { id: number; remote: string; waiting: boolean; detail: string };
   'approval-added': { approval: PendingApproval };
   'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' };
   'host-key-alert': { alert: HostKeyAlert };
@@ -46,6 +48,7 @@ export const UI_EVENTS = [
   'session-closed',
   'session-named',
   'settings-changed',
+  'session-waiting',
   'approval-added',
   'approval-removed',
   'host-key-alert',

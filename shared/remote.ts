@@ -75,6 +75,12 @@ export const remoteSchema = z
      */
     tunnel: z.object({ device: remoteNameSchema }).optional(),
     /**
+     * Host sessions outlive a dropped connection or a crashed server: Burrow reconnects, starts a fresh server and
+     * replays the host's `initialize`; a remote that is down at start is answered from its cached catalog. Off for
+     * servers with state that must not be silently restarted. Unset means on.
+     */
+    resume: z.boolean().optional(),
+    /**
      * Burrow's built-in SSH tools for this remote (`burrow connect --tools`): exec, shells, SFTP, forwards, under
      * the policy (allow / ask / deny per tool, command rules); the description and tags are what the model sees.
      */

@@ -14,7 +14,7 @@ const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user 
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]
                          [--tunnel DEVICE (instead of --host: an edge device that dials in)]
-                         [--tools [--description TEXT]]
+                         [--tools [--description TEXT]] [--no-resume]
 
 Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
 ~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
@@ -24,7 +24,10 @@ executing, writing, uploading, forwarding and sudo wait for a person (burrow app
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
-fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME.`;
+fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME.
+Host sessions resume after a dropped connection or a crashed server (a fresh server, the host's initialize
+replayed), and a remote that is down at start is answered from its cached catalog; --no-resume ends the
+session with the error instead (servers with state that must not be silently restarted).`;
 
 const LIST_HELP = `usage: burrow remote list [--json]
 
@@ -74,6 +77,7 @@ async function add(args: string[]): Promise<number> {
     tunnel: { type: 'string' },
     tools: { type: 'boolean' },
     description: { type: 'string' },
+    'no-resume': { type: 'boolean' },
   }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
@@ -105,6 +109,7 @@ async function add(args: string[]): Promise<number> {
     jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
     tunnel: values.tunnel ? { device: values.tunnel } : undefined,
     tools: values.tools ? { enabled: true, description: values.description } : undefined,
+    ...(values['no-resume'] ? { resume: false } : {}),
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.

@@ -46,8 +46,8 @@ export async function run(args: string[]): Promise<number> {
   }
   if (status.sessions.length > 0) {
     lines.push('', ...formatTable([
-      ['SESSION', 'REMOTE', 'CLIENT', 'SINCE'],
-      ...status.sessions.map((s) => [String(s.id), s.remote, s.client ?? '', s.openedAt]),
+      ['SESSION', 'REMOTE', 'CLIENT', 'SINCE', 'STATE'],
+      ...status.sessions.map((s) => [String(s.id), s.remote, s.client ?? '', s.openedAt, s.waitingFor ? `waiting for ${s.waitingFor}` : 'relaying']),
     ]));
   }
   const toolSessions = status.toolSessions ?? [];

@@ -76,6 +76,7 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     idleTimeoutMs: options.idleTimeoutMs ?? (saved.idleTimeoutSec ?? DEFAULT_IDLE_TIMEOUT_SEC) * 1000,
     keepTraffic: true,
     approvalTimeoutMs: () => settings.approvalTimeoutMs(),
+    resumeWaitMs: () => settings.resumeWaitMs(),
     remotes: () => settings.listRemotes(),
   });
   const token = randomBytes(32).toString('base64url');

@@ -18,6 +18,8 @@ import { ConnectionPool } from './ssh/connection-pool.js';
 import { RemoteStatusTracker } from './status/remote-status.js';
 import { JumpHostPool } from './ssh/jump-chain.js';
 import { ToolHostSessions } from './tools/tool-host-sessions.js';
+import { CatalogCache } from './relay/catalog-cache.js';
+import { WakeDetector } from './wake-detector.js';
 
 export interface EngineOptions {
   /** Burrow's data folder: approvals (known_hosts) and the audit log live here. */
@@ -41,6 +43,8 @@ export interface EngineOptions {
   hostKeysAskedOnTerminal?: boolean;
   /** Keep the last relayed messages for the traffic view (the daemon and the tray app; not `connect --host`). */
   keepTraffic?: boolean;
+  /** How long a request waits for a resuming session's remote (`resumeWaitSec`); 30 s by default. */
+  resumeWaitMs?: () => number;
 }
 
 /**
@@ -65,6 +69,7 @@ export class Engine {
   /** The last relayed messages, when this engine keeps them (keepTraffic). */
   readonly traffic?: TrafficHistory;
   private readonly connectors = new Map<string, Connector>();
+  private readonly wake: WakeDetector;
   /** Jump-host connections, shared by the remotes behind the same hops. */
   readonly jumpHosts: JumpHostPool;
   /**
@@ -83,18 +88,38 @@ export class Engine {
     this.jumpHosts = new JumpHostPool(logger);
     this.pool = new ConnectionPool({ logger, events: this.events, idleTimeoutMs: options.idleTimeoutMs, keepWarm: options.keepWarm, prestart: options.prestart ?? options.keepWarm });
     this.traffic = options.keepTraffic ? new TrafficHistory() : undefined;
-    this.sessions = new SessionManager({ events: this.events, pool: this.pool, audit: this.audit, logger, maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES, history: this.traffic });
+    this.sessions = new SessionManager({
+      events: this.events,
+      pool: this.pool,
+      audit: this.audit,
+      logger,
+      maxMessageBytes: options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
+      resumeWaitMs: options.resumeWaitMs ?? (() => 30_000),
+      catalogs: new CatalogCache(join(options.home, 'catalogs')),
+      history: this.traffic,
+    });
+    // After a sleep, connections are checked at once rather than when keepalives run out.
+    this.wake = new WakeDetector({
+      onWake: (lateMs) => {
+        logger.info(`woke up (timers ${Math.round(lateMs / 1000)} s late): checking connections`);
+        this.pool.checkConnections();
+        this.sessions.retryNow();
+      },
+    });
+    this.wake.start();
     this.status = new RemoteStatusTracker(
       options.remotes ?? (() => []),
       () => this.broker.pending(),
       (remote) => this.sessions.count(remote),
       (status) => this.events.emit('remote-state', { status }),
       (device) => !!this.tunnels?.liveTunnel(device),
+      (remote) => this.sessions.waiting(remote),
     );
     this.events.on('tunnel', (e) => this.status.tunnelChanged(e));
     this.events.on('connection-state', (e) => this.status.connectionState(e.remote, e.state, e.detail));
     this.events.on('session-opened', (e) => this.status.sessionsChanged(e.remote));
     this.events.on('session-closed', (e) => this.status.sessionsChanged(e.remote));
+    this.events.on('session-waiting', (e) => this.status.sessionsChanged(e.remote));
     this.events.on('approval-added', (e) => e.approval.remote && this.status.changed(e.approval.remote));
     this.events.on('approval-removed', (e) => e.remote && this.status.changed(e.remote));
   }
@@ -164,6 +189,7 @@ export class Engine {
   }
 
   close(): void {
+    this.wake.stop();
     this.sessions.abortAll(new BurrowError('Burrow is shutting down', 'daemon'));
     this.pool.closeAll();
     this.jumpHosts.closeAll();

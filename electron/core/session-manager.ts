@@ -6,7 +6,8 @@ import type { Connector } from './connector.js';
 import { BurrowError } from './errors.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logging/logger.js';
-import { HostSession, type Upstream } from './relay/host-session.js';
+import type { CatalogCache } from './relay/catalog-cache.js';
+import { HostSession, type ResumeOptions, type Upstream } from './relay/host-session.js';
 import { ChannelEnd } from './relay/ends/channel-end.js';
 import { HISTORY_MAX_MESSAGE_BYTES, type TrafficHistory } from './relay/traffic-history.js';
 import type { HostEnd } from './relay/line-end.js';
@@ -20,6 +21,10 @@ export interface SessionManagerDeps {
   maxMessageBytes: number;
   /** Keeps the last relayed messages for the traffic view; without it messages are copied only while someone listens. */
   history?: TrafficHistory;
+  /** How long a request waits for a session's remote to come back (`resumeWaitSec`). */
+  resumeWaitMs: () => number;
+  /** What relayed sessions saw of each remote's server, for a session that starts while it is down. */
+  catalogs?: CatalogCache;
 }
 
 export interface AcceptOptions {
@@ -60,7 +65,19 @@ export class SessionManager {
     const spec = channelSpec(remote);
     const id = this.nextId++;
     const info: SessionInfo = { id, remote: remote.name, openedAt: new Date().toISOString() };
-    const { events, audit, logger } = this.deps;
+    const { events, audit, logger, catalogs } = this.deps;
+    const resume: ResumeOptions | undefined =
+      remote.resume === false
+        ? undefined
+        : {
+            waitMs: this.deps.resumeWaitMs,
+            catalog: catalogs && { load: () => catalogs.load(remote.name), save: (c) => catalogs.save(remote.name, c) },
+            onWaiting: (waiting, detail) => {
+              info.waitingFor = waiting ? remote.name : undefined;
+              audit.record({ event: 'session', remote: remote.name, session: id, state: waiting ? 'waiting' : 'resumed', error: waiting ? detail : undefined });
+              events.emit('session-waiting', { id, remote: remote.name, waiting, detail });
+            },
+          };
     const session: HostSession = new HostSession(host, {
       id,
       remoteLabel: remote.name,
@@ -68,6 +85,7 @@ export class SessionManager {
       shellMode: spec.mode === 'shell',
       logger,
       maxLineBytes: this.deps.maxMessageBytes,
+      resume,
       openUpstream: (status) => this.openUpstream(connector, spec, status, options, (line) => session.noteStderr(line)),
       tap: () => {
         const { history } = this.deps;
@@ -126,6 +144,18 @@ export class SessionManager {
 
   list(): SessionInfo[] {
     return [...this.live.values()].map((s) => ({ ...s.info }));
+  }
+
+  /** Sessions of a remote that wait for it to come back (down, or being restored). */
+  waiting(remote: string): number {
+    let n = 0;
+    for (const s of this.live.values()) if (s.info.remote === remote && s.info.waitingFor) n++;
+    return n;
+  }
+
+  /** The machine woke up: sessions waiting for their remote try again now instead of after their pause. */
+  retryNow(): void {
+    for (const { session } of this.live.values()) session.retryNow();
   }
 
   count(remote?: string): number {

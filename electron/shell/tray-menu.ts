@@ -47,7 +47,9 @@ const STATE_MARK: Record<RemoteState, string> = {
 
 export function remoteLabel(status: RemoteStatus): string {
   const sessions = status.state === 'connected' && status.sessions > 0 ? ` (${status.sessions} ${status.sessions === 1 ? 'session' : 'sessions'})` : '';
-  return `${STATE_MARK[status.state]}  ${status.name} — ${STATE_WORDS[status.state]}${sessions}`;
+  // Sessions that lost the remote stay open: say so, whatever the connection is doing.
+  const waiting = status.waiting ? ` (${status.waiting} ${status.waiting === 1 ? 'session' : 'sessions'} waiting for ${status.name})` : '';
+  return `${STATE_MARK[status.state]}  ${status.name} — ${STATE_WORDS[status.state]}${sessions}${waiting}`;
 }
 
 /** The tray menu: each remote with its live state, then Open Burrow, Inspector, Pause/Resume, Quit. */

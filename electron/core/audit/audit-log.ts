@@ -5,7 +5,7 @@ import { describeFileError, makeDir } from '../file-errors.js';
 export type AuditEvent =
   | { event: 'connect'; remote: string; address: string; ok: boolean; error?: string }
   | { event: 'host-key'; address: string; fingerprint: string; verdict: string; detail?: string }
-  | { event: 'session'; remote: string; session: number; state: 'open' | 'closed' | 'failed'; error?: string }
+  | { event: 'session'; remote: string; session: number; state: 'open' | 'closed' | 'failed' | 'waiting' | 'resumed'; error?: string }
   | { event: 'device'; fingerprint: string; verdict: 'asked' | 'approved' | 'rejected' | 'forgotten' | 'tunnel-up' | 'tunnel-down'; device?: string; port?: number; address?: string };
 
 /** JSON lines of connections, host-key decisions and sessions, one file per day. Never secrets. */

@@ -3,7 +3,10 @@ import { BurrowError, oneLine } from '../errors.js';
 import { looksLikeJsonMessage } from '../framing/line-splitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ControlNotice, HostEnd, LineEnd } from './line-end.js';
-import { cancelNotification, errorResponse, inspectLine, scanHead } from './message-info.js';
+import type { Catalog } from './catalog-cache.js';
+import { cancelNotification, errorResponse, inspectLine, requestLine, scanHead } from './message-info.js';
+import { offlineAnswer } from './offline-answers.js';
+import { isCatalogList, obj, SessionSetup } from './session-setup.js';
 
 type Direction = TrafficEntry['direction'];
 
@@ -39,6 +42,31 @@ export interface HostSessionOptions {
   /** The host's clientInfo name, once its `initialize` went by. */
   onClient?: (name: string) => void;
   onClosed?: (session: HostSession, outcome: { clean: boolean; error?: string }) => void;
+  /** Present when the session may outlive its connection (the remote's `resume` switch, on by default). */
+  resume?: ResumeOptions;
+}
+
+export interface ResumeOptions {
+  /** How long a request sent while the remote is away waits for it before failing (`resumeWaitSec`). */
+  waitMs: () => number;
+  /** The remote's cached catalog: answers a host while the remote is down at the session's start. */
+  catalog?: { load(): Catalog | undefined; save(catalog: Catalog): void };
+  /** The session waits for its remote (`detail` says why), or relays again; also when it resumed. */
+  onWaiting?: (waiting: boolean, detail: string) => void;
+  /** Pauses between reconnect attempts, the last one repeated. */
+  retryDelaysMs?: number[];
+}
+
+/** Failures a later attempt may get past; a changed host key, a refused login or a bad setting will not. */
+const RETRIABLE = new Set(['connection-refused', 'unreachable', 'timeout', 'connection-lost', 'remote-exit', 'channel-closed']);
+const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 2000, 3000];
+/** How long a fresh server may take to answer what a resume sends it (`initialize`, subscriptions). */
+const RESTORE_ANSWER_MS = 30_000;
+
+interface QueuedLine {
+  line: Uint8Array;
+  ids: (string | number)[];
+  timer?: NodeJS.Timeout;
 }
 
 const INSPECT_MAX_BYTES = 256 * 1024;
@@ -54,8 +82,22 @@ const CANCEL_GRACE_MS = 500;
  */
 export class HostSession {
   private upstream?: Upstream;
-  private readonly queued: Uint8Array[] = [];
-  private readonly pending = new Map<string | number, { method: string; at: number }>();
+  private queued: QueuedLine[] = [];
+  private readonly pending = new Map<string | number, { method: string; at: number; capture?: boolean }>();
+  private readonly setup = new SessionSetup();
+  /** Bumped for each upstream, so a dropped one's late events are ignored. */
+  private generation = 0;
+  /** Set while the session has lost its upstream and waits for a new one. */
+  private outage?: { reason: string; since: number };
+  /** The remote was down at the start: the host is answered from the cached catalog. */
+  private offline?: { catalog: Catalog; reason: string };
+  /** Replaying `initialize` and the host's setup on a fresh server. */
+  private restoring = false;
+  private reconnecting = false;
+  private retryNowHook?: () => void;
+  /** Answers to Burrow's own requests on a fresh server, by id. */
+  private readonly internal = new Map<string | number, (message: Record<string, unknown>) => void>();
+  private nextInternalId = 1;
   private sawRequest = false;
   private hostEnded = false;
   private failure?: string;
@@ -81,7 +123,7 @@ export class HostSession {
     this.options
       .openUpstream((message) => this.host.notify({ type: 'status', message }))
       .then((upstream) => this.attach(upstream))
-      .catch((error: Error) => this.fail(oneLine(error)));
+      .catch((error: Error) => this.firstConnectFailed(error));
   }
 
   private attach(upstream: Upstream): void {
@@ -90,18 +132,33 @@ export class HostSession {
       upstream.release();
       return;
     }
+    const generation = ++this.generation;
+    const current = () => generation === this.generation;
     this.upstream = upstream;
     const end = upstream.end;
-    upstream.onConnectionLost((error) => this.fail(error.message));
-    end.onLine = (line) => this.fromRemote(line);
-    end.onOversize = (bytes, head) => this.remoteOversize(bytes, head);
+    upstream.onConnectionLost((error) => current() && this.upstreamLost(error.message));
+    end.onLine = (line) => current() && this.fromRemote(line);
+    end.onOversize = (bytes, head) => current() && this.remoteOversize(bytes, head);
     end.onDrain = () => this.host.resume();
-    end.onEnd = () => this.remoteEnded();
+    end.onEnd = () => (current() ? this.remoteEnded() : upstream.release());
     this.host.onDrain = () => end.resume();
     end.start();
-    for (const line of this.queued.splice(0)) end.send(line);
+    // A session that had a server (or was answered from the catalog) sets the fresh one up as the host did.
+    if ((this.outage || this.offline) && this.setup.serverInit) {
+      void this.restore(generation);
+      return;
+    }
+    this.offline = undefined;
+    this.flushQueue();
     this.options.logger.info(`session ${this.id}: relaying to ${this.options.remoteLabel}`);
     if (this.hostEnded) this.endUpstream();
+  }
+
+  private flushQueue(): void {
+    for (const entry of this.queued.splice(0)) {
+      clearTimeout(entry.timer);
+      this.upstream!.end.send(entry.line);
+    }
   }
 
   private remoteEnded(): void {
@@ -109,7 +166,235 @@ export class HostSession {
     if (this.failure !== undefined) return; // fail() delivers the error and finishes
     // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
     if (this.hostEnded && this.pending.size === 0) return this.finish();
-    this.fail(this.upstream!.end.describeEnd(this.options.remoteLabel, this.options.remoteWhat));
+    this.upstreamLost(this.upstream!.end.describeEnd(this.options.remoteLabel, this.options.remoteWhat));
+  }
+
+  /** The connection or the server went away: resume when the host had a working session, else end it. */
+  private upstreamLost(reason: string): void {
+    if (this.closed || this.failure !== undefined) return;
+    if (!this.options.resume || !this.setup.serverInit || this.hostEnded) return this.fail(reason);
+    this.suspend(reason);
+  }
+
+  /**
+   * Keeps the session open without an upstream: what was in flight is answered at once with an error that says
+   * the session is being restored (the host may retry); what comes next waits, up to `resumeWaitSec`.
+   */
+  private suspend(reason: string): void {
+    const old = this.upstream;
+    this.upstream = undefined;
+    this.generation++;
+    this.restoring = false;
+    this.internal.clear();
+    if (old) {
+      old.end.close();
+      old.release();
+    }
+    const label = this.options.remoteLabel;
+    const waiting = new Set(this.queued.flatMap((q) => q.ids));
+    for (const id of [...this.pending.keys()]) {
+      if (waiting.has(id)) continue;
+      this.pending.delete(id);
+      this.host.send(Buffer.from(errorResponse(id, `${reason}; the session is being restored: retry the request`)));
+    }
+    const first = !this.outage;
+    this.outage = { reason, since: this.outage?.since ?? Date.now() };
+    this.options.logger.warn(`session ${this.id}: ${reason}; restoring the session`);
+    if (first) {
+      this.host.notify({ type: 'status', message: `${reason}; restoring the session` });
+      this.options.resume?.onWaiting?.(true, reason);
+      this.mark('burrow/waiting', reason);
+    }
+    void this.reconnect();
+  }
+
+  /** Tries for a new upstream, with pauses between attempts, until it has one or the session ends. */
+  private async reconnect(): Promise<void> {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    const delays = this.options.resume?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    try {
+      for (let attempt = 0; !this.closed && this.failure === undefined && !this.upstream; attempt++) {
+        let upstream: Upstream;
+        try {
+          upstream = await this.options.openUpstream((message) => this.host.notify({ type: 'status', message }));
+        } catch (error) {
+          if (!RETRIABLE.has((error as BurrowError).kind)) return this.fail(oneLine(error));
+          this.options.logger.info(`session ${this.id}: ${this.options.remoteLabel} not back yet: ${oneLine(error)}`);
+          if (this.outage) this.outage.reason = oneLine(error);
+          await this.pause(delays[Math.min(attempt, delays.length - 1)]);
+          continue;
+        }
+        this.reconnecting = false;
+        this.attach(upstream);
+        return;
+      }
+    } finally {
+      this.reconnecting = false;
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      timer.unref();
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.retryNowHook = done;
+    });
+  }
+
+  /** The machine woke up (or the network changed): a session waiting for its remote tries again now. */
+  retryNow(): void {
+    const hook = this.retryNowHook;
+    this.retryNowHook = undefined;
+    hook?.();
+  }
+
+  /** Whether the session waits for its remote (down, or being restored), and why. */
+  waitingFor(): string | undefined {
+    return this.outage?.reason ?? this.offline?.reason;
+  }
+
+  /**
+   * A fresh server for a session that had one: the host's own `initialize` again (bytes as first sent), its answer
+   * checked and swallowed, `notifications/initialized`, then subscriptions, logging level and roots; lists that
+   * changed are announced with `list_changed`. Requests that waited go through after.
+   */
+  private async restore(generation: number): Promise<void> {
+    this.restoring = true;
+    const setup = this.setup;
+    const label = this.options.remoteLabel;
+    const answer = await this.ask(generation, setup.initLine!, setup.initId!);
+    if (generation !== this.generation) return;
+    if (!answer) return this.suspend(`${label}'s restarted server did not answer initialize`);
+    const result = obj(answer.result);
+    if (!result) return this.fail(`${label}'s restarted server refused the session's initialize: ${String(obj(answer.error)?.message ?? 'no result')}`);
+    const mismatch = setup.mismatch(result);
+    if (mismatch) return this.fail(`${label} cannot resume this session: ${mismatch}; restart the server in the MCP host`);
+    const end = this.upstream!.end;
+    end.send(setup.initializedLine ?? Buffer.from(requestLine('notifications/initialized')));
+    const restored: Promise<unknown>[] = [];
+    for (const uri of setup.subscriptions) restored.push(this.askInternal(generation, 'resources/subscribe', { uri }));
+    if (setup.logLevel) restored.push(this.askInternal(generation, 'logging/setLevel', { level: setup.logLevel }));
+    if (setup.initParams?.capabilities?.roots) end.send(Buffer.from(requestLine('notifications/roots/list_changed')));
+    await Promise.all(restored);
+    if (generation !== this.generation) return;
+    const wasOffline = !!this.offline;
+    const downFor = this.outage ? Math.round((Date.now() - this.outage.since) / 1000) : undefined;
+    this.restoring = false;
+    this.outage = undefined;
+    this.offline = undefined;
+    setup.serverInit = result;
+    this.flushQueue();
+    this.saveCatalog();
+    const detail = wasOffline ? `${label} is reachable: relaying to its server` : `resumed on a fresh server of ${label} after ${downFor} s`;
+    this.options.logger.info(`session ${this.id}: ${detail}`);
+    this.host.notify({ type: 'status', message: detail });
+    this.options.resume?.onWaiting?.(false, detail);
+    this.mark('burrow/resumed', detail);
+    void this.announceChangedLists(generation, result);
+    if (this.hostEnded) this.endUpstream();
+  }
+
+  /** Asks the fresh server for each list the host was shown, and tells the host of those that differ. */
+  private async announceChangedLists(generation: number, init: Record<string, unknown>): Promise<void> {
+    const capabilities = obj(init.capabilities) ?? {};
+    for (const method of ['tools/list', 'prompts/list', 'resources/list'] as const) {
+      const kind = method.split('/')[0];
+      const before = this.setup.lists[method];
+      if (before === undefined || !obj(capabilities[kind])?.listChanged) continue;
+      const answer = await this.askInternal(generation, method, {});
+      if (generation !== this.generation || !answer?.result) return;
+      this.setup.lists[method] = answer.result;
+      if (JSON.stringify(answer.result) !== JSON.stringify(before)) {
+        this.host.send(Buffer.from(requestLine(`notifications/${kind}/list_changed`)));
+      }
+    }
+    this.saveCatalog();
+  }
+
+  private askInternal(generation: number, method: string, params: unknown): Promise<Record<string, unknown> | undefined> {
+    const id = `burrow-resume-${this.nextInternalId++}`;
+    return this.ask(generation, Buffer.from(requestLine(method, params, id)), id);
+  }
+
+  /** Sends one request of Burrow's own to the current upstream; its answer is kept from the host. */
+  private ask(generation: number, line: Uint8Array, id: string | number): Promise<Record<string, unknown> | undefined> {
+    return new Promise((resolve) => {
+      if (generation !== this.generation || !this.upstream) return resolve(undefined);
+      const timer = setTimeout(() => {
+        this.internal.delete(id);
+        resolve(undefined);
+      }, RESTORE_ANSWER_MS);
+      timer.unref();
+      this.internal.set(id, (message) => {
+        clearTimeout(timer);
+        resolve(message);
+      });
+      this.upstream.end.send(line);
+    });
+  }
+
+  /**
+   * The remote could not be reached for a new session: with a cached catalog of the same protocol version the
+   * host is answered from it while Burrow keeps trying; without one the session ends with the error, as before.
+   */
+  private firstConnectFailed(error: Error): void {
+    const reason = oneLine(error);
+    const catalog = this.options.resume && RETRIABLE.has((error as BurrowError).kind) ? this.options.resume.catalog?.load() : undefined;
+    if (!catalog || this.closed || this.failure !== undefined) return this.fail(reason);
+    this.offline = { catalog, reason };
+    this.setup.lists = { ...catalog.lists };
+    const label = this.options.remoteLabel;
+    this.options.logger.warn(`session ${this.id}: ${reason}; answering from ${label}'s cached catalog while retrying`);
+    this.host.notify({ type: 'status', message: `${reason}; answering from ${label}'s cached catalog while retrying` });
+    this.options.resume?.onWaiting?.(true, reason);
+    this.mark('burrow/waiting', reason);
+    for (const entry of this.queued.splice(0)) this.answerOffline(entry.line);
+    if (this.hostEnded) return this.finish();
+    void this.reconnect();
+  }
+
+  /** One line from the host while the remote is down at the start: answered from the cached catalog. */
+  private answerOffline(line: Uint8Array): void {
+    const offline = this.offline!;
+    let value: unknown;
+    try {
+      value = JSON.parse(Buffer.from(line).toString('utf8'));
+    } catch {
+      return;
+    }
+    const unreachable = `${this.options.remoteLabel} is unreachable; retrying (${offline.reason})`;
+    for (const message of Array.isArray(value) ? value : [value]) {
+      const answer = offlineAnswer(message, offline.catalog, this.setup.lists, unreachable);
+      if (answer.kind === 'version-mismatch') {
+        this.offline = undefined;
+        return this.fail(offline.reason);
+      }
+      if (answer.kind !== 'answer') continue;
+      const id = (message as { id: string | number }).id;
+      this.pending.delete(id);
+      if ((message as { method?: string }).method === 'initialize') this.setup.serverInit = offline.catalog.initialize;
+      this.host.send(Buffer.from(answer.line));
+    }
+  }
+
+  /** Keeps what sessions saw of the remote's server, for a later session that starts while the remote is down. */
+  private saveCatalog(): void {
+    const init = this.setup.serverInit;
+    const catalog = this.options.resume?.catalog;
+    if (!catalog || !init || this.offline || typeof init.protocolVersion !== 'string') return;
+    catalog.save({ protocolVersion: init.protocolVersion, initialize: init, lists: this.setup.lists });
+  }
+
+  /** A line in the traffic view (and nothing else) where the session waited or resumed. */
+  private mark(method: string, detail: string): void {
+    const tap = this.options.tap?.();
+    if (!tap) return;
+    tap({ sessionId: this.id, remote: this.options.remoteLabel, direction: 'to-host', time: Date.now(), bytes: 0, kind: 'resume', method, message: { detail } });
   }
 
   /** A plain shell given our JSON as commands: no m2m server is there. */
@@ -123,12 +408,17 @@ export class HostSession {
     const tap = this.options.tap?.();
     const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
     const now = Date.now();
+    const ids: (string | number)[] = [];
     for (const info of infos) {
       if (info.kind === 'request' && info.id !== undefined) {
-        this.pending.set(info.id, { method: info.method!, at: now });
+        // The server's answers to `initialize` and to first list pages are kept (resume and the catalog).
+        const capture = !!this.options.resume && (info.method === 'initialize' || isCatalogList(info.method));
+        this.pending.set(info.id, { method: info.method!, at: now, capture });
+        ids.push(info.id);
         this.sawRequest = true;
         if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
+      if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined, info.id);
       if (tap) tap(this.traffic('to-remote', line, info.kind, info.method, info.id, undefined, value));
     }
     if (this.failure !== undefined) {
@@ -136,11 +426,34 @@ export class HostSession {
       else this.answerPending(this.failure);
       return;
     }
-    if (!this.upstream) {
-      this.queued.push(line);
+    if (this.offline) return this.answerOffline(line);
+    if (!this.upstream || this.restoring) {
+      // The fresh server may ask the host something (roots) before it answers: the host's answers go through.
+      if (this.upstream && infos.every((i) => i.kind === 'response')) {
+        this.upstream.end.send(line);
+        return;
+      }
+      this.enqueue(line, ids);
       return;
     }
     if (!this.upstream.end.send(line)) this.host.pause();
+  }
+
+  /** Holds a line until there is an upstream; during an outage its requests fail after `resumeWaitSec`. */
+  private enqueue(line: Uint8Array, ids: (string | number)[]): void {
+    const entry: QueuedLine = { line, ids };
+    this.queued.push(entry);
+    if (!this.outage || ids.length === 0) return;
+    const waitMs = this.options.resume!.waitMs();
+    entry.timer = setTimeout(() => {
+      this.queued = this.queued.filter((q) => q !== entry);
+      const why = this.outage?.reason ?? 'it is being restored';
+      for (const id of ids) {
+        if (!this.pending.delete(id)) continue;
+        this.host.send(Buffer.from(errorResponse(id, `${this.options.remoteLabel} is still unreachable after ${Math.round(waitMs / 1000)} s (${why}); the request was not sent: retry later`)));
+      }
+    }, waitMs);
+    entry.timer.unref();
   }
 
   private nameClient(message: unknown): void {
@@ -165,6 +478,7 @@ export class HostSession {
       return;
     }
     const tap = this.options.tap?.();
+    if (this.internal.size > 0 && this.answeredInternally(line)) return;
     if (this.pending.size > 0 || tap) {
       const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
       for (const info of infos) {
@@ -176,6 +490,7 @@ export class HostSession {
             latency = Date.now() - request.at;
             method = request.method;
             this.pending.delete(info.id);
+            if (request.capture && infos.length === 1) this.capture(request.method, value ?? parseLine(line));
             if (this.pending.size === 0) this.closeIfLingering();
           }
         }
@@ -183,6 +498,26 @@ export class HostSession {
       }
     }
     if (!this.host.send(line)) this.upstream?.end.pause();
+  }
+
+  /** An answer to a request of Burrow's own (a resume): kept from the host. */
+  private answeredInternally(line: Uint8Array): boolean {
+    const { infos, value } = inspectLine(line, true);
+    const id = infos.length === 1 && infos[0].kind === 'response' ? infos[0].id : undefined;
+    const handler = id === undefined ? undefined : this.internal.get(id);
+    if (!handler) return false;
+    this.internal.delete(id!);
+    handler(value as Record<string, unknown>);
+    return true;
+  }
+
+  /** The server's answer to `initialize` or a first list page, kept for a resume and for the catalog. */
+  private capture(method: string, message: unknown): void {
+    const result = obj(obj(message)?.result);
+    if (!result) return;
+    if (method === 'initialize') this.setup.serverInit = result;
+    else if (isCatalogList(method)) this.setup.lists[method] = result;
+    this.saveCatalog();
   }
 
   /** The host sent a message over the limit: it was dropped; its request gets an error instead of silence. */
@@ -226,6 +561,11 @@ export class HostSession {
     this.hostEnded = true;
     if (this.failure !== undefined) return this.finish();
     this.options.logger.info(`session ${this.id}: host closed its end`);
+    if (this.outage || this.offline) {
+      // Nobody will wait for the remote to come back: what waited gets the reason, and the session ends.
+      this.answerPending(`${this.options.remoteLabel} is unreachable (${this.waitingFor()}); the request was not sent`);
+      return this.finish();
+    }
     // Requests sent before EOF still deserve answers: wait for the channel if they are queued for it.
     if (!this.upstream) {
       if (this.queued.length === 0) this.finish();
@@ -259,6 +599,7 @@ export class HostSession {
   fail(message: string): void {
     if (this.failure !== undefined || this.closed) return;
     this.failure = message;
+    this.restoring = false;
     this.options.logger.info(`session ${this.id} failed: ${message}`);
     if (this.upstream) {
       this.upstream.end.close();
@@ -291,6 +632,8 @@ export class HostSession {
     if (this.closed) return;
     this.closed = true;
     clearTimeout(this.lingerTimer);
+    for (const entry of this.queued) clearTimeout(entry.timer);
+    this.retryNow();
     this.afterClose?.();
     this.upstream?.release();
     const clean = this.failure === undefined;
@@ -324,5 +667,13 @@ export class HostSession {
   /** For a person-facing failure raised outside the session (the engine stopping). */
   abort(error: BurrowError): void {
     this.fail(error.message);
+  }
+}
+
+function parseLine(line: Uint8Array): unknown {
+  try {
+    return JSON.parse(Buffer.from(line).toString('utf8'));
+  } catch {
+    return undefined;
   }
 }

@@ -167,3 +167,13 @@ function skipValue(buf: Buffer, start: number): number {
   }
   return i > start ? i : -1;
 }
+
+/** A JSON-RPC result, for requests Burrow answers itself (a remote that is down, answered from its catalog). */
+export function resultResponse(id: string | number, result: unknown): string {
+  return `${JSON.stringify({ jsonrpc: '2.0', id, result })}\n`;
+}
+
+/** A JSON-RPC request or notification Burrow sends on its own (restoring a resumed session). */
+export function requestLine(method: string, params?: unknown, id?: string | number): string {
+  return `${JSON.stringify({ jsonrpc: '2.0', ...(id === undefined ? {} : { id }), method, ...(params === undefined ? {} : { params }) })}\n`;
+}

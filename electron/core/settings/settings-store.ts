@@ -22,6 +22,8 @@ export interface SettingsStore {
   /** The tray app's remembered switch for Burrow's SSH server (devices): where it listens, or undefined when off. */
   sshServerListen(): string | undefined;
   setSshServerListen(listen: string | undefined): void;
+  /** How long a request waits for a resuming session's remote to come back. */
+  resumeWaitMs?(): number;
 }
 
 /** Saved engine settings; unset keys mean "the default, or what the daemon's flags say". */
@@ -31,7 +33,7 @@ export interface Tuning {
   prestart?: boolean;
 }
 
-const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120 };
+const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120, resumeWaitSec: 30 };
 
 const settingsSchema = z
   .object({
@@ -43,6 +45,8 @@ const settingsSchema = z
     prestart: z.boolean().optional(),
     /** Burrow's SSH server for edge devices, switched on in the window: started again with every engine. */
     sshServer: z.object({ listen: z.string().min(1).max(300) }).optional(),
+    /** A request sent while a session's remote is away waits this long for it, then fails (sessions resume). */
+    resumeWaitSec: z.number().int().min(1).max(3600).optional(),
     // conf's own bookkeeping (the migration version it last ran).
     __internal__: z.record(z.string(), z.unknown()).optional(),
   })
@@ -208,6 +212,10 @@ export class ConfSettingsStore implements SettingsStore {
     } catch (error) {
       throw this.writeError(error);
     }
+  }
+
+  resumeWaitMs(): number {
+    return (this.read().resumeWaitSec ?? DEFAULTS.resumeWaitSec) * 1000;
   }
 }
 

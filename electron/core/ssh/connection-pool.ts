@@ -3,6 +3,7 @@ import type { ConnectionState, EngineEventMap } from '../../../shared/events.js'
 import { BurrowError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import { probeConnection } from './connection-probe.js';
 
 /** Who the pool connects for: a remote's Connector (stable across reconnects). */
 export interface PoolTarget {
@@ -150,6 +151,41 @@ export class ConnectionPool {
     return { client: conn.client, release: lease.release };
   }
 
+  /**
+   * After a wake (or a network change): every connection must answer a probe at once or is dropped (its sessions
+   * resume on a new one), and a remote waiting out its backoff tries again now.
+   */
+  checkConnections(timeoutMs = 5000): void {
+    if (this.closed) return;
+    for (const remote of this.remotes.values()) {
+      if (remote.reconnectTimer) {
+        clearTimeout(remote.reconnectTimer);
+        remote.reconnectTimer = undefined;
+        remote.backoffMs = 1000;
+        this.scheduleReconnectNow(remote);
+      }
+      for (const conn of remote.connections) {
+        if (!conn.alive) continue;
+        void probeConnection(conn.client, timeoutMs).then((answered) => {
+          if (answered || !conn.alive) return;
+          this.options.logger.warn(`${remote.target.label}: the connection did not answer after a wake; dropping it`);
+          conn.client.destroy();
+        });
+      }
+    }
+  }
+
+  private scheduleReconnectNow(remote: RemotePool): void {
+    if (remote.connections.some((c) => c.alive)) return;
+    this.newConnection(remote).then(
+      (conn) => this.scheduleIdle(remote, conn),
+      (error: Error) => {
+        this.options.logger.warn(`reconnecting to ${remote.target.label} failed: ${error.message}`);
+        this.scheduleReconnect(remote);
+      },
+    );
+  }
+
   closeAll(): void {
     this.closed = true;
     for (const remote of this.remotes.values()) {
@@ -223,14 +259,7 @@ export class ConnectionPool {
     this.emitState(remote, 'reconnecting', `next try in ${Math.round(delay / 1000)}s`);
     remote.reconnectTimer = setTimeout(() => {
       remote.reconnectTimer = undefined;
-      if (remote.connections.some((c) => c.alive)) return;
-      this.newConnection(remote).then(
-        (conn) => this.scheduleIdle(remote, conn),
-        (error: Error) => {
-          this.options.logger.warn(`reconnecting to ${remote.target.label} failed: ${error.message}`);
-          this.scheduleReconnect(remote);
-        },
-      );
+      this.scheduleReconnectNow(remote);
     }, delay);
     remote.reconnectTimer.unref();
   }

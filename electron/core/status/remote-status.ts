@@ -17,6 +17,8 @@ export class RemoteStatusTracker {
     private readonly onChange: (status: RemoteStatus) => void,
     /** Whether an edge device is dialled in now (the embedded SSH server's registry), for tunnel remotes. */
     private readonly tunnelIsUp: (device: string) => boolean = () => false,
+    /** Sessions of a remote that wait for it to come back (they resume then). */
+    private readonly waitingSessions: (remote: string) => number = () => 0,
   ) {}
 
   connectionState(remote: string, state: ConnectionState, detail?: string): void {
@@ -44,7 +46,9 @@ export class RemoteStatusTracker {
       const detail = [up ? 'tunnel up' : `tunnel down: device ${device} has not dialled in`, pool?.detail].filter(Boolean).join('; ');
       return { name, state: pool?.state ?? 'disconnected', detail, sessions, tunnel: up ? 'up' : 'down' };
     }
-    return { name, state: pool?.state ?? 'disconnected', detail: pool?.detail, sessions };
+    const waitingCount = this.waitingSessions(name);
+    const detail = waitingCount ? [pool?.detail, `${waitingCount} session${waitingCount === 1 ? '' : 's'} waiting for ${name}`].filter(Boolean).join('; ') : pool?.detail;
+    return { name, state: pool?.state ?? 'disconnected', detail, sessions, ...(waitingCount ? { waiting: waitingCount } : {}) };
   }
 
   all(): RemoteStatus[] {
