@@ -47,6 +47,8 @@ describe('a background reconnect uses the remote\'s own connector', () => {
       command: EVERYTHING_COMMAND,
       // Approved once: every new connection asks again, so a reconnect has something to say.
       hostKeyPolicy: 'ask',
+      // The session is to end with the drop (not resume), so the reconnect is the pool's alone.
+      resume: false,
     };
     const approvals: PendingApproval[] = [];
     engine.events.on('approval-added', ({ approval }) => {

@@ -115,7 +115,8 @@ describe('a dropped connection', () => {
   it('ends its host sessions with a clear error, then the daemon reconnects by itself', async () => {
     const sshd = await startSshd();
     const env = burrowEnv();
-    await addRemote(env, 'flaky', sshd);
+    // Resuming off: this is about the session that ends and the daemon reconnecting on its own.
+    await addRemote(env, 'flaky', sshd, ['--no-resume']);
     const daemon = await startDaemon(env);
     try {
       // The helper keeps stdin open as a host does, so only the dropped connection can end its session.

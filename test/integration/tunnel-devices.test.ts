@@ -66,7 +66,7 @@ describe.skipIf(!canRun)('edge devices: ssh -R into Burrow, then MCP through the
     const hostPub = readFileSync(`${device.hostKeyFile}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
     writeFileSync(deviceKnownHosts, `[127.0.0.1]:${tunnelPort} ${hostPub}\n`);
     const added = await runBurrow(
-      ['remote', 'add', 'pi-mcp', '--tunnel', 'pi', '--user', DEVICE_LOGIN, '--key', device.clientKey, '--no-agent', '--known-hosts', deviceKnownHosts, '--command', 'mcp-server'],
+      ['remote', 'add', 'pi-mcp', '--tunnel', 'pi', '--user', DEVICE_LOGIN, '--key', device.clientKey, '--no-agent', '--known-hosts', deviceKnownHosts, '--command', 'mcp-server', '--no-resume'],
       env,
     );
     expect(added.code, added.stderr).toBe(0);

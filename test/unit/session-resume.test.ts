@@ -4,6 +4,7 @@ import { silentLogger } from '../../electron/core/logging/logger.js';
 import type { Catalog } from '../../electron/core/relay/catalog-cache.js';
 import { HostSession, type Upstream } from '../../electron/core/relay/host-session.js';
 import { createEndPair, type InProcessEnd } from '../../electron/core/relay/ends/in-process-ends.js';
+import type { ControlNotice } from '../../electron/core/relay/line-end.js';
 import type { TrafficEntry } from '../../shared/api.js';
 
 /**
@@ -52,6 +53,8 @@ function start(scripts: ServerScript[], options: { catalog?: Catalog } = {}) {
   const [hostSide, host] = createEndPair();
   const fromEngine: string[] = [];
   host.onLine = (l) => fromEngine.push(text(l));
+  const notices: ControlNotice[] = [];
+  host.onNotice = (n) => notices.push(n);
   const servers: FakeServer[] = [];
   const traffic: TrafficEntry[] = [];
   const waiting: boolean[] = [];
@@ -92,6 +95,7 @@ function start(scripts: ServerScript[], options: { catalog?: Catalog } = {}) {
     session,
     host,
     fromEngine,
+    notices,
     servers,
     traffic,
     waiting,
@@ -165,6 +169,19 @@ describe('a session resumes on a fresh server', () => {
     h.send('{"jsonrpc":"2.0","id":5,"method":"ping"}\n');
     await until(() => !!h.answer(5));
     expect(h.answer(5)!.error!.message).toMatch(/lab cannot resume this session: its server now speaks MCP protocol 2099-01-01, not 2025-06-18/);
+  });
+
+  it('a server that keeps ending right after each restart ends the session instead of looping', async () => {
+    const h = start([{}, {}, {}, {}]);
+    await initialized(h);
+    h.servers[0].lose();
+    await until(() => h.servers.length === 2 && h.servers[1].received.some((l) => l.includes('"tools/list"')), 'first resume');
+    h.servers[1].lose();
+    await until(() => h.servers.length === 3 && h.servers[2].received.some((l) => l.includes('"tools/list"')), 'second resume');
+    h.servers[2].lose();
+    await until(() => h.notices.some((n) => n.type === 'exit'));
+    expect(h.notices.find((n) => n.type === 'error')).toEqual({ type: 'error', message: 'connection to lab was lost (it ended right after each of 2 restarts; not restarting it again)' });
+    expect(h.servers).toHaveLength(3);
   });
 
   it('a request sent while the remote stays away fails after the wait, and the host ending then ends the session', async () => {

@@ -62,6 +62,10 @@ const RETRIABLE = new Set(['connection-refused', 'unreachable', 'timeout', 'conn
 const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 2000, 3000];
 /** How long a fresh server may take to answer what a resume sends it (`initialize`, subscriptions). */
 const RESTORE_ANSWER_MS = 30_000;
+/** A fresh server that ends sooner than this after a resume counts towards a crash loop. */
+const QUICK_END_MS = 10_000;
+/** Fresh servers that may end quickly in a row before the session gives up (a server that cannot start). */
+const MAX_QUICK_ENDS = 2;
 
 interface QueuedLine {
   line: Uint8Array;
@@ -94,6 +98,10 @@ export class HostSession {
   /** Replaying `initialize` and the host's setup on a fresh server. */
   private restoring = false;
   private reconnecting = false;
+  /** When the current upstream was attached, and whether it came from a resume. */
+  private attachedAt = 0;
+  private resumedUpstream = false;
+  private quickEnds = 0;
   private retryNowHook?: () => void;
   /** Answers to Burrow's own requests on a fresh server, by id. */
   private readonly internal = new Map<string | number, (message: Record<string, unknown>) => void>();
@@ -135,6 +143,8 @@ export class HostSession {
     const generation = ++this.generation;
     const current = () => generation === this.generation;
     this.upstream = upstream;
+    this.attachedAt = Date.now();
+    this.resumedUpstream = !!this.outage;
     const end = upstream.end;
     upstream.onConnectionLost((error) => current() && this.upstreamLost(error.message));
     end.onLine = (line) => current() && this.fromRemote(line);
@@ -173,6 +183,12 @@ export class HostSession {
   private upstreamLost(reason: string): void {
     if (this.closed || this.failure !== undefined) return;
     if (!this.options.resume || !this.setup.serverInit || this.hostEnded) return this.fail(reason);
+    if (this.upstream && this.resumedUpstream && Date.now() - this.attachedAt < QUICK_END_MS) {
+      // Restarting a server that keeps ending at once would hide the error from the host forever.
+      if (++this.quickEnds >= MAX_QUICK_ENDS) return this.fail(`${reason} (it ended right after each of ${this.quickEnds} restarts; not restarting it again)`);
+    } else if (this.upstream) {
+      this.quickEnds = 0;
+    }
     this.suspend(reason);
   }
 
