@@ -38,6 +38,8 @@ export interface RemoteFormValues {
   tools: boolean;
   toolsDescription: string;
   riskyTools: RiskyToolsChoice;
+  /** Host sessions outlive a dropped connection or a crashed server (off: they end with the error). */
+  resume: boolean;
   /** Settings the form does not show (jump hosts, HostKeyAlias… from an import): kept as they are on save. */
   kept?: Pick<RemoteInput, 'jump' | 'hostKeyAlias' | 'identityAgent' | 'connectTimeoutSec' | 'keepaliveIntervalSec' | 'tunnel'> & Pick<Remote, 'tools'>;
 }
@@ -60,6 +62,7 @@ export function formValuesOf(remote?: Remote): RemoteFormValues {
     tools: remote?.tools?.enabled ?? false,
     toolsDescription: remote?.tools?.description ?? '',
     riskyTools: riskyToolsChoice(remote?.tools?.policy),
+    resume: remote?.resume ?? true,
     kept: remote
       ? {
           jump: remote.jump,
@@ -92,6 +95,7 @@ export function toRemoteInput(v: RemoteFormValues): RemoteInput {
     knownHostsPath: v.knownHostsPath.trim() || undefined,
     keyServer: v.keyServerEnabled ? { enabled: true, port: number(v.keyServerPort) } : undefined,
     tools: toolsInput(v),
+    ...(v.resume ? {} : { resume: false }),
   };
 }
 

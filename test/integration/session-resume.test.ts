@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { ResourceUpdatedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
@@ -99,6 +99,17 @@ async function bringUp(): Promise<void> {
   up = true;
 }
 
+/** The `session` states in the audit log for a remote, oldest first. */
+function auditedSessionStates(remote: string): string[] {
+  const dir = join(env.BURROW_HOME, 'logs');
+  return readdirSync(dir)
+    .filter((f) => f.startsWith('audit-'))
+    .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').filter(Boolean))
+    .map((l) => JSON.parse(l) as { event: string; remote?: string; state?: string })
+    .filter((e) => e.event === 'session' && e.remote === remote)
+    .map((e) => e.state!);
+}
+
 async function sessionsWaitingFor(remote: string): Promise<number> {
   const r = await runBurrow(['status', '--json'], env);
   const status = JSON.parse(r.stdout) as { sessions: { waitingFor?: string }[] };
@@ -143,6 +154,9 @@ describe('a host session survives a dropped connection', () => {
     // A new login and a fresh server stand behind the same session.
     expect(sshd.acceptedLogins()).toBe(logins + 1);
     expect(daemon.stderr()).toMatch(/resumed on a fresh server of lab/);
+    // The audit log marks the outage and the resume.
+    const states = auditedSessionStates('lab');
+    expect(states).toEqual(expect.arrayContaining(['waiting', 'resumed']));
   }, 90_000);
 
   it('the remote is down for 10 s: calls wait (up to resumeWaitSec) and then succeed; a subscription made before still delivers updates', async () => {

@@ -179,6 +179,10 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
               ) : (
                 <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
               )}
+              <label className="check">
+                <input type="checkbox" checked={values.resume} onChange={(e) => set('resume', e.target.checked)} />
+                Keep sessions open when the connection drops (restart the server, replay initialize)
+              </label>
             </fieldset>
 
             <ToolsFieldset values={values} set={set} />

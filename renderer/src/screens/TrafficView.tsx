@@ -81,14 +81,14 @@ export function TrafficView({ log }: { log: TrafficLog }) {
                 rows.map((e, i) => (
                   <tr
                     key={e.seq ?? `${e.sessionId}-${e.time}-${i}`}
-                    className={`${e.direction}${selected === e ? ' selected' : ''}${e.kind === 'response' && isError(e) ? ' is-error' : ''}`}
+                    className={`${e.direction}${selected === e ? ' selected' : ''}${e.kind === 'response' && isError(e) ? ' is-error' : ''}${e.kind === 'resume' ? ' resume-mark' : ''}`}
                     onClick={() => setSelected(e)}
                     data-method={e.method ?? ''}
                     data-direction={e.direction}
                   >
                     <td className="mono">{clock(e.time)}</td>
-                    <td className="dir" title={e.direction === 'to-remote' ? 'to the remote' : 'to the app'}>
-                      {e.direction === 'to-remote' ? '→' : '←'}
+                    <td className="dir" title={e.kind === 'resume' ? 'the session lost its remote, or resumed on a fresh server' : e.direction === 'to-remote' ? 'to the remote' : 'to the app'}>
+                      {e.kind === 'resume' ? '↻' : e.direction === 'to-remote' ? '→' : '←'}
                     </td>
                     <td data-testid="traffic-session" title={sessionLabel(e)}>
                       {sessionLabel(e)}
