@@ -235,6 +235,43 @@ describe('a host session survives a dropped connection', () => {
   }, 120_000);
 });
 
+describe('waking up', () => {
+  it('after the machine sleeps, a connection that died silently meanwhile is noticed at once, not when keepalives run out', async () => {
+    const h = await host('lab');
+    await echo(h.client, 'before');
+    const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
+    // The connection dies without a word (as behind a NAT that forgot it): its sshd processes stop answering.
+    const frozen = descendants(master);
+    expect(frozen.length).toBeGreaterThan(0);
+    for (const pid of frozen) process.kill(pid, 'SIGSTOP');
+    try {
+      // The machine sleeps: the engine's timers stand still for longer than the detector's threshold (15 s).
+      const daemonPid = daemon.child.pid!;
+      process.kill(daemonPid, 'SIGSTOP');
+      const asleepAt = Date.now();
+      await waitFor(() => Date.now() - asleepAt >= 21_000, 30_000, () => 'the clock stood still');
+      process.kill(daemonPid, 'SIGCONT');
+      const wokeAt = Date.now();
+      // Keepalives (15 s x 3) would take most of a minute; the wake check drops the dead connection within seconds.
+      const sent = echo(h.client, 'sent on the dead connection').then(() => undefined, (e: Error) => e);
+      const error = await Promise.race([sent, new Promise<string>((r) => setTimeout(() => r('still waiting'), 15_000))]);
+      expect(String(error)).toMatch(/being restored/);
+      expect(Date.now() - wokeAt).toBeLessThan(15_000);
+      expect(daemon.stderr()).toMatch(/woke up/);
+      const result = await echo(h.client, 'after the wake');
+      expect(textOf(result)).toContain('after the wake');
+    } finally {
+      for (const pid of frozen) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // gone already
+        }
+      }
+    }
+  }, 120_000);
+});
+
 describe('resuming turned off for a remote', () => {
   it('a dropped connection ends the session with the clear error, as before', async () => {
     const h = await host('fixed');
