@@ -172,6 +172,8 @@ export interface EngineSettings {
   idleTimeoutSec: number;
   /** Start each used remote's next MCP server ahead of time. */
   prestart: boolean;
+  /** How long a request waits for a resuming session's remote to come back, then fails. */
+  resumeWaitSec: number;
   /** Files a person may want to open: the daily logs' folder, the settings file, the tool audit. */
   paths: { logDir: string; settingsFile: string; toolAuditFile: string; knownHostsFile: string };
 }

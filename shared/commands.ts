@@ -52,6 +52,7 @@ const engineSettingsPatch = z
     approvalTimeoutSec: z.number().int().min(1, 'at least 1 second').max(3600, 'at most 3600 seconds'),
     idleTimeoutSec: z.number().int().min(0, 'at least 0 seconds').max(86_400, 'at most 86400 seconds (a day)'),
     prestart: z.boolean(),
+    resumeWaitSec: z.number().int().min(1, 'at least 1 second').max(3600, 'at most 3600 seconds'),
   })
   .partial()
   .strict();

@@ -26,7 +26,7 @@ import { DEFAULT_IDLE_TIMEOUT_SEC } from '../app-runtime-defaults.js';
 import { readToolAuditTail } from '../audit/tool-audit-reader.js';
 import { defaultToolAuditFile } from '../audit/tool-audit.js';
 import { burrowHome, logDir } from '../paths.js';
-import type { SettingsStore } from '../settings/settings-store.js';
+import { DEFAULT_RESUME_WAIT_SEC, type SettingsStore } from '../settings/settings-store.js';
 import { sshConfigHosts } from '../sshconfig/ssh-config-picker.js';
 import { testConnection } from './connection-test.js';
 
@@ -130,6 +130,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       approvalTimeoutSec: saved.approvalTimeoutSec,
       idleTimeoutSec: running ? Math.round(running.idleTimeoutMs / 1000) : saved.idleTimeoutSec ?? DEFAULT_IDLE_TIMEOUT_SEC,
       prestart: running ? running.prestart : saved.prestart ?? true,
+      resumeWaitSec: saved.resumeWaitSec ?? DEFAULT_RESUME_WAIT_SEC,
       paths: { logDir: logDir(), settingsFile: join(home, 'settings.json'), toolAuditFile: ctx.toolAuditFile ?? defaultToolAuditFile(), knownHostsFile: join(home, 'known_hosts') },
     };
   };

@@ -31,9 +31,11 @@ export interface Tuning {
   approvalTimeoutSec: number;
   idleTimeoutSec?: number;
   prestart?: boolean;
+  resumeWaitSec?: number;
 }
 
-const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120, resumeWaitSec: 30 };
+export const DEFAULT_RESUME_WAIT_SEC = 30;
+const DEFAULTS = { remotes: [] as Remote[], approvalTimeoutSec: 120, resumeWaitSec: DEFAULT_RESUME_WAIT_SEC };
 
 const settingsSchema = z
   .object({
@@ -184,8 +186,8 @@ export class ConfSettingsStore implements SettingsStore {
   }
 
   tuning(): Tuning {
-    const { approvalTimeoutSec, idleTimeoutSec, prestart } = this.read();
-    return { approvalTimeoutSec, idleTimeoutSec, prestart };
+    const { approvalTimeoutSec, idleTimeoutSec, prestart, resumeWaitSec } = this.read();
+    return { approvalTimeoutSec, idleTimeoutSec, prestart, resumeWaitSec };
   }
 
   saveTuning(patch: Partial<Tuning>): Tuning {
@@ -193,7 +195,7 @@ export class ConfSettingsStore implements SettingsStore {
     this.read();
     const conf = this.writer();
     try {
-      for (const key of ['approvalTimeoutSec', 'idleTimeoutSec', 'prestart'] as const) if (patch[key] !== undefined) conf.set(key, patch[key]);
+      for (const key of ['approvalTimeoutSec', 'idleTimeoutSec', 'prestart', 'resumeWaitSec'] as const) if (patch[key] !== undefined) conf.set(key, patch[key]);
     } catch (error) {
       throw this.writeError(error);
     }

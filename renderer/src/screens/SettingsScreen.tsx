@@ -75,6 +75,7 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
   const [approval, setApproval] = useState(String(settings.approvalTimeoutSec));
   const [idle, setIdle] = useState(String(settings.idleTimeoutSec));
   const [prestart, setPrestart] = useState(settings.prestart);
+  const [resumeWait, setResumeWait] = useState(String(settings.resumeWaitSec));
   const [error, setError] = useState<string>();
   const [saved, setSaved] = useState(false);
   // Saved from another surface (`burrow`, another window): the fields show what the engine now uses.
@@ -82,6 +83,7 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
     setApproval(String(settings.approvalTimeoutSec));
     setIdle(String(settings.idleTimeoutSec));
     setPrestart(settings.prestart);
+    setResumeWait(String(settings.resumeWaitSec));
   }, [settings]);
   const number = (text: string, name: string, min: number, max: number): number | string => {
     const n = Number(text.trim());
@@ -91,9 +93,11 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
   const save = () => {
     const a = number(approval, 'approval timeout', 1, 3600);
     const i = number(idle, 'idle timeout', 0, 86_400);
-    if (typeof a === 'string' || typeof i === 'string') return setError(typeof a === 'string' ? a : (i as string));
+    const r = number(resumeWait, 'resume wait', 1, 3600);
+    const wrong = [a, i, r].find((v): v is string => typeof v === 'string');
+    if (wrong || typeof a === 'string' || typeof i === 'string' || typeof r === 'string') return setError(wrong);
     setError(undefined);
-    api.saveSettings({ approvalTimeoutSec: a, idleTimeoutSec: i, prestart }).then(
+    api.saveSettings({ approvalTimeoutSec: a, idleTimeoutSec: i, prestart, resumeWaitSec: r }).then(
       (next) => {
         setSaved(true);
         onSaved(next);
@@ -101,7 +105,8 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
       (e) => setError(errorText(e)),
     );
   };
-  const dirty = approval !== String(settings.approvalTimeoutSec) || idle !== String(settings.idleTimeoutSec) || prestart !== settings.prestart;
+  const dirty =
+    approval !== String(settings.approvalTimeoutSec) || idle !== String(settings.idleTimeoutSec) || prestart !== settings.prestart || resumeWait !== String(settings.resumeWaitSec);
   return (
     <section aria-label="Engine settings">
       {error ? <div className="banner error">{error}</div> : null}
@@ -122,6 +127,11 @@ function SettingsForm({ settings, onSaved }: { settings: EngineSettings; onSaved
             <input type="checkbox" checked={prestart} onChange={(e) => setPrestart(e.target.checked)} /> Prestart servers
           </label>
           <span className="field-hint">Start each used remote's next MCP server ahead of time, so the next session starts at once.</span>
+        </div>
+        <div className="field">
+          <label htmlFor="setting-resume-wait">Resume wait (seconds)</label>
+          <input id="setting-resume-wait" type="text" inputMode="numeric" value={resumeWait} onChange={(e) => setResumeWait(e.target.value)} />
+          <span className="field-hint">When a remote drops, sessions stay open and Burrow restores them; a request sent meanwhile waits this long, then fails.</span>
         </div>
       </div>
       <div className="modal-actions">
