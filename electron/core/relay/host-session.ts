@@ -206,7 +206,6 @@ export class HostSession {
       old.end.close();
       old.release();
     }
-    const label = this.options.remoteLabel;
     const waiting = new Set(this.queued.flatMap((q) => q.ids));
     for (const id of [...this.pending.keys()]) {
       if (waiting.has(id)) continue;

@@ -20,7 +20,7 @@ export function SessionsScreen() {
     load();
     return api.subscribe((event) => {
       // remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
-      if (event.type === 'session-opened' || event.type === 'session-closed' || event.type === 'session-named' || event.type === 'remotes-changed') load();
+      if (event.type === 'session-opened' || event.type === 'session-closed' || event.type === 'session-named' || event.type === 'session-waiting' || event.type === 'remotes-changed') load();
     }, { traffic: false });
   }, [api, load]);
 
@@ -60,7 +60,10 @@ export function SessionsScreen() {
                 <tr key={s.id} data-session={s.id}>
                   <td className="mono">#{s.id}</td>
                   <td data-testid="session-client">{s.client ?? <span className="muted">not initialized yet</span>}</td>
-                  <td className="muted">{new Date(s.openedAt).toLocaleTimeString()}</td>
+                  <td className="muted">
+                    {new Date(s.openedAt).toLocaleTimeString()}
+                    {s.waitingFor ? <span className="warn-text" data-testid="session-waiting"> · waiting for {s.waitingFor}</span> : null}
+                  </td>
                 </tr>
               ))}
             </tbody>
