@@ -5,7 +5,7 @@ export const CONNECT_HELP = `usage: burrow connect --remote NAME [--approval-tim
        burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH]... [--known-hosts PATH]
                       [--passphrase-file PATH | --passphrase P] [--disable-host-key-checking] [--use-key-server] [--key-server-port 8000]
                       [--command CMD] [--host-key-policy strict|accept-new|ask] [--approval-timeout SECONDS]
-                      [--agent | --no-agent] [--password] [--log-level LEVEL]
+                      [--agent | --no-agent] [--password] [--no-resume] [--log-level LEVEL]
 
 Speaks MCP on stdin/stdout and relays it to the MCP server at the other end of SSH.
 With --tools it serves Burrow's built-in SSH tools (exec, shells, SFTP, forwards; risky steps asked of a
@@ -21,7 +21,9 @@ file 0600) or the BURROW_PASSPHRASE environment variable. --passphrase P works a
 visible to other local users (ps, /proc) until Burrow hides it from its process title a moment after
 start, and stays in shell history and in the MCP host's config: prefer the other two.
 Defaults: --port 8022, --username mcp, --client-key ~/.ssh/m2m_mcp_server_ssh_client (made if
-missing), --known-hosts ~/.ssh/known_hosts, --host-key-policy strict, --key-server-port 8000.`;
+missing), --known-hosts ~/.ssh/known_hosts, --host-key-policy strict, --key-server-port 8000.
+A session outlives a dropped connection or a crashed server (a fresh server, the host's initialize replayed);
+--no-resume ends it with the error instead.`;
 
 /** The options both ways of connecting share, already checked. */
 export interface ConnectOptions {
@@ -46,6 +48,8 @@ export interface ConnectOptions {
   hostKeyPolicy?: string;
   logLevel: string;
   approvalTimeoutSec?: number;
+  /** False: a drop ends the session (`--no-resume`). */
+  resume?: boolean;
 }
 
 /** What `connect --remote NAME` takes besides the name; every other flag belongs to `--host`. */
@@ -72,6 +76,7 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     'host-key-policy': { type: 'string' },
     'approval-timeout': { type: 'string' },
     'log-level': { type: 'string' },
+    'no-resume': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
   }, false);
   if (values.help) return 'help';
@@ -110,6 +115,7 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     hostKeyPolicy: values['host-key-policy'],
     logLevel: values['log-level'] ?? 'warn',
     approvalTimeoutSec: timeout,
+    ...(values['no-resume'] ? { resume: false } : {}),
   };
 }
 

@@ -49,6 +49,7 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
     command: options.command,
     hostKeyPolicy: policy,
     keyServer: options.useKeyServer ? { enabled: true, port: options.keyServerPort } : undefined,
+    resume: options.resume,
   };
   const home = burrowHome();
   const engine = new Engine({

@@ -579,6 +579,8 @@ export class HostSession {
     if (this.outage || this.offline) {
       // Nobody will wait for the remote to come back: what waited gets the reason, and the session ends.
       this.answerPending(`${this.options.remoteLabel} is unreachable (${this.waitingFor()}); the request was not sent`);
+      // A fresh server still being set up has nobody to serve.
+      this.upstream?.end.close();
       return this.finish();
     }
     // Requests sent before EOF still deserve answers: wait for the channel if they are queued for it.
