@@ -5,6 +5,7 @@ import type { Logger } from '../logging/logger.js';
 import type { ControlNotice, HostEnd, LineEnd } from './line-end.js';
 import type { Catalog } from './catalog-cache.js';
 import { cancelNotification, errorResponse, inspectLine, requestLine, scanHead } from './message-info.js';
+import { FreshServer } from './fresh-server.js';
 import { offlineAnswer } from './offline-answers.js';
 import { isCatalogList, obj, SessionSetup } from './session-setup.js';
 
@@ -60,8 +61,6 @@ export interface ResumeOptions {
 /** Failures a later attempt may get past; a changed host key, a refused login or a bad setting will not. */
 const RETRIABLE = new Set(['connection-refused', 'unreachable', 'timeout', 'connection-lost', 'remote-exit', 'channel-closed']);
 const DEFAULT_RETRY_DELAYS_MS = [250, 1000, 2000, 3000];
-/** How long a fresh server may take to answer what a resume sends it (`initialize`, subscriptions). */
-const RESTORE_ANSWER_MS = 30_000;
 /** A fresh server that ends sooner than this after a resume counts towards a crash loop. */
 const QUICK_END_MS = 10_000;
 /** Fresh servers that may end quickly in a row before the session gives up (a server that cannot start). */
@@ -103,9 +102,8 @@ export class HostSession {
   private resumedUpstream = false;
   private quickEnds = 0;
   private retryNowHook?: () => void;
-  /** Answers to Burrow's own requests on a fresh server, by id. */
-  private readonly internal = new Map<string | number, (message: Record<string, unknown>) => void>();
-  private nextInternalId = 1;
+  /** Burrow's own requests to the server that took over after a resume. */
+  private fresh?: FreshServer;
   private sawRequest = false;
   private hostEnded = false;
   private failure?: string;
@@ -201,7 +199,8 @@ export class HostSession {
     this.upstream = undefined;
     this.generation++;
     this.restoring = false;
-    this.internal.clear();
+    this.fresh?.close();
+    this.fresh = undefined;
     if (old) {
       old.end.close();
       old.release();
@@ -274,35 +273,23 @@ export class HostSession {
   }
 
   /**
-   * A fresh server for a session that had one: the host's own `initialize` again (bytes as first sent), its answer
-   * checked and swallowed, `notifications/initialized`, then subscriptions, logging level and roots; lists that
-   * changed are announced with `list_changed`. Requests that waited go through after.
+   * A fresh server for a session that had one (or was answered from the catalog) is set up as the host set up the
+   * first (FreshServer); requests that waited go through after, and lists that changed are announced.
    */
   private async restore(generation: number): Promise<void> {
     this.restoring = true;
-    const setup = this.setup;
     const label = this.options.remoteLabel;
-    const answer = await this.ask(generation, setup.initLine!, setup.initId!);
+    const fresh = new FreshServer((line) => this.upstream?.end.send(line));
+    this.fresh = fresh;
+    const outcome = await fresh.setUp(this.setup, label);
     if (generation !== this.generation) return;
-    if (!answer) return this.suspend(`${label}'s restarted server did not answer initialize`);
-    const result = obj(answer.result);
-    if (!result) return this.fail(`${label}'s restarted server refused the session's initialize: ${String(obj(answer.error)?.message ?? 'no result')}`);
-    const mismatch = setup.mismatch(result);
-    if (mismatch) return this.fail(`${label} cannot resume this session: ${mismatch}; restart the server in the MCP host`);
-    const end = this.upstream!.end;
-    end.send(setup.initializedLine ?? Buffer.from(requestLine('notifications/initialized')));
-    const restored: Promise<unknown>[] = [];
-    for (const uri of setup.subscriptions) restored.push(this.askInternal(generation, 'resources/subscribe', { uri }));
-    if (setup.logLevel) restored.push(this.askInternal(generation, 'logging/setLevel', { level: setup.logLevel }));
-    if (setup.initParams?.capabilities?.roots) end.send(Buffer.from(requestLine('notifications/roots/list_changed')));
-    await Promise.all(restored);
-    if (generation !== this.generation) return;
+    if (!outcome.ok) return outcome.retry ? this.suspend(outcome.error) : this.fail(outcome.error);
     const wasOffline = !!this.offline;
     const downFor = this.outage ? Math.round((Date.now() - this.outage.since) / 1000) : undefined;
     this.restoring = false;
     this.outage = undefined;
     this.offline = undefined;
-    setup.serverInit = result;
+    this.setup.serverInit = outcome.init;
     this.flushQueue();
     this.saveCatalog();
     const detail = wasOffline ? `${label} is reachable: relaying to its server` : `resumed on a fresh server of ${label} after ${downFor} s`;
@@ -310,47 +297,11 @@ export class HostSession {
     this.host.notify({ type: 'status', message: detail });
     this.options.resume?.onWaiting?.(false, detail);
     this.mark('burrow/resumed', detail);
-    void this.announceChangedLists(generation, result);
     if (this.hostEnded) this.endUpstream();
-  }
-
-  /** Asks the fresh server for each list the host was shown, and tells the host of those that differ. */
-  private async announceChangedLists(generation: number, init: Record<string, unknown>): Promise<void> {
-    const capabilities = obj(init.capabilities) ?? {};
-    for (const method of ['tools/list', 'prompts/list', 'resources/list'] as const) {
-      const kind = method.split('/')[0];
-      const before = this.setup.lists[method];
-      if (before === undefined || !obj(capabilities[kind])?.listChanged) continue;
-      const answer = await this.askInternal(generation, method, {});
-      if (generation !== this.generation || !answer?.result) return;
-      this.setup.lists[method] = answer.result;
-      if (JSON.stringify(answer.result) !== JSON.stringify(before)) {
-        this.host.send(Buffer.from(requestLine(`notifications/${kind}/list_changed`)));
-      }
-    }
+    const changed = await fresh.changedLists(this.setup, outcome.init);
+    if (generation !== this.generation || this.closed) return;
+    for (const kind of changed) this.host.send(Buffer.from(requestLine(`notifications/${kind}/list_changed`)));
     this.saveCatalog();
-  }
-
-  private askInternal(generation: number, method: string, params: unknown): Promise<Record<string, unknown> | undefined> {
-    const id = `burrow-resume-${this.nextInternalId++}`;
-    return this.ask(generation, Buffer.from(requestLine(method, params, id)), id);
-  }
-
-  /** Sends one request of Burrow's own to the current upstream; its answer is kept from the host. */
-  private ask(generation: number, line: Uint8Array, id: string | number): Promise<Record<string, unknown> | undefined> {
-    return new Promise((resolve) => {
-      if (generation !== this.generation || !this.upstream) return resolve(undefined);
-      const timer = setTimeout(() => {
-        this.internal.delete(id);
-        resolve(undefined);
-      }, RESTORE_ANSWER_MS);
-      timer.unref();
-      this.internal.set(id, (message) => {
-        clearTimeout(timer);
-        resolve(message);
-      });
-      this.upstream.end.send(line);
-    });
   }
 
   /**
@@ -493,7 +444,7 @@ export class HostSession {
       return;
     }
     const tap = this.options.tap?.();
-    if (this.internal.size > 0 && this.answeredInternally(line)) return;
+    if (this.fresh?.takeAnswer(line)) return;
     if (this.pending.size > 0 || tap) {
       const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
       for (const info of infos) {
@@ -513,17 +464,6 @@ export class HostSession {
       }
     }
     if (!this.host.send(line)) this.upstream?.end.pause();
-  }
-
-  /** An answer to a request of Burrow's own (a resume): kept from the host. */
-  private answeredInternally(line: Uint8Array): boolean {
-    const { infos, value } = inspectLine(line, true);
-    const id = infos.length === 1 && infos[0].kind === 'response' ? infos[0].id : undefined;
-    const handler = id === undefined ? undefined : this.internal.get(id);
-    if (!handler) return false;
-    this.internal.delete(id!);
-    handler(value as Record<string, unknown>);
-    return true;
   }
 
   /** The server's answer to `initialize` or a first list page, kept for a resume and for the catalog. */
@@ -650,6 +590,7 @@ export class HostSession {
     this.closed = true;
     clearTimeout(this.lingerTimer);
     for (const entry of this.queued) clearTimeout(entry.timer);
+    this.fresh?.close();
     this.retryNow();
     this.afterClose?.();
     this.upstream?.release();
