@@ -193,12 +193,16 @@ describe('the host key verifier', () => {
     expect((await verifier('strict', [empty])(ed.blob)).ok).toBe(false);
   });
 
-  it('under ask, waits in the queue with the source, and gives up after the timeout', async () => {
+  it('under ask, refuses the handshake at once, then waits in the queue with the source, and gives up after the timeout', async () => {
     const broker = new ApprovalBroker();
     const empty = knownHosts('empty2', '');
-    const waiting = verifier('ask', [empty], broker)(ed.blob, 'key-server-https');
+    // The handshake is never held open while a person decides: the key is refused now and asked about after close.
+    const decision = await verifier('ask', [empty], broker)(ed.blob, 'key-server-https');
+    expect(decision).toMatchObject({ ok: false, message: expect.stringContaining('waits for approval') });
+    expect(broker.pending()).toHaveLength(0);
+    const waiting = (decision as { askAfterClose: () => Promise<{ ok: boolean }> }).askAfterClose();
     expect(broker.pending()).toMatchObject([{ kind: 'host-key', host: 'example.com', port: 2222, fingerprint: sha256Fingerprint(ed.blob), source: 'key-server-https', remote: 'prod' }]);
-    expect(await waiting).toMatchObject({ ok: false, message: expect.stringContaining('within 200ms') });
+    expect(await waiting).toMatchObject({ ok: false, message: expect.stringContaining('was not approved within 200 ms') });
     expect(broker.pending()).toHaveLength(0);
   });
 });
