@@ -7,7 +7,7 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** The built-in SSH tools in the web UI: the remote form's Tools switch, and tool calls a person answers there. */
 let sshd: ShellSshd;
@@ -22,20 +22,17 @@ beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
+  ({ daemon, browser, page } = await startUiWindow(env));
   // A remote with the tools on, saved as the CLI saves it (the form test adds its own).
   await daemon.call(
     'saveRemote',
     { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
     false,
   );
-  browser = await launchChromium();
-  page = await newPage(browser);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
