@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStep } from '../../shared/api.js';
-import { commandsFor, dispatchCommand, type BurrowApi } from '../../shared/commands.js';
-import type { BurrowEvent } from '../../shared/events.js';
-import { createCommandHandlers, type EngineCommands } from '../../electron/core/commands/command-handlers.js';
-import { Engine } from '../../electron/core/engine.js';
-import { silentLogger } from '../../electron/core/logging/logger.js';
-import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, waitFor, type DeviceDial } from '../support/device.js';
 import { startClient, startRawHelper } from '../support/helper-process.js';
+import { inProcessApis } from '../support/in-process-api.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 
 /**
@@ -191,31 +186,7 @@ describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => 
 });
 
 describe('Test connection (testRemote)', () => {
-  const engines: Engine[] = [];
-  const apis: EngineCommands[] = [];
-  afterEach(() => {
-    for (const api of apis.splice(0)) api.close();
-    for (const engine of engines.splice(0)) engine.close();
-  });
-
-  function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
-    const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
-    const settings = new ConfSettingsStore(home);
-    const engine = new Engine({ home, logger: silentLogger, keepWarm: false, idleTimeoutMs: 0, approvalTimeoutMs: () => 20_000, remotes: () => settings.listRemotes() });
-    const handlers = createCommandHandlers({
-      engine,
-      settings,
-      hostKeys: engine.hostKeys,
-      hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } },
-    });
-    const events: BurrowEvent[] = [];
-    handlers.subscribe((e) => events.push(e));
-    engines.push(engine);
-    apis.push(handlers);
-    const api = { subscribe: handlers.subscribe } as unknown as Record<string, unknown>;
-    for (const command of commandsFor('web')) api[command] = (...args: unknown[]) => dispatchCommand(handlers, command, args, 'web');
-    return { api: api as unknown as BurrowApi, events };
-  }
+  const makeApi = inProcessApis();
 
   const summary = (steps: TestStep[]) => steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}`);
 
