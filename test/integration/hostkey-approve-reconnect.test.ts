@@ -7,7 +7,7 @@ import type { TestStep } from '../../shared/api.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, waitFor, type DeviceDial } from '../support/device.js';
-import { startClient, startRawHelper } from '../support/helper-process.js';
+import { startClient, startRawHelper, type WaitingClient } from '../support/helper-process.js';
 import { inProcessApis } from '../support/in-process-api.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 
@@ -35,6 +35,15 @@ afterAll(() => {
   target?.stop();
   bastion?.stop();
 });
+
+/** `burrow hostkeys approve` for sshd's key; the waiting session then connects and answers get-sum. */
+async function approveThenSum(env: Record<string, string>, waiting: WaitingClient, sshd: SshdFixture): Promise<void> {
+  const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(sshd)], env);
+  expect(approved.code, approved.stderr).toBe(0);
+  await waiting.connected;
+  const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+  expect(JSON.stringify(sum.content)).toContain('42');
+}
 
 const name = (sshd: SshdFixture) => `[127.0.0.1]:${sshd.port}`;
 /** What sshd logs when LoginGraceTime ends a connection that is still in its handshake. */
@@ -65,11 +74,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
     try {
       await waiting.waitForStderr(/waiting for approval of the host key/);
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, target);
     } finally {
       await waiting.close();
     }
@@ -103,11 +108,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
       await waiting.waitForStderr(/waiting for approval of the host key/);
       expect(waiting.stderr()).toContain(`${name(bastion)}: ED25519 ${fingerprintOf(bastion)}`);
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(bastion)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, bastion);
     } finally {
       await waiting.close();
     }
@@ -122,11 +123,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
       const once = await runBurrow(['hostkeys', 'approve', '--once', fingerprintOf(bastion)], env);
       expect(once.code, once.stderr).toBe(0);
       await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${target.port}`));
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, target);
       expect(waiting.stderr().match(new RegExp(`host key of \\[127\\.0\\.0\\.1\\]:${bastion.port}`, 'g'))).toHaveLength(1);
     } finally {
       await waiting.close();
@@ -173,11 +170,7 @@ describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => 
     try {
       await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${tunnelPort}`));
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(device)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, device);
     } finally {
       await waiting.close();
     }
