@@ -10,6 +10,7 @@ import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, 
 import { startClient, startRawHelper, type WaitingClient } from '../support/helper-process.js';
 import { inProcessApis } from '../support/in-process-api.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /**
  * An unknown host key is decided with no SSH handshake held open: the connection is closed, the person
@@ -58,12 +59,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
     const env = burrowEnv();
     writeFileSync(join(env.BURROW_HOME, 'settings.json'), JSON.stringify({ remotes: [], ...settings }));
     daemons.push(await startDaemon(env, ['--log-level', 'info']));
-    const added = await runBurrow(
-      ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(target.port), '--user', target.user, '--key', target.clientKey, '--no-agent',
-        '--known-hosts', knownHosts, '--command', EVERYTHING_COMMAND, ...extra],
-      env,
-    );
-    expect(added.code, added.stderr).toBe(0);
+    await addSshdRemote(env, 'box', { ...target, knownHostsFile: knownHosts }, ['--command', EVERYTHING_COMMAND, ...extra]);
     return env;
   };
 

@@ -5,6 +5,7 @@ import type { EngineStatus } from '../../shared/api.js';
 import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The setting tools.allowAdHocHosts, and `burrow status` showing who uses the built-in tools. */
@@ -18,11 +19,7 @@ beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--tools'],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'box', sshd, ['--tools']);
   // An ad-hoc host signs in as ssh would: with the person's default key (HOME is the test's Burrow home).
   mkdirSync(join(env.HOME, '.ssh'), { recursive: true, mode: 0o700 });
   copyFileSync(sshd.clientKey, join(env.HOME, '.ssh', 'id_ed25519'));

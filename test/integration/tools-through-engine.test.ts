@@ -6,6 +6,7 @@ import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { waitFor } from '../support/helper-process.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
 let sshd: ShellSshd;
@@ -18,11 +19,7 @@ beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--tools', '--description', 'a build box'],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'box', sshd, ['--tools', '--description', 'a build box']);
   daemon = await startDaemon(env);
 });
 
