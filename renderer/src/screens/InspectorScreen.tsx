@@ -4,6 +4,7 @@ import type { Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { TrafficLog } from '../traffic-log.js';
+import { useExchange } from '../use-exchange.js';
 import { ExchangeView, RawJson } from './ExchangeView.js';
 import { PromptRunner } from './PromptRunner.js';
 import { ResourceReader, TemplateReader } from './ResourceReader.js';
@@ -202,23 +203,7 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
 
 function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
   const api = useApi();
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<ToolCallResult>();
-  const [error, setError] = useState<string>();
-  const run = (args: Record<string, unknown>) => {
-    setRunning(true);
-    setError(undefined);
-    api.callTool(remote, tool.name, args).then(
-      (r) => {
-        setResult(r);
-        setRunning(false);
-      },
-      (e) => {
-        setError(errorText(e));
-        setRunning(false);
-      },
-    );
-  };
+  const { running, result, error, run } = useExchange<ToolCallResult>();
   return (
     <div className="tool-runner">
       <h2>
@@ -236,7 +221,7 @@ function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
           <pre className="mono json">{JSON.stringify(tool.outputSchema, null, 2)}</pre>
         </details>
       ) : null}
-      <SchemaForm schema={tool.inputSchema} running={running} onRun={run} idPrefix={`arg-${tool.name}`} />
+      <SchemaForm schema={tool.inputSchema} running={running} onRun={(args) => run(() => api.callTool(remote, tool.name, args))} idPrefix={`arg-${tool.name}`} />
       {error ? <div className="banner error">{error}</div> : null}
       {result ? <ExchangeView exchange={result} testId="tool-result" /> : null}
     </div>

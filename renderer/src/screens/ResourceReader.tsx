@@ -1,10 +1,11 @@
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
 import { useMemo, useState } from 'react';
 import type { McpExchange, ResourceInfo, ResourceTemplateInfo } from '../../../shared/api.js';
-import { errorText, useApi } from '../api-context.js';
-import { Suggestions } from '../components/Suggestions.js';
+import { useApi } from '../api-context.js';
+import { CompletionField } from '../components/CompletionField.js';
 import { fieldId } from '../field-id.js';
 import { useCompletions } from '../use-completions.js';
+import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
 
 interface ResourceContent {
@@ -17,24 +18,8 @@ interface ResourceContent {
 /** Reads `uri` on "Read resource" and shows its contents and the raw JSON. */
 function useRead(remote: string) {
   const api = useApi();
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<McpExchange>();
-  const [error, setError] = useState<string>();
-  const read = (uri: string) => {
-    setRunning(true);
-    setError(undefined);
-    api.readResource(remote, uri).then(
-      (r) => {
-        setResult(r);
-        setRunning(false);
-      },
-      (e) => {
-        setError(errorText(e));
-        setRunning(false);
-      },
-    );
-  };
-  return { running, result, error, read };
+  const { running, result, error, run } = useExchange<McpExchange>();
+  return { running, result, error, read: (uri: string) => run(() => api.readResource(remote, uri)) };
 }
 
 function Contents({ result }: { result: McpExchange }) {
@@ -113,29 +98,19 @@ export function TemplateReader({ remote, template }: { remote: string; template:
           if (empty.length === 0) read(uri);
         }}
       >
-        {names.map((n) => {
-          const id = fieldId('template', template.name, n);
-          const wrong = missing.includes(n);
-          return (
-            <div key={n} className={`field${wrong ? ' has-error' : ''}`}>
-              <label htmlFor={id}>
-                {n}
-                <span className="req" aria-label="required"> *</span>
-              </label>
-              <input
-                id={id}
-                type="text"
-                list={`${id}-suggestions`}
-                value={values[n] ?? ''}
-                spellCheck={false}
-                onFocus={() => setActive(n)}
-                onChange={(e) => setValues((v) => ({ ...v, [n]: e.target.value }))}
-              />
-              <Suggestions id={`${id}-suggestions`} values={suggestions[n]} />
-              {wrong ? <div className="field-error">{n} is required</div> : null}
-            </div>
-          );
-        })}
+        {names.map((n) => (
+          <CompletionField
+            key={n}
+            id={fieldId('template', template.name, n)}
+            name={n}
+            required
+            value={values[n] ?? ''}
+            suggestions={suggestions[n]}
+            missing={missing.includes(n)}
+            onFocus={() => setActive(n)}
+            onChange={(value) => setValues((v) => ({ ...v, [n]: value }))}
+          />
+        ))}
         <p className="small">
           <span className="muted">URI </span>
           <span className="mono" data-testid="template-uri">
