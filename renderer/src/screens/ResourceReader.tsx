@@ -43,6 +43,20 @@ function Contents({ result }: { result: McpExchange }) {
   );
 }
 
+/** A read's one-line error, or its contents and raw JSON. */
+function ReadOutcome({ error, result }: { error: string | undefined; result: McpExchange | undefined }) {
+  return (
+    <>
+      {error ? <div className="banner error">{error}</div> : null}
+      {result ? (
+        <ExchangeView exchange={result} testId="resource-result">
+          <Contents result={result} />
+        </ExchangeView>
+      ) : null}
+    </>
+  );
+}
+
 /** A listed resource: its URI and a Read button. */
 export function ResourceReader({ remote, resource }: { remote: string; resource: ResourceInfo }) {
   const { running, result, error, read } = useRead(remote);
@@ -56,12 +70,7 @@ export function ResourceReader({ remote, resource }: { remote: string; resource:
           {running ? 'Reading…' : 'Read resource'}
         </button>
       </div>
-      {error ? <div className="banner error">{error}</div> : null}
-      {result ? (
-        <ExchangeView exchange={result} testId="resource-result">
-          <Contents result={result} />
-        </ExchangeView>
-      ) : null}
+      <ReadOutcome error={error} result={result} />
     </div>
   );
 }
@@ -123,12 +132,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
           </button>
         </div>
       </form>
-      {error ? <div className="banner error">{error}</div> : null}
-      {result ? (
-        <ExchangeView exchange={result} testId="resource-result">
-          <Contents result={result} />
-        </ExchangeView>
-      ) : null}
+      <ReadOutcome error={error} result={result} />
     </div>
   );
 }
