@@ -8,6 +8,7 @@ import { useExchange } from '../use-exchange.js';
 import { ExchangeView, RawJson } from './ExchangeView.js';
 import { PromptRunner } from './PromptRunner.js';
 import { ResourceReader, TemplateReader } from './ResourceReader.js';
+import { RunnerHead } from './RunnerHead.js';
 import { SchemaForm } from './SchemaForm.js';
 import { TrafficView } from './TrafficView.js';
 
@@ -206,11 +207,7 @@ function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
   const { running, result, error, run } = useExchange<ToolCallResult>();
   return (
     <div className="tool-runner">
-      <h2>
-        {tool.title ?? tool.name}
-        {tool.title && tool.title !== tool.name ? <span className="mono muted tool-name">{tool.name}</span> : null}
-      </h2>
-      {tool.description ? <p className="muted">{tool.description}</p> : null}
+      <RunnerHead name={tool.name} title={tool.title} description={tool.description} />
       <details className="schema">
         <summary>Input schema</summary>
         <pre className="mono json">{JSON.stringify(tool.inputSchema, null, 2)}</pre>

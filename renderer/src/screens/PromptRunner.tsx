@@ -6,6 +6,7 @@ import { fieldId } from '../field-id.js';
 import { useCompletions } from '../use-completions.js';
 import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
+import { RunnerHead } from './RunnerHead.js';
 
 interface PromptMessage {
   role?: string;
@@ -34,11 +35,7 @@ export function PromptRunner({ remote, prompt }: { remote: string; prompt: Promp
 
   return (
     <div className="tool-runner">
-      <h2>
-        {prompt.title ?? prompt.name}
-        {prompt.title && prompt.title !== prompt.name ? <span className="mono muted tool-name">{prompt.name}</span> : null}
-      </h2>
-      {prompt.description ? <p className="muted">{prompt.description}</p> : null}
+      <RunnerHead name={prompt.name} title={prompt.title} description={prompt.description} />
       <form
         className="form schema-form"
         noValidate

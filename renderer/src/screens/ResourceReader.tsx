@@ -7,6 +7,7 @@ import { fieldId } from '../field-id.js';
 import { useCompletions } from '../use-completions.js';
 import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
+import { RunnerHead } from './RunnerHead.js';
 
 interface ResourceContent {
   uri?: string;
@@ -62,9 +63,7 @@ export function ResourceReader({ remote, resource }: { remote: string; resource:
   const { running, result, error, read } = useRead(remote);
   return (
     <div className="tool-runner">
-      <h2>{resource.name}</h2>
-      <p className="mono small">{resource.uri}</p>
-      {resource.description ? <p className="muted">{resource.description}</p> : null}
+      <RunnerHead name={resource.name} uri={resource.uri} description={resource.description} />
       <div className="form-actions">
         <button type="button" className="btn primary" disabled={running} onClick={() => read(resource.uri)}>
           {running ? 'Reading…' : 'Read resource'}
@@ -94,9 +93,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
 
   return (
     <div className="tool-runner">
-      <h2>{template.name}</h2>
-      <p className="mono small">{template.uriTemplate}</p>
-      {template.description ? <p className="muted">{template.description}</p> : null}
+      <RunnerHead name={template.name} uri={template.uriTemplate} description={template.description} />
       <form
         className="form schema-form"
         noValidate
