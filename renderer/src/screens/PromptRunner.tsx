@@ -1,9 +1,8 @@
-import { useState } from 'react';
 import type { McpExchange, PromptInfo } from '../../../shared/api.js';
 import { useApi } from '../api-context.js';
 import { CompletionField } from '../components/CompletionField.js';
 import { fieldId } from '../field-id.js';
-import { useCompletions } from '../use-completions.js';
+import { useCompletionForm } from '../use-completion-form.js';
 import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
 import { RunnerHead } from './RunnerHead.js';
@@ -17,19 +16,11 @@ interface PromptMessage {
 export function PromptRunner({ remote, prompt }: { remote: string; prompt: PromptInfo }) {
   const api = useApi();
   const args = prompt.arguments ?? [];
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [missing, setMissing] = useState<string[]>([]);
   const { running, result, error, run } = useExchange<McpExchange>();
-  const [active, setActive] = useState<string>();
-  const suggestions = useCompletions(remote, 'ref/prompt', prompt.name, values, active);
+  const form = useCompletionForm(remote, 'ref/prompt', prompt.name);
 
   const get = () => {
-    const empty = args.filter((a) => a.required && !values[a.name]?.length).map((a) => a.name);
-    setMissing(empty);
-    if (empty.length) return;
-    // Arguments left empty are not sent: the server applies its own default for an optional one.
-    const filled = Object.fromEntries(Object.entries(values).filter(([, v]) => v.length > 0));
-    run(() => api.getPrompt(remote, prompt.name, filled));
+    if (form.check(args.filter((a) => a.required).map((a) => a.name))) run(() => api.getPrompt(remote, prompt.name, form.filled));
   };
   const messages = ((result?.raw as { messages?: PromptMessage[] } | undefined)?.messages ?? []).filter((m) => m && typeof m === 'object');
 
@@ -51,12 +42,8 @@ export function PromptRunner({ remote, prompt }: { remote: string; prompt: Promp
             id={fieldId('prompt', prompt.name, a.name)}
             name={a.name}
             required={a.required === true}
-            value={values[a.name] ?? ''}
-            suggestions={suggestions[a.name]}
-            missing={missing.includes(a.name)}
             hint={a.description}
-            onFocus={() => setActive(a.name)}
-            onChange={(value) => setValues((v) => ({ ...v, [a.name]: value }))}
+            {...form.fieldProps(a.name)}
           />
         ))}
         <div className="form-actions">

@@ -1,10 +1,10 @@
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { McpExchange, ResourceInfo, ResourceTemplateInfo } from '../../../shared/api.js';
 import { useApi } from '../api-context.js';
 import { CompletionField } from '../components/CompletionField.js';
 import { fieldId } from '../field-id.js';
-import { useCompletions } from '../use-completions.js';
+import { useCompletionForm } from '../use-completion-form.js';
 import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
 import { RunnerHead } from './RunnerHead.js';
@@ -85,11 +85,8 @@ export function TemplateReader({ remote, template }: { remote: string; template:
     }
   }, [template.uriTemplate]);
   const names = parsed?.variableNames ?? [];
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [missing, setMissing] = useState<string[]>([]);
-  const [active, setActive] = useState<string>();
-  const suggestions = useCompletions(remote, 'ref/resource', template.uriTemplate, values, active);
-  const uri = parsed ? parsed.expand(Object.fromEntries(Object.entries(values).filter(([, v]) => v.length > 0))) : template.uriTemplate;
+  const form = useCompletionForm(remote, 'ref/resource', template.uriTemplate);
+  const uri = parsed ? parsed.expand(form.filled) : template.uriTemplate;
 
   return (
     <div className="tool-runner">
@@ -99,9 +96,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          const empty = names.filter((n) => !values[n]?.length);
-          setMissing(empty);
-          if (empty.length === 0) read(uri);
+          if (form.check(names)) read(uri);
         }}
       >
         {names.map((n) => (
@@ -110,11 +105,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
             id={fieldId('template', template.name, n)}
             name={n}
             required
-            value={values[n] ?? ''}
-            suggestions={suggestions[n]}
-            missing={missing.includes(n)}
-            onFocus={() => setActive(n)}
-            onChange={(value) => setValues((v) => ({ ...v, [n]: value }))}
+            {...form.fieldProps(n)}
           />
         ))}
         <p className="small">
