@@ -6,8 +6,8 @@ import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../su
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
-import { waitFor } from '../support/wait-for.js';
 import { toolResultText } from '../support/tool-result-text.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** The setting tools.allowAdHocHosts, and `burrow status` showing who uses the built-in tools. */
 let sshd: ShellSshd;
