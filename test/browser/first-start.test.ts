@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
+import { acceptsConnections } from '../support/port-probe.js';
 import { waitFor } from '../support/wait-for.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { newPage, screenshot, startUiDaemon, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 interface SavedRemote {
   name: string;
@@ -19,28 +19,15 @@ let page: Page;
 
 beforeAll(async () => {
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
 });
 
 const serverFingerprint = () => execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
 const remotes = async () => (await daemon.call('listRemotes')) as SavedRemote[];
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', () => {
   it('offers the demo remote on the first screen; one click adds it, its host key is approved, and the inspector calls its add tool', async () => {
@@ -92,7 +79,7 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
   it('removes the demo from its row: the remote is gone, its SSH server stops, and the first screen offers it again', async () => {
     const [demo] = await remotes();
     expect(demo?.name).toBe('demo');
-    expect(await accepts(demo.port)).toBe(true);
+    expect(await acceptsConnections(demo.port)).toBe(true);
     page = await newPage(browser);
     await page.goto(daemon.url);
     const row = page.locator('li[data-remote="demo"]');
@@ -100,7 +87,7 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
     await row.getByRole('button', { name: 'Remove demo' }).click();
     await page.getByLabel('Get started').getByRole('button', { name: 'Add the demo remote' }).waitFor();
     expect(await remotes()).toEqual([]);
-    await waitFor(async () => !(await accepts(demo.port)), 10_000, () => `the demo's SSH server still accepts on ${demo.port}`);
+    await waitFor(async () => !(await acceptsConnections(demo.port)), 10_000, () => `the demo's SSH server still accepts on ${demo.port}`);
   });
 
   it('a saved demo is served again by the next engine, on the same port, so the remembered key still holds', async () => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** The Inspector on par with MCP Inspector: prompts with arguments, resources, templates, raw JSON, copy. */
 let sshd: SshdFixture;
@@ -12,14 +12,12 @@ let page: Page;
 
 beforeAll(async () => {
   sshd = await startSshd();
-  daemon = await startUiDaemon(burrowEnv());
+  ({ daemon, browser, page } = await startUiWindow(burrowEnv()));
   await daemon.call(
     'saveRemote',
     { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, mode: 'exec', command: EVERYTHING_COMMAND },
     true,
   );
-  browser = await launchChromium();
-  page = await newPage(browser);
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.origin });
   await page.goto(daemon.url);
   await page.getByRole('button', { name: 'Inspector' }).click();
@@ -27,8 +25,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let daemon: UiDaemon;
 let browser: Browser;
@@ -27,14 +27,11 @@ beforeAll(async () => {
   cursorPath = join(env.HOME, '.cursor', 'mcp.json');
   mkdirSync(join(env.HOME, '.cursor'), { recursive: true });
   writeFileSync(cursorPath, '{\n  "mcpServers": {\n    "x" {}\n  }\n}\n');
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
 });
 
 describe('MCP hosts screen: entries left behind and broken files', () => {

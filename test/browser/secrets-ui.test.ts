@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 const PASSPHRASE = `typed in the browser ${process.pid}`;
 let sshd: SshdFixture;
@@ -20,14 +20,11 @@ beforeAll(async () => {
   const pub = keygen(lockedKey, 'ed25519', PASSPHRASE);
   sshd = await startSshd({ extraAuthorizedKeys: [`command="${EVERYTHING_COMMAND}",no-pty ${pub}`] });
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 

@@ -5,7 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, sshdAvailable, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let bastion: SshdFixture;
 let target: SshdFixture;
@@ -46,14 +46,11 @@ beforeAll(async () => {
     ].join('\n'),
   );
   writeFileSync(join(ssh, 'conf.d', 'bastion.conf'), ['Host bastion', '  HostName 127.0.0.1', `  Port ${bastion.port}`, `  User ${bastion.user}`, '  IdentityFile ~/.ssh/keys/bastion', ''].join('\n'));
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   bastion?.stop();
   target?.stop();
 });

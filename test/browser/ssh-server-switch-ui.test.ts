@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { freePort } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { newPage, screenshot, startUiDaemon, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let env: Record<string, string>;
 let daemon: UiDaemon;
@@ -11,13 +11,11 @@ let page: Page;
 
 beforeAll(async () => {
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
+  ({ daemon, browser } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
 });
 
 describe("the Remotes screen's switch for Burrow's SSH server (edge devices)", () => {

@@ -7,7 +7,8 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { toolResultText } from '../support/tool-result-text.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** The built-in SSH tools in the web UI: the remote form's Tools switch, and tool calls a person answers there. */
 let sshd: ShellSshd;
@@ -16,26 +17,21 @@ let browser: Browser;
 let page: Page;
 let env: Record<string, string>;
 
-const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
-
 beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
+  ({ daemon, browser, page } = await startUiWindow(env));
   // A remote with the tools on, saved as the CLI saves it (the form test adds its own).
   await daemon.call(
     'saveRemote',
     { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
     false,
   );
-  browser = await launchChromium();
-  page = await newPage(browser);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
@@ -97,7 +93,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     await client.connect(transport);
     if (transport.pid) recordPid(transport.pid, 'burrow-connect');
     try {
-      const session = JSON.parse(text(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } }))).session_id as string;
+      const session = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } }))).session_id as string;
       const execute = (command: string) => client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command } });
 
       const running = execute('systemctl status nginx >/dev/null 2>&1; echo hello-from-$(whoami)');
@@ -113,7 +109,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await screenshot(page, 'tool-approval');
       await dialog.getByRole('button', { name: 'Allow once' }).click();
       await dialog.waitFor({ state: 'detached' });
-      const result = JSON.parse(text(await running));
+      const result = JSON.parse(toolResultText(await running));
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
 
       // Deny: an error that says so, and nothing ran.
@@ -124,7 +120,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await dialog.waitFor({ state: 'detached' });
       const refused = await denied;
       expect(refused.isError).toBe(true);
-      expect(text(refused)).toBe('denied by a person: ssh_execute on lab was not run');
+      expect(toolResultText(refused)).toBe('denied by a person: ssh_execute on lab was not run');
       expect(existsSync('/tmp/burrow-ui-denied')).toBe(false);
 
       // Allow for this session: this call runs, and the next ssh_execute runs without asking.
@@ -132,8 +128,8 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await dialog.waitFor({ timeout: 20_000 });
       await dialog.getByRole('button', { name: 'Allow for this session' }).click();
       await dialog.waitFor({ state: 'detached' });
-      expect(JSON.parse(text(await first)).stdout.trim()).toBe('one');
-      expect(JSON.parse(text(await execute('echo two'))).stdout.trim()).toBe('two');
+      expect(JSON.parse(toolResultText(await first)).stdout.trim()).toBe('one');
+      expect(JSON.parse(toolResultText(await execute('echo two'))).stdout.trim()).toBe('two');
       expect(await daemon.call('pendingApprovals')).toEqual([]);
       expect(await dialog.count()).toBe(0);
     } finally {

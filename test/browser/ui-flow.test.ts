@@ -5,7 +5,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { fillSshdRemoteForm } from './remote-form-steps.js';
+import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let sshd: SshdFixture;
 let daemon: UiDaemon;
@@ -19,14 +20,11 @@ beforeAll(async () => {
   home = env.HOME;
   // Claude Desktop's folder exists: the MCP hosts screen finds it.
   mkdirSync(join(home, '.config', 'Claude'), { recursive: true });
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
@@ -52,14 +50,7 @@ describe('burrow daemon --ui, in Chromium, against a real sshd', () => {
     await page.getByRole('button', { name: 'Add remote' }).last().click();
     await expect.poll(() => page.locator('.field-error').allTextContents()).toEqual(expect.arrayContaining(['host is required', 'user is required']));
 
-    await page.getByLabel('Name', { exact: true }).fill('lab');
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
-    await page.getByLabel('Use ssh-agent').uncheck();
-    await page.getByLabel('Run a command').check();
-    await page.getByLabel('Command', { exact: true }).fill(EVERYTHING_COMMAND);
+    await fillSshdRemoteForm(page, 'lab', sshd);
 
     await page.getByRole('button', { name: 'Test connection' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this server?' });

@@ -79,3 +79,38 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(250);
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+export interface UiWindow {
+  daemon: UiDaemon;
+  browser: Browser;
+  /** A fresh page, not yet at the daemon's URL. */
+  page: Page;
+}
+
+/** `burrow daemon --ui` for env and Chromium with a page: what every browser test's beforeAll starts. */
+export async function startUiWindow(env: Record<string, string>, args: string[] = []): Promise<UiWindow> {
+  const daemon = await startUiDaemon(env, args);
+  let browser: Browser | undefined;
+  try {
+    browser = await launchChromium();
+    return { daemon, browser, page: await newPage(browser) };
+  } catch (error) {
+    // A half-started window leaves nothing running behind a failed beforeAll.
+    await browser?.close();
+    await daemon.stop();
+    throw error;
+  }
+}
+
+/** Chromium first, then the daemon; either may be missing when beforeAll failed before starting it. */
+export async function stopUiWindow(ui: Partial<UiWindow>): Promise<void> {
+  await ui.browser?.close();
+  await ui.daemon?.stop();
+}
+
+/** Opens the window at the daemon's URL and waits for the Remotes screen. */
+export async function openRemotesScreen(page: Page, daemon: UiDaemon): Promise<Page> {
+  await page.goto(daemon.url);
+  await page.getByRole('button', { name: 'Add remote', exact: true }).first().waitFor();
+  return page;
+}

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let sshd: SshdFixture;
 let daemon: UiDaemon;
@@ -19,13 +19,11 @@ beforeAll(async () => {
   sshd = await startSshd();
   const env = burrowEnv();
   home = env.HOME;
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
+  ({ daemon, browser } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { tempDir } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { fillSshdRemoteForm } from './remote-form-steps.js';
+import { newPage, openRemotesScreen, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let sshd: SshdFixture;
 let daemon: UiDaemon;
@@ -13,22 +14,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   sshd = await startSshd();
-  daemon = await startUiDaemon(burrowEnv());
-  browser = await launchChromium();
+  ({ daemon, browser } = await startUiWindow(burrowEnv()));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
-async function openPage(): Promise<Page> {
-  const page = await newPage(browser);
-  await page.goto(daemon.url);
-  await page.getByRole('button', { name: 'Add remote', exact: true }).first().waitFor();
-  return page;
-}
+const openPage = async (): Promise<Page> => openRemotesScreen(await newPage(browser), daemon);
 
 /** A remote on the test sshd whose key is known from the fixture's file (no approval asked). */
 function remote(name: string, extra: Record<string, unknown> = {}) {
@@ -42,14 +36,7 @@ describe('small things in the window', () => {
     await page.getByRole('button', { name: 'Add remote' }).last().click();
     await expect.poll(() => page.locator('#remote-name-error').textContent()).toBe('name is required');
 
-    await page.getByLabel('Name', { exact: true }).fill('asks');
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
-    await page.getByLabel('Use ssh-agent').uncheck();
-    await page.getByLabel('Run a command').check();
-    await page.getByLabel('Command', { exact: true }).fill(EVERYTHING_COMMAND);
+    await fillSshdRemoteForm(page, 'asks', sshd);
     await page.getByRole('button', { name: 'Test connection' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this server?' });
     await dialog.waitFor();

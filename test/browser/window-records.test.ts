@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
-import { launchChromium, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { openRemotesScreen, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let sshd: SshdFixture;
 let daemon: UiDaemon;
@@ -18,24 +18,17 @@ beforeAll(async () => {
   env = burrowEnv();
   home = env.HOME;
   mkdirSync(join(home, '.config', 'Claude'), { recursive: true });
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
+  ({ daemon, browser } = await startUiWindow(env));
   // 1280×800: the size the issue saw a traffic row push the table into horizontal scrolling at.
   context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, permissions: ['clipboard-read', 'clipboard-write'] });
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
-async function openPage(): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(daemon.url);
-  await page.getByRole('button', { name: 'Add remote', exact: true }).first().waitFor();
-  return page;
-}
+const openPage = async (): Promise<Page> => openRemotesScreen(await context.newPage(), daemon);
 
 const clipboard = (page: Page) => page.evaluate(() => navigator.clipboard.readText());
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /** `burrow status`, `burrow tools`, `burrow call` and `burrow daemon stop`: the window's powers from a terminal, through the command table. */
 let sshd: SshdFixture;
@@ -11,8 +12,7 @@ let daemon: DaemonHandle | undefined;
 beforeAll(async () => {
   sshd = await startSshd();
   env = burrowEnv();
-  const add = await runBurrow(['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile], env);
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'lab', sshd);
 });
 
 afterAll(async () => {

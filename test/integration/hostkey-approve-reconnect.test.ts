@@ -4,17 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStep } from '../../shared/api.js';
-import { commandsFor, dispatchCommand, type BurrowApi } from '../../shared/commands.js';
-import type { BurrowEvent } from '../../shared/events.js';
-import { createCommandHandlers, type EngineCommands } from '../../electron/core/commands/command-handlers.js';
-import { Engine } from '../../electron/core/engine.js';
-import { silentLogger } from '../../electron/core/logging/logger.js';
-import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, waitFor, type DeviceDial } from '../support/device.js';
-import { startClient, startRawHelper } from '../support/helper-process.js';
+import { startClient, startRawHelper, type WaitingClient } from '../support/helper-process.js';
+import { inProcessApis } from '../support/in-process-api.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /**
  * An unknown host key is decided with no SSH handshake held open: the connection is closed, the person
@@ -41,6 +37,15 @@ afterAll(() => {
   bastion?.stop();
 });
 
+/** `burrow hostkeys approve` for sshd's key; the waiting session then connects and answers get-sum. */
+async function approveThenSum(env: Record<string, string>, waiting: WaitingClient, sshd: SshdFixture): Promise<void> {
+  const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(sshd)], env);
+  expect(approved.code, approved.stderr).toBe(0);
+  await waiting.connected;
+  const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
+  expect(JSON.stringify(sum.content)).toContain('42');
+}
+
 const name = (sshd: SshdFixture) => `[127.0.0.1]:${sshd.port}`;
 /** What sshd logs when LoginGraceTime ends a connection that is still in its handshake. */
 const graceExpired = (sshd: SshdFixture) => /Timeout before authentication/.test(sshd.log());
@@ -54,12 +59,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
     const env = burrowEnv();
     writeFileSync(join(env.BURROW_HOME, 'settings.json'), JSON.stringify({ remotes: [], ...settings }));
     daemons.push(await startDaemon(env, ['--log-level', 'info']));
-    const added = await runBurrow(
-      ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(target.port), '--user', target.user, '--key', target.clientKey, '--no-agent',
-        '--known-hosts', knownHosts, '--command', EVERYTHING_COMMAND, ...extra],
-      env,
-    );
-    expect(added.code, added.stderr).toBe(0);
+    await addSshdRemote(env, 'box', { ...target, knownHostsFile: knownHosts }, ['--command', EVERYTHING_COMMAND, ...extra]);
     return env;
   };
 
@@ -70,11 +70,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
     try {
       await waiting.waitForStderr(/waiting for approval of the host key/);
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, target);
     } finally {
       await waiting.close();
     }
@@ -108,11 +104,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
       await waiting.waitForStderr(/waiting for approval of the host key/);
       expect(waiting.stderr()).toContain(`${name(bastion)}: ED25519 ${fingerprintOf(bastion)}`);
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(bastion)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, bastion);
     } finally {
       await waiting.close();
     }
@@ -127,11 +119,7 @@ describe('saved remotes through the daemon (policy ask)', () => {
       const once = await runBurrow(['hostkeys', 'approve', '--once', fingerprintOf(bastion)], env);
       expect(once.code, once.stderr).toBe(0);
       await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${target.port}`));
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(target)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, target);
       expect(waiting.stderr().match(new RegExp(`host key of \\[127\\.0\\.0\\.1\\]:${bastion.port}`, 'g'))).toHaveLength(1);
     } finally {
       await waiting.close();
@@ -178,11 +166,7 @@ describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => 
     try {
       await waiting.waitForStderr(new RegExp(`waiting for approval of the host key of \\[127\\.0\\.0\\.1\\]:${tunnelPort}`));
       await outlastGrace();
-      const approved = await runBurrow(['hostkeys', 'approve', fingerprintOf(device)], env);
-      expect(approved.code, approved.stderr).toBe(0);
-      await waiting.connected;
-      const sum = await waiting.client.callTool({ name: 'get-sum', arguments: { a: 40, b: 2 } });
-      expect(JSON.stringify(sum.content)).toContain('42');
+      await approveThenSum(env, waiting, device);
     } finally {
       await waiting.close();
     }
@@ -191,31 +175,7 @@ describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => 
 });
 
 describe('Test connection (testRemote)', () => {
-  const engines: Engine[] = [];
-  const apis: EngineCommands[] = [];
-  afterEach(() => {
-    for (const api of apis.splice(0)) api.close();
-    for (const engine of engines.splice(0)) engine.close();
-  });
-
-  function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
-    const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
-    const settings = new ConfSettingsStore(home);
-    const engine = new Engine({ home, logger: silentLogger, keepWarm: false, idleTimeoutMs: 0, approvalTimeoutMs: () => 20_000, remotes: () => settings.listRemotes() });
-    const handlers = createCommandHandlers({
-      engine,
-      settings,
-      hostKeys: engine.hostKeys,
-      hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } },
-    });
-    const events: BurrowEvent[] = [];
-    handlers.subscribe((e) => events.push(e));
-    engines.push(engine);
-    apis.push(handlers);
-    const api = { subscribe: handlers.subscribe } as unknown as Record<string, unknown>;
-    for (const command of commandsFor('web')) api[command] = (...args: unknown[]) => dispatchCommand(handlers, command, args, 'web');
-    return { api: api as unknown as BurrowApi, events };
-  }
+  const makeApi = inProcessApis();
 
   const summary = (steps: TestStep[]) => steps.map((s) => `${s.step}:${s.ok ? 'ok' : 'failed'}`);
 

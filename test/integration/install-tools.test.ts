@@ -7,6 +7,7 @@ import { SSH_TOOL_NAMES } from '../../shared/tools.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { toolResultText } from '../support/tool-result-text.js';
 
 /** `burrow install claude-desktop --tools`: the entry it writes, run as Claude Desktop runs it. */
 let sshd: ShellSshd;
@@ -15,7 +16,6 @@ let daemon: DaemonHandle;
 let configPath: string;
 
 const OTHER = { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] };
-const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
 
 beforeAll(async () => {
   if (!canRunShellSshd) return;
@@ -63,11 +63,11 @@ describe.skipIf(!canRunShellSshd)('burrow install HOST --tools', () => {
       await client.connect(transport);
       const names = (await client.listTools()).tools.map((t) => t.name).sort();
       expect(names).toEqual([...SSH_TOOL_NAMES].sort());
-      const remotes = text(await client.callTool({ name: 'ssh_list_remotes', arguments: {} }));
+      const remotes = toolResultText(await client.callTool({ name: 'ssh_list_remotes', arguments: {} }));
       expect(remotes).toContain('the build box');
       expect(remotes).not.toContain('plain');
       const listing = await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } });
-      expect(listing.isError, text(listing)).toBeFalsy();
+      expect(listing.isError, toolResultText(listing)).toBeFalsy();
     } finally {
       await client.close();
     }

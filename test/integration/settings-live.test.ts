@@ -4,6 +4,7 @@ import { requestDaemon } from '../../electron/core/ipc/ipc-client.js';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 
 let sshd: SshdFixture;
@@ -13,10 +14,7 @@ let daemon: DaemonHandle | undefined;
 beforeAll(async () => {
   sshd = await startSshd();
   env = burrowEnv();
-  for (const name of ['warm', 'cold']) {
-    const r = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--command', EVERYTHING_COMMAND], env);
-    expect(r.code).toBe(0);
-  }
+  for (const name of ['warm', 'cold']) await addSshdRemote(env, name, sshd, ['--command', EVERYTHING_COMMAND]);
 });
 
 afterAll(async () => {

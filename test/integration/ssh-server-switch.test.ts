@@ -1,22 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshServerState } from '../../shared/devices.js';
 import { startUiDaemon, type UiDaemon } from '../browser/ui-harness.js';
 import { burrowEnv } from '../support/burrow-process.js';
+import { acceptsConnections } from '../support/port-probe.js';
 import { freePort } from '../support/sshd.js';
 
-/** Whether something accepts TCP connections on 127.0.0.1:port. */
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 
 describe("the window's switch for Burrow's SSH server (devices), remembered across engine starts", () => {
   let env: Record<string, string>;
@@ -40,26 +31,26 @@ describe("the window's switch for Burrow's SSH server (devices), remembered acro
 
   it('is off on a fresh home; turned on it listens at once, is saved, and the next engine listens there again', async () => {
     expect(await state()).toEqual({});
-    expect(await accepts(port)).toBe(false);
+    expect(await acceptsConnections(port)).toBe(false);
     await expect(daemon.call('setSshServer', 'not-an-address')).rejects.toThrow('takes [ADDR:]PORT');
 
     const on = await daemon.call('setSshServer', `127.0.0.1:${port}`);
     expect(on).toMatchObject({ listening: `127.0.0.1:${port}`, remembered: `127.0.0.1:${port}`, fingerprint: expect.stringMatching(/^SHA256:/) });
-    expect(await accepts(port)).toBe(true);
+    expect(await acceptsConnections(port)).toBe(true);
     expect(savedListen()).toBe(`127.0.0.1:${port}`);
     // The devices' commands answer now (they say how to start the server while it is off).
     expect(await daemon.call('listDevices')).toMatchObject({ listening: `127.0.0.1:${port}`, devices: [] });
 
     await restart();
     expect(await state()).toMatchObject({ listening: `127.0.0.1:${port}`, remembered: `127.0.0.1:${port}` });
-    expect(await accepts(port)).toBe(true);
+    expect(await acceptsConnections(port)).toBe(true);
   });
 
   it('`burrow daemon --listen` overrides the remembered address for that run without changing it', async () => {
     const other = await freePort();
     await restart(['--listen', `127.0.0.1:${other}`]);
     expect(await state()).toMatchObject({ listening: `127.0.0.1:${other}`, remembered: `127.0.0.1:${port}` });
-    expect(await accepts(port)).toBe(false);
+    expect(await acceptsConnections(port)).toBe(false);
     expect(savedListen()).toBe(`127.0.0.1:${port}`);
   });
 
@@ -104,6 +95,6 @@ describe("the window's switch for Burrow's SSH server (devices), remembered acro
     await daemon.call('removeRemote', 'demo');
     await restart();
     expect(await state()).toEqual({});
-    expect(await accepts(port)).toBe(false);
+    expect(await acceptsConnections(port)).toBe(false);
   });
 });

@@ -5,6 +5,8 @@ import type { EngineStatus } from '../../shared/api.js';
 import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
+import { toolResultText } from '../support/tool-result-text.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The setting tools.allowAdHocHosts, and `burrow status` showing who uses the built-in tools. */
@@ -12,17 +14,11 @@ let sshd: ShellSshd;
 let env: Record<string, string>;
 let daemon: DaemonHandle;
 
-const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
-
 beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--tools'],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'box', sshd, ['--tools']);
   // An ad-hoc host signs in as ssh would: with the person's default key (HOME is the test's Burrow home).
   mkdirSync(join(env.HOME, '.ssh'), { recursive: true, mode: 0o700 });
   copyFileSync(sshd.clientKey, join(env.HOME, '.ssh', 'id_ed25519'));
@@ -57,7 +53,7 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
   it('burrow status lists the host session using the tools, its remote, and its open shell', async () => {
     const c: ConnectedClient = await connectClient(['--tools'], env);
     try {
-      const session = JSON.parse(text(await c.client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }))).session_id as string;
+      const session = JSON.parse(toolResultText(await c.client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }))).session_id as string;
       const opening = c.client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } });
       await answerWhenAsked('tool-call');
       expect((await opening).isError).toBeFalsy();
@@ -81,7 +77,7 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
       const target = { host: '127.0.0.1', username: sshd.user, port: sshd.port };
       const refused = await c.client.callTool({ name: 'ssh_connect', arguments: target });
       expect(refused.isError).toBe(true);
-      expect(text(refused)).toContain('"127.0.0.1" is not a saved remote this entry may use; other hosts are refused unless a person turns on tools.allowAdHocHosts');
+      expect(toolResultText(refused)).toContain('"127.0.0.1" is not a saved remote this entry may use; other hosts are refused unless a person turns on tools.allowAdHocHosts');
 
       // A person turns the setting on; the next call reads it.
       const file = join(env.BURROW_HOME, 'settings.json');
@@ -90,15 +86,15 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
       // Not in Burrow's or the person's known_hosts: the host key waits for a person, as for any remote.
       await answerWhenAsked('host-key');
       const connected = await connecting;
-      expect(connected.isError, text(connected)).toBeFalsy();
-      const { session_id: session, remote } = JSON.parse(text(connected)) as { session_id: string; remote: string };
+      expect(connected.isError, toolResultText(connected)).toBeFalsy();
+      const { session_id: session, remote } = JSON.parse(toolResultText(connected)) as { session_id: string; remote: string };
       expect(remote).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
 
       const running = c.client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'whoami' } });
       await answerWhenAsked('tool-call');
-      expect(JSON.parse(text(await running)).stdout.trim()).toBe(sshd.user);
+      expect(JSON.parse(toolResultText(await running)).stdout.trim()).toBe(sshd.user);
       // The saved remotes listed to the model stay the saved ones.
-      expect(text(await c.client.callTool({ name: 'ssh_list_remotes', arguments: {} }))).not.toContain('127.0.0.1');
+      expect(toolResultText(await c.client.callTool({ name: 'ssh_list_remotes', arguments: {} }))).not.toContain('127.0.0.1');
     } finally {
       await c.close();
     }

@@ -6,23 +6,19 @@ import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { waitFor } from '../support/helper-process.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
+import { toolResultText } from '../support/tool-result-text.js';
 
 /** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
 let sshd: ShellSshd;
 let env: Record<string, string>;
 let daemon: DaemonHandle;
 
-const text = (result: unknown) => ((result as { content: { text: string }[] }).content ?? []).map((c) => c.text).join('\n');
-
 beforeAll(async () => {
   if (!canRunShellSshd) return;
   sshd = await startShellSshd();
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'box', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--tools', '--description', 'a build box'],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'box', sshd, ['--tools', '--description', 'a build box']);
   daemon = await startDaemon(env);
 });
 
@@ -39,11 +35,11 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
     try {
       const tools = (await client.listTools()).tools.map((t) => t.name);
       expect(tools).toEqual(expect.arrayContaining(['ssh_connect', 'ssh_execute', 'ssh_list_remotes', 'ssh_read_remote_file']));
-      const remotes = text(await client.callTool({ name: 'ssh_list_remotes', arguments: {} }));
+      const remotes = toolResultText(await client.callTool({ name: 'ssh_list_remotes', arguments: {} }));
       expect(remotes).toContain('box');
       expect(remotes).toContain('a build box');
       expect(remotes).not.toContain('127.0.0.1');
-      const connected = JSON.parse(text(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })));
+      const connected = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })));
       const session = connected.session_id as string;
 
       // Executing asks a person: allowed once with burrow approvals allow.
@@ -56,7 +52,7 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
       }, 20_000, () => 'no tool call waited for approval');
       const allowed = await runBurrow(['approvals', 'allow', id], env);
       expect(allowed.code, allowed.stderr).toBe(0);
-      const result = JSON.parse(text(await running));
+      const result = JSON.parse(toolResultText(await running));
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
       expect(result.exit_code).toBe(0);
 
@@ -69,7 +65,7 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
       expect((await runBurrow(['approvals', 'deny', id], env)).code).toBe(0);
       const refused = await denied;
       expect(refused.isError).toBe(true);
-      expect(text(refused)).toMatch(/denied/i);
+      expect(toolResultText(refused)).toMatch(/denied/i);
     } finally {
       await client.close();
     }

@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SshServerState } from '../../shared/devices.js';
 import { burrowEnv } from '../support/burrow-process.js';
+import { acceptsConnections } from '../support/port-probe.js';
 import { freePort } from '../support/sshd.js';
 import { waitFor } from '../support/wait-for.js';
 import { ShellProcess } from './support/shell-process.js';
@@ -28,15 +28,6 @@ const quit = async () => {
   await shell!.request({ op: 'click', label: 'Quit Burrow' });
   expect(await Promise.race([shell!.exited, new Promise((r) => setTimeout(() => r('still running'), 10_000))])).toBe(0);
 };
-const accepts = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 type Sum = { raw: { structuredContent: unknown } };
 
 beforeAll(async () => {
@@ -70,17 +61,17 @@ describe('the tray app: the demo remote and the remembered switch for devices', 
     const devicesPort = await freePort();
     expect(await call<SshServerState>('setSshServer', `127.0.0.1:${devicesPort}`)).toMatchObject({ listening: `127.0.0.1:${devicesPort}` });
     await quit();
-    expect(await accepts(devicesPort)).toBe(false);
+    expect(await acceptsConnections(devicesPort)).toBe(false);
 
     await started();
     expect(await call<SshServerState>('sshServerState')).toMatchObject({ listening: `127.0.0.1:${devicesPort}`, remembered: `127.0.0.1:${devicesPort}` });
-    expect(await accepts(devicesPort)).toBe(true);
+    expect(await acceptsConnections(devicesPort)).toBe(true);
     // Same port, so the key approved before still holds: nothing asks this time.
     expect((await call<Sum>('callTool', 'demo', 'add', { a: 1, b: 1 })).raw.structuredContent).toEqual({ sum: 2 });
     expect(await call('pendingApprovals')).toEqual([]);
 
     expect(await call('removeRemote', 'demo')).toBe(true);
-    await waitFor(async () => !(await accepts(demo.port)), 10_000, () => `the demo still accepts on ${demo.port}`);
+    await waitFor(async () => !(await acceptsConnections(demo.port)), 10_000, () => `the demo still accepts on ${demo.port}`);
     await quit();
   });
 });

@@ -3,6 +3,7 @@ import { chmodSync, mkdirSync, readFileSync, writeFileSync, existsSync, rmSync }
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { commandLine, descendants, environment, recordPid, tempDir } from './run-state.js';
+import { acceptsConnections } from './port-probe.js';
 import { sshTestUser } from './test-user.js';
 import { waitFor } from './wait-for.js';
 
@@ -183,15 +184,5 @@ function readLog(file: string): string {
 }
 
 async function waitForPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  const listening = () =>
-    new Promise<boolean>((res) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        res(true);
-      });
-      s.once('error', () => res(false));
-    });
-  await waitFor(listening, 10_000, () => `sshd did not listen on ${port}`, 50);
+  await waitFor(() => acceptsConnections(port), 10_000, () => `sshd did not listen on ${port}`, 50);
 }

@@ -3,21 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStep } from '../../shared/api.js';
-import { commandsFor, dispatchCommand, type BurrowApi } from '../../shared/commands.js';
-import type { BurrowEvent } from '../../shared/events.js';
 import type { RemoteInput } from '../../shared/remote.js';
-import { createCommandHandlers, type EngineCommands } from '../../electron/core/commands/command-handlers.js';
-import { Engine } from '../../electron/core/engine.js';
-import { silentLogger } from '../../electron/core/logging/logger.js';
-import { ConfSettingsStore } from '../../electron/core/settings/settings-store.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { inProcessApis } from '../support/in-process-api.js';
 import { startKeyServer } from '../support/key-server.js';
 
 /** The command table's implementation against a real sshd and a real MCP server, called through the table as the web bridge does. */
 let forced: SshdFixture;
 let open: SshdFixture;
-const engines: Engine[] = [];
-const apis: EngineCommands[] = [];
+const makeApi = inProcessApis();
 
 beforeAll(async () => {
   [forced, open] = await Promise.all([startSshd(), startSshd({ forcedCommand: null })]);
@@ -26,37 +20,6 @@ afterAll(() => {
   forced?.stop();
   open?.stop();
 });
-afterEach(() => {
-  for (const api of apis.splice(0)) api.close();
-  for (const engine of engines.splice(0)) engine.close();
-});
-
-function makeApi(): { api: BurrowApi; events: BurrowEvent[] } {
-  const home = mkdtempSync(join(tmpdir(), 'burrow-api-'));
-  const settings = new ConfSettingsStore(home);
-  const engine = new Engine({
-    home,
-    logger: silentLogger,
-    keepWarm: false,
-    idleTimeoutMs: 0,
-    approvalTimeoutMs: () => 20_000,
-    remotes: () => settings.listRemotes(),
-  });
-  const handlers = createCommandHandlers({
-    engine,
-    settings,
-    hostKeys: engine.hostKeys,
-    hostConfig: { home, platform: 'linux', env: {}, launcher: { command: 'node', args: ['burrow.js'] } },
-  });
-  const events: BurrowEvent[] = [];
-  handlers.subscribe((e) => events.push(e));
-  engines.push(engine);
-  apis.push(handlers);
-  // What the web bridge does: every command of the web's list, validated by the table on the way in.
-  const api = { subscribe: handlers.subscribe } as unknown as Record<string, unknown>;
-  for (const name of commandsFor('web')) api[name] = (...args: unknown[]) => dispatchCommand(handlers, name, args, 'web');
-  return { api: api as unknown as BurrowApi, events };
-}
 
 function remote(sshd: SshdFixture, extra: Partial<RemoteInput> = {}): RemoteInput {
   return {

@@ -4,9 +4,11 @@ import type { Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { TrafficLog } from '../traffic-log.js';
+import { useExchange } from '../use-exchange.js';
 import { ExchangeView, RawJson } from './ExchangeView.js';
 import { PromptRunner } from './PromptRunner.js';
 import { ResourceReader, TemplateReader } from './ResourceReader.js';
+import { RunnerHead } from './RunnerHead.js';
 import { SchemaForm } from './SchemaForm.js';
 import { TrafficView } from './TrafficView.js';
 
@@ -202,30 +204,10 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
 
 function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
   const api = useApi();
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<ToolCallResult>();
-  const [error, setError] = useState<string>();
-  const run = (args: Record<string, unknown>) => {
-    setRunning(true);
-    setError(undefined);
-    api.callTool(remote, tool.name, args).then(
-      (r) => {
-        setResult(r);
-        setRunning(false);
-      },
-      (e) => {
-        setError(errorText(e));
-        setRunning(false);
-      },
-    );
-  };
+  const { running, result, error, run } = useExchange<ToolCallResult>();
   return (
     <div className="tool-runner">
-      <h2>
-        {tool.title ?? tool.name}
-        {tool.title && tool.title !== tool.name ? <span className="mono muted tool-name">{tool.name}</span> : null}
-      </h2>
-      {tool.description ? <p className="muted">{tool.description}</p> : null}
+      <RunnerHead name={tool.name} title={tool.title} description={tool.description} />
       <details className="schema">
         <summary>Input schema</summary>
         <pre className="mono json">{JSON.stringify(tool.inputSchema, null, 2)}</pre>
@@ -236,7 +218,7 @@ function ToolRunner({ remote, tool }: { remote: string; tool: ToolInfo }) {
           <pre className="mono json">{JSON.stringify(tool.outputSchema, null, 2)}</pre>
         </details>
       ) : null}
-      <SchemaForm schema={tool.inputSchema} running={running} onRun={run} idPrefix={`arg-${tool.name}`} />
+      <SchemaForm schema={tool.inputSchema} running={running} onRun={(args) => run(() => api.callTool(remote, tool.name, args))} idPrefix={`arg-${tool.name}`} />
       {error ? <div className="banner error">{error}</div> : null}
       {result ? <ExchangeView exchange={result} testId="tool-result" /> : null}
     </div>

@@ -1,11 +1,13 @@
 import { UriTemplate } from '@modelcontextprotocol/sdk/shared/uriTemplate.js';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import type { McpExchange, ResourceInfo, ResourceTemplateInfo } from '../../../shared/api.js';
-import { errorText, useApi } from '../api-context.js';
-import { Suggestions } from '../components/Suggestions.js';
+import { useApi } from '../api-context.js';
+import { CompletionField } from '../components/CompletionField.js';
 import { fieldId } from '../field-id.js';
-import { useCompletions } from '../use-completions.js';
+import { useCompletionForm } from '../use-completion-form.js';
+import { useExchange } from '../use-exchange.js';
 import { ExchangeView } from './ExchangeView.js';
+import { RunnerHead } from './RunnerHead.js';
 
 interface ResourceContent {
   uri?: string;
@@ -17,24 +19,8 @@ interface ResourceContent {
 /** Reads `uri` on "Read resource" and shows its contents and the raw JSON. */
 function useRead(remote: string) {
   const api = useApi();
-  const [running, setRunning] = useState(false);
-  const [result, setResult] = useState<McpExchange>();
-  const [error, setError] = useState<string>();
-  const read = (uri: string) => {
-    setRunning(true);
-    setError(undefined);
-    api.readResource(remote, uri).then(
-      (r) => {
-        setResult(r);
-        setRunning(false);
-      },
-      (e) => {
-        setError(errorText(e));
-        setRunning(false);
-      },
-    );
-  };
-  return { running, result, error, read };
+  const { running, result, error, run } = useExchange<McpExchange>();
+  return { running, result, error, read: (uri: string) => run(() => api.readResource(remote, uri)) };
 }
 
 function Contents({ result }: { result: McpExchange }) {
@@ -58,25 +44,32 @@ function Contents({ result }: { result: McpExchange }) {
   );
 }
 
-/** A listed resource: its URI and a Read button. */
-export function ResourceReader({ remote, resource }: { remote: string; resource: ResourceInfo }) {
-  const { running, result, error, read } = useRead(remote);
+/** A read's one-line error, or its contents and raw JSON. */
+function ReadOutcome({ error, result }: { error: string | undefined; result: McpExchange | undefined }) {
   return (
-    <div className="tool-runner">
-      <h2>{resource.name}</h2>
-      <p className="mono small">{resource.uri}</p>
-      {resource.description ? <p className="muted">{resource.description}</p> : null}
-      <div className="form-actions">
-        <button type="button" className="btn primary" disabled={running} onClick={() => read(resource.uri)}>
-          {running ? 'Reading…' : 'Read resource'}
-        </button>
-      </div>
+    <>
       {error ? <div className="banner error">{error}</div> : null}
       {result ? (
         <ExchangeView exchange={result} testId="resource-result">
           <Contents result={result} />
         </ExchangeView>
       ) : null}
+    </>
+  );
+}
+
+/** A listed resource: its URI and a Read button. */
+export function ResourceReader({ remote, resource }: { remote: string; resource: ResourceInfo }) {
+  const { running, result, error, read } = useRead(remote);
+  return (
+    <div className="tool-runner">
+      <RunnerHead name={resource.name} uri={resource.uri} description={resource.description} />
+      <div className="form-actions">
+        <button type="button" className="btn primary" disabled={running} onClick={() => read(resource.uri)}>
+          {running ? 'Reading…' : 'Read resource'}
+        </button>
+      </div>
+      <ReadOutcome error={error} result={result} />
     </div>
   );
 }
@@ -92,50 +85,29 @@ export function TemplateReader({ remote, template }: { remote: string; template:
     }
   }, [template.uriTemplate]);
   const names = parsed?.variableNames ?? [];
-  const [values, setValues] = useState<Record<string, string>>({});
-  const [missing, setMissing] = useState<string[]>([]);
-  const [active, setActive] = useState<string>();
-  const suggestions = useCompletions(remote, 'ref/resource', template.uriTemplate, values, active);
-  const uri = parsed ? parsed.expand(Object.fromEntries(Object.entries(values).filter(([, v]) => v.length > 0))) : template.uriTemplate;
+  const form = useCompletionForm(remote, 'ref/resource', template.uriTemplate);
+  const uri = parsed ? parsed.expand(form.filled) : template.uriTemplate;
 
   return (
     <div className="tool-runner">
-      <h2>{template.name}</h2>
-      <p className="mono small">{template.uriTemplate}</p>
-      {template.description ? <p className="muted">{template.description}</p> : null}
+      <RunnerHead name={template.name} uri={template.uriTemplate} description={template.description} />
       <form
         className="form schema-form"
         noValidate
         onSubmit={(e) => {
           e.preventDefault();
-          const empty = names.filter((n) => !values[n]?.length);
-          setMissing(empty);
-          if (empty.length === 0) read(uri);
+          if (form.check(names)) read(uri);
         }}
       >
-        {names.map((n) => {
-          const id = fieldId('template', template.name, n);
-          const wrong = missing.includes(n);
-          return (
-            <div key={n} className={`field${wrong ? ' has-error' : ''}`}>
-              <label htmlFor={id}>
-                {n}
-                <span className="req" aria-label="required"> *</span>
-              </label>
-              <input
-                id={id}
-                type="text"
-                list={`${id}-suggestions`}
-                value={values[n] ?? ''}
-                spellCheck={false}
-                onFocus={() => setActive(n)}
-                onChange={(e) => setValues((v) => ({ ...v, [n]: e.target.value }))}
-              />
-              <Suggestions id={`${id}-suggestions`} values={suggestions[n]} />
-              {wrong ? <div className="field-error">{n} is required</div> : null}
-            </div>
-          );
-        })}
+        {names.map((n) => (
+          <CompletionField
+            key={n}
+            id={fieldId('template', template.name, n)}
+            name={n}
+            required
+            {...form.fieldProps(n)}
+          />
+        ))}
         <p className="small">
           <span className="muted">URI </span>
           <span className="mono" data-testid="template-uri">
@@ -148,12 +120,7 @@ export function TemplateReader({ remote, template }: { remote: string; template:
           </button>
         </div>
       </form>
-      {error ? <div className="banner error">{error}</div> : null}
-      {result ? (
-        <ExchangeView exchange={result} testId="resource-result">
-          <Contents result={result} />
-        </ExchangeView>
-      ) : null}
+      <ReadOutcome error={error} result={result} />
     </div>
   );
 }

@@ -43,30 +43,27 @@ export function SettingsScreen({ remotes }: { remotes: Remote[] }) {
         <section className="settings-section" aria-label="Log files">
           <h2>Log files</h2>
           <dl className="facts paths">
-            <dt>Daily logs</dt>
-            <dd className="mono" data-testid="log-dir">
-              {settings.paths.logDir}
-              <CopyButton text={settings.paths.logDir} label="log folder" />
-            </dd>
-            <dt>Tool audit</dt>
-            <dd className="mono">
-              {settings.paths.toolAuditFile}
-              <CopyButton text={settings.paths.toolAuditFile} label="tool audit file" />
-            </dd>
-            <dt>Settings</dt>
-            <dd className="mono">
-              {settings.paths.settingsFile}
-              <CopyButton text={settings.paths.settingsFile} label="settings file" />
-            </dd>
-            <dt>Host keys</dt>
-            <dd className="mono">
-              {settings.paths.knownHostsFile}
-              <CopyButton text={settings.paths.knownHostsFile} label="known_hosts file" />
-            </dd>
+            <PathFact term="Daily logs" path={settings.paths.logDir} label="log folder" testId="log-dir" />
+            <PathFact term="Tool audit" path={settings.paths.toolAuditFile} label="tool audit file" />
+            <PathFact term="Settings" path={settings.paths.settingsFile} label="settings file" />
+            <PathFact term="Host keys" path={settings.paths.knownHostsFile} label="known_hosts file" />
           </dl>
         </section>
       ) : null}
     </section>
+  );
+}
+
+/** One of Burrow's files or folders, with a button that copies its path. */
+function PathFact({ term, path, label, testId }: { term: string; path: string; label: string; testId?: string }) {
+  return (
+    <>
+      <dt>{term}</dt>
+      <dd className="mono" data-testid={testId}>
+        {path}
+        <CopyButton text={path} label={label} />
+      </dd>
+    </>
   );
 }
 
