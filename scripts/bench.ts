@@ -9,13 +9,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, userInfo } from 'node:os';
-import { readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { burrowEnv } from '../test/support/burrow-process.js';
 import { sshdAvailable, startSshd, type SshdFixture } from '../test/support/sshd.js';
+import { framesTable, summarizeProfile } from './cpu-profile-summary.js';
+import { cpuMs, rssMB } from './process-cpu.js';
 
 // Compiled to dist-bench/scripts/: the repository is two folders up. The harness's own REPO points
 // into dist-bench when compiled, so the paths that depend on it are passed in from here.
@@ -156,41 +158,14 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
   }
 }
 
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
-
-/** User + system CPU time of processes so far, from /proc (Linux); NaN elsewhere. */
-function cpuMs(pids: number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      return NaN;
-    }
-  }
-  return (ticks * 1000) / CLOCK_TICKS;
-}
-
-/** Resident set size of a process in MB, from /proc (Linux). */
-function rssMB(pid: number | undefined): number | undefined {
-  if (pid === undefined) return undefined;
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-    return Number.isFinite(kb) ? kb / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)];
 }
 
 /** Starts `burrow daemon` and resolves once its socket listens. */
-function startDaemon(env: Record<string, string>): Promise<ChildProcess> {
-  const daemon = spawn(process.execPath, [BURROW_BIN, 'daemon', '--log-level', 'info'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+function startDaemon(env: Record<string, string>, nodeFlags: string[] = []): Promise<ChildProcess> {
+  const daemon = spawn(process.execPath, [...nodeFlags, BURROW_BIN, 'daemon', '--log-level', 'info'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   cleanups.push(() => daemon.exitCode === null && daemon.kill('SIGTERM'));
   return new Promise((resolveStart, reject) => {
     let log = '';
@@ -329,11 +304,23 @@ async function main(): Promise<number> {
 
   burrowCli(['remote', 'add', 'bench', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user, '--key', sshd.clientKey,
     '--no-agent', '--known-hosts', sshd.knownHostsFile, '--host-key-policy', 'strict'], daemonEnv);
+  const profileDir = profileOption();
+  if (profileDir) {
+    // Every Burrow process of the run writes its profile; each variant's into its own folder.
+    for (const [v, dir] of [[standalone, 'host'], [daemon, 'helper']] as const) v.args = [...profileFlags(join(profileDir, dir)), ...v.args];
+  }
   progress('starting burrow daemon');
-  const daemonProcess = await startDaemon(daemonEnv);
+  const daemonProcess = await startDaemon(daemonEnv, profileDir ? profileFlags(join(profileDir, 'daemon')) : []);
   daemon.servingPids = daemonProcess.pid === undefined ? [] : [daemonProcess.pid];
   // Warm: the daemon logs in once here and keeps the connection for every measured session.
   await timeStartup(daemon);
+  if (profileDir) {
+    const windows = await profileCalls([standalone, daemon]);
+    await stopDaemon(daemonProcess);
+    clearTimeout(watchdog);
+    reportProfiles(profileDir, windows);
+    return 0;
+  }
   if (soak) {
     const code = await runSoak(daemon, daemonEnv, soak);
     await stopDaemon(daemonProcess);
@@ -357,10 +344,67 @@ async function main(): Promise<number> {
   process.stdout.write(`Measured on loopback against one OpenSSH sshd (forced command: server-everything), ${cpus().length} × ${cpu}, Node ${process.version}, ${ssh}. `);
   process.stdout.write(`Times are wall clock seen by the MCP SDK's Client; ratios are to raw OpenSSH. `);
   process.stdout.write(`sshd saw ${logins} logins in all (the daemon's sessions share one). Load average ${loadAtStart} at the start, ${load()} at the end: on a busy machine the per-call ratios grow. `);
-  process.stdout.write(`CPU is read from /proc in ${1000 / CLOCK_TICKS} ms ticks (±${(1000 / CLOCK_TICKS / SEQUENTIAL_CALLS).toFixed(2)} ms a call).\n\n`);
+  process.stdout.write(`CPU is the scheduler's count of every thread (/proc/PID/task/*/schedstat), which a busy machine does not inflate as it does wall clock.\n\n`);
   process.stdout.write(`${verdicts(order, results)}\n`);
   clearTimeout(watchdog);
   return 0;
+}
+
+const PROFILE_CALLS = 2000;
+
+/** `npm run bench -- --profile DIR`: the call loop only, under `node --cpu-prof`, and the top frames of each process. */
+function profileOption(): string | undefined {
+  const at = process.argv.indexOf('--profile');
+  if (at === -1) return undefined;
+  const dir = resolve(process.argv[at + 1] ?? '');
+  if (!process.argv[at + 1]) throw new Error('--profile takes a folder for the .cpuprofile files');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function profileFlags(dir: string): string[] {
+  // 100 µs sampling: a call costs a few hundred µs, so the default 1 ms would see little of it.
+  return ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--cpu-prof-interval=100'];
+}
+
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+/** PROFILE_CALLS sequential calls through each variant in turn; the time window (profile clock, µs) of each. */
+async function profileCalls(order: Variant[]): Promise<Map<Variant, { fromUs: number; toUs: number }>> {
+  const windows = new Map<Variant, { fromUs: number; toUs: number }>();
+  for (const v of order) {
+    const session = await open(v);
+    try {
+      for (let i = 0; i < 50; i++) await echo(session.client, `warm-up ${i}`);
+      progress(`${v.label}: ${PROFILE_CALLS} calls under the profiler`);
+      const fromUs = nowUs();
+      for (let i = 0; i < PROFILE_CALLS; i++) await echo(session.client, `call ${i}`);
+      windows.set(v, { fromUs, toUs: nowUs() });
+    } finally {
+      await session.close();
+    }
+  }
+  return windows;
+}
+
+/** The top frames of each process's profile during its variant's calls, as Markdown on stdout. */
+function reportProfiles(dir: string, windows: Map<Variant, { fromUs: number; toUs: number }>): void {
+  const [host, helper] = [...windows.values()];
+  const parts: [string, string, { fromUs: number; toUs: number }][] = [
+    ['`burrow connect --host` (engine in the helper)', 'host', host],
+    ['`burrow connect --remote` helper', 'helper', helper],
+    ['daemon, during the --remote calls', 'daemon', helper],
+  ];
+  for (const [title, sub, window] of parts) {
+    // The last profile of a folder: the startup round before the measured session wrote one too.
+    const files = readdirSync(join(dir, sub)).filter((f) => f.endsWith('.cpuprofile')).sort();
+    const summaries = files.map((f) => summarizeProfile(join(dir, sub, f), window.fromUs, window.toUs));
+    const summary = summaries.sort((a, b) => b.busyMs - a.busyMs)[0];
+    if (!summary) continue;
+    process.stdout.write(`### ${title}: ${(summary.busyMs / PROFILE_CALLS).toFixed(3)} ms sampled busy per call\n\n`);
+    process.stdout.write(`${framesTable('frame (self time)', summary.frames, PROFILE_CALLS)}\n\n${framesTable('area', summary.areas, PROFILE_CALLS)}\n\n`);
+  }
 }
 
 /** `npm run bench -- --soak N`: N sessions opened and closed through the daemon. */
