@@ -31,6 +31,8 @@ export async function connectViaDaemon(target: string | { tools: string[] }, log
     const reply = JSON.parse(line) as ConnectReply;
     if (reply.type === 'error') throw new Error(reply.message);
     ticket = reply.ticket;
+    // The bench times helper start by this line (spawn → hello accepted).
+    if (verbose) say(`connected to the Burrow engine (pid ${reply.pid})`);
   } catch (error) {
     return failBeforePipe((error as Error).message);
   }
