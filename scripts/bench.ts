@@ -29,6 +29,8 @@ const EVERYTHING = resolve(REPO, 'node_modules/@modelcontextprotocol/server-ever
 const STARTUPS = 8;
 const SEQUENTIAL_CALLS = 300;
 const SEQUENTIAL_BLOCK = 25;
+/** Untimed calls between the first and the warm measurement: by then V8 has optimized the relay's hot path. */
+const WARM_CALLS = 3000;
 const BIG_MESSAGE_BYTES = 1024 * 1024;
 const BIG_CALLS = 16;
 const PARALLEL_CALLS = 200;
@@ -58,6 +60,9 @@ interface Result {
   /** `connect --remote` only: spawn → hello accepted. */
   helloMs: number[];
   callMs: number[];
+  /** The same, after WARM_CALLS more calls in the same session. */
+  warmCallMs: number[];
+  warmCpuPerCallMs: number;
   /** CPU time of the local side (ssh, or burrow's helper plus daemon) per sequential call; NaN without /proc. */
   cpuPerCallMs: number;
   bigMBps: number;
@@ -124,26 +129,41 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
     };
     for (let i = 0; i < 20; i++) await each((client) => echo(client, `warm-up ${i}`).then(() => {}));
 
-    progress(`${SEQUENTIAL_CALLS} sequential calls`);
     const pids = order.map((v, i) => [sessions[i].pid, ...(v.servingPids ?? [])].filter((pid): pid is number => pid !== undefined));
-    const cpuBefore = pids.map(cpuMs);
-    // In blocks, so each variant runs warm for a while (as one host talking to its server does) yet takes turns.
-    for (let block = 0; block < SEQUENTIAL_CALLS / SEQUENTIAL_BLOCK; block++) {
-      await each(async (client, result) => {
-        for (let i = 0; i < SEQUENTIAL_BLOCK; i++) {
-          const t0 = performance.now();
-          await echo(client, `call ${block}.${i}`);
-          result.callMs.push(performance.now() - t0);
-        }
+    /** SEQUENTIAL_CALLS timed calls; the CPU per call of each variant's processes over them. */
+    const sequential = async (tag: string, record: (result: Result, ms: number) => void, cpu: (result: Result, ms: number) => void) => {
+      progress(`${SEQUENTIAL_CALLS} sequential calls (${tag})`);
+      const cpuBefore = pids.map((list) => list.map((pid) => cpuMs([pid])));
+      // In blocks, so each variant runs warm for a while (as one host talking to its server does) yet takes turns.
+      for (let block = 0; block < SEQUENTIAL_CALLS / SEQUENTIAL_BLOCK; block++) {
+        await each(async (client, result) => {
+          for (let i = 0; i < SEQUENTIAL_BLOCK; i++) {
+            const t0 = performance.now();
+            await echo(client, `call ${block}.${i}`);
+            record(result, performance.now() - t0);
+          }
+        });
+      }
+      order.forEach((v, i) => {
+        const perProcess = pids[i].map((pid, j) => (cpuMs([pid]) - cpuBefore[i][j]) / SEQUENTIAL_CALLS);
+        const perCall = perProcess.reduce((a, b) => a + b, 0);
+        cpu(results.get(v)!, perCall);
+        const split = perProcess.length > 1 ? ` (helper ${perProcess[0].toFixed(3)} + daemon ${perProcess[1].toFixed(3)})` : '';
+        progress(`CPU per call (${tag}), ${v.label}: ${perCall.toFixed(3)} ms${split}`);
+      });
+    };
+    // A new session: the helper is a new process, and V8 compiles the hot path while these calls run.
+    await sequential('first after 20 warm-up calls', (r, ms) => r.callMs.push(ms), (r, ms) => (r.cpuPerCallMs = ms));
+    // The process the host started (ssh, or burrow's helper), after those calls.
+    order.forEach((_v, i) => (results.get(order[i])!.rssMB = rssMB(sessions[i].pid)));
+    // Then the same session after a few thousand calls, as a host that has been talking to its server a while.
+    progress(`${WARM_CALLS} more calls, untimed`);
+    for (let block = 0; block < WARM_CALLS / 100; block++) {
+      await each(async (client) => {
+        for (let i = 0; i < 100; i++) await echo(client, `warm ${block}.${i}`);
       });
     }
-
-    order.forEach((v, i) => {
-      results.get(v)!.cpuPerCallMs = (cpuMs(pids[i]) - cpuBefore[i]) / SEQUENTIAL_CALLS;
-      progress(`CPU per call, ${v.label}: ${results.get(v)!.cpuPerCallMs.toFixed(3)} ms`);
-      // The process the host started (ssh, or burrow's helper), warm after the calls.
-      results.get(v)!.rssMB = rssMB(sessions[i].pid);
-    });
+    await sequential('warm', (r, ms) => r.warmCallMs.push(ms), (r, ms) => (r.warmCpuPerCallMs = ms));
 
     progress(`${BIG_CALLS} echoes of 1 MB`);
     const big = 'x'.repeat(BIG_MESSAGE_BYTES);
@@ -256,9 +276,12 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
   const [base] = order;
   const rows: { name: string; value: (r: Result) => number; show: (v: number) => string }[] = [
     { name: `spawn → tools/list (median of ${STARTUPS})`, value: (r) => percentile(r.startupMs, 0.5), show: fmtMs },
-    { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
-    { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
-    { name: 'local CPU per call (ssh, or burrow helper + daemon)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(2)} ms`) },
+    { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
+    { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
+    { name: 'local CPU per call, first (ssh, or burrow helper + daemon)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
+    { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, warm: after ${WARM_CALLS} more)`, value: (r) => percentile(r.warmCallMs, 0.5), show: fmtMs },
+    { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, warm)`, value: (r) => percentile(r.warmCallMs, 0.99), show: fmtMs },
+    { name: 'local CPU per call, warm (ssh, or burrow helper + daemon)', value: (r) => r.warmCpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
     { name: 'memory of the process the host starts (ssh, or burrow connect), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },
@@ -291,13 +314,14 @@ interface Target {
 /** Issue 10's targets, as ratios to raw OpenSSH in this run or as absolute numbers. */
 function targets(order: Variant[], results: Map<Variant, Result>): Target[] {
   const [raw, host, remote] = order.map((v) => results.get(v)!);
-  const p = (r: Result, q: number) => percentile(r.callMs, q);
+  // Per-call targets on the warm session: what a host sees once it has used its server a while (see docs/performance.md).
+  const p = (r: Result, q: number) => percentile(r.warmCallMs, q);
   const times = (v: number) => `${v.toFixed(2)}×`;
-  const ms = (v: number) => `${v.toFixed(2)} ms`;
+  const ms = (v: number) => `${v.toFixed(3)} ms`;
   return [
-    { name: 'local CPU per call ≤ 0.25 ms (--host), ≤ 0.35 ms (--remote: helper + daemon)', host: host.cpuPerCallMs, remote: remote.cpuPerCallMs, show: ms, ok: (v, path) => v <= (path === 'host' ? 0.25 : 0.35) },
-    { name: 'p50 per call ≤ 1.3× raw', host: p(host, 0.5) / p(raw, 0.5), remote: p(remote, 0.5) / p(raw, 0.5), show: times, ok: (v) => v <= 1.3 },
-    { name: 'p99 per call ≤ 1.5× raw', host: p(host, 0.99) / p(raw, 0.99), remote: p(remote, 0.99) / p(raw, 0.99), show: times, ok: (v) => v <= 1.5 },
+    { name: 'local CPU per call, warm ≤ 0.25 ms (--host), ≤ 0.35 ms (--remote: helper + daemon)', host: host.warmCpuPerCallMs, remote: remote.warmCpuPerCallMs, show: ms, ok: (v, path) => v <= (path === 'host' ? 0.25 : 0.35) },
+    { name: 'p50 per call, warm ≤ 1.3× raw', host: p(host, 0.5) / p(raw, 0.5), remote: p(remote, 0.5) / p(raw, 0.5), show: times, ok: (v) => v <= 1.3 },
+    { name: 'p99 per call, warm ≤ 1.5× raw', host: p(host, 0.99) / p(raw, 0.99), remote: p(remote, 0.99) / p(raw, 0.99), show: times, ok: (v) => v <= 1.5 },
     { name: '1 MB echo throughput ≥ 1.0× raw', host: host.bigMBps / raw.bigMBps, remote: remote.bigMBps / raw.bigMBps, show: times, ok: (v) => v >= 1.0 },
     { name: `${PARALLEL_CALLS} parallel calls ≤ 1.1× raw`, host: percentile(host.parallelMs, 0.5) / percentile(raw.parallelMs, 0.5), remote: percentile(remote.parallelMs, 0.5) / percentile(raw.parallelMs, 0.5), show: times, ok: (v) => v <= 1.1 },
     { name: 'helper RSS ≤ 45 MB', remote: remote.rssMB ?? NaN, show: (v) => `${v.toFixed(1)} MB`, ok: (v) => v <= 45 },
@@ -371,7 +395,7 @@ async function main(): Promise<number> {
     return code;
   }
 
-  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], helloMs: [], callMs: [], cpuPerCallMs: NaN, parallelMs: [], bigMBps: 0 }]));
+  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], helloMs: [], callMs: [], warmCallMs: [], warmCpuPerCallMs: NaN, cpuPerCallMs: NaN, parallelMs: [], bigMBps: 0 }]));
   // Round-robin, so a slow moment of the machine does not land on one variant only.
   for (let i = 0; i < STARTUPS; i++) {
     progress(`startup round ${i + 1}/${STARTUPS}`);
