@@ -6,6 +6,9 @@
  *   - `burrow connect --host …`           standalone, the m2m drop-in
  *   - `burrow connect --remote NAME`      through a running `burrow daemon` that already holds the SSH connection
  * Each is driven by the MCP SDK's Client over stdio. The Markdown table goes to stdout, progress to stderr.
+ * Then issue 10's targets as a table; the run exits 1 when one is missed (docs/performance.md says how to read them).
+ *   --soak N        N sessions through the daemon, its memory before and after
+ *   --profile DIR   2000 calls per Burrow path under `node --cpu-prof`, and the top frames of each process
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, userInfo } from 'node:os';
