@@ -32,7 +32,7 @@ export async function connectViaDaemon(target: string | { tools: string[] }, log
     if (reply.type === 'error') throw new Error(reply.message);
     ticket = reply.ticket;
     // The bench times helper start by this line (spawn → hello accepted).
-    if (verbose) say(`connected to the Burrow engine (pid ${reply.pid})`);
+    if (verbose) say(`connected to the Burrow engine (pid ${reply.pid}) ${Math.round(performance.now())} ms after start`);
   } catch (error) {
     return failBeforePipe((error as Error).message);
   }
