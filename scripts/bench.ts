@@ -319,7 +319,7 @@ function targets(order: Variant[], results: Map<Variant, Result>): Target[] {
   const [raw, host, remote] = order.map((v) => results.get(v)!);
   // Per-call targets on the warm session: what a host sees once it has used its server a while (see docs/performance.md).
   const p = (r: Result, q: number) => percentile(r.warmCallMs, q);
-  const times = (v: number) => `${v.toFixed(2)}×`;
+  const times = (v: number) => `${v.toFixed(3)}×`;
   const ms = (v: number) => `${v.toFixed(3)} ms`;
   return [
     { name: 'local CPU per call, warm ≤ 0.25 ms (--host), ≤ 0.35 ms (--remote: helper + daemon)', host: host.warmCpuPerCallMs, remote: remote.warmCpuPerCallMs, show: ms, ok: (v, path) => v <= (path === 'host' ? 0.25 : 0.35) },
