@@ -40,7 +40,7 @@ export async function callEngine<N extends CommandName>(name: N, ...args: Comman
   } catch (error) {
     if (!isNoEngine(error)) throw error;
   }
-  const { startDaemonAndConnect } = await import('./connect-via-daemon.js');
+  const { startDaemonAndConnect } = await import('./daemon-autostart.js');
   (await startDaemonAndConnect()).socket.destroy();
   return requestDaemon<CommandResult<N>>(name, args);
 }

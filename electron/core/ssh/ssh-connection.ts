@@ -5,6 +5,7 @@ import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
 import { describeAuthAttempts, type AuthPlan } from './auth-plan.js';
 import { describeNetworkError } from './network-errors.js';
+import { connectTickCorked } from './tick-corked-socket.js';
 
 export type HostKeyDecision =
   | { ok: true }
@@ -107,10 +108,12 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
     };
 
     armTimer();
+    // Our own socket, connected before ssh2 sees it (ssh2 then waits for its 'connect'), so its writes coalesce.
+    const sock = target.sock ?? connectTickCorked({ host: target.host, port: target.port });
     client.connect({
       host: target.host,
       port: target.port,
-      ...(target.sock ? { sock: target.sock as never } : {}),
+      sock: sock as never,
       username: target.user,
       // Our own timer covers the network only: a person typing a password must not be timed out.
       readyTimeout: 0,
@@ -148,6 +151,7 @@ export function openSshConnection(target: SshTarget, logger: Logger): Promise<Ss
     });
     // ssh2 writes each encrypted packet in pieces (length, payload, MAC); with Nagle's algorithm the later
     // pieces wait for the server's delayed ACK: ~40 ms on every message and every handshake step.
+    // (connectTickCorked's socket sends the pieces together anyway; a jump host's channel is not one.)
     client.setNoDelay(true);
   });
 }
