@@ -164,6 +164,10 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
   it('unknown arguments, disagreeing aliases and a shell tool with neither id are one-line errors', async () => {
     h = await startToolHarness(ssh);
     const s = await connectAsMcpRemoteSsh(h);
+    // What a host reads: both names, and no room for others.
+    const send = (await h.client.listTools()).tools.find((t) => t.name === 'ssh_shell_send');
+    expect(Object.keys(send?.inputSchema.properties ?? {})).toEqual(expect.arrayContaining(['shell_id', 'session_id', 'enter', 'press_enter', 'wait', 'read_lines']));
+    expect(send?.inputSchema.additionalProperties).toBe(false);
     const junk = await h.call('ssh_execute', { session_id: s, command: 'true', bogus: 1 });
     expect(junk.isError).toBe(true);
     expect(junk.text).toMatch(/Invalid arguments for tool ssh_execute: .*bogus/);
