@@ -7,9 +7,9 @@ import type { SshToolName, ToolApprovalOutcome } from '../../../shared/tools.js'
 import type { ToolDecider } from '../audit/tool-audit.js';
 import { oneLine } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { either, refuseCredential, tailLines, withoutCredentials } from './compat-args.js';
 import { channelRefusal, runExec, type ExecResult } from './exec-channel.js';
 import { PortForward } from './port-forwards.js';
-import { either, refuseCredential, tailLines, withoutCredentials } from './compat-args.js';
 import { CONTROL_KEY, PtyShell } from './pty-shell.js';
 import { exportScript, readEnvFile, Redactor, shellQuote, ToolSecrets, MIN_REDACTED_LENGTH } from './secrets.js';
 import { downloadFile, listRemoteDir, readRemoteText, resolveRemote, uploadFile, writeRemoteAtomic } from './sftp-files.js';
