@@ -221,7 +221,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     const s = await h.connect();
     const opened: string[] = [];
     for (let i = 0; i < 10; i++) {
-      const r = await h.call('ssh_shell_open', { session_id: s });
+      const r = await h.call('ssh_shell_open', { session_id: s, new_shell: true });
       if (r.isError) break;
       opened.push(r.json.shell_id as string);
     }

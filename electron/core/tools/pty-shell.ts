@@ -4,8 +4,14 @@ import type { ClientChannel } from 'ssh2';
 import stripAnsi from 'strip-ansi';
 import type { Redactor } from './secrets.js';
 
-export const CONTROL_KEYS = { c: '\x03', d: '\x04', z: '\x1a', '\\': '\x1c' } as const;
-export type ControlKey = keyof typeof CONTROL_KEYS;
+/** A control key as typed: a letter a-z (either case; Ctrl-C is `c`) or a backslash (Ctrl-\, quit). */
+export const CONTROL_KEY = /^[a-zA-Z\\]$/;
+
+/** The byte Ctrl+key sends: 1 for a, 3 for c, 0x1c for a backslash. */
+export function controlByte(key: string): string {
+  if (!CONTROL_KEY.test(key)) throw new Error(`key must be one letter a-z or \\, got ${JSON.stringify(key)}`);
+  return String.fromCharCode(key === '\\' ? 0x1c : key.toLowerCase().charCodeAt(0) - 96);
+}
 
 export interface ShellRead {
   output: string;
@@ -133,8 +139,8 @@ export class PtyShell extends EventEmitter {
     this.pendingInput = /[\r\n]/.test(data) ? lastLine : this.pendingInput + data;
   }
 
-  control(key: ControlKey): void {
-    this.channel.write(CONTROL_KEYS[key]);
+  control(key: string): void {
+    this.channel.write(controlByte(key));
     this.pendingInput = '';
   }
 

@@ -7,9 +7,10 @@ import type { SshToolName, ToolApprovalOutcome } from '../../../shared/tools.js'
 import type { ToolDecider } from '../audit/tool-audit.js';
 import { oneLine } from '../errors.js';
 import { createLogger, type Logger } from '../logging/logger.js';
+import { either, refuseCredential, tailLines, withoutCredentials } from './compat-args.js';
 import { channelRefusal, runExec, type ExecResult } from './exec-channel.js';
 import { PortForward } from './port-forwards.js';
-import { CONTROL_KEYS, PtyShell, type ControlKey } from './pty-shell.js';
+import { CONTROL_KEY, PtyShell } from './pty-shell.js';
 import { exportScript, readEnvFile, Redactor, shellQuote, ToolSecrets, MIN_REDACTED_LENGTH } from './secrets.js';
 import { downloadFile, listRemoteDir, readRemoteText, resolveRemote, uploadFile, writeRemoteAtomic } from './sftp-files.js';
 import type { ToolDeps, ToolLimits } from './tool-deps.js';
@@ -28,6 +29,9 @@ export const DEFAULT_TOOL_LIMITS: ToolLimits = {
   killGraceMs: 2000,
 };
 
+/** The most ssh_read_remote_file returns in one call (max_bytes 0 asks for this). */
+const MAX_READ_BYTES = 16 * 1024 * 1024;
+
 const INSTRUCTIONS = `Burrow's SSH tools act on the saved remotes this entry may use (ssh_list_remotes), never on other hosts.
 ssh_connect takes a remote's name and returns a session_id for the other tools. Some calls wait for a person to approve them.
 Secrets from ssh_load_env_file are exported to commands but their values never appear in results: they read as [secret NAME].`;
@@ -44,6 +48,8 @@ interface Gate {
   asRoot?: boolean;
   /** Remote paths written: never /etc/sudoers*. */
   writes?: string[];
+  /** The shell a shell tool acts on (named by shell_id, or the session's shell for session_id). */
+  shell?: PtyShell;
 }
 
 interface Outcome {
@@ -88,6 +94,26 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   const shellOf = (id: string): PtyShell => {
     const sh = shells.get(id);
     if (!sh) throw new ToolError(`no shell ${id} (open one with ssh_shell_open)`);
+    return sh;
+  };
+  /**
+   * A session's shell, as mcp-remote-ssh has one per session: the earliest still open (the one ssh_shell_open
+   * gives back); with `orClosed`, else the last one, so its final output and `closed` can still be read.
+   */
+  const sessionShell = (s: ToolSession, orClosed: boolean): PtyShell | undefined => {
+    const all = [...s.shells.values()];
+    return all.find((sh) => !sh.closed) ?? (orClosed ? all.at(-1) : undefined);
+  };
+  /** The shell a shell tool names: by shell_id, or (mcp-remote-ssh style) the shell of session_id. */
+  const shellFor = (a: { shell_id?: string; session_id?: string }): PtyShell => {
+    if (a.shell_id !== undefined) {
+      const sh = shellOf(a.shell_id);
+      if (a.session_id !== undefined && sh.sessionId !== a.session_id) throw new ToolError(`shell ${a.shell_id} is not in session ${a.session_id}`);
+      return sh;
+    }
+    if (a.session_id === undefined) throw new ToolError('give shell_id (from ssh_shell_open), or session_id to use that session’s shell');
+    const sh = sessionShell(sessionOf(a.session_id), true);
+    if (!sh) throw new ToolError(`session ${a.session_id} has no shell (open one with ssh_shell_open)`);
     return sh;
   };
 
@@ -185,12 +211,25 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     run: (a: z.infer<z.ZodObject<S>>, g: Gate, cancel: AbortSignal | undefined) => Promise<Outcome>,
     readOnly = false,
   ) => {
-    mcp.registerTool(name, { description, inputSchema: shape, annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
-      guarded(name, args as Record<string, unknown>, () => gate(args), (g) => run(args, g, extra?.signal))) as never);
+    // Strict: an argument the tool does not know is an error naming it, never silently dropped.
+    mcp.registerTool(name, { description, inputSchema: z.strictObject(shape), annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
+      guarded(name, withoutCredentials(args as Record<string, unknown>), () => gate(args), (g) => run(args, g, extra?.signal))) as never);
   };
 
   const sessionId = z.string().describe('from ssh_connect');
   const timeoutS = z.number().positive().max(limits.maxExecTimeoutS).optional().describe(`seconds before the command is signalled (default ${limits.execTimeoutS})`);
+  const timeoutAlias = z.number().positive().max(limits.maxExecTimeoutS).optional().describe('alias of timeout_s (mcp-remote-ssh)');
+  // mcp-remote-ssh's shell tools name a session (one shell each); Burrow's name the shell.
+  const shellArgs = {
+    shell_id: z.string().optional().describe('from ssh_shell_open'),
+    session_id: z.string().optional().describe('instead of shell_id: the session’s shell (the one ssh_shell_open returns for it), as in mcp-remote-ssh'),
+  };
+  const remotePath = z.string().optional().describe('alias of path (mcp-remote-ssh)');
+  const pathOf = (a: { path?: string; remote_path?: string }, fallback?: string): string => {
+    const p = either('path', a.path, 'remote_path', a.remote_path) ?? fallback;
+    if (p === undefined) throw new ToolError('give path: the remote path');
+    return p;
+  };
 
   register('ssh_list_remotes', 'The saved remotes this entry may use: names, descriptions and tags (never addresses, users or keys).', {}, () => ({ detail: 'list remotes' }), async () => ({
     result: { remotes: deps.remotes().map((r) => ({ name: r.name, description: r.description, tags: r.tags })) },
@@ -205,8 +244,12 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       user: z.string().optional().describe('ad-hoc hosts only: the login name'),
       username: z.string().optional().describe('alias of user'),
       port: z.number().int().min(1).max(65535).optional().describe('ad-hoc hosts only: the SSH port (22)'),
+      password: z.string().optional().describe('refused unless empty: Burrow never takes a password from the model'),
+      key_path: z.string().optional().describe('ignored: Burrow signs in with the remote’s own keys (mcp-remote-ssh compatibility)'),
+      timeout: z.number().positive().max(600).optional().describe('ignored: Burrow’s connection pool has its own (mcp-remote-ssh compatibility)'),
     },
     (a) => {
+      refuseCredential('password', a.password, 'Burrow signs in with the saved remote’s keys, and asks a person for any passphrase');
       const name = a.remote ?? a.host;
       if (!name) throw new ToolError('give remote: the name of a saved remote (see ssh_list_remotes)');
       // A saved remote's name wins: mcp-remote-ssh callers pass a username and port with every host.
@@ -217,13 +260,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       }
       return { remote: adHoc, detail: `connect to ${adHoc} (not a saved remote)` };
     },
-    async (_a, g) => {
+    async (a, g) => {
       const remote = g.remote as string;
       const lease = await deps.acquire(remote);
       const id = newId('s');
       sessions.set(id, new ToolSession(id, remote, lease.client, lease.release));
       logger.info(`tools: session ${id} on ${remote}`);
-      return { result: { session_id: id, remote } };
+      const ignored = (['key_path', 'timeout'] as const).filter((k) => a[k] !== undefined && a[k] !== '');
+      return { result: { session_id: id, remote, ...(ignored.length ? { ignored, note: 'Burrow signs in with the remote’s own keys through its connection pool' } : {}) } };
     },
   );
 
@@ -257,17 +301,19 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       session_id: sessionId,
       command: z.string().min(1),
       timeout_s: timeoutS,
+      timeout: timeoutAlias,
       cwd: z.string().optional().describe('remote folder to run in'),
       stdin: z.string().optional().describe('text fed to the command on stdin'),
     },
     (a) => {
+      either('timeout_s', a.timeout_s, 'timeout', a.timeout);
       const s = sessionOf(a.session_id);
       return { remote: s.remote, session: s, command: a.command, detail: a.cwd ? `(in ${a.cwd}) ${a.command}` : a.command };
     },
     async (a, g, cancel) => {
       const s = g.session as ToolSession;
       const built = wrapCommand(a.command, a.cwd, secrets.of(s.id), a.stdin);
-      const r = await execOn(s, built.command, built.stdin, a.timeout_s, cancel);
+      const r = await execOn(s, built.command, built.stdin, a.timeout_s ?? a.timeout, cancel);
       return execOutcome(r, Buffer.byteLength(a.stdin ?? ''), secrets.redactor());
     },
   );
@@ -275,26 +321,48 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   register(
     'ssh_sudo_execute',
     'Runs a command as root with sudo. The sudo password, when one is needed, is asked of a person through Burrow and fed on stdin: never in argv or in results. Root shells (sudo -s/-i/su/bash) are refused.',
-    { session_id: sessionId, command: z.string().min(1), timeout_s: timeoutS, cwd: z.string().optional() },
+    {
+      session_id: sessionId,
+      command: z.string().min(1),
+      timeout_s: timeoutS,
+      timeout: timeoutAlias,
+      cwd: z.string().optional(),
+      sudo_password: z.string().optional().describe('refused unless empty: the password is asked of a person in Burrow'),
+    },
     (a) => {
+      refuseCredential('sudo_password', a.sudo_password, 'Burrow asks a person for the sudo password itself: call again without it');
+      either('timeout_s', a.timeout_s, 'timeout', a.timeout);
       const s = sessionOf(a.session_id);
       return { remote: s.remote, session: s, command: a.command, asRoot: true, detail: `sudo ${a.cwd ? `(in ${a.cwd}) ` : ''}${a.command}` };
     },
-    async (a, g, cancel) => sudoExecute(g.session as ToolSession, a.command, a.cwd, a.timeout_s, cancel),
+    async (a, g, cancel) => sudoExecute(g.session as ToolSession, a.command, a.cwd, a.timeout_s ?? a.timeout, cancel),
   );
 
   register(
     'ssh_shell_open',
-    'Opens an interactive shell on a pty and returns a shell_id. Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait.',
-    { session_id: sessionId, cols: z.number().int().min(20).max(1000).optional(), rows: z.number().int().min(5).max(1000).optional() },
+    'Opens an interactive shell on a pty and returns a shell_id. Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait. When the session already has an open shell, that one is returned (reused: true); new_shell: true opens another.',
+    {
+      session_id: sessionId,
+      new_shell: z.boolean().optional().describe('open another shell even when the session has one open'),
+      cols: z.number().int().min(20).max(1000).optional(),
+      rows: z.number().int().min(5).max(1000).optional(),
+      width: z.number().int().min(20).max(1000).optional().describe('alias of cols (mcp-remote-ssh)'),
+      height: z.number().int().min(5).max(1000).optional().describe('alias of rows (mcp-remote-ssh)'),
+      term: z.string().regex(/^[A-Za-z0-9._+-]{1,32}$/, 'a terminal type such as xterm').optional().describe('terminal type (default xterm)'),
+    },
     (a) => {
+      either('cols', a.cols, 'width', a.width);
+      either('rows', a.rows, 'height', a.height);
       const s = sessionOf(a.session_id);
-      return { remote: s.remote, session: s, detail: `interactive shell on ${s.remote}` };
+      const open = a.new_shell === true ? undefined : sessionShell(s, false);
+      return { remote: s.remote, session: s, shell: open, detail: open ? `the open shell ${open.id} on ${s.remote} (no new shell)` : `interactive shell on ${s.remote}` };
     },
     async (a, g) => {
       const s = g.session as ToolSession;
+      if (g.shell && !g.shell.closed) return { result: { shell_id: g.shell.id, session_id: s.id, reused: true } };
+      const pty = { term: a.term ?? 'xterm', cols: a.cols ?? a.width ?? 200, rows: a.rows ?? a.height ?? 50 };
       const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
-        s.client.shell({ term: 'xterm', cols: a.cols ?? 200, rows: a.rows ?? 50 }, (err, ch) => (err ? reject(new Error(`could not open a shell: ${channelRefusal(err)}`)) : resolve(ch))),
+        s.client.shell(pty, (err, ch) => (err ? reject(new Error(`could not open a shell: ${channelRefusal(err)}`)) : resolve(ch))),
       );
       const id = newId('sh');
       const shell = new PtyShell(id, s.id, channel, () => secrets.redactor(), limits.shellBufferChars);
@@ -308,62 +376,92 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_shell_send',
-    'Types text into a shell (a newline is added unless enter is false). Read the output with ssh_shell_read or ssh_shell_wait.',
-    { shell_id: z.string(), data: z.string(), enter: z.boolean().optional().describe('add a newline (default true)') },
-    (a) => {
-      const sh = shellOf(a.shell_id);
-      const s = sessionOf(sh.sessionId);
-      if (sh.closed) throw new ToolError(`shell ${a.shell_id} has exited`);
-      // Rules read the whole line being typed, so a command split over several sends is still seen whole.
-      return { remote: s.remote, session: s, command: sh.pendingInput + a.data, detail: a.data };
+    'Types text into a shell (a newline is added unless enter is false). Read the output with ssh_shell_read or ssh_shell_wait, or give wait (seconds) to get the output in this result.',
+    {
+      ...shellArgs,
+      data: z.string(),
+      enter: z.boolean().optional().describe('add a newline (default true)'),
+      press_enter: z.boolean().optional().describe('alias of enter (mcp-remote-ssh)'),
+      wait: z.number().min(0).max(300).optional().describe('seconds to wait after sending, then return the new output (default 1 when read_lines is given)'),
+      read_lines: z.number().int().positive().max(100_000).optional().describe('return only the last lines of that output'),
     },
-    async (a) => {
-      const data = a.data + (a.enter === false ? '' : '\n');
-      shellOf(a.shell_id).send(data);
-      return { result: { sent_bytes: Buffer.byteLength(data) }, bytesIn: Buffer.byteLength(data) };
+    (a) => {
+      either('enter', a.enter, 'press_enter', a.press_enter);
+      const sh = shellFor(a);
+      const s = sessionOf(sh.sessionId);
+      if (sh.closed) throw new ToolError(`shell ${sh.id} has exited`);
+      // Rules read the whole line being typed, so a command split over several sends is still seen whole.
+      return { remote: s.remote, session: s, shell: sh, command: sh.pendingInput + a.data, detail: a.data };
+    },
+    async (a, g) => {
+      const sh = g.shell as PtyShell;
+      const data = a.data + ((a.enter ?? a.press_enter) === false ? '' : '\n');
+      sh.send(data);
+      const sent = { sent_bytes: Buffer.byteLength(data) };
+      if (a.wait === undefined && a.read_lines === undefined) return { result: { shell_id: sh.id, ...sent }, bytesIn: sent.sent_bytes };
+      const waitS = a.wait ?? 1;
+      // mcp-remote-ssh waits this long, then reads: no pattern, no idle, only the shell closing ends it early.
+      const r = waitS > 0 ? await sh.wait({ timeoutMs: waitS * 1000 }) : sh.read();
+      const tail = tailLines(r.output, a.read_lines);
+      return { result: { shell_id: sh.id, ...sent, ...tail, dropped_chars: r.dropped_chars, closed: r.closed }, bytesIn: sent.sent_bytes, bytesOut: Buffer.byteLength(r.output) };
     },
   );
 
-  register('ssh_shell_read', 'Returns the shell output that arrived since the last read (terminal escapes removed).', { shell_id: z.string() }, (a) => {
-    const sh = shellOf(a.shell_id);
-    return { remote: sessions.get(sh.sessionId)?.remote, detail: `read shell ${a.shell_id}` };
-  }, async (a) => {
-    const r = shellOf(a.shell_id).read();
-    return { result: { ...r }, bytesOut: Buffer.byteLength(r.output) };
-  }, true);
+  register(
+    'ssh_shell_read',
+    'Returns the shell output that arrived since the last read (terminal escapes removed); lines keeps only its last lines.',
+    { ...shellArgs, lines: z.number().int().positive().max(100_000).optional().describe('return only the last lines of the new output') },
+    (a) => {
+      const sh = shellFor(a);
+      return { remote: sessions.get(sh.sessionId)?.remote, shell: sh, detail: `read shell ${sh.id}` };
+    },
+    async (a, g) => {
+      const sh = g.shell as PtyShell;
+      const r = sh.read();
+      return { result: { shell_id: sh.id, ...r, ...tailLines(r.output, a.lines) }, bytesOut: Buffer.byteLength(r.output) };
+    },
+    true,
+  );
 
   register(
     'ssh_shell_send_control',
-    'Sends a control key to a shell: c (Ctrl-C, interrupt), d (Ctrl-D, end of input), z (Ctrl-Z, suspend), \\ (Ctrl-\\, quit).',
-    { shell_id: z.string(), key: z.enum(Object.keys(CONTROL_KEYS) as [ControlKey, ...ControlKey[]]) },
+    'Sends a control key to a shell: one letter a-z (c: Ctrl-C, interrupt; d: Ctrl-D, end of input; z: Ctrl-Z, suspend; l: Ctrl-L, clear; a: Ctrl-A, screen prefix) or \\ (Ctrl-\\, quit).',
+    { ...shellArgs, key: z.string().regex(CONTROL_KEY, 'one letter a-z, or \\') },
     (a) => {
-      const sh = shellOf(a.shell_id);
-      return { remote: sessions.get(sh.sessionId)?.remote, detail: `Ctrl-${a.key.toUpperCase()} to shell ${a.shell_id}` };
+      const sh = shellFor(a);
+      return { remote: sessions.get(sh.sessionId)?.remote, shell: sh, detail: `Ctrl-${a.key.toUpperCase()} to shell ${sh.id}` };
     },
-    async (a) => {
-      shellOf(a.shell_id).control(a.key);
-      return { result: { sent: `Ctrl-${a.key.toUpperCase()}` } };
+    async (a, g) => {
+      (g.shell as PtyShell).control(a.key);
+      return { result: { shell_id: g.shell?.id, sent: `Ctrl-${a.key.toUpperCase()}` } };
     },
   );
 
   register(
     'ssh_shell_wait',
-    'Waits until the new output of a shell matches pattern (a regular expression), or is quiet for idle_ms, or timeout_s passes; returns that output.',
+    'Waits until the new output of a shell contains pattern (as plain text, or as a regular expression), or is quiet for idle_ms, or timeout_s passes; returns that output.',
     {
-      shell_id: z.string(),
-      pattern: z.string().optional().describe('a regular expression (RE2 syntax: no lookaround or backreferences)'),
+      ...shellArgs,
+      pattern: z.string().optional().describe('text to wait for, plain or a regular expression (RE2 syntax: no lookaround or backreferences)'),
       idle_ms: z.number().int().min(50).max(600_000).optional().describe('return once no output came for this long (default 1000 without a pattern)'),
       timeout_s: z.number().positive().max(3600).optional().describe('default 30'),
+      timeout: z.number().positive().max(3600).optional().describe('alias of timeout_s (mcp-remote-ssh)'),
+      poll_interval: z.number().positive().max(300).optional().describe('mcp-remote-ssh: without a pattern, quiet means no output for two of these (seconds); idle_ms wins'),
+      lines: z.number().int().positive().max(100_000).optional().describe('return only the last lines of the output'),
     },
     (a) => {
-      const sh = shellOf(a.shell_id);
-      if (a.pattern !== undefined) compilePattern(a.pattern);
-      return { remote: sessions.get(sh.sessionId)?.remote, detail: `wait on shell ${a.shell_id}` };
+      either('timeout_s', a.timeout_s, 'timeout', a.timeout);
+      const sh = shellFor(a);
+      if (a.pattern) compilePattern(a.pattern);
+      return { remote: sessions.get(sh.sessionId)?.remote, shell: sh, detail: `wait on shell ${sh.id}` };
     },
-    async (a) => {
-      const pattern = a.pattern !== undefined ? compilePattern(a.pattern) : undefined;
-      const r = await shellOf(a.shell_id).wait({ pattern, idleMs: a.idle_ms ?? (pattern ? undefined : 1000), timeoutMs: (a.timeout_s ?? 30) * 1000 });
-      return { result: { ...r, matched: r.reason === 'pattern' }, bytesOut: Buffer.byteLength(r.output) };
+    async (a, g) => {
+      // An empty pattern is mcp-remote-ssh's "none".
+      const pattern = a.pattern ? textOrPattern(a.pattern) : undefined;
+      const quietMs = a.poll_interval !== undefined ? Math.min(600_000, Math.max(50, Math.round(a.poll_interval * 2000))) : undefined;
+      const idleMs = a.idle_ms ?? (pattern ? undefined : (quietMs ?? 1000));
+      const r = await (g.shell as PtyShell).wait({ pattern, idleMs, timeoutMs: (a.timeout_s ?? a.timeout ?? 30) * 1000 });
+      return { result: { shell_id: g.shell?.id, ...r, ...tailLines(r.output, a.lines), matched: r.reason === 'pattern' }, bytesOut: Buffer.byteLength(r.output) };
     },
     true,
   );
@@ -435,18 +533,26 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_read_remote_file',
-    'Reads a remote text file over SFTP (up to max_bytes, default 1 MB; truncated says when there is more).',
-    { session_id: sessionId, path: z.string(), max_bytes: z.number().int().positive().max(16 * 1024 * 1024).optional() },
+    'Reads a remote text file over SFTP (up to max_bytes, default 1 MB, 0 for the most Burrow reads: 16 MB; truncated says when there is more).',
+    {
+      session_id: sessionId,
+      path: z.string().optional(),
+      remote_path: remotePath,
+      max_bytes: z.number().int().min(0).max(MAX_READ_BYTES).optional(),
+    },
     (a) => {
       const s = sessionOf(a.session_id);
-      return { remote: s.remote, session: s, detail: `read ${s.remote}:${a.path}` };
+      return { remote: s.remote, session: s, detail: `read ${s.remote}:${pathOf(a)}` };
     },
     async (a, g) => {
-      const r = await readRemoteText(await (g.session as ToolSession).sftp(), a.path, a.max_bytes ?? limits.readFileBytes);
+      const path = pathOf(a);
+      // 0 is mcp-remote-ssh's "no limit": here the largest read, so a result never grows without bound.
+      const maxBytes = a.max_bytes === 0 ? MAX_READ_BYTES : (a.max_bytes ?? limits.readFileBytes);
+      const r = await readRemoteText(await (g.session as ToolSession).sftp(), path, maxBytes);
       const redactor = secrets.redactor();
       // A cut in the middle of a secret would show its start: leave the possible start out.
       const content = r.truncated ? r.content.slice(0, r.content.length - redactor.pendingTail(r.content)) : r.content;
-      return { result: { path: a.path, size: r.size, truncated: r.truncated, content }, bytesOut: Buffer.byteLength(r.content) };
+      return { result: { path, size: r.size, truncated: r.truncated, content }, bytesOut: Buffer.byteLength(r.content) };
     },
     true,
   );
@@ -454,23 +560,32 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   register(
     'ssh_write_remote_file',
     'Writes (or appends to) a remote file atomically over SFTP: a temporary file beside it replaces it in one rename, keeping its mode.',
-    { session_id: sessionId, path: z.string(), content: z.string(), append: z.boolean().optional() },
+    { session_id: sessionId, path: z.string().optional(), remote_path: remotePath, content: z.string(), append: z.boolean().optional() },
     async (a) => {
       const s = sessionOf(a.session_id);
-      const resolved = await resolveRemote(await s.sftp(), a.path);
-      return { remote: s.remote, session: s, writes: [a.path, resolved], detail: `${a.append ? 'append to' : 'write'} ${s.remote}:${a.path} (${Buffer.byteLength(a.content)} bytes)` };
+      const path = pathOf(a);
+      const resolved = await resolveRemote(await s.sftp(), path);
+      return { remote: s.remote, session: s, writes: [path, resolved], detail: `${a.append ? 'append to' : 'write'} ${s.remote}:${path} (${Buffer.byteLength(a.content)} bytes)` };
     },
     async (a, g) => {
+      const path = pathOf(a);
       const content = Buffer.from(a.content, 'utf8');
-      const r = await writeRemoteAtomic(await (g.session as ToolSession).sftp(), a.path, content, a.append === true);
-      return { result: { path: a.path, bytes_written: content.length, size: r.bytes }, bytesIn: content.length };
+      const r = await writeRemoteAtomic(await (g.session as ToolSession).sftp(), path, content, a.append === true);
+      return { result: { path, bytes_written: content.length, size: r.bytes }, bytesIn: content.length };
     },
   );
 
-  register('ssh_list_remote_dir', 'Lists a remote folder over SFTP: name, type, size, mode, mtime.', { session_id: sessionId, path: z.string() }, (a) => {
-    const s = sessionOf(a.session_id);
-    return { remote: s.remote, session: s, detail: `list ${s.remote}:${a.path}` };
-  }, async (a, g) => ({ result: { path: a.path, entries: await listRemoteDir(await (g.session as ToolSession).sftp(), a.path) } }), true);
+  register(
+    'ssh_list_remote_dir',
+    'Lists a remote folder over SFTP (default: the login folder): name, type, size, mode, mtime.',
+    { session_id: sessionId, path: z.string().optional(), remote_path: remotePath },
+    (a) => {
+      const s = sessionOf(a.session_id);
+      return { remote: s.remote, session: s, detail: `list ${s.remote}:${pathOf(a, '.')}` };
+    },
+    async (a, g) => ({ result: { path: pathOf(a, '.'), entries: await listRemoteDir(await (g.session as ToolSession).sftp(), pathOf(a, '.')) } }),
+    true,
+  );
 
   register(
     'ssh_forward_port',
@@ -500,9 +615,10 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     detail: 'list forwards',
   }), async (a) => ({ result: { forwards: [...forwards.values()].filter((f) => !a.session_id || f.sessionId === a.session_id).map((f) => f.info()) } }), true);
 
-  register('ssh_close_forward', 'Closes a port forward and its connections.', { forward_id: z.string() }, (a) => {
+  register('ssh_close_forward', 'Closes a port forward and its connections.', { forward_id: z.string(), session_id: z.string().optional().describe('the forward’s session (optional)') }, (a) => {
     const f = forwards.get(a.forward_id);
     if (!f) throw new ToolError(`no forward ${a.forward_id}`);
+    if (a.session_id !== undefined && f.sessionId !== a.session_id) throw new ToolError(`forward ${a.forward_id} is not in session ${a.session_id}`);
     return { remote: sessions.get(f.sessionId)?.remote, detail: `close forward ${a.forward_id}` };
   }, async (a) => {
     const f = forwards.get(a.forward_id) as PortForward;
@@ -663,6 +779,15 @@ function compilePattern(pattern: string): { test(text: string): boolean } {
   } catch (error) {
     throw new ToolError(`pattern is not a valid RE2 regular expression: ${oneLine(error)}`);
   }
+}
+
+/**
+ * mcp-remote-ssh's patterns are plain text (a prompt such as `$ `, which as a regex never matches), Burrow's are
+ * regular expressions: a pattern matches when either form does.
+ */
+function textOrPattern(pattern: string): { test(text: string): boolean } {
+  const re = compilePattern(pattern);
+  return { test: (text) => text.includes(pattern) || re.test(text) };
 }
 
 function lastLine(text: string): string {
