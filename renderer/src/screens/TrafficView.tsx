@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TrafficEntry } from '../../../shared/api.js';
 import { CopyButton } from '../components/CopyButton.js';
+import { durationText } from '../duration-text.js';
 import type { TrafficLog } from '../traffic-log.js';
 
 function clock(ms: number): string {
@@ -100,7 +101,7 @@ export function TrafficView({ log }: { log: TrafficLog }) {
                     </td>
                     <td className="mono muted">{e.id ?? ''}</td>
                     <td className="num">{size(e.bytes)}</td>
-                    <td className="num">{e.latencyMs !== undefined ? `${e.latencyMs} ms` : ''}</td>
+                    <td className="num">{e.latencyMs !== undefined ? durationText(e.latencyMs) : ''}</td>
                   </tr>
                 ))
               )}
