@@ -30,7 +30,7 @@ async function shownIn(inner: Locator, pane: Locator): Promise<boolean> {
 }
 
 describe('the inspector brings each result into sight', () => {
-  it("after Run tool the result's head and the answer are visible without scrolling, in the demo and again after a second run", async () => {
+  it("after Run tool the result's head, the answer and its traffic are visible without scrolling, in the demo and again after a second run", async () => {
     await daemon.call('addDemoRemote');
     const fingerprint = execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
     const pageErrors: string[] = [];
@@ -52,7 +52,17 @@ describe('the inspector brings each result into sight', () => {
       await expect.poll(() => result.getByTestId('raw-result').textContent()).toContain(`"sum": ${sum}`);
       await expect.poll(() => shownIn(result.locator('.result-head'), pane)).toBe(true);
       expect(await shownIn(result.getByText(`"sum": ${sum}`), pane)).toBe(true);
+      // The traffic view below follows its newest messages: this call's answer is in sight there too.
+      const answer = page.locator('.traffic-table tr[data-method="tools/call"][data-direction="to-host"]').last();
+      await expect.poll(() => shownIn(answer, page.locator('.traffic-table-wrap'))).toBe(true);
     }
+    // A person who scrolled up to read is left there when more traffic comes.
+    const wrap = page.locator('.traffic-table-wrap');
+    await wrap.evaluate((el) => el.scrollTo({ top: 0 }));
+    const rowsBefore = await page.locator('.traffic-table tbody tr').count();
+    await page.getByRole('button', { name: 'Run tool' }).click();
+    await expect.poll(() => page.locator('.traffic-table tbody tr').count()).toBeGreaterThan(rowsBefore);
+    expect(await wrap.evaluate((el) => el.scrollTop)).toBe(0);
     expect(pageErrors).toEqual([]);
     await screenshot(page, 'inspector-result-in-sight');
   });
