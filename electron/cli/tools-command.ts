@@ -1,5 +1,5 @@
 import type { RemoteCatalog, ToolCallResult } from '../../shared/api.js';
-import { parseCommandArgs } from './cli-args.js';
+import { nearestOption, parseCommandArgs } from './cli-args.js';
 import { callEngine } from './command-client.js';
 import { sayWhatWaits } from './waiting-notices.js';
 
@@ -40,11 +40,25 @@ export async function runCall(args: string[]): Promise<number> {
   if (values.raw) process.stdout.write(`${JSON.stringify(result.raw, null, 2)}\n`);
   const text = describeResult(result.raw);
   if (result.isError) {
-    process.stderr.write(`burrow: ${tool} on ${remote} reported an error: ${text.trim() || 'no details'}\n`);
+    const missing = await noSuchTool(remote, tool);
+    process.stderr.write(`burrow: ${missing ?? `${tool} on ${remote} reported an error: ${text.trim() || 'no details'}`}\n`);
     return 1;
   }
   if (!values.raw) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
+}
+
+/** A mistyped tool name said as such, with the likely one: servers word "not found" each their own way. */
+async function noSuchTool(remote: string, tool: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = (await callEngine('catalog', remote)).tools.map((t) => t.name);
+  } catch {
+    return undefined;
+  }
+  if (names.includes(tool)) return undefined;
+  const nearest = nearestOption(tool, names);
+  return `call: ${remote} has no tool "${tool}" (${nearest ? `did you mean ${nearest}? ` : ''}burrow tools ${remote} lists them)`;
 }
 
 function help(text: string): number {
