@@ -1,9 +1,10 @@
 import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { recordPid } from '../support/run-state.js';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { recordPid, tempDir } from '../support/run-state.js';
+import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** A new user's `burrow tools` / `burrow call` on a remote whose host key nobody approved yet. */
@@ -11,13 +12,20 @@ let sshd: SshdFixture;
 let env: Record<string, string>;
 let daemon: DaemonHandle | undefined;
 
+const PASSPHRASE = 'correct horse battery staple';
+
 beforeAll(async () => {
-  sshd = await startSshd();
+  const lockedKey = join(tempDir('burrow-locked-key'), 'locked_ed25519');
+  const lockedPub = keygen(lockedKey, 'ed25519', PASSPHRASE);
+  sshd = await startSshd({ extraAuthorizedKeys: [`command="${EVERYTHING_COMMAND}",no-pty ${lockedPub}`] });
   env = burrowEnv();
   for (const name of ['lab', 'box']) {
     const add = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.emptyKnownHostsFile], env);
     expect(add.code, add.stderr).toBe(0);
   }
+  // Its host key is known already: only the key's passphrase waits.
+  const locked = await runBurrow(['remote', 'add', 'locked', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', lockedKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--command', 'mcp'], env);
+  expect(locked.code, locked.stderr).toBe(0);
   daemon = await startDaemon(env);
 });
 
@@ -63,5 +71,16 @@ describe('burrow tools and burrow call while a host key waits for a person', () 
     expect(await tools.done).toBe(1);
     expect(tools.stdout()).toBe('');
     expect(tools.stderr().trim().split('\n')).toHaveLength(2);
+  });
+
+  it("burrow tools says when the key's passphrase waits, and the secrets command it names lets it go on", async () => {
+    const tools = startBurrow(['tools', 'locked']);
+    const line = /^burrow: waiting for the passphrase of locked: enter it in Burrow, or run: burrow secrets enter (\S+)$/m;
+    await waitFor(() => line.test(tools.stderr()), 20_000, () => `stderr: ${tools.stderr()}`);
+    const [, id] = line.exec(tools.stderr())!;
+    const enter = await runBurrow(['secrets', 'enter', id], env, `${PASSPHRASE}\n`);
+    expect(enter.code, enter.stderr).toBe(0);
+    expect(await tools.done, tools.stderr()).toBe(0);
+    expect(tools.stdout()).toMatch(/^locked: mcp-servers\/everything/m);
   });
 });
