@@ -36,6 +36,8 @@ export interface SshServerState {
   listening?: string;
   /** Its host key, for devices to pin: `SHA256:…`. */
   fingerprint?: string;
+  /** The host key the demo remote's server offers while it runs, so the window can tell a person it is Burrow's own. */
+  demoFingerprint?: string;
   /** The address the switch remembered: every engine start listens there again (`burrow daemon --listen` overrides). */
   remembered?: string;
   /** Why it is not listening on the remembered address (the port is taken…), one line. */

@@ -53,9 +53,12 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`burrow ${BURROW_VERSION}\n`);
     return 0;
   }
-  const load = commands[name];
+  const load = Object.hasOwn(commands, name) ? commands[name] : undefined;
   if (!load) {
-    process.stderr.write(`burrow: unknown command "${name}"\n${USAGE}\n`);
+    // One line with the likely command, as option typos get; the whole usage buried the mistake.
+    const { nearestOption } = await import('./cli-args.js');
+    const nearest = nearestOption(name, Object.keys(commands));
+    process.stderr.write(`burrow: unknown command "${name}" (${nearest ? `did you mean ${nearest}? ` : ''}burrow --help lists the commands)\n`);
     return 2;
   }
   const command = await load();

@@ -1,6 +1,7 @@
 import type { RemoteCatalog, ToolCallResult } from '../../shared/api.js';
-import { parseCommandArgs } from './cli-args.js';
+import { nearestOption, parseCommandArgs } from './cli-args.js';
 import { callEngine } from './command-client.js';
+import { sayWhatWaits } from './waiting-notices.js';
 
 const TOOLS_HELP = `usage: burrow tools REMOTE [--json]
 
@@ -18,7 +19,7 @@ export async function runTools(args: string[]): Promise<number> {
   if (values.help) return help(TOOLS_HELP);
   const [remote] = positionals;
   if (!remote || positionals.length > 1) throw new Error('tools: give one REMOTE (burrow remote list shows them)');
-  const catalog = await callEngine('catalog', remote);
+  const catalog = await sayWhatWaits(remote, callEngine('catalog', remote));
   process.stdout.write(values.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalog(catalog));
   return 0;
 }
@@ -35,15 +36,29 @@ export async function runCall(args: string[]): Promise<number> {
     if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);
     toolArgs[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
   }
-  const result: ToolCallResult = await callEngine('callTool', remote, tool, toolArgs);
+  const result: ToolCallResult = await sayWhatWaits(remote, callEngine('callTool', remote, tool, toolArgs));
   if (values.raw) process.stdout.write(`${JSON.stringify(result.raw, null, 2)}\n`);
   const text = describeResult(result.raw);
   if (result.isError) {
-    process.stderr.write(`burrow: ${tool} on ${remote} reported an error: ${text.trim() || 'no details'}\n`);
+    const missing = await noSuchTool(remote, tool);
+    process.stderr.write(`burrow: ${missing ?? `${tool} on ${remote} reported an error: ${text.trim() || 'no details'}`}\n`);
     return 1;
   }
   if (!values.raw) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   return 0;
+}
+
+/** A mistyped tool name said as such, with the likely one: servers word "not found" each their own way. */
+async function noSuchTool(remote: string, tool: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = (await callEngine('catalog', remote)).tools.map((t) => t.name);
+  } catch {
+    return undefined;
+  }
+  if (names.includes(tool)) return undefined;
+  const nearest = nearestOption(tool, names);
+  return `call: ${remote} has no tool "${tool}" (${nearest ? `did you mean ${nearest}? ` : ''}burrow tools ${remote} lists them)`;
 }
 
 function help(text: string): number {

@@ -52,12 +52,15 @@ export function remoteLabel(status: RemoteStatus): string {
   return `${STATE_MARK[status.state]}  ${status.name} — ${STATE_WORDS[status.state]}${sessions}${waiting}`;
 }
 
+export const NO_REMOTES_LABEL = 'No remotes yet — open Burrow to try the demo';
+
 /** The tray menu: each remote with its live state, then Open Burrow, Inspector, Pause/Resume, Quit. */
 export function buildTrayMenu(model: TrayModel): TrayItem[] {
   const items: TrayItem[] = [];
   if (model.paused) items.push({ type: 'normal', label: 'Paused: new connections are refused', enabled: false });
   if (model.remotes.length === 0) {
-    items.push({ type: 'normal', label: 'No remotes yet — add one in Burrow', enabled: true, action: { kind: 'open' } });
+    // The window's first screen offers the demo remote: say so, so a first click leads somewhere that works at once.
+    items.push({ type: 'normal', label: NO_REMOTES_LABEL, enabled: true, action: { kind: 'open' } });
   }
   for (const status of model.remotes) {
     // A host key waiting for a person is answered in the main window; otherwise the remote's inspector.

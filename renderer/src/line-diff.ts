@@ -22,12 +22,13 @@ export function diffLines(before: string, after: string): DiffLine[] {
       out.push({ kind: 'same', text: a[i], oldNo: i + 1, newNo: j + 1 });
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || lcs[i][j + 1] >= lcs[i + 1][j])) {
-      out.push({ kind: 'add', text: b[j], newNo: j + 1 });
-      j++;
-    } else {
+    } else if (i < a.length && (j >= b.length || lcs[i + 1][j] >= lcs[i][j + 1])) {
+      // On a tie the old line goes first, as in every diff a person has read: what goes, then what comes.
       out.push({ kind: 'remove', text: a[i], oldNo: i + 1 });
       i++;
+    } else {
+      out.push({ kind: 'add', text: b[j], newNo: j + 1 });
+      j++;
     }
   }
   return out;

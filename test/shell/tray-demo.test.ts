@@ -40,6 +40,14 @@ afterAll(async () => {
 });
 
 describe('the tray app: the demo remote and the remembered switch for devices', () => {
+  it('on a fresh start its menu points at the demo the window offers, and that item opens the window', async () => {
+    const s = await shell!.waitForState((st) => st.trayMenus.length > 0 && st.windows.length > 0, 'the tray menu and the first-run window');
+    expect(s.trayMenus.at(-1)?.[0]).toBe('No remotes yet — open Burrow to try the demo');
+    const shown = s.windows[0].shown;
+    await shell!.request({ op: 'click', label: 'No remotes yet — open Burrow to try the demo' });
+    await shell!.waitForState((st) => st.windows.length === 1 && st.windows[0].shown > shown, 'the item to show the window');
+  });
+
   it('adds the demo from its window, and after a restart serves it again and listens for devices where the switch was left', async () => {
     expect(await call('listRemotes')).toEqual([]);
     const demo = await call<{ name: string; port: number }>('addDemoRemote');

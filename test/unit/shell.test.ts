@@ -58,9 +58,9 @@ describe('tray menu', () => {
     expect(trayToolTip(model)).toBe('Burrow — paused');
   });
 
-  it('no remotes: points to adding one', () => {
+  it('no remotes: points at the demo the window offers', () => {
     const model = { remotes: [], paused: false, startAtLogin: false };
-    expect(buildTrayMenu(model)[0]).toMatchObject({ label: 'No remotes yet — add one in Burrow', action: { kind: 'open' } });
+    expect(buildTrayMenu(model)[0]).toMatchObject({ label: 'No remotes yet — open Burrow to try the demo', action: { kind: 'open' } });
     expect(trayIconState(model)).toBe('normal');
     expect(trayToolTip({ ...model, remotes: [remote('a', 'connected', 1), remote('b', 'idle')] })).toBe('Burrow — 1 of 2 connected');
   });

@@ -123,6 +123,7 @@ export async function startEmbeddedServer(setup: EmbeddedServerSetup): Promise<R
   };
   const state = (): SshServerState => ({
     ...(server ? { listening: server.address, fingerprint: server.hostKey.fingerprint } : {}),
+    ...(demo.server ? { demoFingerprint: demo.server.hostKey.fingerprint } : {}),
     ...(settings.sshServerListen() ? { remembered: settings.sshServerListen() } : {}),
     ...(problem ? { problem } : {}),
   });

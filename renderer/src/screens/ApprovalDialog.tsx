@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ApprovalDecision, HostKeySource, PendingHostKey } from '../../../shared/approvals.js';
 import { errorText, useApi } from '../api-context.js';
 import { Modal } from '../components/Modal.js';
@@ -27,6 +27,19 @@ export function ApprovalDialog({ approval, position, count }: { approval: Pendin
   const api = useApi();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
+  // The demo's key is Burrow's own: the dialog says so instead of asking for an owner's fingerprint nobody has.
+  const [burrowsOwn, setBurrowsOwn] = useState(false);
+  useEffect(() => {
+    let current = true;
+    setBurrowsOwn(false);
+    api.sshServerState().then(
+      (state) => current && setBurrowsOwn(state.demoFingerprint === approval.fingerprint),
+      () => {},
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, approval.fingerprint]);
   const answer = (decision: ApprovalDecision) => {
     setBusy(true);
     api.answerApproval(approval.id, decision).then(
@@ -48,9 +61,11 @@ export function ApprovalDialog({ approval, position, count }: { approval: Pendin
         </div>
         <div>
           <h2 id="approval-title">Trust this server?</h2>
-          <p className="muted">
-            {approval.remote ? <strong>{approval.remote}</strong> : 'A connection'} is waiting. Burrow has not seen this host key before: compare the
-            fingerprint with the one the server's owner gave you.
+          <p className="muted" data-testid="approval-advice">
+            {approval.remote ? <strong>{approval.remote}</strong> : 'A connection'} is waiting.{' '}
+            {burrowsOwn
+              ? "This is the demo server Burrow runs on this computer, and the fingerprint is Burrow's own key: Remember is safe."
+              : "Burrow has not seen this host key before: compare the fingerprint with the one the server's owner gave you."}
           </p>
         </div>
       </div>

@@ -1,6 +1,7 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import type { McpExchange } from '../../../shared/api.js';
 import { CopyButton } from '../components/CopyButton.js';
+import { durationText } from '../duration-text.js';
 
 const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -20,12 +21,18 @@ export function RawJson({ title, value, testId, open }: { title: string; value: 
 
 /** A request the inspector made, and what came back: the result head, then the raw request and result. */
 export function ExchangeView({ exchange, testId, children }: { exchange: McpExchange; testId: string; children?: ReactNode }) {
+  const box = useRef<HTMLDivElement>(null);
+  // The form above pushes each new result below the pane's fold; bring it into sight (its head first when it is taller).
+  // A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup function.
+  useEffect(() => {
+    box.current?.scrollIntoView({ block: 'nearest' });
+  }, [exchange]);
   return (
-    <div className="result" data-testid={testId}>
+    <div className="result" data-testid={testId} ref={box}>
       <div className="result-head">
         <span className={`pill ${exchange.isError ? 'pill-error' : 'pill-ok'}`}>{exchange.isError ? 'Error' : 'Result'}</span>
         <span className="mono small">{exchange.request.method}</span>
-        <span className="muted small">{exchange.ms} ms</span>
+        <span className="muted small">{durationText(exchange.ms)}</span>
         <CopyButton text={json(exchange.raw)} label="result" caption="Copy result" />
       </div>
       {children}

@@ -1,6 +1,7 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { TrafficEntry } from '../../../shared/api.js';
 import { CopyButton } from '../components/CopyButton.js';
+import { durationText } from '../duration-text.js';
 import type { TrafficLog } from '../traffic-log.js';
 
 function clock(ms: number): string {
@@ -30,6 +31,18 @@ export function TrafficView({ log }: { log: TrafficLog }) {
   const all = paused ?? log.all();
   const held = paused ? log.all().length - paused.length : 0;
   const rows = useMemo(() => all.filter((e) => matches(e, filter)).slice(-400), [all, filter, all.length]);
+  // Newest last, so the view follows the bottom (a tool just run shows its messages) until the person scrolls up to read.
+  const wrap = useRef<HTMLDivElement>(null);
+  const following = useRef(true);
+  const lastRow = rows.at(-1);
+  useLayoutEffect(() => {
+    const el = wrap.current;
+    if (el && following.current) el.scrollTop = el.scrollHeight;
+  }, [lastRow, rows.length]);
+  const noteScroll = () => {
+    const el = wrap.current;
+    if (el) following.current = el.scrollTop + el.clientHeight >= el.scrollHeight - 8;
+  };
 
   return (
     <section className="traffic" aria-label="Traffic">
@@ -46,7 +59,7 @@ export function TrafficView({ log }: { log: TrafficLog }) {
         </button>
       </div>
       <div className="traffic-split">
-        <div className="traffic-table-wrap">
+        <div className="traffic-table-wrap" ref={wrap} onScroll={noteScroll}>
           <table className="traffic-table">
             <colgroup>
               <col className="col-time" />
@@ -100,7 +113,7 @@ export function TrafficView({ log }: { log: TrafficLog }) {
                     </td>
                     <td className="mono muted">{e.id ?? ''}</td>
                     <td className="num">{size(e.bytes)}</td>
-                    <td className="num">{e.latencyMs !== undefined ? `${e.latencyMs} ms` : ''}</td>
+                    <td className="num">{e.latencyMs !== undefined ? durationText(e.latencyMs) : ''}</td>
                   </tr>
                 ))
               )}

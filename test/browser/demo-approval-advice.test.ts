@@ -1,0 +1,46 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { burrowEnv } from '../support/burrow-process.js';
+import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+
+// The demo's host key is Burrow's own: a new user has no "server owner" to compare its fingerprint with.
+let sshd: SshdFixture;
+let daemon: UiDaemon;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  daemon = await startUiDaemon(burrowEnv());
+  browser = await launchChromium();
+  page = await newPage(browser);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await daemon?.stop();
+  sshd?.stop();
+});
+
+describe('the host-key dialog on a first start', () => {
+  it("says the demo's key is Burrow's own, and still asks for a comparison for any other server", async () => {
+    await daemon.call('addDemoRemote');
+    await page.goto(daemon.url);
+    await page.locator('li[data-remote="demo"]').getByRole('button', { name: 'Inspect' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Trust this server?' });
+    await dialog.waitFor({ timeout: 30_000 });
+    const advice = dialog.getByTestId('approval-advice');
+    await expect.poll(() => advice.textContent()).toBe("demo is waiting. This is the demo server Burrow runs on this computer, and the fingerprint is Burrow's own key: Remember is safe.");
+    await screenshot(page, 'host-key-approval-demo');
+    await dialog.getByRole('button', { name: 'Remember' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await daemon.call('saveRemote', { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND }, true);
+    const catalog = daemon.call('catalog', 'lab').catch((e: Error) => e);
+    await expect.poll(() => dialog.getByTestId('approval-host').textContent().catch(() => ''), { timeout: 30_000 }).toBe(`127.0.0.1:${sshd.port}`);
+    expect(await advice.textContent()).toBe("lab is waiting. Burrow has not seen this host key before: compare the fingerprint with the one the server's owner gave you.");
+    await dialog.getByRole('button', { name: 'Reject' }).click();
+    expect(String(await catalog)).toMatch(/rejected/);
+  });
+});
