@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { CommandResult } from '../../shared/commands.js';
 import { startRuntime, type BurrowRuntime } from '../core/app-runtime.js';
+import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-sessions.js';
 import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discovery.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
@@ -121,8 +123,36 @@ async function stopCommand(args: string[]): Promise<number> {
     process.stdout.write('no Burrow engine is running\n');
     return 0;
   }
-  process.stdout.write(`stopping the Burrow engine (pid ${running.pid}); open sessions finish first\n`);
+  const open = await openSessionCount();
+  const waitFor = open > 0 ? `; waiting for ${open} open session${open === 1 ? '' : 's'} to finish (${DRAIN_MS / 1000} s at most)` : '';
+  process.stdout.write(`stopping the Burrow engine (pid ${running.pid})${waitFor}\n`);
+  const deadline = Date.now() + DRAIN_MS + 5000;
   if (!(await stopRunningEngine(DRAIN_MS + 5000))) throw new Error(`the Burrow engine (pid ${running.pid}) did not stop; end it with: kill ${running.pid}`);
+  // The socket is free once new sessions go elsewhere; "stopped" means the process itself has ended.
+  while (processAlive(running.pid)) {
+    if (Date.now() > deadline) throw new Error(`the Burrow engine (pid ${running.pid}) takes no new sessions but has not exited; end it with: kill ${running.pid}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   process.stdout.write('stopped\n');
   return 0;
+}
+
+async function openSessionCount(): Promise<number> {
+  try {
+    const status = await requestDaemon<CommandResult<'engineStatus'>>('engineStatus', []);
+    // The inspector's own sessions close at once on stop; only MCP hosts' sessions are waited for.
+    return status.sessions.filter((s) => s.client !== INSPECTOR_CLIENT_NAME).length + (status.toolSessions?.length ?? 0);
+  } catch {
+    return 0;
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else (not ours to wait for).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
+import { waitFor } from '../support/wait-for.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
@@ -60,12 +61,23 @@ describe('the CLI through the command table', () => {
     expect(asJson.remotes.map((r: { name: string }) => r.name)).toEqual(['lab']);
   });
 
-  it('burrow daemon stop stops the engine', async () => {
-    const exited = new Promise((r) => daemon!.child.once('exit', r));
-    const stop = await runBurrow(['daemon', 'stop'], env);
+  it('burrow daemon stop lets an open session finish, and says "stopped" only once the engine has exited', async () => {
+    const host = await connectClient(['--remote', 'lab'], env);
+    let daemonExited = false;
+    const exited = new Promise((r) => daemon!.child.once('exit', r)).then(() => (daemonExited = true));
+    let stopDone = false;
+    const stopping = runBurrow(['daemon', 'stop'], env, '', 60_000).then((r) => ((stopDone = true), r));
+    // New sessions go nowhere (the socket is free) while the open one still works.
+    await waitFor(async () => (await runBurrow(['status'], env)).code === 3, 10_000, () => 'the socket to be released');
+    const sum = await host.client.callTool({ name: 'get-sum', arguments: { a: 20, b: 22 } });
+    expect((sum.content as { text: string }[])[0].text).toContain('42');
+    expect(stopDone).toBe(false);
+    await host.close();
+    const stop = await stopping;
     expect(stop.code, stop.stderr).toBe(0);
-    expect(stop.stdout).toContain('stopped');
+    expect(stop.stdout, stop.stdout).toContain('waiting for 1 open session to finish');
+    expect(stop.stdout.trim().endsWith('stopped')).toBe(true);
     await exited;
-    expect((await runBurrow(['status'], env)).code).toBe(3);
+    expect(daemonExited).toBe(true);
   });
 });

@@ -29,7 +29,9 @@ export interface InspectorOptions {
   idleMs?: number;
 }
 
-const CLIENT_INFO = { name: 'burrow-inspector', version: BURROW_VERSION };
+/** The client name of Burrow's own sessions (the window's inspector, `burrow tools`, `burrow call`). */
+export const INSPECTOR_CLIENT_NAME = 'burrow-inspector';
+const CLIENT_INFO = { name: INSPECTOR_CLIENT_NAME, version: BURROW_VERSION };
 
 /** The inspector's own MCP client per remote, opened on demand through the engine's relay. */
 export class InspectorSessions {
