@@ -123,7 +123,6 @@ export class SessionManager {
     try {
       const lease = await this.deps.pool.openChannel(connector, spec);
       const end = new ChannelEnd(lease.channel, {
-        exitedEarly: lease.exitedEarly,
         maxLineBytes: this.deps.maxMessageBytes,
         onStderr: (line) => {
           this.deps.logger.debug(`${connector.label} stderr: ${line}`);

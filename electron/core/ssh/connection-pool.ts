@@ -3,6 +3,7 @@ import type { ConnectionState, EngineEventMap } from '../../../shared/events.js'
 import { BurrowError } from '../errors.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Logger } from '../logging/logger.js';
+import { exitOf, recordExit } from './channel-exit.js';
 import { probeConnection } from './connection-probe.js';
 
 /** Who the pool connects for: a remote's Connector (stable across reconnects). */
@@ -25,8 +26,6 @@ export interface ConnectionLease {
 /** A channel lent to one host session. */
 export interface ChannelLease extends ConnectionLease {
   channel: ClientChannel;
-  /** Set when the channel was opened ahead of time and its remote process already exited. */
-  exitedEarly?: { code: number | null; signal?: string };
 }
 
 interface PooledConnection {
@@ -47,7 +46,6 @@ interface PooledConnection {
 interface SpareChannel {
   conn: PooledConnection;
   channel: ClientChannel;
-  exited?: { code: number | null; signal?: string };
 }
 
 interface RemotePool {
@@ -89,7 +87,6 @@ export class ConnectionPool {
     const spare = this.takeSpare(remote, spec);
     if (spare) {
       const lease = this.lease(remote, spare.conn, spare.channel);
-      lease.exitedEarly = spare.exited;
       this.refillSpare(remote, spec);
       return lease;
     }
@@ -295,7 +292,13 @@ export class ConnectionPool {
     const key = specKey(spec);
     const spare = remote.spares.get(key);
     remote.spares.delete(key);
-    return spare && spare.conn.alive ? spare : undefined;
+    if (!spare) return undefined;
+    // A spare whose server already exited (it may not have closed yet) would hand the host a dead session.
+    if (!spare.conn.alive || exitOf(spare.channel)) {
+      spare.channel.close();
+      return undefined;
+    }
+    return spare;
   }
 
   /** Opens the next spare in the background; a refusal (the server's session limit) just means none. */
@@ -310,9 +313,6 @@ export class ConnectionPool {
         remote.opening.delete(key);
         if (!conn.alive || this.closed || remote.spares.has(key)) return channel.close();
         const spare: SpareChannel = { conn, channel };
-        channel.on('exit', (code: number | null, signal?: string) => {
-          spare.exited = { code, signal: signal ?? undefined };
-        });
         // A spare whose server ends before anyone uses it is dropped, never handed out, never replaced.
         channel.once('close', () => {
           if (remote.spares.get(key) === spare) remote.spares.delete(key);
@@ -381,7 +381,11 @@ function specKey(spec: ChannelSpec): string {
 /** Opens the channel an MCP server runs on: exec with its command, or a shell (m2m servers). */
 export function openOn(client: SshClient, spec: ChannelSpec): Promise<ClientChannel> {
   return new Promise((resolve, reject) => {
-    const done = (error: Error | undefined, channel: ClientChannel) => (error ? reject(error) : resolve(channel));
+    const done = (error: Error | undefined, channel: ClientChannel) => {
+      if (error) return reject(error);
+      recordExit(channel);
+      resolve(channel);
+    };
     try {
       if (spec.mode === 'exec') client.exec(spec.command, done);
       else client.shell(false, done);

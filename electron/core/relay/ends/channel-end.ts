@@ -1,17 +1,11 @@
 import type { ClientChannel } from 'ssh2';
+import { exitOf, recordExit, type ChannelExit } from '../../ssh/channel-exit.js';
 import { sendSignal } from '../../ssh/channel-signal.js';
 import { StreamLineEnd } from '../line-end.js';
 import { StderrTail } from '../stderr-tail.js';
 
-export interface ChannelExit {
-  code: number | null;
-  signal?: string;
-}
-
 export interface ChannelEndOptions {
   maxLineBytes?: number;
-  /** Set when the channel was opened ahead of time and its remote process already exited. */
-  exitedEarly?: ChannelExit;
   /** Each line the remote writes to stderr (always read: an unread stream stops the channel's window). */
   onStderr?: (line: string) => void;
 }
@@ -21,7 +15,6 @@ export interface ChannelEndOptions {
  * status has arrived, and remembers the last stderr lines so the end can be explained.
  */
 export class ChannelEnd extends StreamLineEnd {
-  exit?: ChannelExit;
   readonly stderr: StderrTail;
 
   constructor(
@@ -30,15 +23,13 @@ export class ChannelEnd extends StreamLineEnd {
   ) {
     // Each channel write is an SSH packet: a burst of messages should be one packet, not one each.
     super(channel, channel, { joinWrites: true, maxLineBytes: options.maxLineBytes });
-    this.exit = options.exitedEarly;
+    // Channels from the pool are recorded as they open; any other starts being recorded here.
+    recordExit(channel);
     this.stderr = new StderrTail(5, options.onStderr);
   }
 
   override start(): void {
     this.channel.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk));
-    this.channel.on('exit', (code: number | null, signal?: string) => {
-      this.exit = { code, signal: signal ?? undefined };
-    });
     super.start();
   }
 
@@ -55,6 +46,11 @@ export class ChannelEnd extends StreamLineEnd {
     this.channel.stderr.resume();
     this.channel.resume();
     this.channel.close();
+  }
+
+  /** The remote process's exit status, once it arrived. */
+  get exit(): ChannelExit | undefined {
+    return exitOf(this.channel);
   }
 
   /** Asks the remote process to stop (SIGTERM to its process group), then closes the channel. */
