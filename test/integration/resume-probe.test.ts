@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -135,6 +135,7 @@ describe('faults at awkward moments', () => {
     await waitFor(() => resumes('flappy') >= 1, 30_000, () => daemon.stderr().slice(-2000));
     // A network that flaps once more within seconds of the resume.
     expect(sshd.dropConnections()).toBeGreaterThan(0);
+    await waitFor(() => resumes('flappy') >= 2, 30_000, () => daemon.stderr().slice(-2000));
     const after = await echo(h, 'two').catch((e: Error) => {
       throw new Error(`${e.message}; helper: ${h.stderr()}`);
     });
@@ -312,10 +313,8 @@ describe('many sessions', () => {
     expect(sshd.dropConnections()).toBeGreaterThan(0);
     await waitFor(() => resumes('crowd') - resumed >= 20, 60_000, () => `${resumes('crowd') - resumed} of 20 resumed`);
     const results = await Promise.all(hosts.map((h, i) => echo(h, `after ${i}`)));
-    expect(results.map(textOf)).toEqual(hosts.map((_, i) => `after ${i} (start ${i + 21})`.replace(/start \d+/, (s) => s)).map((t) => expect.stringMatching(new RegExp(`^${t.split(' (')[0]} \\(start \\d+\\)$`))));
+    results.forEach((r, i) => expect(textOf(r)).toMatch(new RegExp(`^after ${i} \\(start \\d+\\)$`)));
     expect(sshd.acceptedLogins() - logins).toBe(1);
   }, 180_000);
 });
 
-// keep unused imports honest
-void mkdirSync;
