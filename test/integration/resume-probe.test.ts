@@ -214,6 +214,28 @@ describe('what the host sends while the session resumes', () => {
     expect(calls).toHaveLength(1);
   }, 90_000);
 
+  it('a call with a progress token in flight at the drop: it fails at once, no progress follows it, and a new call gets progress from the fresh server', async () => {
+    const state = await addRemote('progressing', 'same');
+    const h = await host('progressing');
+    const seen: number[] = [];
+    const old = h.client.callTool({ name: 'slow', arguments: {} }, undefined, { onprogress: (p) => seen.push(p.progress), timeout: 60_000 });
+    old.catch(() => {});
+    await waitFor(() => seen.length >= 2, 20_000, () => 'no progress');
+    sshd.dropConnections();
+    await expect(old).rejects.toThrow(/connection to progressing was lost.*being restored/);
+    const afterError = seen.length;
+    expect(textOf(await echo(h, 'next'))).toBe('next (start 2)');
+    const fresh: number[] = [];
+    const abort = new AbortController();
+    const next = h.client.callTool({ name: 'slow', arguments: {} }, undefined, { onprogress: (p) => fresh.push(p.progress), signal: abort.signal, timeout: 60_000 });
+    next.catch(() => {});
+    await waitFor(() => fresh.length >= 2, 20_000, () => 'no progress from the fresh server');
+    abort.abort();
+    expect(seen.length).toBe(afterError);
+    // The host's cancel of the new call reaches the fresh server, which runs it.
+    await waitFor(() => received(state)[1].some((l) => l.startsWith('notifications/cancelled')), 10_000, () => JSON.stringify(received(state)[1]));
+  }, 60_000);
+
   it('many requests outlast resumeWaitSec: each fails once, in the order sent, and none is sent later', async () => {
     const state = await addRemote('patient', 'same');
     const h = await host('patient');

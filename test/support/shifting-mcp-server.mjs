@@ -22,9 +22,15 @@ const later = starts > 1;
 const send = (message) => process.stdout.write(`${JSON.stringify({ jsonrpc: '2.0', ...message })}\n`);
 const capabilities = { tools: { listChanged: true }, prompts: {}, resources: { subscribe: true }, logging: {} };
 if (later && mode === 'fewer') delete capabilities.prompts;
-const tools = [{ name: 'echo', description: 'echoes', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } }];
+const tools = [
+  { name: 'echo', description: 'echoes', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } },
+  { name: 'slow', description: 'never ends', inputSchema: { type: 'object' } },
+];
 
-createInterface({ input: process.stdin }).on('line', (line) => {
+const input = createInterface({ input: process.stdin });
+// EOF from the host's side ends the server, as stdio servers do (timers of a "slow" call would keep it alive).
+input.on('close', () => process.exit(0));
+input.on('line', (line) => {
   const message = JSON.parse(line);
   appendFileSync(join(dir, 'received'), `${message.method ?? 'response'} ${JSON.stringify(message.id ?? null)}\n`);
   if (message.id === undefined || !message.method) return;
@@ -42,6 +48,13 @@ createInterface({ input: process.stdin }).on('line', (line) => {
     case 'prompts/list':
       return reply({ prompts: [] });
     case 'tools/call':
+      // "slow" reports progress (when asked for) every 100 ms and never answers: it is in flight at a drop.
+      if (message.params.name === 'slow') {
+        const progressToken = message.params._meta?.progressToken;
+        let progress = 0;
+        if (progressToken !== undefined) setInterval(() => send({ method: 'notifications/progress', params: { progressToken, progress: ++progress } }), 100);
+        return;
+      }
       return reply({ content: [{ type: 'text', text: `${message.params.arguments?.message ?? ''} (start ${starts})` }] });
     default:
       return reply({});
