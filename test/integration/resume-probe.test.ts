@@ -308,7 +308,9 @@ describe('the catalog cache', () => {
     await waitFor(() => existsSync(file), 10_000, () => 'no catalog was written');
     const good = JSON.parse(readFileSync(file, 'utf8')) as { protocolVersion: string };
     await takeDown();
-    const variants = ['{"protocolVersion":', JSON.stringify({ ...good, initialize: 'an old format' }), JSON.stringify({ ...good, lists: 'none' })];
+    const older = { ...good, protocolVersion: '2024-11-05', initialize: { ...(good as unknown as { initialize: object }).initialize, protocolVersion: '2024-11-05' } };
+    // Cut short; an initialize that is not an object; lists that are not; a consistent file of an older protocol version.
+    const variants = ['{"protocolVersion":', JSON.stringify({ ...good, initialize: 'an old format' }), JSON.stringify({ ...good, lists: 'none' }), JSON.stringify(older)];
     for (const variant of variants) {
       writeFileSync(file, variant);
       const error = await connectClient(['--remote', 'cached'], env).then(
@@ -338,5 +340,28 @@ describe('many sessions', () => {
     results.forEach((r, i) => expect(textOf(r)).toMatch(new RegExp(`^after ${i} \\(start \\d+\\)$`)));
     expect(sshd.acceptedLogins() - logins).toBe(1);
   }, 180_000);
-});
 
+  it('20 sessions through one drop on an sshd with the default MaxSessions (10): all resume, on as many logins as connections before', async () => {
+    const limited = await startSshd({ forcedCommand: null });
+    try {
+      const state = tempDir('probe-limited', true);
+      chmodSync(state, 0o777);
+      await addSshdRemote(env, 'limited', limited, ['--command', `${process.execPath} ${SERVER} ${state} same`]);
+      const hosts: ConnectedClient[] = [];
+      for (let i = 0; i < 20; i++) hosts.push(await host('limited'));
+      await Promise.all(hosts.map((h, i) => echo(h, `before ${i}`)));
+      const logins = limited.acceptedLogins();
+      const resumed = resumes('limited');
+      expect(limited.dropConnections()).toBeGreaterThan(0);
+      await waitFor(() => resumes('limited') - resumed >= 20, 60_000, () => `${resumes('limited') - resumed} of 20 resumed; ${daemon.stderr().slice(-1500)}`);
+      const results = await Promise.all(hosts.map((h, i) => echo(h, `after ${i}`)));
+      results.forEach((r, i) => expect(textOf(r)).toMatch(new RegExp(`^after ${i} \\(start \\d+\\)$`)));
+      // Ten channels a connection: two connections before the drop, two logins after it.
+      expect(logins).toBe(2);
+      expect(limited.acceptedLogins() - logins).toBe(2);
+    } finally {
+      await Promise.allSettled(open.splice(0).map((c) => c.close()));
+      limited.stop();
+    }
+  }, 180_000);
+});
