@@ -22,7 +22,7 @@ let daemon: DaemonHandle;
 const open: ConnectedClient[] = [];
 let up = true;
 
-type Mode = 'same' | 'version' | 'fewer' | 'slow-init';
+type Mode = 'same' | 'version' | 'fewer' | 'slow-init' | 'crash';
 
 /** A remote running the shifting server in its own state folder; returns that folder. */
 async function addRemote(name: string, mode: Mode): Promise<string> {
@@ -142,6 +142,17 @@ describe('faults at awkward moments', () => {
     expect(textOf(after)).toMatch(/^two \(start [4-9]\)$/);
     expect(h.stderr()).not.toMatch(/not restarting it again/);
   }, 120_000);
+
+  it('a server that exits right after each restart still ends the session instead of restarting forever', async () => {
+    await addRemote('crashy', 'crash');
+    const h = await host('crashy');
+    await echo(h, 'one');
+    let closed = false;
+    h.client.onclose = () => (closed = true);
+    sshd.dropConnections();
+    await waitFor(() => closed, 30_000, () => `still open; stderr: ${h.stderr()}`);
+    expect(h.stderr()).toMatch(/remote command ".*" on crashy exited with code 3 \(it ended right after each of 2 restarts; not restarting it again\)/);
+  }, 60_000);
 
   it('the server comes back with another protocol version: the session ends with a clear error', async () => {
     await addRemote('versioned', 'version');

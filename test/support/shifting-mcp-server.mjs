@@ -2,7 +2,8 @@
 // Usage: node shifting-mcp-server.mjs STATE_DIR MODE
 //   STATE_DIR/starts counts its starts; STATE_DIR/received gets one line per message it reads ("START n" first).
 //   MODE on the second and later starts: "same" (no change), "version" (another protocol version),
-//   "fewer" (no prompts capability), "slow-init" (initialize answered after 4 s).
+//   "fewer" (no prompts capability), "slow-init" (initialize answered after 4 s), "crash" (exits with 3 one second
+//   after answering initialize).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -41,6 +42,7 @@ input.on('line', (line) => {
         reply({ protocolVersion: later && mode === 'version' ? '2024-11-05' : message.params.protocolVersion, capabilities, serverInfo: { name: 'shifting', version: String(starts) } });
       if (later && mode === 'slow-init') setTimeout(answer, 4000);
       else answer();
+      if (later && mode === 'crash') setTimeout(() => process.exit(3), 1000);
       return;
     }
     case 'tools/list':
