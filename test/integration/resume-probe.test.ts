@@ -206,6 +206,25 @@ describe('what the host sends while the session resumes', () => {
     expect(ids.filter((id) => firstIds.includes(id))).toEqual([]);
   }, 90_000);
 
+  it('requests sent while the fresh server is being set up (its initialize answer is slow) wait for the setup, then go in order', async () => {
+    const state = await addRemote('setting-up', 'slow-init');
+    const h = await host('setting-up', { roots: { listChanged: true } });
+    await echo(h, 'zero');
+    sshd.dropConnections();
+    await waitFor(() => received(state)[1]?.includes('initialize 0') ?? false, 20_000, () => JSON.stringify(received(state)));
+    const calls = Array.from({ length: 6 }, (_, i) => echo(h, `r${i}`));
+    await h.client.sendRootsListChanged();
+    const results = await Promise.all(calls);
+    expect(results.map(textOf)).toEqual(Array.from({ length: 6 }, (_, i) => `r${i} (start 2)`));
+    const second = received(state)[1];
+    const setupEnd = second.indexOf('notifications/initialized null');
+    const firstCall = second.findIndex((l) => l.startsWith('tools/call'));
+    expect(setupEnd).toBeGreaterThan(0);
+    expect(firstCall).toBeGreaterThan(setupEnd);
+    expect(second.filter((l) => l.startsWith('tools/call'))).toHaveLength(6);
+    expect(second[second.length - 1]).toBe('notifications/roots/list_changed null');
+  }, 60_000);
+
   it('a request the host cancels while it waits for the remote is never sent to the fresh server', async () => {
     const state = await addRemote('cancelled', 'same');
     const h = await host('cancelled');
