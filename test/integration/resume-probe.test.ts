@@ -295,6 +295,27 @@ describe('what the host sends while the session resumes', () => {
     expect(received(state)[1].filter((l) => l.startsWith('tools/call'))).toHaveLength(1);
   }, 90_000);
 
+  it('a host killed during an outage: the session ends at once and starts no server when the remote is back', async () => {
+    await addRemote('orphaned', 'same');
+    const h = await host('orphaned');
+    await echo(h, 'zero');
+    await takeDown();
+    await waitFor(async () => (await sessionsOf('orphaned', true)) === 1, 15_000, () => 'the session is not shown as waiting');
+    process.kill(h.transport.pid!, 'SIGKILL');
+    await waitFor(async () => (await sessionsOf('orphaned')) === 0, 10_000, () => 'the session is still listed');
+    const logins = sshd.acceptedLogins();
+    await bringUp();
+    // Longer than the longest pause between reconnect attempts (3 s): a session still trying would have logged in.
+    const since = Date.now();
+    await waitFor(() => Date.now() - since > 4000, 10_000, () => 'the clock stood still');
+    // The pool may warm its connection again (it had sessions at the drop), but the session opens no channel.
+    expect(sshd.acceptedLogins() - logins).toBeLessThanOrEqual(1);
+    expect(sshd.remoteProcesses(/shifting-mcp-server/)).toEqual([]);
+    const id = new RegExp(`session (\\d+): relaying to orphaned`).exec(daemon.stderr())![1];
+    const [, afterClose] = daemon.stderr().split(`session ${id}: closed cleanly`);
+    expect(afterClose).not.toMatch(new RegExp(`session ${id}:`));
+  }, 60_000);
+
   it('a host that closes stdin during the resume: the session ends and frees everything', async () => {
     const state = await addRemote('leaving', 'slow-init');
     const helper = spawn(process.execPath, [BURROW_BIN, 'connect', '--remote', 'leaving'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
