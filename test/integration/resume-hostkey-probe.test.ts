@@ -120,4 +120,25 @@ describe('an approved key and a resume', () => {
     expect(await during).toContain('42');
     expect(approvalsAsked(c)).toBe(2);
   }, 90_000);
+
+  it('approved once, and nobody answers the question the resume asks: a waiting request says why, then the session ends with the timeout', async () => {
+    const { env } = await setUp({ approvalTimeoutSec: 6, resumeWaitSec: 2 });
+    const c = startClient(['--remote', 'box'], env);
+    clients.push(c);
+    await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
+    expect((await runBurrow(['hostkeys', 'approve', '--once', fingerprint], env)).code).toBe(0);
+    await c.connected;
+    expect(await sum(c)).toContain('42');
+    let closed = false;
+    c.client.onclose = () => (closed = true);
+    expect(sshd.dropConnections()).toBeGreaterThan(0);
+    await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
+    const waited = await sum(c).then(
+      () => 'answered',
+      (e: Error) => e.message,
+    );
+    expect(waited).toMatch(/box is still unreachable after 2 s \(waiting for approval of the host key of \[127\.0\.0\.1\]:\d+: ED25519 SHA256:\S+;/);
+    await waitFor(() => closed, 20_000, () => c.stderr());
+    expect(c.stderr()).toMatch(/The host key of \[127\.0\.0\.1\]:\d+ was not approved within 6 s/);
+  }, 90_000);
 });

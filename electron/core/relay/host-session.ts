@@ -231,11 +231,16 @@ export class HostSession {
     if (this.reconnecting) return;
     this.reconnecting = true;
     const delays = this.options.resume?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const status = (message: string) => {
+      // What the reconnect waits for (a host key to approve, a passphrase) is what a request left waiting is told.
+      if (this.outage) this.outage.reason = message;
+      this.host.notify({ type: 'status', message });
+    };
     try {
       for (let attempt = 0; !this.closed && this.failure === undefined && !this.upstream; attempt++) {
         let upstream: Upstream;
         try {
-          upstream = await this.options.openUpstream((message) => this.host.notify({ type: 'status', message }));
+          upstream = await this.options.openUpstream(status);
         } catch (error) {
           if (!RETRIABLE.has((error as BurrowError).kind)) return this.fail(oneLine(error));
           this.options.logger.info(`session ${this.id}: ${this.options.remoteLabel} not back yet: ${oneLine(error)}`);
