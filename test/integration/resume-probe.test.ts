@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { ToolListChangedNotificationSchema, type CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
@@ -22,7 +22,7 @@ let daemon: DaemonHandle;
 const open: ConnectedClient[] = [];
 let up = true;
 
-type Mode = 'same' | 'version' | 'fewer' | 'slow-init' | 'crash';
+type Mode = 'same' | 'version' | 'fewer' | 'slow-init' | 'crash' | 'more-tools';
 
 /** A remote running the shifting server in its own state folder; returns that folder. */
 async function addRemote(name: string, mode: Mode): Promise<string> {
@@ -152,6 +152,44 @@ describe('faults at awkward moments', () => {
     sshd.dropConnections();
     await waitFor(() => closed, 30_000, () => `still open; stderr: ${h.stderr()}`);
     expect(h.stderr()).toMatch(/remote command ".*" on crashy exited with code 3 \(it ended right after each of 2 restarts; not restarting it again\)/);
+  }, 60_000);
+
+  it('the server comes back with another tool: the host gets tools/list_changed once, and the new list', async () => {
+    await addRemote('grown', 'more-tools');
+    const h = await host('grown');
+    let changed = 0;
+    h.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed++;
+    });
+    expect((await h.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'slow']);
+    sshd.dropConnections();
+    await waitFor(() => changed > 0, 30_000, () => daemon.stderr().slice(-1500));
+    expect((await h.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'slow', 'added']);
+    expect(changed).toBe(1);
+  }, 60_000);
+
+  it('a host answered from the cached catalog while the remote is down gets tools/list_changed when it is back with another tool', async () => {
+    const state = await addRemote('regrown', 'same');
+    {
+      const first = await host('regrown');
+      await first.client.listTools();
+    }
+    await takeDown();
+    // The remote comes back with a server that has one more tool (its command changes, as settings.json is read on each use).
+    const remotes = JSON.parse(readFileSync(join(env.BURROW_HOME, 'settings.json'), 'utf8')) as { remotes: { name: string; command?: string }[] };
+    const entry = remotes.remotes.find((r) => r.name === 'regrown')!;
+    entry.command = entry.command!.replace(/ same$/, ' more-tools');
+    writeFileSync(join(env.BURROW_HOME, 'settings.json'), JSON.stringify(remotes));
+    const h = await host('regrown');
+    let changed = 0;
+    h.client.setNotificationHandler(ToolListChangedNotificationSchema, () => {
+      changed++;
+    });
+    expect((await h.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'slow']);
+    await bringUp();
+    await waitFor(() => changed > 0, 30_000, () => daemon.stderr().slice(-1500));
+    expect((await h.client.listTools()).tools.map((t) => t.name)).toEqual(['echo', 'slow', 'added']);
+    expect(received(state).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
 
   it('the server comes back with another protocol version: the session ends with a clear error', async () => {

@@ -3,7 +3,7 @@
 //   STATE_DIR/starts counts its starts; STATE_DIR/received gets one line per message it reads ("START n" first).
 //   MODE on the second and later starts: "same" (no change), "version" (another protocol version),
 //   "fewer" (no prompts capability), "slow-init" (initialize answered after 4 s), "crash" (exits with 3 one second
-//   after answering initialize).
+//   after answering initialize), "more-tools" (a tool "added" besides echo and slow).
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -27,6 +27,7 @@ const tools = [
   { name: 'echo', description: 'echoes', inputSchema: { type: 'object', properties: { message: { type: 'string' } } } },
   { name: 'slow', description: 'never ends', inputSchema: { type: 'object' } },
 ];
+if (later && mode === 'more-tools') tools.push({ name: 'added', description: 'new on later starts', inputSchema: { type: 'object' } });
 
 const input = createInterface({ input: process.stdin });
 // EOF from the host's side ends the server, as stdio servers do (timers of a "slow" call would keep it alive).
