@@ -65,6 +65,30 @@ async function sessionsOf(remote: string, waiting = false): Promise<number> {
   return (await status()).sessions.filter((s) => s.remote === remote && (!waiting || s.waitingFor === remote)).length;
 }
 
+/** `burrow connect --remote NAME` driven line by line, as a host that is not the SDK writes it. */
+function rawHost(remote: string) {
+  const child = spawn(process.execPath, [BURROW_BIN, 'connect', '--remote', remote], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  recordPid(child.pid!, 'burrow-connect');
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+  const send = (m: object) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
+  return {
+    send,
+    out: () => out,
+    err: () => err,
+    exited: new Promise<number | null>((r) => child.on('close', (code) => r(code))),
+    endInput: () => child.stdin.end(),
+    kill: () => child.exitCode === null && child.kill('SIGKILL'),
+    initialize: async () => {
+      send({ id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw-host', version: '1' } } });
+      await waitFor(() => out.includes('"id":0'), 20_000, () => err);
+      send({ method: 'notifications/initialized' });
+    },
+  };
+}
+
 function setResumeWait(seconds: number): void {
   const file = join(env.BURROW_HOME, 'settings.json');
   const settings = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -282,6 +306,28 @@ describe('what the host sends while the session resumes', () => {
     expect(calls).toHaveLength(1);
   }, 90_000);
 
+  it('a host that cancels the request that was in flight at the drop (after its error): the fresh server is not sent the stale cancel', async () => {
+    const state = await addRemote('stale', 'same');
+    const raw = rawHost('stale');
+    try {
+      await raw.initialize();
+      raw.send({ id: 5, method: 'tools/call', params: { name: 'slow', arguments: {}, _meta: { progressToken: 'p5' } } });
+      await waitFor(() => raw.out().includes('"progressToken":"p5"'), 20_000, () => raw.out());
+      await takeDown();
+      await waitFor(() => /"id":5,"error"/.test(raw.out()), 20_000, () => raw.out());
+      expect(raw.out()).toMatch(/"id":5,"error":\{"code":-32000,"message":"connection to stale was lost[^"]*being restored/);
+      // The host gives up on it anyway, during the outage (as a host with its own timeout does).
+      raw.send({ method: 'notifications/cancelled', params: { requestId: 5, reason: 'timed out' } });
+      raw.send({ id: 6, method: 'tools/call', params: { name: 'echo', arguments: { message: 'next' } } });
+      await bringUp();
+      await waitFor(() => /"id":6,"result"/.test(raw.out()), 30_000, () => raw.out());
+      expect(received(state)[1]).not.toContain('notifications/cancelled null');
+      expect(raw.out().match(/"id":5,/g)).toHaveLength(1);
+    } finally {
+      raw.kill();
+    }
+  }, 60_000);
+
   it('a call with a progress token in flight at the drop: it fails at once, no progress follows it, and a new call gets progress from the fresh server', async () => {
     const state = await addRemote('progressing', 'same');
     const h = await host('progressing');
@@ -356,25 +402,16 @@ describe('what the host sends while the session resumes', () => {
 
   it('a host that closes stdin during the resume: the session ends and frees everything', async () => {
     const state = await addRemote('leaving', 'slow-init');
-    const helper = spawn(process.execPath, [BURROW_BIN, 'connect', '--remote', 'leaving'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    recordPid(helper.pid!, 'burrow-connect');
-    let out = '';
-    let err = '';
-    helper.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    helper.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise<number | null>((r) => helper.on('close', (code) => r(code)));
-    const send = (m: object) => helper.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
-    send({ id: 0, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'leaving-host', version: '1' } } });
-    await waitFor(() => out.includes('"id":0'), 20_000, () => err);
-    send({ method: 'notifications/initialized' });
+    const raw = rawHost('leaving');
+    await raw.initialize();
     sshd.dropConnections();
     // The fresh server is being set up (its initialize answer takes 4 s): the host sends a request, then leaves.
     await waitFor(() => received(state)[1]?.includes('initialize 0') ?? false, 20_000, () => JSON.stringify(received(state)));
-    send({ id: 7, method: 'tools/call', params: { name: 'echo', arguments: { message: 'late' } } });
-    helper.stdin.end();
-    expect(await exited).not.toBeNull();
+    raw.send({ id: 7, method: 'tools/call', params: { name: 'echo', arguments: { message: 'late' } } });
+    raw.endInput();
+    expect(await raw.exited).not.toBeNull();
     // The waiting request got an answer before the end.
-    expect(out).toMatch(/"id":7,"error"/);
+    expect(raw.out()).toMatch(/"id":7,"error"/);
     await waitFor(async () => (await sessionsOf('leaving')) === 0, 10_000, () => 'the session is still listed');
     await waitFor(() => sshd.remoteProcesses(/shifting-mcp-server/).length === 0, 15_000, () => 'the fresh server still runs');
     // Once closed, the session does not go on to restore itself.

@@ -435,15 +435,18 @@ export class HostSession {
 
   /**
    * The host cancelled a request that still waits for the remote: it is never sent (a tool call the person
-   * stopped must not run later on the fresh server), gets no answer, and the server is not told either.
+   * stopped must not run later on the fresh server), gets no answer, and the server is not told either. A cancel
+   * for a request Burrow already answered (in flight at the drop) is dropped too: no fresh server saw that request.
    */
   private dropQueued(cancel: unknown): boolean {
     const id = obj(obj(cancel)?.params)?.requestId;
+    if (typeof id !== 'string' && typeof id !== 'number') return false;
+    if (!this.pending.has(id)) return true;
     const index = this.queued.findIndex((q) => q.ids.length === 1 && q.ids[0] === id);
     if (index < 0) return false;
     clearTimeout(this.queued[index].timer);
     this.queued.splice(index, 1);
-    this.pending.delete(id as string | number);
+    this.pending.delete(id);
     return true;
   }
 
