@@ -20,6 +20,8 @@ interface FakeServer {
   received: string[];
   /** Its connection drops (the pool's `onConnectionLost`). */
   lose(): void;
+  /** The server process exits with code 1 (its channel reports the exit, then ends). */
+  crash(): void;
 }
 
 interface ServerScript {
@@ -27,7 +29,7 @@ interface ServerScript {
   tools?: string[];
 }
 
-function fakeServer(script: ServerScript, remote: InProcessEnd, lost: () => (error: BurrowError) => void): FakeServer {
+function fakeServer(script: ServerScript, remote: InProcessEnd, lost: () => (error: BurrowError) => void, upstreamEnd: InProcessEnd & { exit?: unknown }): FakeServer {
   const received: string[] = [];
   const reply = (id: unknown, result: unknown) => remote.send(Buffer.from(`${JSON.stringify({ jsonrpc: '2.0', id, result })}\n`));
   remote.onLine = (l) => {
@@ -46,7 +48,14 @@ function fakeServer(script: ServerScript, remote: InProcessEnd, lost: () => (err
     } else reply(m.id, {});
   };
   remote.start();
-  return { received, lose: () => lost()(new BurrowError('connection to lab was lost', 'connection-lost')) };
+  return {
+    received,
+    lose: () => lost()(new BurrowError('connection to lab was lost', 'connection-lost')),
+    crash: () => {
+      upstreamEnd.exit = { code: 1 };
+      remote.end();
+    },
+  };
 }
 
 function start(scripts: ServerScript[], options: { catalog?: Catalog } = {}) {
@@ -72,7 +81,7 @@ function start(scripts: ServerScript[], options: { catalog?: Catalog } = {}) {
       if (down || attempt >= scripts.length) throw new BurrowError('connection refused by 127.0.0.1:22', 'connection-refused');
       const [upstreamEnd, remote] = createEndPair();
       let listener: (error: BurrowError) => void = () => {};
-      servers.push(fakeServer(scripts[attempt++], remote, () => listener));
+      servers.push(fakeServer(scripts[attempt++], remote, () => listener, upstreamEnd));
       const upstream: Upstream = {
         end: Object.assign(upstreamEnd, { describeEnd: (r: string, what: string) => `${what} on ${r} exited with code 1` }),
         release: () => {},
@@ -174,14 +183,27 @@ describe('a session resumes on a fresh server', () => {
   it('a server that keeps ending right after each restart ends the session instead of looping', async () => {
     const h = start([{}, {}, {}, {}]);
     await initialized(h);
-    h.servers[0].lose();
+    h.servers[0].crash();
     await until(() => h.servers.length === 2 && h.servers[1].received.some((l) => l.includes('"tools/list"')), 'first resume');
-    h.servers[1].lose();
+    h.servers[1].crash();
     await until(() => h.servers.length === 3 && h.servers[2].received.some((l) => l.includes('"tools/list"')), 'second resume');
-    h.servers[2].lose();
+    h.servers[2].crash();
     await until(() => h.notices.some((n) => n.type === 'exit'));
-    expect(h.notices.find((n) => n.type === 'error')).toEqual({ type: 'error', message: 'connection to lab was lost (it ended right after each of 2 restarts; not restarting it again)' });
+    expect(h.notices.find((n) => n.type === 'error')).toEqual({ type: 'error', message: 'remote MCP server on lab exited with code 1 (it ended right after each of 2 restarts; not restarting it again)' });
     expect(h.servers).toHaveLength(3);
+  });
+
+  it('a connection that drops right after each resume is not a crashing server: the session keeps resuming', async () => {
+    const h = start([{}, {}, {}, {}]);
+    await initialized(h);
+    for (let i = 0; i < 3; i++) {
+      h.servers[i].lose();
+      await until(() => h.servers.length === i + 2 && h.servers[i + 1].received.some((l) => l.includes('"tools/list"')), `resume ${i + 1}`);
+    }
+    h.send('{"jsonrpc":"2.0","id":9,"method":"ping"}\n');
+    await until(() => !!h.answer(9));
+    expect(h.answer(9)!.error).toBeUndefined();
+    expect(h.notices.some((n) => n.type === 'exit')).toBe(false);
   });
 
   it('a request sent while the remote stays away fails after the wait, and the host ending then ends the session', async () => {

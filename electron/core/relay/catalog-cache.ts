@@ -30,7 +30,10 @@ export class CatalogCache {
   load(remote: string): Catalog | undefined {
     try {
       const value = JSON.parse(readFileSync(this.file(remote), 'utf8')) as Catalog;
-      return typeof value?.protocolVersion === 'string' && value.initialize && value.lists ? value : undefined;
+      // A file of another shape (older Burrow, hand-edited, cut short) would answer a host with what it cannot read.
+      const init = object(value?.initialize);
+      const fits = typeof value?.protocolVersion === 'string' && init?.protocolVersion === value.protocolVersion && object(init.capabilities) && object(value.lists);
+      return fits && Object.values(value.lists).every((list) => object(list)) ? value : undefined;
     } catch {
       return undefined;
     }
@@ -48,4 +51,8 @@ export class CatalogCache {
       // nothing to do: the next session tries again
     }
   }
+}
+
+function object(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 }

@@ -17,6 +17,8 @@ export interface Upstream {
     describeEnd(remote: string, what: string): string;
     /** Stops the remote process (a signal), then closes; `close` alone where there is no process to signal. */
     terminate?(): void;
+    /** Set once the remote process reported how it ended (a channel closed by a lost connection has none). */
+    exit?: unknown;
   };
   release(): void;
   /** Called when the SSH connection under the channel drops. */
@@ -174,14 +176,16 @@ export class HostSession {
     if (this.failure !== undefined) return; // fail() delivers the error and finishes
     // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
     if (this.hostEnded && this.pending.size === 0) return this.finish();
-    this.upstreamLost(this.upstream!.end.describeEnd(this.options.remoteLabel, this.options.remoteWhat));
+    const end = this.upstream!.end;
+    this.upstreamLost(end.describeEnd(this.options.remoteLabel, this.options.remoteWhat), !!end.exit);
   }
 
   /** The connection or the server went away: resume when the host had a working session, else end it. */
-  private upstreamLost(reason: string): void {
+  private upstreamLost(reason: string, serverEnded = false): void {
     if (this.closed || this.failure !== undefined) return;
     if (!this.options.resume || !this.setup.serverInit || this.hostEnded) return this.fail(reason);
-    if (this.upstream && this.resumedUpstream && Date.now() - this.attachedAt < QUICK_END_MS) {
+    // Only a server that ends by itself counts: a network that flaps right after a resume is retried like any drop.
+    if (serverEnded && this.upstream && this.resumedUpstream && Date.now() - this.attachedAt < QUICK_END_MS) {
       // Restarting a server that keeps ending at once would hide the error from the host forever.
       if (++this.quickEnds >= MAX_QUICK_ENDS) return this.fail(`${reason} (it ended right after each of ${this.quickEnds} restarts; not restarting it again)`);
     } else if (this.upstream) {
@@ -227,11 +231,16 @@ export class HostSession {
     if (this.reconnecting) return;
     this.reconnecting = true;
     const delays = this.options.resume?.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
+    const status = (message: string) => {
+      // What the reconnect waits for (a host key to approve, a passphrase) is what a request left waiting is told.
+      if (this.outage) this.outage.reason = message;
+      this.host.notify({ type: 'status', message });
+    };
     try {
       for (let attempt = 0; !this.closed && this.failure === undefined && !this.upstream; attempt++) {
         let upstream: Upstream;
         try {
-          upstream = await this.options.openUpstream((message) => this.host.notify({ type: 'status', message }));
+          upstream = await this.options.openUpstream(status);
         } catch (error) {
           if (!RETRIABLE.has((error as BurrowError).kind)) return this.fail(oneLine(error));
           this.options.logger.info(`session ${this.id}: ${this.options.remoteLabel} not back yet: ${oneLine(error)}`);
@@ -282,7 +291,8 @@ export class HostSession {
     const fresh = new FreshServer((line) => this.upstream?.end.send(line));
     this.fresh = fresh;
     const outcome = await fresh.setUp(this.setup, label);
-    if (generation !== this.generation) return;
+    // The host may have left meanwhile (its EOF closed the fresh server): nothing is left to restore.
+    if (generation !== this.generation || this.closed) return;
     if (!outcome.ok) return outcome.retry ? this.suspend(outcome.error) : this.fail(outcome.error);
     const wasOffline = !!this.offline;
     const downFor = this.outage ? Math.round((Date.now() - this.outage.since) / 1000) : undefined;
@@ -399,6 +409,7 @@ export class HostSession {
         this.upstream.end.send(line);
         return;
       }
+      if (infos.length === 1 && infos[0].method === 'notifications/cancelled' && this.dropQueued(value ?? parseLine(line))) return;
       this.enqueue(line, ids);
       return;
     }
@@ -420,6 +431,23 @@ export class HostSession {
       }
     }, waitMs);
     entry.timer.unref();
+  }
+
+  /**
+   * The host cancelled a request that still waits for the remote: it is never sent (a tool call the person
+   * stopped must not run later on the fresh server), gets no answer, and the server is not told either. A cancel
+   * for a request Burrow already answered (in flight at the drop) is dropped too: no fresh server saw that request.
+   */
+  private dropQueued(cancel: unknown): boolean {
+    const id = obj(obj(cancel)?.params)?.requestId;
+    if (typeof id !== 'string' && typeof id !== 'number') return false;
+    if (!this.pending.has(id)) return true;
+    const index = this.queued.findIndex((q) => q.ids.length === 1 && q.ids[0] === id);
+    if (index < 0) return false;
+    clearTimeout(this.queued[index].timer);
+    this.queued.splice(index, 1);
+    this.pending.delete(id);
+    return true;
   }
 
   private nameClient(message: unknown): void {
