@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { statSync, chmodSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { BurrowError } from './errors.js';
@@ -17,6 +17,14 @@ export function logDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(burrowHome(env), 'logs');
 }
 
+// node:crypto costs the helper ~2.5 MB and 3 ms at start; only a too-long socket path (or Windows) needs it.
+const requireLazily = createRequire(import.meta.url);
+
+function shortTag(text: string): string {
+  const { createHash } = requireLazily('node:crypto') as typeof import('node:crypto');
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
 // sun_path is 104 bytes on macOS, 108 on Linux; stay under the smaller with room for the NUL.
 const MAX_SOCKET_PATH = 100;
 
@@ -29,14 +37,12 @@ export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = burrowHome(env);
   const preferred = !env.BURROW_HOME && env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'burrow') : join(home, 'run');
   if (process.platform === 'win32' || join(preferred, 'daemon.sock').length <= MAX_SOCKET_PATH) return preferred;
-  const tag = createHash('sha256').update(home).digest('hex').slice(0, 12);
-  return join(tmpdir(), `burrow-${userInfo().username}-${tag}`);
+  return join(tmpdir(), `burrow-${userInfo().username}-${shortTag(home)}`);
 }
 
 export function socketPath(env: NodeJS.ProcessEnv = process.env): string {
   if (process.platform === 'win32') {
-    const tag = createHash('sha256').update(burrowHome(env)).digest('hex').slice(0, 12);
-    return `\\\\.\\pipe\\burrow-${userInfo().username}-${tag}`;
+    return `\\\\.\\pipe\\burrow-${userInfo().username}-${shortTag(burrowHome(env))}`;
   }
   return join(runtimeDir(env), 'daemon.sock');
 }
