@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, INITIALIZE, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { waitFor } from '../support/helper-process.js';
+import { isRunning } from '../support/run-state.js';
 import { EVERYTHING_SERVER, startSshd, type SshdFixture } from '../support/sshd.js';
 
 /**
@@ -136,7 +137,7 @@ describe('hosts that die', () => {
     await new Promise((r) => setTimeout(r, 1000));
     helper.kill('SIGKILL');
     // The call would run 60 s; the server's process ends within seconds of the host's death.
-    await waitFor(() => !alive(serverPid), 15_000, () => `the remote server (pid ${serverPid}) still runs`);
+    await waitFor(() => !isRunning(serverPid), 15_000, () => `the remote server (pid ${serverPid}) still runs`);
   });
 });
 
@@ -145,14 +146,5 @@ function readPids(): number[] {
     return readFileSync(join(pidDir, 'server.pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

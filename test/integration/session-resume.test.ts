@@ -7,6 +7,7 @@ import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../su
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { descendants } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdMasterPid, takeSshdDown } from '../support/sshd-outage.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -68,28 +69,8 @@ async function callInFlight(client: Client): Promise<{ call: Promise<unknown> }>
 
 /** The remote is down: sshd stops listening and every live connection is cut. */
 async function takeDown(): Promise<void> {
-  const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
-  const connections = descendants(master);
-  sshd.stop();
-  // Until the listener is gone, a reconnect would still be let in: cut the connections only after.
-  await waitFor(() => !alive(master), 10_000, () => `sshd ${master} did not stop`);
-  for (const pid of connections) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  await takeSshdDown(sshd);
   up = false;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let up = true;
@@ -239,7 +220,7 @@ describe('waking up', () => {
   it('after the machine sleeps, a connection that died silently meanwhile is noticed at once, not when keepalives run out', async () => {
     const h = await host('lab');
     await echo(h.client, 'before');
-    const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
+    const master = sshdMasterPid(sshd);
     // The connection dies without a word (as behind a NAT that forgot it): its sshd processes stop answering.
     const frozen = descendants(master);
     expect(frozen.length).toBeGreaterThan(0);
