@@ -9,6 +9,7 @@ import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { waitFor } from '../support/helper-process.js';
 import { isRunning } from '../support/run-state.js';
 import { EVERYTHING_SERVER, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /**
  * The adversarial probe's cases, kept: the local socket under abuse, a stopped engine, hosts that stop reading
@@ -39,12 +40,7 @@ beforeAll(async () => {
   pidDir = mkdtempSync(join(process.env.BURROW_TEST_RUN_DIR ?? tmpdir(), 'burrow-pids-'));
   chmodSync(pidDir, 0o777);
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'probe', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile,
-      '--command', `echo $$ >> ${pidDir}/server.pids; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'probe', sshd, ['--command', `echo $$ >> ${pidDir}/server.pids; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`]);
   daemon = await startDaemon(env, ['--no-prestart']);
   socketPath = daemonInfo().socket;
 });

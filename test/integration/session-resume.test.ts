@@ -8,6 +8,7 @@ import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { descendants } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { sshdMasterPid, takeSshdDown } from '../support/sshd-outage.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -21,14 +22,6 @@ const open: ConnectedClient[] = [];
 
 // The server runs under a shell that outlives it, so killing the server makes the remote command exit with 3.
 const CRASHING_COMMAND = `${EVERYTHING_COMMAND}; exit 3`;
-
-async function addRemote(name: string, extra: string[] = []): Promise<void> {
-  const add = await runBurrow(
-    ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--command', CRASHING_COMMAND, ...extra],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
-}
 
 /** The settings file as the daemon reads it on each use: `resumeWaitSec` can change while it runs. */
 function setResumeWait(seconds: number): void {
@@ -100,8 +93,8 @@ async function sessionsWaitingFor(remote: string): Promise<number> {
 beforeAll(async () => {
   sshd = await startSshd({ forcedCommand: null });
   env = burrowEnv();
-  await addRemote('lab');
-  await addRemote('fixed', ['--no-resume']);
+  await addSshdRemote(env, 'lab', sshd, ['--command', CRASHING_COMMAND]);
+  await addSshdRemote(env, 'fixed', sshd, ['--command', CRASHING_COMMAND, '--no-resume']);
   daemon = await startDaemon(env, ['--no-prestart']);
 });
 
