@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
 import { acceptsConnections } from '../support/port-probe.js';
 import { waitFor } from '../support/wait-for.js';
 import { newPage, screenshot, startUiDaemon, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
@@ -26,7 +26,7 @@ afterAll(async () => {
   await stopUiWindow({ browser, daemon });
 });
 
-const serverFingerprint = () => execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+const serverFingerprint = () => keyFingerprint(join(env.BURROW_HOME, 'server_host_ed25519.pub'));
 const remotes = async () => (await daemon.call('listRemotes')) as SavedRemote[];
 
 describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', () => {

@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 // A new user's first tool call in the inspector: the answer must be on screen, not below the pane's fold.
@@ -29,7 +29,7 @@ async function shownIn(inner: Locator, pane: Locator): Promise<boolean> {
 describe('the inspector brings each result into sight', () => {
   it("after Run tool the result's head, the answer and its traffic are visible without scrolling, in the demo and again after a second run", async () => {
     await daemon.call('addDemoRemote');
-    const fingerprint = execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+    const fingerprint = keyFingerprint(join(env.BURROW_HOME, 'server_host_ed25519.pub'));
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(daemon.url);
