@@ -9,6 +9,7 @@ import { descendants } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { sshdMasterPid, takeSshdDown } from '../support/sshd-outage.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
+import { toolResultText } from '../support/tool-result-text.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -45,10 +46,6 @@ async function host(remote: string): Promise<ConnectedClient & { initializes: ()
 
 function echo(client: Client, text: string): Promise<CallToolResult> {
   return client.callTool({ name: 'echo', arguments: { message: text } }) as Promise<CallToolResult>;
-}
-
-function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
 }
 
 /** A long call, resolved once the server has started working on it (its first progress), so it is in flight. */
@@ -123,7 +120,7 @@ describe('a host session survives a dropped connection', () => {
     await expect(call).rejects.toThrow(/connection to lab was lost.*being restored/);
 
     const result = await echo(h.client, 'after the drop');
-    expect(textOf(result)).toContain('after the drop');
+    expect(toolResultText(result)).toContain('after the drop');
     expect(h.initializes()).toBe(1);
     // A new login and a fresh server stand behind the same session.
     expect(sshd.acceptedLogins()).toBe(logins + 1);
@@ -155,7 +152,7 @@ describe('a host session survives a dropped connection', () => {
     await waitFor(() => Date.now() - downAt >= 10_000, 15_000, () => 'the clock stood still');
     await bringUp();
     const result = await during;
-    expect(textOf(result)).toContain('during the outage');
+    expect(toolResultText(result)).toContain('during the outage');
     expect(Date.now() - downAt).toBeGreaterThanOrEqual(10_000);
     expect(h.initializes()).toBe(1);
 
@@ -174,7 +171,7 @@ describe('a host session survives a dropped connection', () => {
     for (const s of servers) process.kill(s.pid, 'SIGKILL');
     await expect(call).rejects.toThrow(/exited with code 3.*being restored/);
     const result = await echo(h.client, 'after the crash');
-    expect(textOf(result)).toContain('after the crash');
+    expect(toolResultText(result)).toContain('after the crash');
     expect(h.initializes()).toBe(1);
   }, 90_000);
 
@@ -187,7 +184,7 @@ describe('a host session survives a dropped connection', () => {
       expect(cached.tools.map((t) => t.name)).toEqual(before.tools.map((t) => t.name));
       const failed = await echo(h.client, 'while down');
       expect(failed.isError, `${JSON.stringify(failed)}\n${daemon.stderr().slice(-3000)}`).toBe(true);
-      expect(textOf(failed)).toMatch(/^lab is unreachable; retrying/);
+      expect(toolResultText(failed)).toMatch(/^lab is unreachable; retrying/);
       await waitFor(async () => (await sessionsWaitingFor('lab')) >= 1, 15_000, () => 'no session of lab is shown as waiting');
       const status = await runBurrow(['status'], env);
       expect(status.stdout).toMatch(/waiting for lab/);
@@ -200,10 +197,10 @@ describe('a host session survives a dropped connection', () => {
           return !last.isError;
         },
         30_000,
-        () => `the call still fails: ${last ? textOf(last) : 'no answer'}`,
+        () => `the call still fails: ${last ? toolResultText(last) : 'no answer'}`,
         500,
       );
-      expect(textOf(last!)).toContain('back');
+      expect(toolResultText(last!)).toContain('back');
       expect(h.initializes()).toBe(1);
     }
   }, 120_000);
@@ -233,7 +230,7 @@ describe('waking up', () => {
       expect(Date.now() - wokeAt).toBeLessThan(15_000);
       expect(daemon.stderr()).toMatch(/woke up/);
       const result = await echo(h.client, 'after the wake');
-      expect(textOf(result)).toContain('after the wake');
+      expect(toolResultText(result)).toContain('after the wake');
     } finally {
       for (const pid of frozen) {
         try {
