@@ -5,6 +5,7 @@ import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.j
 import { keyFingerprint } from '../support/key-fingerprint.js';
 import { acceptsConnections } from '../support/port-probe.js';
 import { waitFor } from '../support/wait-for.js';
+import { runOpenTool } from './inspector-steps.js';
 import { newPage, screenshot, startUiDaemon, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 interface SavedRemote {
@@ -65,10 +66,7 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
     for (const name of [/^echo/, /^where-am-i/]) expect(await page.getByRole('button', { name }).count()).toBe(1);
     await expect.poll(() => page.locator('[data-testid="server-info"]').textContent()).toMatch(/burrow-demo/);
     await add.click();
-    await page.getByLabel(/^a/).fill('2');
-    await page.getByLabel(/^b/).fill('40');
-    await page.getByRole('button', { name: 'Run tool' }).click();
-    const result = page.getByTestId('tool-result');
+    const result = await runOpenTool(page, { a: '2', b: '40' });
     await result.waitFor();
     expect(await result.textContent()).toMatch(/"sum":\s*42/);
     // The answer itself in the picture, not only the form.

@@ -3,6 +3,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { keyFingerprint } from '../support/key-fingerprint.js';
+import { runOpenTool } from './inspector-steps.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 // A new user's first tool call in the inspector: the answer must be on screen, not below the pane's fold.
@@ -42,10 +43,7 @@ describe('the inspector brings each result into sight', () => {
     await page.getByRole('button', { name: /^add/ }).click();
     const pane = page.locator('.tool-pane');
     for (const [a, b, sum] of [['2', '40', '42'], ['20', '3', '23']]) {
-      await page.getByLabel(/^a/).fill(a);
-      await page.getByLabel(/^b/).fill(b);
-      await page.getByRole('button', { name: 'Run tool' }).click();
-      const result = page.getByTestId('tool-result');
+      const result = await runOpenTool(page, { a, b });
       await expect.poll(() => result.getByTestId('raw-result').textContent()).toContain(`"sum": ${sum}`);
       await expect.poll(() => shownIn(result.locator('.result-head'), pane)).toBe(true);
       expect(await shownIn(result.getByText(`"sum": ${sum}`), pane)).toBe(true);
