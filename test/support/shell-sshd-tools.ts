@@ -29,17 +29,19 @@ export function toolsOnShellSshd(): ToolsOnShellSshd {
   afterEach(async () => {
     for (const close of open.splice(0)) await close();
   });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('the shell sshd is not started (outside a test, or canRunShellSshd is false)');
+    return value;
+  };
   return {
     get sshd() {
-      if (!sshd) throw new Error('the shell sshd is not started (outside a test, or canRunShellSshd is false)');
-      return sshd;
+      return started(sshd);
     },
     get ssh() {
-      if (!ssh) throw new Error('the shell sshd is not started (outside a test, or canRunShellSshd is false)');
-      return ssh;
+      return started(ssh);
     },
     async harness(opts) {
-      const harness = await startToolHarness(this.ssh, opts);
+      const harness = await startToolHarness(started(ssh), opts);
       // A test may close its harness itself (to see what closing ends): close each once.
       let closed: Promise<void> | undefined;
       const close = () => (closed ??= harness.close());
