@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
 import { acceptsConnections } from '../support/port-probe.js';
 import { waitFor } from '../support/wait-for.js';
+import { runOpenTool } from './inspector-steps.js';
 import { newPage, screenshot, startUiDaemon, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 interface SavedRemote {
@@ -26,7 +27,7 @@ afterAll(async () => {
   await stopUiWindow({ browser, daemon });
 });
 
-const serverFingerprint = () => execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+const serverFingerprint = () => keyFingerprint(join(env.BURROW_HOME, 'server_host_ed25519.pub'));
 const remotes = async () => (await daemon.call('listRemotes')) as SavedRemote[];
 
 describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', () => {
@@ -65,10 +66,7 @@ describe('first start: a fresh BURROW_HOME, burrow daemon --ui, in Chromium', ()
     for (const name of [/^echo/, /^where-am-i/]) expect(await page.getByRole('button', { name }).count()).toBe(1);
     await expect.poll(() => page.locator('[data-testid="server-info"]').textContent()).toMatch(/burrow-demo/);
     await add.click();
-    await page.getByLabel(/^a/).fill('2');
-    await page.getByLabel(/^b/).fill('40');
-    await page.getByRole('button', { name: 'Run tool' }).click();
-    const result = page.getByTestId('tool-result');
+    const result = await runOpenTool(page, { a: '2', b: '40' });
     await result.waitFor();
     expect(await result.textContent()).toMatch(/"sum":\s*42/);
     // The answer itself in the picture, not only the form.

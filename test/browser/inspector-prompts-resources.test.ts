@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { runOpenTool } from './inspector-steps.js';
 import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** The Inspector on par with MCP Inspector: prompts with arguments, resources, templates, raw JSON, copy. */
@@ -127,10 +128,7 @@ describe('Inspector: prompts, resources and templates of server-everything throu
     await plain.getByRole('button', { name: 'Inspector' }).click();
     await plain.getByRole('tab', { name: /^Tools/ }).click();
     await plain.getByRole('button', { name: /^get-sum/ }).click({ timeout: 30_000 });
-    await plain.getByLabel(/^a/).fill('2');
-    await plain.getByLabel(/^b/).fill('40');
-    await plain.getByRole('button', { name: 'Run tool' }).click();
-    const result = plain.getByTestId('tool-result');
+    const result = await runOpenTool(plain, { a: '2', b: '40' });
     await result.waitFor();
     await result.getByRole('button', { name: 'Copy result', exact: true }).click();
     await expect.poll(() => result.textContent()).toContain('Copied');

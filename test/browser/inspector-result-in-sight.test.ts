@@ -1,9 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
+import { runOpenTool } from './inspector-steps.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 // A new user's first tool call in the inspector: the answer must be on screen, not below the pane's fold.
 let env: Record<string, string>;
@@ -13,14 +14,11 @@ let page: Page;
 
 beforeAll(async () => {
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
 });
 
 /** Whether the whole of `inner` lies inside what `pane` shows now (its scrolled viewport). */
@@ -32,7 +30,7 @@ async function shownIn(inner: Locator, pane: Locator): Promise<boolean> {
 describe('the inspector brings each result into sight', () => {
   it("after Run tool the result's head, the answer and its traffic are visible without scrolling, in the demo and again after a second run", async () => {
     await daemon.call('addDemoRemote');
-    const fingerprint = execFileSync('ssh-keygen', ['-lf', join(env.BURROW_HOME, 'server_host_ed25519.pub')], { encoding: 'utf8' }).split(/\s+/)[1];
+    const fingerprint = keyFingerprint(join(env.BURROW_HOME, 'server_host_ed25519.pub'));
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await page.goto(daemon.url);
@@ -45,10 +43,7 @@ describe('the inspector brings each result into sight', () => {
     await page.getByRole('button', { name: /^add/ }).click();
     const pane = page.locator('.tool-pane');
     for (const [a, b, sum] of [['2', '40', '42'], ['20', '3', '23']]) {
-      await page.getByLabel(/^a/).fill(a);
-      await page.getByLabel(/^b/).fill(b);
-      await page.getByRole('button', { name: 'Run tool' }).click();
-      const result = page.getByTestId('tool-result');
+      const result = await runOpenTool(page, { a, b });
       await expect.poll(() => result.getByTestId('raw-result').textContent()).toContain(`"sum": ${sum}`);
       await expect.poll(() => shownIn(result.locator('.result-head'), pane)).toBe(true);
       expect(await shownIn(result.getByText(`"sum": ${sum}`), pane)).toBe(true);

@@ -4,10 +4,10 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Remote } from '../../shared/remote.js';
 import { burrowEnv, connectClient, type ConnectedClient } from '../support/burrow-process.js';
-import { descendants } from '../support/run-state.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
-import { waitFor } from '../support/wait-for.js';
-import { launchChromium, newPage, screenshot, startUiDaemon, type UiDaemon } from './ui-harness.js';
+import { takeSshdDown } from '../support/sshd-outage.js';
+import { fillSshdLogin } from './remote-form-steps.js';
+import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** Resuming as a person sets it up and sees it in the window: the remote's switch, the wait, a waiting session. */
 let sshd: SshdFixture;
@@ -19,14 +19,11 @@ let env: Record<string, string>;
 beforeAll(async () => {
   sshd = await startSshd();
   env = burrowEnv();
-  daemon = await startUiDaemon(env);
-  browser = await launchChromium();
-  page = await newPage(browser);
+  ({ daemon, browser, page } = await startUiWindow(env));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await daemon?.stop();
+  await stopUiWindow({ browser, daemon });
   sshd?.stop();
 });
 
@@ -36,13 +33,7 @@ describe('resuming in the window', () => {
   it('the remote form turns resuming off for a remote, and shows it off when edited', async () => {
     await page.goto(daemon.url);
     await page.getByRole('button', { name: 'Add remote' }).first().click();
-    await page.getByLabel('Name', { exact: true }).fill('stateful');
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
-    await page.getByLabel('Use ssh-agent').uncheck();
-    await page.getByLabel('known_hosts file').fill(sshd.knownHostsFile);
+    await fillSshdLogin(page, 'stateful', sshd, sshd.knownHostsFile);
     await page.getByLabel('Command', { exact: true }).fill('my-stateful-server');
     expect(await page.getByLabel(KEEP_OPEN).isChecked()).toBe(true);
     await page.getByLabel(KEEP_OPEN).uncheck();
@@ -86,12 +77,7 @@ describe('resuming in the window', () => {
       await row.waitFor();
       expect(await page.getByTestId('session-waiting').count()).toBe(0);
 
-      // The remote goes away: its listener first, then the connection.
-      const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
-      const connections = descendants(master);
-      sshd.stop();
-      await waitFor(() => !alive(master), 10_000, () => `sshd ${master} did not stop`);
-      for (const pid of connections) process.kill(pid, 'SIGKILL');
+      await takeSshdDown(sshd);
       await page.getByTestId('session-waiting').waitFor({ timeout: 15_000 });
       expect(await page.getByTestId('session-waiting').textContent()).toContain('waiting for stateful');
       await screenshot(page, 'session-waiting');
@@ -105,12 +91,3 @@ describe('resuming in the window', () => {
     }
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -8,6 +8,7 @@ import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { toolResultText } from '../support/tool-result-text.js';
+import { fillSshdLogin } from './remote-form-steps.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** The built-in SSH tools in the web UI: the remote form's Tools switch, and tool calls a person answers there. */
@@ -39,13 +40,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
   it('the remote form turns the tools on with a description; editing keeps them', async () => {
     await page.goto(daemon.url);
     await page.getByRole('button', { name: 'Add remote' }).first().click();
-    await page.getByLabel('Name', { exact: true }).fill('box');
-    await page.getByLabel('Host', { exact: true }).fill('127.0.0.1');
-    await page.getByLabel('Port', { exact: true }).fill(String(sshd.port));
-    await page.getByLabel('User', { exact: true }).fill(sshd.user);
-    await page.getByLabel('Key files', { exact: true }).fill(sshd.clientKey);
-    await page.getByLabel('Use ssh-agent').uncheck();
-    await page.getByLabel('known_hosts file').fill(sshd.knownHostsFile);
+    await fillSshdLogin(page, 'box', sshd, sshd.knownHostsFile);
     // The segmented control's label takes the click (its radio is visually hidden).
     await page.getByText('Shell channel (m2m server)').click();
     await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").check();

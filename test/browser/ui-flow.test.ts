@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { runOpenTool } from './inspector-steps.js';
 import { fillSshdRemoteForm } from './remote-form-steps.js';
 import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -82,10 +83,7 @@ describe('burrow daemon --ui, in Chromium, against a real sshd', () => {
     await expect.poll(() => page.locator('[data-testid="server-info"]').textContent()).toMatch(/everything/i);
 
     await tool.click();
-    await page.getByLabel(/^a/).fill('2');
-    await page.getByLabel(/^b/).fill('40');
-    await page.getByRole('button', { name: 'Run tool' }).click();
-    const result = page.getByTestId('tool-result');
+    const result = await runOpenTool(page, { a: '2', b: '40' });
     await result.waitFor();
     expect(await result.textContent()).toMatch(/\b42\b/);
 

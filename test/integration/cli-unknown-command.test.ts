@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /** A mistyped command: one line naming the likely one, as a mistyped option gets, and exit 2. */
 describe('burrow with an unknown command', () => {
@@ -28,8 +29,7 @@ describe('burrow call with a tool the remote does not have', () => {
 
   beforeAll(async () => {
     sshd = await startSshd();
-    const add = await runBurrow(['remote', 'add', 'lab', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile], env);
-    expect(add.code, add.stderr).toBe(0);
+    await addSshdRemote(env, 'lab', sshd);
     daemon = await startDaemon(env);
   });
 

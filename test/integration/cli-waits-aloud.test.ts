@@ -5,6 +5,7 @@ import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { recordPid, tempDir } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** A new user's `burrow tools` / `burrow call` on a remote whose host key nobody approved yet. */
@@ -19,13 +20,9 @@ beforeAll(async () => {
   const lockedPub = keygen(lockedKey, 'ed25519', PASSPHRASE);
   sshd = await startSshd({ extraAuthorizedKeys: [`command="${EVERYTHING_COMMAND}",no-pty ${lockedPub}`] });
   env = burrowEnv();
-  for (const name of ['lab', 'box']) {
-    const add = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.emptyKnownHostsFile], env);
-    expect(add.code, add.stderr).toBe(0);
-  }
+  for (const name of ['lab', 'box']) await addSshdRemote(env, name, { ...sshd, knownHostsFile: sshd.emptyKnownHostsFile });
   // Its host key is known already: only the key's passphrase waits.
-  const locked = await runBurrow(['remote', 'add', 'locked', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', lockedKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--command', 'mcp'], env);
-  expect(locked.code, locked.stderr).toBe(0);
+  await addSshdRemote(env, 'locked', { ...sshd, clientKey: lockedKey }, ['--command', 'mcp']);
   daemon = await startDaemon(env);
 });
 

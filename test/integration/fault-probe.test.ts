@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, INITIALIZE, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { waitFor } from '../support/helper-process.js';
+import { isRunning } from '../support/run-state.js';
 import { EVERYTHING_SERVER, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 /**
  * The adversarial probe's cases, kept: the local socket under abuse, a stopped engine, hosts that stop reading
@@ -38,12 +40,7 @@ beforeAll(async () => {
   pidDir = mkdtempSync(join(process.env.BURROW_TEST_RUN_DIR ?? tmpdir(), 'burrow-pids-'));
   chmodSync(pidDir, 0o777);
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'probe', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile,
-      '--command', `echo $$ >> ${pidDir}/server.pids; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'probe', sshd, ['--command', `echo $$ >> ${pidDir}/server.pids; exec ${process.execPath} ${EVERYTHING_SERVER} stdio`]);
   daemon = await startDaemon(env, ['--no-prestart']);
   socketPath = daemonInfo().socket;
 });
@@ -136,7 +133,7 @@ describe('hosts that die', () => {
     await new Promise((r) => setTimeout(r, 1000));
     helper.kill('SIGKILL');
     // The call would run 60 s; the server's process ends within seconds of the host's death.
-    await waitFor(() => !alive(serverPid), 15_000, () => `the remote server (pid ${serverPid}) still runs`);
+    await waitFor(() => !isRunning(serverPid), 15_000, () => `the remote server (pid ${serverPid}) still runs`);
   });
 });
 
@@ -145,14 +142,5 @@ function readPids(): number[] {
     return readFileSync(join(pidDir, 'server.pids'), 'utf8').trim().split('\n').filter(Boolean).map(Number);
   } catch {
     return [];
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
   }
 }

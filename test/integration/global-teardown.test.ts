@@ -3,9 +3,10 @@ import { appendFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { endProcessesOfRun } from '../support/global-setup.js';
-import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
+import { burrowEnv, connectClient, type ConnectedClient } from '../support/burrow-process.js';
 import { isRunning, RUN_DIR_ENV, tempDir } from '../support/run-state.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 // The net under every other test: what a failed test leaves running, the global teardown ends.
 // This test plays a run of its own (its own run folder), leaves things running as a failed test would,
@@ -27,8 +28,7 @@ describe('the global teardown', () => {
     process.env[RUN_DIR_ENV] = run;
     sshd = await startSshd();
     const env = burrowEnv();
-    const added = await runBurrow(['remote', 'add', 'left', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile], env);
-    expect(added.code, added.stderr).toBe(0);
+    await addSshdRemote(env, 'left', sshd);
     // No daemon runs for this home: the helper starts one in the background, and no test learns its pid.
     client = await connectClient(['--remote', 'left'], env);
     const sum = await client.client.callTool({ name: 'get-sum', arguments: { a: 2, b: 40 } });

@@ -1,14 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestStep } from '../../shared/api.js';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { DEVICE_LOGIN, dialIn, makeDeviceKey, pinBurrowServer, startDeviceSshd, waitFor, type DeviceDial } from '../support/device.js';
 import { startClient, startRawHelper, type WaitingClient } from '../support/helper-process.js';
 import { inProcessApis } from '../support/in-process-api.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
 import { EVERYTHING_COMMAND, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 
@@ -24,13 +24,12 @@ const outlastGrace = () => new Promise((resolve) => setTimeout(resolve, 5000));
 
 let target: SshdFixture;
 let bastion: SshdFixture;
-let fingerprintOf: (sshd: SshdFixture) => string;
+const fingerprintOf = (sshd: SshdFixture) => keyFingerprint(`${sshd.hostKeyFile}.pub`);
 
 beforeAll(async () => {
   target = await startSshd({ extraConfig: GRACE });
   // A jump host that takes the target's client key (hops use the remote's keys) and forwards to the target.
   bastion = await startSshd({ forcedCommand: null, extraConfig: GRACE, extraAuthorizedKeys: [readFileSync(`${target.clientKey}.pub`, 'utf8').trim()] });
-  fingerprintOf = (sshd) => execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1];
 });
 afterAll(() => {
   target?.stop();
@@ -145,7 +144,7 @@ describe.skipIf(process.getuid?.() !== 0)('a tunnel device’s own sshd', () => 
     await waitFor('the embedded SSH server', () => (daemon!.stdout().includes('Burrow SSH server: listening') ? true : undefined));
     const work = mkdtempSync(join(tmpdir(), 'burrow-devicekey-'));
     const deviceKey = makeDeviceKey(work);
-    const deviceFingerprint = execFileSync('ssh-keygen', ['-lf', `${deviceKey.key}.pub`], { encoding: 'utf8' }).split(' ')[1];
+    const deviceFingerprint = keyFingerprint(`${deviceKey.key}.pub`);
     const dialOpts = { listenPort, key: deviceKey.key, knownHosts: pinBurrowServer(env.BURROW_HOME, listenPort, work) };
     // The device's key is let in first (turned away once, then approved), so only the sshd's host key is a question.
     expect(await dialIn(dialOpts, tunnelPort, device.port).exited).toBe(255);

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING_SERVER, freePort, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { BURROW_BIN, burrowEnv, INITIALIZE, runBurrow } from '../support/burrow-process.js';
+import { isRunning } from '../support/run-state.js';
 
 // No forced command here: `--command` decides what runs, as on any OpenSSH host.
 let sshd: SshdFixture;
@@ -78,11 +79,11 @@ describe('relay edges (exec channel on plain OpenSSH)', () => {
     const servers = sshd.remoteProcesses().filter((p) => p.env.BURROW_TEST_MARK === mark);
     expect(servers).toHaveLength(1);
     const { pid } = servers[0];
-    expect(alive(pid)).toBe(true);
+    expect(isRunning(pid)).toBe(true);
     helper.stdin.end();
     const [code] = await once(helper, 'exit');
     expect(code).toBe(0);
-    await expect.poll(() => alive(pid), { timeout: 5000 }).toBe(false);
+    await expect.poll(() => isRunning(pid), { timeout: 5000 }).toBe(false);
   });
 });
 
@@ -123,12 +124,3 @@ describe('connection errors a person can act on', () => {
     expect(result.stderr).toContain(`authentication failed for ${sshd.user}@127.0.0.1:${sshd.port} (tried: key ~/.ssh/m2m_mcp_server_ssh_client)`);
   });
 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}

@@ -7,6 +7,9 @@ import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../su
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { descendants } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdMasterPid, takeSshdDown } from '../support/sshd-outage.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
+import { toolResultText } from '../support/tool-result-text.js';
 import { waitFor } from '../support/wait-for.js';
 
 /**
@@ -20,14 +23,6 @@ const open: ConnectedClient[] = [];
 
 // The server runs under a shell that outlives it, so killing the server makes the remote command exit with 3.
 const CRASHING_COMMAND = `${EVERYTHING_COMMAND}; exit 3`;
-
-async function addRemote(name: string, extra: string[] = []): Promise<void> {
-  const add = await runBurrow(
-    ['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile, '--command', CRASHING_COMMAND, ...extra],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
-}
 
 /** The settings file as the daemon reads it on each use: `resumeWaitSec` can change while it runs. */
 function setResumeWait(seconds: number): void {
@@ -53,10 +48,6 @@ function echo(client: Client, text: string): Promise<CallToolResult> {
   return client.callTool({ name: 'echo', arguments: { message: text } }) as Promise<CallToolResult>;
 }
 
-function textOf(result: CallToolResult): string {
-  return result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
-}
-
 /** A long call, resolved once the server has started working on it (its first progress), so it is in flight. */
 async function callInFlight(client: Client): Promise<{ call: Promise<unknown> }> {
   let progressed = false;
@@ -68,28 +59,8 @@ async function callInFlight(client: Client): Promise<{ call: Promise<unknown> }>
 
 /** The remote is down: sshd stops listening and every live connection is cut. */
 async function takeDown(): Promise<void> {
-  const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
-  const connections = descendants(master);
-  sshd.stop();
-  // Until the listener is gone, a reconnect would still be let in: cut the connections only after.
-  await waitFor(() => !alive(master), 10_000, () => `sshd ${master} did not stop`);
-  for (const pid of connections) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone already
-    }
-  }
+  await takeSshdDown(sshd);
   up = false;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 let up = true;
@@ -119,8 +90,8 @@ async function sessionsWaitingFor(remote: string): Promise<number> {
 beforeAll(async () => {
   sshd = await startSshd({ forcedCommand: null });
   env = burrowEnv();
-  await addRemote('lab');
-  await addRemote('fixed', ['--no-resume']);
+  await addSshdRemote(env, 'lab', sshd, ['--command', CRASHING_COMMAND]);
+  await addSshdRemote(env, 'fixed', sshd, ['--command', CRASHING_COMMAND, '--no-resume']);
   daemon = await startDaemon(env, ['--no-prestart']);
 });
 
@@ -149,7 +120,7 @@ describe('a host session survives a dropped connection', () => {
     await expect(call).rejects.toThrow(/connection to lab was lost.*being restored/);
 
     const result = await echo(h.client, 'after the drop');
-    expect(textOf(result)).toContain('after the drop');
+    expect(toolResultText(result)).toContain('after the drop');
     expect(h.initializes()).toBe(1);
     // A new login and a fresh server stand behind the same session.
     expect(sshd.acceptedLogins()).toBe(logins + 1);
@@ -181,7 +152,7 @@ describe('a host session survives a dropped connection', () => {
     await waitFor(() => Date.now() - downAt >= 10_000, 15_000, () => 'the clock stood still');
     await bringUp();
     const result = await during;
-    expect(textOf(result)).toContain('during the outage');
+    expect(toolResultText(result)).toContain('during the outage');
     expect(Date.now() - downAt).toBeGreaterThanOrEqual(10_000);
     expect(h.initializes()).toBe(1);
 
@@ -200,7 +171,7 @@ describe('a host session survives a dropped connection', () => {
     for (const s of servers) process.kill(s.pid, 'SIGKILL');
     await expect(call).rejects.toThrow(/exited with code 3.*being restored/);
     const result = await echo(h.client, 'after the crash');
-    expect(textOf(result)).toContain('after the crash');
+    expect(toolResultText(result)).toContain('after the crash');
     expect(h.initializes()).toBe(1);
   }, 90_000);
 
@@ -213,7 +184,7 @@ describe('a host session survives a dropped connection', () => {
       expect(cached.tools.map((t) => t.name)).toEqual(before.tools.map((t) => t.name));
       const failed = await echo(h.client, 'while down');
       expect(failed.isError, `${JSON.stringify(failed)}\n${daemon.stderr().slice(-3000)}`).toBe(true);
-      expect(textOf(failed)).toMatch(/^lab is unreachable; retrying/);
+      expect(toolResultText(failed)).toMatch(/^lab is unreachable; retrying/);
       await waitFor(async () => (await sessionsWaitingFor('lab')) >= 1, 15_000, () => 'no session of lab is shown as waiting');
       const status = await runBurrow(['status'], env);
       expect(status.stdout).toMatch(/waiting for lab/);
@@ -226,10 +197,10 @@ describe('a host session survives a dropped connection', () => {
           return !last.isError;
         },
         30_000,
-        () => `the call still fails: ${last ? textOf(last) : 'no answer'}`,
+        () => `the call still fails: ${last ? toolResultText(last) : 'no answer'}`,
         500,
       );
-      expect(textOf(last!)).toContain('back');
+      expect(toolResultText(last!)).toContain('back');
       expect(h.initializes()).toBe(1);
     }
   }, 120_000);
@@ -239,7 +210,7 @@ describe('waking up', () => {
   it('after the machine sleeps, a connection that died silently meanwhile is noticed at once, not when keepalives run out', async () => {
     const h = await host('lab');
     await echo(h.client, 'before');
-    const master = Number(readFileSync(join(sshd.dir, 'sshd.pid'), 'utf8'));
+    const master = sshdMasterPid(sshd);
     // The connection dies without a word (as behind a NAT that forgot it): its sshd processes stop answering.
     const frozen = descendants(master);
     expect(frozen.length).toBeGreaterThan(0);
@@ -259,7 +230,7 @@ describe('waking up', () => {
       expect(Date.now() - wokeAt).toBeLessThan(15_000);
       expect(daemon.stderr()).toMatch(/woke up/);
       const result = await echo(h.client, 'after the wake');
-      expect(textOf(result)).toContain('after the wake');
+      expect(toolResultText(result)).toContain('after the wake');
     } finally {
       for (const pid of frozen) {
         try {

@@ -1,30 +1,17 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import type { Client as SshClient } from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { canRunShellSshd, startShellSshd, TOOLS_PASSWORD, type ShellSshd } from '../support/shell-sshd.js';
-import { eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { canRunShellSshd, TOOLS_PASSWORD } from '../support/shell-sshd.js';
+import { toolsOnShellSshd } from '../support/shell-sshd-tools.js';
+import { eventually, type ToolHarness } from '../support/tool-harness.js';
 
-let sshd: ShellSshd;
-let ssh: SshClient;
-let h: ToolHarness | undefined;
+const lab = toolsOnShellSshd();
 const home = '/home/burrowtools';
 const remoteFiles: string[] = [];
 
-beforeAll(async () => {
-  if (!canRunShellSshd) return;
-  sshd = await startShellSshd();
-  ssh = await sshd.connect();
-});
 afterAll(() => {
-  ssh?.end();
-  sshd?.stop();
   for (const f of remoteFiles) rmSync(f, { force: true });
-});
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
 });
 
 /** The first bytes a TCP server at 127.0.0.1:port sends. */
@@ -48,7 +35,7 @@ async function connectAsMcpRemoteSsh(t: ToolHarness): Promise<string> {
 
 describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s arguments (real sshd, SDK client)', () => {
   it('connects and executes with timeout; one shell per session_id, driven with press_enter, wait, read_lines, lines and a plain-text pattern', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await connectAsMcpRemoteSsh(h);
     const ran = await h.call('ssh_execute', { session_id: s, command: 'echo hi; exit 4', timeout: 20 });
     expect(ran.json).toMatchObject({ stdout: 'hi\n', exit_code: 4 });
@@ -79,7 +66,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
     await h.call('ssh_shell_send', { session_id: s, data: "sleep 1; printf 'r%s\\n' $(seq 1 50)" });
     await h.call('ssh_shell_wait', { session_id: s, pattern: 'seq 1 50)', timeout: 10 });
     const tail = await eventually(async () => {
-      const r = (await h!.call('ssh_shell_read', { session_id: s, lines: 3 })).json;
+      const r = (await h.call('ssh_shell_read', { session_id: s, lines: 3 })).json;
       return String(r.output).includes('r50') ? r : undefined;
     }, 'the printed lines');
     expect(tail.output).toContain('r50');
@@ -112,7 +99,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
   });
 
   it('refuses a password from the model (sudo_password, ssh_connect password): nothing runs and it is in no result, log or audit', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await connectAsMcpRemoteSsh(h);
     const marker = `/tmp/compat-sudo-${randomBytes(4).toString('hex')}`;
     const r = await h.call('ssh_sudo_execute', { session_id: s, command: `touch ${marker}`, sudo_password: TOOLS_PASSWORD, timeout: 20 });
@@ -138,7 +125,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
   });
 
   it('SFTP and forward tools take remote_path, max_bytes 0 and session_id as mcp-remote-ssh names them', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await connectAsMcpRemoteSsh(h);
     const name = `compat-${randomBytes(3).toString('hex')}.txt`;
     const file = `${home}/${name}`;
@@ -152,7 +139,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
     expect(listed.json.entries.map((e: { name: string }) => e.name)).toContain(name);
     expect((await h.call('ssh_list_remote_dir', { session_id: s, remote_path: home })).json.entries.map((e: { name: string }) => e.name)).toContain(name);
 
-    const fw = await h.call('ssh_forward_port', { session_id: s, remote_port: sshd.port, local_port: 0, remote_host: 'localhost' });
+    const fw = await h.call('ssh_forward_port', { session_id: s, remote_port: lab.sshd.port, local_port: 0, remote_host: 'localhost' });
     expect(fw.isError, fw.text).toBe(false);
     expect(await banner(fw.json.local_port as number)).toMatch(/^SSH-2\.0-/);
     expect((await h.call('ssh_list_forwards', { session_id: s })).json.forwards.map((f: { forward_id: string }) => f.forward_id)).toEqual([fw.json.forward_id]);
@@ -162,7 +149,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools with mcp-remote-ssh’s ar
   });
 
   it('unknown arguments, disagreeing aliases and a shell tool with neither id are one-line errors', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await connectAsMcpRemoteSsh(h);
     // What a host reads: both names, and no room for others.
     const send = (await h.client.listTools()).tools.find((t) => t.name === 'ssh_shell_send');

@@ -1,33 +1,18 @@
 import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import type { Client as SshClient } from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { canRunShellSshd, startShellSshd, TOOLS_PASSWORD, type ShellSshd } from '../support/shell-sshd.js';
-import { ALLOW_ALL, eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
+import { describe, expect, it } from 'vitest';
+import { canRunShellSshd, TOOLS_PASSWORD } from '../support/shell-sshd.js';
+import { toolsOnShellSshd } from '../support/shell-sshd-tools.js';
+import { ALLOW_ALL, eventually } from '../support/tool-harness.js';
 
-let sshd: ShellSshd;
-let ssh: SshClient;
-let h: ToolHarness | undefined;
+const lab = toolsOnShellSshd();
 
-beforeAll(async () => {
-  if (!canRunShellSshd) return;
-  sshd = await startShellSshd();
-  ssh = await sshd.connect();
-});
-afterAll(() => {
-  ssh?.end();
-  sshd?.stop();
-});
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const home = '/home/burrowtools';
 
 describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real sshd, SDK client)', () => {
   it('lists saved remotes without addresses and refuses a host that is not one', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const names = (await h.client.listTools()).tools.map((t) => t.name);
     expect(names).toEqual(expect.arrayContaining(['ssh_connect', 'ssh_execute', 'ssh_shell_wait', 'ssh_forward_port', 'ssh_list_remotes']));
     const remotes = await h.call('ssh_list_remotes');
@@ -39,7 +24,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('runs a command: stdout, stderr, exit code 3, cwd and stdin', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const r = await h.call('ssh_execute', { session_id: s, command: 'echo out; echo err >&2; exit 3' });
     expect(r.json).toMatchObject({ stdout: 'out\n', stderr: 'err\n', exit_code: 3, signal: null, truncated: false });
@@ -52,10 +37,10 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('a call the host cancels stops its remote command', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const tag = `${Math.floor(Math.random() * 1e6) + 2000}`;
-    const count = async () => (await h!.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout;
+    const count = async () => (await h.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout;
     const abort = new AbortController();
     const call = h.client.callTool({ name: 'ssh_execute', arguments: { session_id: s, command: `sleep ${tag}`, timeout_s: 600 } }, undefined, { signal: abort.signal });
     await eventually(async () => (await count()) === '1\n', 'the sleep to start');
@@ -65,7 +50,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('reports a signal, and signals a command that runs past its timeout', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const killed = await h.call('ssh_execute', { session_id: s, command: 'kill -TERM $$' });
     expect(killed.json).toMatchObject({ exit_code: null, signal: 'SIGTERM' });
@@ -81,7 +66,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('caps output at 1 MB per stream and says it was truncated', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const r = await h.call('ssh_execute', { session_id: s, command: 'head -c 1500000 /dev/zero | tr "\\0" a' });
     expect(r.json.truncated).toBe(true);
@@ -90,7 +75,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('sudo: the password comes from the secret queue on stdin; a wrong one is an error, not a hang', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     h.state.sudoPassword = async () => TOOLS_PASSWORD;
     const ok = await h.call('ssh_sudo_execute', { session_id: s, command: 'id -u; ps -o args= -p $PPID' });
@@ -112,7 +97,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('a shell keeps its cwd, waits on a pattern and on quiet, and Ctrl-C stops a running sleep', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const sh = (await h.call('ssh_shell_open', { session_id: s })).json.shell_id as string;
     await h.call('ssh_shell_send', { shell_id: sh, data: 'cd /tmp' });
@@ -149,7 +134,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('ask: Allow once runs it, Deny and a timeout run nothing, Allow for this session stops asking', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     h.state.policy = { tools: {}, commandRules: [] };
     const s = await h.connect();
     const marker = `${home}/approved-${randomBytes(4).toString('hex')}`;
@@ -179,7 +164,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('command rules: deny wins whatever the tool allows; ask asks even for an allowed tool', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     h.state.policy = { ...ALLOW_ALL, commandRules: [{ pattern: '\\brm\\s+-rf\\b', action: 'deny', description: 'no rm -rf' }, { pattern: '^reboot', action: 'ask' }] };
     const s = await h.connect();
     const rm = await h.call('ssh_execute', { session_id: s, command: 'rm -rf /tmp/nothing-here' });
@@ -190,7 +175,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
 
   it('never offers a root shell by sudo or a write to /etc/sudoers*, whatever the policy', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     h.state.approve = async () => 'allow-once';
     h.state.sudoPassword = async () => TOOLS_PASSWORD;
     const s = await h.connect();
@@ -217,7 +202,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
   });
   // Last in the file: it fills the shared connection's channels.
   it('at the server’s channel limit (MaxSessions) a call fails with what to do, and works again once a shell closes', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const opened: string[] = [];
     for (let i = 0; i < 10; i++) {
@@ -234,7 +219,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     expect(closedShell.json.closed).toBe(true);
     // sshd frees the slot a moment after it closes the channel.
     const again = await eventually(async () => {
-      const r = await h!.call('ssh_execute', { session_id: s, command: 'echo again' });
+      const r = await h.call('ssh_execute', { session_id: s, command: 'echo again' });
       return r.isError ? undefined : r;
     }, 'a free channel');
     expect(again.json.stdout).toBe('again\n');

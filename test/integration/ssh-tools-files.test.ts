@@ -4,36 +4,25 @@ import { createServer, type Server } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client as SshClient } from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { canRunShellSshd } from '../support/shell-sshd.js';
+import { toolsOnShellSshd } from '../support/shell-sshd-tools.js';
+import { eventually } from '../support/tool-harness.js';
 
-let sshd: ShellSshd;
-let ssh: SshClient;
-let h: ToolHarness | undefined;
 let http: Server | undefined;
 const local = mkdtempSync(join(tmpdir(), 'burrow-tools-files-'));
 const home = '/home/burrowtools';
 const remoteFiles: string[] = [];
 
-beforeAll(async () => {
-  if (!canRunShellSshd) return;
-  sshd = await startShellSshd();
-  ssh = await sshd.connect();
-});
 afterAll(() => {
-  ssh?.end();
-  sshd?.stop();
   rmSync(local, { recursive: true, force: true });
   for (const f of remoteFiles) rmSync(f, { force: true });
 });
 afterEach(async () => {
-  await h?.close();
-  h = undefined;
   await new Promise<void>((r) => (http ? http.close(() => r()) : r()));
   http = undefined;
 });
+const lab = toolsOnShellSshd();
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
 const refused = (port: number) =>
@@ -48,7 +37,7 @@ const refused = (port: number) =>
 
 describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real sshd, SDK client)', () => {
   it('uploads and downloads a 50 MB file over SFTP with equal sha256 on both sides', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const src = join(local, 'big.bin');
     writeFileSync(src, randomBytes(50 * 1024 * 1024));
@@ -72,7 +61,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real s
   }, 180_000);
 
   it('writes, appends and reads text atomically, keeping the mode; errors are one line', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const path = `${home}/notes-${randomBytes(3).toString('hex')}.txt`;
     remoteFiles.push(path);
@@ -96,7 +85,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real s
   });
 
   it('forwards a 127.0.0.1 port to an HTTP server on the remote side’s loopback; list and close', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     http = createServer((req, res) => res.end(`hello from the remote side ${req.url}`));
     await new Promise<void>((r) => http!.listen(0, '127.0.0.1', () => r()));
@@ -114,7 +103,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real s
   });
 
   it('when the host session ends, its shells, forwards and connection leases end too', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     http = createServer((_req, res) => res.end('x'));
     await new Promise<void>((r) => http!.listen(0, '127.0.0.1', () => r()));
@@ -122,14 +111,12 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real s
     const sh = (await h.call('ssh_shell_open', { session_id: s })).json.shell_id as string;
     const tag = `${Math.floor(Math.random() * 1e6) + 1000}`;
     await h.call('ssh_shell_send', { shell_id: sh, data: `sleep ${tag}` });
-    await eventually(async () => (await h!.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout === '1\n', 'the shell’s sleep to start');
-    const harness = h;
-    h = undefined;
-    await harness.close();
-    await eventually(() => harness.releases() === 1, 'the lease to be released');
+    await eventually(async () => (await h.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout === '1\n', 'the shell’s sleep to start');
+    await h.close();
+    await eventually(() => h.releases() === 1, 'the lease to be released');
     expect(await refused(fw.json.local_port as number)).toBe(true);
     // The shell's process ended with its channel (sshd hangs up the pty).
-    const probe = await startToolHarness(ssh);
+    const probe = await lab.harness();
     const p = await probe.connect();
     await eventually(async () => (await probe.call('ssh_execute', { session_id: p, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` })).json.stdout === '0\n', 'the shell’s sleep to end');
     await probe.close();

@@ -2,33 +2,18 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Client as SshClient } from 'ssh2';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { verifyHashChain } from '../../electron/core/audit/hash-chain-log.js';
 import { ApprovalBroker } from '../../electron/core/approvals/approval-broker.js';
 import { approveThroughBroker } from '../../electron/core/tools/broker-approval.js';
 import { secretWanted, type PendingApproval, type PendingSecret } from '../../shared/approvals.js';
 import { SudoPasswords } from '../../electron/core/tools/sudo-passwords.js';
-import { canRunShellSshd, startShellSshd, TOOLS_PASSWORD, type ShellSshd } from '../support/shell-sshd.js';
-import { eventually, startToolHarness, type ToolHarness } from '../support/tool-harness.js';
+import { canRunShellSshd, TOOLS_PASSWORD } from '../support/shell-sshd.js';
+import { toolsOnShellSshd } from '../support/shell-sshd-tools.js';
+import { eventually } from '../support/tool-harness.js';
 
-let sshd: ShellSshd;
-let ssh: SshClient;
-let h: ToolHarness | undefined;
+const lab = toolsOnShellSshd();
 
-beforeAll(async () => {
-  if (!canRunShellSshd) return;
-  sshd = await startShellSshd();
-  ssh = await sshd.connect();
-});
-afterAll(() => {
-  ssh?.end();
-  sshd?.stop();
-});
-afterEach(async () => {
-  await h?.close();
-  h = undefined;
-});
 
 const home = '/home/burrowtools';
 /** Letters and digits only, so the shell and the encodings treat it plainly; random so no output holds it by chance. */
@@ -50,7 +35,7 @@ function leaks(text: string, value: string): boolean {
 
 describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit (real sshd, SDK client)', () => {
   it('loads a .env and returns only names; values reach commands but never results, logs or the audit', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     const loaded = await h.call('ssh_load_env_file', { session_id: s, file_path: envFile() });
     expect(loaded.json.loaded.sort()).toEqual(['GREETING', 'SPLIT', 'TOKEN']);
@@ -86,7 +71,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
   });
 
   it('a shell gets the secrets without typing them, and a value split across two reads stays redacted', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     await h.call('ssh_load_env_file', { session_id: s, file_path: envFile() });
     const opened = await h.call('ssh_shell_open', { session_id: s });
@@ -123,7 +108,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
 
   it('an ask goes to the real approval queue as a tool-call item; its answer decides', async () => {
     const broker = new ApprovalBroker();
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     h.state.policy = { tools: {}, commandRules: [] };
     h.state.approve = approveThroughBroker(broker, 5_000);
     const s = await h.connect();
@@ -147,8 +132,8 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
 
   it('the sudo password is a secret item in the real queue: a wrong one is forgotten, a right one kept in memory', async () => {
     const broker = new ApprovalBroker();
-    const sudo = new SudoPasswords(broker, () => ({ host: '127.0.0.1', port: sshd.port, user: 'burrowtools' }), 5_000);
-    h = await startToolHarness(ssh);
+    const sudo = new SudoPasswords(broker, () => ({ host: '127.0.0.1', port: lab.sshd.port, user: 'burrowtools' }), 5_000);
+    const h = await lab.harness();
     h.state.sudoPassword = (remote, reason) => sudo.get(remote, reason);
     h.state.forgetSudoPassword = (remote) => sudo.forget(remote);
     const answers = ['wrong-password', TOOLS_PASSWORD];
@@ -166,11 +151,11 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
     expect(again.json.stdout).toBe('0\n');
     expect(asked).toHaveLength(2);
     expect(asked[0]).toMatchObject({ kind: 'secret', secret: 'sudo-password', remote: 'lab', user: 'burrowtools' });
-    expect(secretWanted(asked[0] as PendingSecret)).toBe(`the sudo password (lab, burrowtools@127.0.0.1:${sshd.port})`);
+    expect(secretWanted(asked[0] as PendingSecret)).toBe(`the sudo password (lab, burrowtools@127.0.0.1:${lab.sshd.port})`);
   });
 
   it('audit: every call is chained before it runs; verify passes, then names the record whose byte was changed', async () => {
-    h = await startToolHarness(ssh);
+    const h = await lab.harness();
     const s = await h.connect();
     await h.call('ssh_execute', { session_id: s, command: 'echo one' });
     await h.call('ssh_execute', { session_id: s, command: 'sudo -s' });
@@ -194,7 +179,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: secrets, redaction, audit
   });
 
   it('when the audit cannot be written, nothing is sent', async () => {
-    h = await startToolHarness(ssh, {
+    const h = await lab.harness({
       audit: {
         append: () => {
           throw new Error('disk full');

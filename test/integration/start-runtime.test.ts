@@ -5,6 +5,7 @@ import { silentLogger } from '../../electron/core/logging/logger.js';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { startDaemon } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 
 // The engine the tray app runs in its main process, started here in-process the same way.
 let sshd: SshdFixture;
@@ -14,11 +15,7 @@ let runtime: BurrowRuntime | undefined;
 beforeAll(async () => {
   sshd = await startSshd();
   env = burrowEnv();
-  const add = await runBurrow(
-    ['remote', 'add', 'prod', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile],
-    env,
-  );
-  expect(add.code, add.stderr).toBe(0);
+  await addSshdRemote(env, 'prod', sshd);
 });
 
 afterAll(async () => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../shared/api.js';
 import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
+import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
@@ -36,16 +37,15 @@ async function status(): Promise<EngineStatus> {
   return JSON.parse(r.stdout) as EngineStatus;
 }
 
-/** Answers the first waiting item of `kind` with the CLI once it shows up. */
-async function answerWhenAsked(kind: 'host-key' | 'tool-call'): Promise<void> {
-  let args: string[] = [];
+/** Approves the host key that waits for a person with `burrow hostkeys approve` once it shows up. */
+async function approveHostKeyWhenAsked(): Promise<void> {
+  let fingerprint = '';
   await waitFor(async () => {
-    const p = (await status()).pending.find((a) => a.kind === kind);
-    if (p?.kind === 'host-key') args = ['hostkeys', 'approve', p.fingerprint];
-    if (p?.kind === 'tool-call') args = ['approvals', 'allow', p.id];
-    return args.length > 0;
-  }, 20_000, () => `no ${kind} waited for a person`, 200);
-  const r = await runBurrow(args, env);
+    const p = (await status()).pending.find((a) => a.kind === 'host-key');
+    fingerprint = p?.kind === 'host-key' ? p.fingerprint : '';
+    return fingerprint !== '';
+  }, 20_000, () => 'no host-key waited for a person', 200);
+  const r = await runBurrow(['hostkeys', 'approve', fingerprint], env);
   expect(r.code, r.stderr).toBe(0);
 }
 
@@ -55,7 +55,7 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
     try {
       const session = JSON.parse(toolResultText(await c.client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }))).session_id as string;
       const opening = c.client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } });
-      await answerWhenAsked('tool-call');
+      await answerToolCall(env);
       expect((await opening).isError).toBeFalsy();
 
       const s = await status();
@@ -84,14 +84,14 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
       writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), tools: { allowAdHocHosts: true } }));
       const connecting = c.client.callTool({ name: 'ssh_connect', arguments: target });
       // Not in Burrow's or the person's known_hosts: the host key waits for a person, as for any remote.
-      await answerWhenAsked('host-key');
+      await approveHostKeyWhenAsked();
       const connected = await connecting;
       expect(connected.isError, toolResultText(connected)).toBeFalsy();
       const { session_id: session, remote } = JSON.parse(toolResultText(connected)) as { session_id: string; remote: string };
       expect(remote).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
 
       const running = c.client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'whoami' } });
-      await answerWhenAsked('tool-call');
+      await answerToolCall(env);
       expect(JSON.parse(toolResultText(await running)).stdout.trim()).toBe(sshd.user);
       // The saved remotes listed to the model stay the saved ones.
       expect(toolResultText(await c.client.callTool({ name: 'ssh_list_remotes', arguments: {} }))).not.toContain('127.0.0.1');

@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
+import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { waitFor } from '../support/helper-process.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 import { toolResultText } from '../support/tool-result-text.js';
@@ -44,25 +43,14 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
 
       // Executing asks a person: allowed once with burrow approvals allow.
       const running = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo hello-from-$(whoami)' } });
-      let id = '';
-      await waitFor(() => {
-        const listed = pendingToolCalls();
-        id = listed[0]?.id ?? '';
-        return !!id;
-      }, 20_000, () => 'no tool call waited for approval');
-      const allowed = await runBurrow(['approvals', 'allow', id], env);
-      expect(allowed.code, allowed.stderr).toBe(0);
+      await answerToolCall(env, 'allow');
       const result = JSON.parse(toolResultText(await running));
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
       expect(result.exit_code).toBe(0);
 
       // Denied: an error saying so, and nothing runs.
       const denied = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'touch /tmp/burrow-denied' } });
-      await waitFor(() => {
-        id = pendingToolCalls()[0]?.id ?? '';
-        return !!id;
-      }, 20_000, () => 'no tool call waited for approval');
-      expect((await runBurrow(['approvals', 'deny', id], env)).code).toBe(0);
+      await answerToolCall(env, 'deny');
       const refused = await denied;
       expect(refused.isError).toBe(true);
       expect(toolResultText(refused)).toMatch(/denied/i);
@@ -71,13 +59,3 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
     }
   });
 });
-
-/** What `burrow approvals list --json` shows now (read synchronously through a child process). */
-function pendingToolCalls(): { id: string }[] {
-  const r = spawnSync(process.execPath, [BURROW_BIN, 'approvals', 'list', '--json'], { env, encoding: 'utf8' });
-  try {
-    return JSON.parse(r.stdout) as { id: string }[];
-  } catch {
-    return [];
-  }
-}
