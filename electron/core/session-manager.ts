@@ -132,6 +132,7 @@ export class SessionManager {
       return {
         end,
         release: () => lease.release(),
+        connectionAlive: () => lease.connectionAlive(),
         onConnectionLost: (listener) => {
           lease.onConnectionLost = listener;
         },

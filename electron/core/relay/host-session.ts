@@ -21,6 +21,8 @@ export interface Upstream {
     exit?: unknown;
   };
   release(): void;
+  /** Whether the SSH connection under the channel is still up (a channel that ends on a live one was ended by the server). */
+  connectionAlive?(): boolean;
   /** Called when the SSH connection under the channel drops. */
   onConnectionLost(listener: (error: BurrowError) => void): void;
 }
@@ -172,12 +174,16 @@ export class HostSession {
   }
 
   private remoteEnded(): void {
-    this.upstream?.release();
+    const upstream = this.upstream!;
+    // The server ended it: it reported an exit, or closed its channel while the connection stayed up.
+    // (Asked before the release, which may close an idle connection at once.)
+    const serverEnded = !!upstream.end.exit || (upstream.connectionAlive?.() ?? true);
+    upstream.release();
     if (this.failure !== undefined) return; // fail() delivers the error and finishes
     // After the host's EOF the remote is expected to go, unless it leaves requests unanswered.
     if (this.hostEnded && this.pending.size === 0) return this.finish();
-    const end = this.upstream!.end;
-    this.upstreamLost(end.describeEnd(this.options.remoteLabel, this.options.remoteWhat), !!end.exit);
+    const { end } = upstream;
+    this.upstreamLost(end.describeEnd(this.options.remoteLabel, this.options.remoteWhat), serverEnded);
   }
 
   /** The connection or the server went away: resume when the host had a working session, else end it. */

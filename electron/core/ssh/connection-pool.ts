@@ -26,6 +26,8 @@ export interface ConnectionLease {
 /** A channel lent to one host session. */
 export interface ChannelLease extends ConnectionLease {
   channel: ClientChannel;
+  /** Whether the connection the channel rides is still up. */
+  connectionAlive(): boolean;
 }
 
 interface PooledConnection {
@@ -331,6 +333,7 @@ export class ConnectionPool {
     let released = false;
     const lease: ChannelLease = {
       channel,
+      connectionAlive: () => conn.alive,
       release: () => {
         if (released) return;
         released = true;
