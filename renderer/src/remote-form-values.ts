@@ -1,23 +1,9 @@
 import { remoteSchema, type HostKeyPolicy, type Remote, type RemoteInput } from '../../shared/remote.js';
-import { DEFAULT_TOOL_ACTIONS, SSH_TOOL_NAMES, type ToolAction, type ToolPolicy } from '../../shared/tools.js';
+import type { ToolAction } from '../../shared/tools.js';
+import { actionsOfRiskyChoice, policyOf, riskyChoiceOf, ruleDraftsOf, type RuleDraft, type ToolActions } from './tool-policy-draft.js';
 
-/** What the tools that ask by default (execute, write, upload, forward, sudo) do: one choice, or a policy edited by hand. */
+/** What the tools that ask by default (execute, write, upload, forward, sudo) do: one choice, or set tool by tool. */
 export type RiskyToolsChoice = ToolAction | 'custom';
-const RISKY_TOOLS = SSH_TOOL_NAMES.filter((t) => DEFAULT_TOOL_ACTIONS[t] === 'ask');
-
-export function riskyToolsChoice(policy: ToolPolicy | undefined): RiskyToolsChoice {
-  const actions = new Set(RISKY_TOOLS.map((t) => policy?.tools[t] ?? 'ask'));
-  const others = SSH_TOOL_NAMES.some((t) => DEFAULT_TOOL_ACTIONS[t] !== 'ask' && policy?.tools[t] !== undefined);
-  return actions.size === 1 && !others ? [...actions][0] : 'custom';
-}
-
-/** The policy saved for a choice: command rules are kept; a hand-edited policy stays as it is. */
-function policyFor(choice: RiskyToolsChoice, kept: ToolPolicy | undefined): ToolPolicy | undefined {
-  if (choice === 'custom') return kept;
-  const tools = choice === 'ask' ? {} : Object.fromEntries(RISKY_TOOLS.map((t) => [t, choice]));
-  if (Object.keys(tools).length === 0 && !kept?.commandRules.length) return undefined;
-  return { tools, commandRules: kept?.commandRules ?? [] };
-}
 
 /** The add/edit form as typed: every field a string or a switch, turned into a RemoteInput only to check or send. */
 export interface RemoteFormValues {
@@ -38,6 +24,9 @@ export interface RemoteFormValues {
   tools: boolean;
   toolsDescription: string;
   riskyTools: RiskyToolsChoice;
+  /** The per-tool actions (used as they are when riskyTools is 'custom') and the command rules, as typed. */
+  toolActions: ToolActions;
+  commandRules: RuleDraft[];
   /** Host sessions outlive a dropped connection or a crashed server (off: they end with the error). */
   resume: boolean;
   /** Settings the form does not show (jump hosts, HostKeyAlias… from an import): kept as they are on save. */
@@ -61,7 +50,9 @@ export function formValuesOf(remote?: Remote): RemoteFormValues {
     keyServerPort: String(remote?.keyServer?.port ?? 8000),
     tools: remote?.tools?.enabled ?? false,
     toolsDescription: remote?.tools?.description ?? '',
-    riskyTools: riskyToolsChoice(remote?.tools?.policy),
+    riskyTools: riskyChoiceOf(remote?.tools?.policy?.tools ?? {}),
+    toolActions: { ...remote?.tools?.policy?.tools },
+    commandRules: ruleDraftsOf(remote?.tools?.policy?.commandRules),
     resume: remote?.resume ?? true,
     kept: remote
       ? {
@@ -103,7 +94,7 @@ export function toRemoteInput(v: RemoteFormValues): RemoteInput {
 function toolsInput(v: RemoteFormValues): RemoteInput['tools'] {
   const kept = v.kept?.tools;
   if (!v.tools) return kept ? { ...kept, enabled: false } : undefined;
-  return { ...kept, enabled: true, description: v.toolsDescription.trim() || undefined, policy: policyFor(v.riskyTools, kept?.policy) };
+  return { ...kept, enabled: true, description: v.toolsDescription.trim() || undefined, policy: policyOf(v.riskyTools === 'custom' ? v.toolActions : actionsOfRiskyChoice(v.riskyTools), v.commandRules) };
 }
 
 export type FieldErrors = Partial<Record<keyof RemoteFormValues | 'form', string>>;
@@ -118,7 +109,8 @@ export function validateRemote(v: RemoteFormValues, takenNames: string[]): { inp
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const path = issue.path.join('.');
-      const field = FIELD_OF[path] ?? (issue.path[0] as keyof RemoteFormValues) ?? 'form';
+      // A bad command rule is shown next to its pattern; the form only needs to know not to save.
+      const field = (path.startsWith('tools.policy.') ? 'commandRules' : FIELD_OF[path]) ?? (issue.path[0] as keyof RemoteFormValues) ?? 'form';
       if (errors[field]) continue;
       errors[field] = field === 'port' || field === 'keyServerPort' ? 'a port is a number from 1 to 65535' : issue.message;
     }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formValuesOf, toRemoteInput } from '../../renderer/src/remote-form-values.js';
+import { formValuesOf, toRemoteInput, validateRemote } from '../../renderer/src/remote-form-values.js';
+import { riskyChoiceOf, rulePatternError, withToolAction } from '../../renderer/src/tool-policy-draft.js';
 import { remoteSchema, type Remote } from '../../shared/remote.js';
 
 const base = remoteSchema.parse({ name: 'lab', host: 'lab.example', user: 'deploy' });
@@ -28,5 +29,34 @@ describe('the remote form’s Tools switch', () => {
     const values = { ...formValuesOf(withTools({ enabled: true, description: 'box' })), tools: false };
     expect(toRemoteInput(values).tools).toEqual({ enabled: false, description: 'box' });
     expect(toRemoteInput(formValuesOf(base)).tools).toBeUndefined();
+  });
+});
+
+describe('the remote form’s per-tool policy', () => {
+  it('one tool set and a rule added are saved; the hand-written rule and tags stay exactly as they were', () => {
+    const handWritten = { tools: { ssh_forward_port: 'deny' as const }, commandRules: [{ pattern: 'shutdown', action: 'ask' as const }] };
+    const values = formValuesOf(withTools({ enabled: true, tags: ['ci'], policy: handWritten }));
+    const toolActions = withToolAction(values.toolActions, 'ssh_execute', 'deny');
+    const edited = { ...values, toolActions, riskyTools: riskyChoiceOf(toolActions), commandRules: [...values.commandRules, { pattern: '^rm ', action: 'deny' as const, description: '' }] };
+    expect(toRemoteInput(edited).tools).toEqual({
+      enabled: true,
+      tags: ['ci'],
+      policy: { tools: { ssh_forward_port: 'deny', ssh_execute: 'deny' }, commandRules: [{ pattern: 'shutdown', action: 'ask' }, { pattern: '^rm ', action: 'deny' }] },
+    });
+  });
+
+  it('a tool set back to its default is left out, and with nothing set no policy is saved', () => {
+    const values = formValuesOf(withTools({ enabled: true, policy: { tools: { ssh_execute: 'allow' }, commandRules: [] } }));
+    const toolActions = withToolAction(values.toolActions, 'ssh_execute', undefined);
+    expect(riskyChoiceOf(toolActions)).toBe('ask');
+    expect(toRemoteInput({ ...values, toolActions, riskyTools: riskyChoiceOf(toolActions) }).tools?.policy).toBeUndefined();
+  });
+
+  it('a pattern the engine would refuse is named next to it and stops the save', () => {
+    expect(rulePatternError('(unclosed')).toBe('not a valid regular expression');
+    expect(rulePatternError('')).toBe('a pattern is required');
+    expect(rulePatternError('^rm ')).toBeUndefined();
+    const values = { ...formValuesOf(withTools({ enabled: true })), commandRules: [{ pattern: '(unclosed', action: 'deny' as const, description: '' }] };
+    expect(validateRemote(values, []).errors.commandRules).toBe('not a valid regular expression');
   });
 });

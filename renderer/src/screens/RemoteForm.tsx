@@ -185,7 +185,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
               </label>
             </fieldset>
 
-            <ToolsFieldset values={values} set={set} />
+            <ToolsFieldset values={values} set={set} errors={errors} />
 
             <fieldset>
               <legend>Host key</legend>

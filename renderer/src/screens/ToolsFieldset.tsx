@@ -1,4 +1,5 @@
-import type { RemoteFormValues, RiskyToolsChoice } from '../remote-form-values.js';
+import type { FieldErrors, RemoteFormValues, RiskyToolsChoice } from '../remote-form-values.js';
+import { ToolPolicyEditor } from './ToolPolicyEditor.js';
 
 const RISKY_CHOICES: { value: RiskyToolsChoice; label: string }[] = [
   { value: 'ask', label: 'Ask me each time (recommended)' },
@@ -7,7 +8,15 @@ const RISKY_CHOICES: { value: RiskyToolsChoice; label: string }[] = [
 ];
 
 /** The remote form's Tools switch: Burrow's own SSH tools for hosts that run no MCP server. */
-export function ToolsFieldset({ values, set }: { values: RemoteFormValues; set: <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => void }) {
+export function ToolsFieldset({
+  values,
+  set,
+  errors,
+}: {
+  values: RemoteFormValues;
+  set: <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => void;
+  errors?: FieldErrors;
+}) {
   return (
     <fieldset>
       <legend>Built-in SSH tools</legend>
@@ -37,10 +46,11 @@ export function ToolsFieldset({ values, set }: { values: RemoteFormValues; set: 
                   {c.label}
                 </option>
               ))}
-              {values.riskyTools === 'custom' ? <option value="custom">As set in the settings file (per tool)</option> : null}
+              {values.riskyTools === 'custom' ? <option value="custom">As set per tool (below)</option> : null}
             </select>
             <div className="field-hint">Listing and reading run at once. Root shells by sudo and writes to /etc/sudoers are always refused.</div>
           </div>
+          <ToolPolicyEditor values={values} set={set} rulesError={errors?.commandRules} />
         </>
       ) : null}
     </fieldset>
