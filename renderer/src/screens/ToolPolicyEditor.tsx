@@ -42,7 +42,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
               <tr key={tool} data-tool={tool}>
                 <td>
                   <code>{tool}</code>
-                  {GUARDED_TOOLS.has(tool) ? <span className="field-hint"> · root shells, /etc/sudoers: always refused</span> : null}
+                  {GUARDED_TOOLS.has(tool) ? <span className="field-hint guarded">root shells by sudo, /etc/sudoers: always refused</span> : null}
                 </td>
                 <td>
                   <select
