@@ -14,13 +14,17 @@ const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user 
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]
                          [--tunnel DEVICE (instead of --host: an edge device that dials in)]
-                         [--tools [--description TEXT]] [--no-resume]
+                         [--tools [--description TEXT] [--tool-policy TOOL=allow|ask|deny]... [--command-rule ask|deny:PATTERN]...]
+                         [--no-resume]
 
 Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when $SSH_AUTH_SOCK is set,
 ~/.ssh/known_hosts plus Burrow's own approvals, --host-key-policy ask (unknown keys wait for approval).
 --tools lets "burrow connect --tools" serve Burrow's built-in SSH tools for it (a host that runs no
 MCP server); --description is what the model is told the remote is for. Listing and reading run at once;
 executing, writing, uploading, forwarding and sudo wait for a person (burrow approvals).
+--tool-policy sets one tool's policy (repeatable); --command-rule adds a regular expression over commands
+and shell input that always asks or always denies (repeatable). To change them, add the remote again
+with --replace, or use the remote form in the window.
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
@@ -77,6 +81,8 @@ async function add(args: string[]): Promise<number> {
     tunnel: { type: 'string' },
     tools: { type: 'boolean' },
     description: { type: 'string' },
+    'tool-policy': { type: 'string', multiple: true },
+    'command-rule': { type: 'string', multiple: true },
     'no-resume': { type: 'boolean' },
   }, true, ADD_HELP);
   const [name] = positionals;
@@ -89,6 +95,9 @@ async function add(args: string[]): Promise<number> {
   if (values.command !== undefined && values.command.trim() === '') throw new Error('remote add: --command is empty; give the command that starts the MCP server, e.g. --command \'npx -y some-mcp-server\'');
   if (values.agent && values['no-agent']) throw new Error('remote add: give --agent or --no-agent, not both');
   if (values['key-server-port'] !== undefined && !values['use-key-server']) throw new Error('remote add: --key-server-port needs --use-key-server');
+  if ((values['tool-policy'] || values['command-rule']) && !values.tools) throw new Error('remote add: --tool-policy and --command-rule need --tools');
+  const { toolPolicyOfArgs } = await import('./tool-policy-args.js');
+  const policy = prefixed('remote add', () => toolPolicyOfArgs(values['tool-policy'], values['command-rule']));
   const identityFiles = (values.key ?? []).map((k) => resolve(k));
   const { checkPrivateKeyFile } = await import('../core/ssh/key-file-check.js');
   for (const key of identityFiles) prefixed('remote add: --key', () => checkPrivateKeyFile(key));
@@ -108,7 +117,7 @@ async function add(args: string[]): Promise<number> {
     // As ssh -J: a hop logs in as the local user unless it names one.
     jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
     tunnel: values.tunnel ? { device: values.tunnel } : undefined,
-    tools: values.tools ? { enabled: true, description: values.description } : undefined,
+    tools: values.tools ? { enabled: true, description: values.description, ...(policy ? { policy } : {}) } : undefined,
     ...(values['no-resume'] ? { resume: false } : {}),
     keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
   };
