@@ -1,6 +1,6 @@
 import { remoteSchema, type HostKeyPolicy, type Remote, type RemoteInput } from '../../shared/remote.js';
 import type { ToolAction } from '../../shared/tools.js';
-import { actionsOfRiskyChoice, policyOf, riskyChoiceOf, ruleDraftsOf, type RuleDraft, type ToolActions } from './tool-policy-draft.js';
+import { actionsOfForm, policyOf, riskyChoiceOf, ruleDraftsOf, type RuleDraft, type ToolActions } from './tool-policy-draft.js';
 
 /** What the tools that ask by default (execute, write, upload, forward, sudo) do: one choice, or set tool by tool. */
 export type RiskyToolsChoice = ToolAction | 'custom';
@@ -94,7 +94,7 @@ export function toRemoteInput(v: RemoteFormValues): RemoteInput {
 function toolsInput(v: RemoteFormValues): RemoteInput['tools'] {
   const kept = v.kept?.tools;
   if (!v.tools) return kept ? { ...kept, enabled: false } : undefined;
-  return { ...kept, enabled: true, description: v.toolsDescription.trim() || undefined, policy: policyOf(v.riskyTools === 'custom' ? v.toolActions : actionsOfRiskyChoice(v.riskyTools), v.commandRules) };
+  return { ...kept, enabled: true, description: v.toolsDescription.trim() || undefined, policy: policyOf(actionsOfForm(v.riskyTools, v.toolActions), v.commandRules) };
 }
 
 export type FieldErrors = Partial<Record<keyof RemoteFormValues | 'form', string>>;

@@ -44,6 +44,14 @@ export function actionsOfRiskyChoice(choice: ToolAction): ToolActions {
   return choice === 'ask' ? {} : Object.fromEntries(RISKY_TOOLS.map((t) => [t, choice]));
 }
 
+/**
+ * The actions the form stands for: those set tool by tool, unless the one choice was changed since (then what it
+ * stands for). Actions that match the choice are kept as they are, so `ssh_execute: "ask"` written by hand survives.
+ */
+export function actionsOfForm(choice: ToolAction | 'custom', tools: ToolActions): ToolActions {
+  return choice === 'custom' || choice === riskyChoiceOf(tools) ? tools : actionsOfRiskyChoice(choice);
+}
+
 /** What a tool does with these actions, and whether that is its default. */
 export function effectiveAction(tools: ToolActions, tool: SshToolName): { action: ToolAction; isDefault: boolean } {
   const set = tools[tool];

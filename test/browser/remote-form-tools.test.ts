@@ -45,6 +45,13 @@ describe('the remote form’s per-tool policy', () => {
     });
   });
 
+  it('a risky tool written as "ask" by hand is saved as written, not dropped as the default', () => {
+    const policy = { tools: { ssh_execute: 'ask' as const }, commandRules: [] };
+    const values = formValuesOf(withTools({ enabled: true, policy }));
+    expect(values.riskyTools).toBe('ask');
+    expect(toRemoteInput(values).tools?.policy).toEqual(policy);
+  });
+
   it('a tool set back to its default is left out, and with nothing set no policy is saved', () => {
     const values = formValuesOf(withTools({ enabled: true, policy: { tools: { ssh_execute: 'allow' }, commandRules: [] } }));
     const toolActions = withToolAction(values.toolActions, 'ssh_execute', undefined);

@@ -1,6 +1,6 @@
 import { SSH_TOOL_NAMES, TOOL_ACTIONS, type SshToolName, type ToolAction } from '../../../shared/tools.js';
 import type { RemoteFormValues } from '../remote-form-values.js';
-import { actionsOfRiskyChoice, effectiveAction, GUARDED_TOOLS, riskyChoiceOf, rulePatternError, withToolAction, type RuleDraft, type ToolActions } from '../tool-policy-draft.js';
+import { actionsOfForm, effectiveAction, GUARDED_TOOLS, riskyChoiceOf, rulePatternError, withToolAction, type RuleDraft, type ToolActions } from '../tool-policy-draft.js';
 
 type Set = <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => void;
 
@@ -10,7 +10,7 @@ type Set = <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]
  */
 export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFormValues; set: Set; rulesError?: string }) {
   // The table starts from what the one choice stands for, so switching to per-tool keeps what was chosen.
-  const tools: ToolActions = values.riskyTools === 'custom' ? values.toolActions : actionsOfRiskyChoice(values.riskyTools);
+  const tools: ToolActions = actionsOfForm(values.riskyTools, values.toolActions);
   const setTool = (tool: SshToolName, action: ToolAction | undefined) => {
     const next = withToolAction(tools, tool, action);
     set('toolActions', next);
