@@ -82,6 +82,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
                 className="mono"
                 aria-label={`Rule ${i + 1} pattern`}
                 aria-invalid={error ? true : undefined}
+                aria-describedby={error ? `rule-${i}-error` : undefined}
                 value={rule.pattern}
                 placeholder="^rm "
                 autoComplete="off"
@@ -100,7 +101,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
                 Remove
               </button>
               {error ? (
-                <div className="field-error" role="alert">
+                <div className="field-error" id={`rule-${i}-error`} role="alert">
                   {error}
                 </div>
               ) : null}
