@@ -123,6 +123,9 @@ describe.skipIf(!canRunShellSshd)('tool policy in the remote form', () => {
     await openRemotesScreen(page, daemon);
     await page.locator('li[data-remote="lab"]').getByRole('button', { name: 'Edit' }).click();
     await page.locator('details.tool-policy').getByRole('button', { name: 'Reset to defaults' }).click();
+    // Still open, showing what Reset did.
+    expect(await page.getByLabel('Policy for ssh_execute', { exact: true }).isVisible()).toBe(true);
+    expect(await page.getByLabel('Rule 1 pattern').count()).toBe(0);
     expect(await page.getByLabel('Policy for ssh_execute', { exact: true }).inputValue()).toBe('');
     expect(await page.getByLabel('Run commands, write files, sudo, forwards').inputValue()).toBe('ask');
     await page.getByRole('button', { name: 'Save' }).click();

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { SSH_TOOL_NAMES, TOOL_ACTIONS, type SshToolName, type ToolAction } from '../../../shared/tools.js';
 import type { RemoteFormValues } from '../remote-form-values.js';
 import { actionsOfForm, effectiveAction, GUARDED_TOOLS, riskyChoiceOf, rulePatternError, withToolAction, type RuleDraft, type ToolActions } from '../tool-policy-draft.js';
@@ -17,13 +18,15 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
     set('riskyTools', riskyChoiceOf(next));
   };
   const setRule = (i: number, rule: Partial<RuleDraft>) => set('commandRules', values.commandRules.map((r, j) => (j === i ? { ...r, ...rule } : r)));
+  // Opened by the person or by a saved custom policy; never closed under them (Reset to defaults keeps it open).
+  const [open, setOpen] = useState(() => values.riskyTools === 'custom' || values.commandRules.length > 0);
   const reset = () => {
     set('toolActions', {});
     set('riskyTools', 'ask');
     set('commandRules', []);
   };
   return (
-    <details className="tool-policy" open={values.riskyTools === 'custom' || values.commandRules.length > 0}>
+    <details className="tool-policy" open={open} onToggle={(e) => setOpen(e.currentTarget.open)}>
       <summary>Customize per tool…</summary>
       <div className="field-hint">
         Root shells by sudo (sudo -s, sudo -i, sudo su, sudo bash) and writes to /etc/sudoers are always refused, whatever is set here.
