@@ -9,6 +9,8 @@ export interface DaemonHandle {
   stop: () => Promise<void>;
 }
 
+const ENGINE_LISTENING = /listening on .* \(pid \d+\)/;
+
 /** Starts `burrow daemon ARGS` and resolves once it listens (its log says so on stderr). */
 export function startDaemon(env: Record<string, string>, args: string[] = []): Promise<DaemonHandle> {
   return new Promise((resolve, reject) => {
@@ -28,7 +30,9 @@ export function startDaemon(env: Record<string, string>, args: string[] = []): P
         }),
     };
     const timer = setTimeout(() => reject(new Error(`daemon did not start: ${stderr}`)), 15_000);
-    const ready = () => stderr.includes('listening on') && (!args.includes('--ui') || stdout.includes('Burrow UI:'));
+    // The engine's socket line ("listening on PATH (pid N)"), not the embedded SSH server's, which comes earlier,
+    // before the demo remote is saved and before the socket takes helpers.
+    const ready = () => ENGINE_LISTENING.test(stderr) && (!args.includes('--ui') || stdout.includes('Burrow UI:'));
     const check = () => {
       if (ready()) {
         clearTimeout(timer);
