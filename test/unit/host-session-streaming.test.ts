@@ -1,6 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import type { TrafficEntry } from '../../shared/api.js';
+import { BurrowError } from '../../electron/core/errors.js';
 import { silentLogger } from '../../electron/core/logging/logger.js';
 import { HostSession } from '../../electron/core/relay/host-session.js';
 import { LONG_LINE_BYTES, StreamLineEnd } from '../../electron/core/relay/line-end.js';
@@ -18,6 +19,7 @@ function start(options: { maxLineBytes?: number; hostHighWater?: number } = {}) 
   const hostEnd = Object.assign(new StreamLineEnd(hostIn, hostOut, { maxLineBytes }), { notify: () => {} });
   const channel = Object.assign(new StreamLineEnd(remoteIn, remoteOut, { maxLineBytes, joinWrites: true }), { describeEnd: () => 'ended' });
   const traffic: TrafficEntry[] = [];
+  let lost: (error: BurrowError) => void = () => {};
   const tap = Object.assign((entry: TrafficEntry) => traffic.push(entry), { maxValueBytes: 64 * 1024 });
   const session = new HostSession(hostEnd, {
     id: 1,
@@ -25,7 +27,7 @@ function start(options: { maxLineBytes?: number; hostHighWater?: number } = {}) 
     remoteWhat: 'remote MCP server',
     logger: silentLogger,
     maxLineBytes,
-    openUpstream: async () => ({ end: channel, release: () => {}, onConnectionLost: () => {} }),
+    openUpstream: async () => ({ end: channel, release: () => {}, onConnectionLost: (listener) => (lost = listener) }),
     tap: () => tap,
   });
   session.start();
@@ -34,7 +36,7 @@ function start(options: { maxLineBytes?: number; hostHighWater?: number } = {}) 
     stream.on('data', (c: Buffer) => got.push(c));
     return got;
   };
-  return { session, hostIn, hostOut, remoteIn, remoteOut, traffic, chunks };
+  return { session, hostIn, hostOut, remoteIn, remoteOut, traffic, chunks, loseConnection: (e: BurrowError) => lost(e) };
 }
 
 const bytesOf = (got: Buffer[]) => got.reduce((n, c) => n + c.length, 0);
@@ -139,5 +141,21 @@ describe('HostSession: long lines are relayed as they arrive', () => {
     const toHost = s.chunks(s.hostOut);
     await until(() => bytesOf(toHost) === answer.length);
     expect(Buffer.concat(toHost).equals(answer)).toBe(true);
+  });
+
+  it('ends a long answer cut by a lost connection with a newline, so the error for the open request reaches the host', async () => {
+    const s = start();
+    const toHost = s.chunks(s.hostOut);
+    const toRemote = s.chunks(s.remoteOut);
+    await new Promise((r) => setTimeout(r, 10));
+    s.hostIn.write('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"big"}}\n');
+    await until(() => toRemote.length === 1);
+    s.remoteIn.write(`{"result":{"content":[{"type":"text","text":"${'w'.repeat(300_000)}`);
+    await until(() => bytesOf(toHost) >= 300_000);
+    s.loseConnection(new BurrowError('connection to lab was lost', 'connection-lost'));
+    await until(() => Buffer.concat(toHost).toString().split('\n').length === 3);
+    const [partial, error] = Buffer.concat(toHost).toString().split('\n');
+    expect(partial.startsWith('{"result":{"content":[{"type":"text","text":"www')).toBe(true);
+    expect(JSON.parse(error)).toMatchObject({ id: 1, error: { message: 'connection to lab was lost' } });
   });
 });

@@ -114,6 +114,8 @@ export class HostSession {
   private firstRequestWaiter?: () => void;
   private lingerTimer?: NodeJS.Timeout;
   private clientNamed = false;
+  /** Ends a long line being relayed to the host, when its remote goes away mid-line. */
+  private stopLongToHost?: () => void;
 
   constructor(
     private readonly host: HostEnd,
@@ -202,6 +204,7 @@ export class HostSession {
    * the session is being restored (the host may retry); what comes next waits, up to `resumeWaitSec`.
    */
   private suspend(reason: string): void {
+    this.stopLongToHost?.();
     const old = this.upstream;
     this.upstream = undefined;
     this.generation++;
@@ -566,23 +569,32 @@ export class HostSession {
     const scanner = new EnvelopeScanner();
     let relayed = 0;
     let cut = false;
+    let tooLong = false;
+    // The remote going away mid-line ends the host's line at once: errors for its requests must not wait behind it.
+    const stop = () => {
+      if (cut) return;
+      cut = true;
+      host.endParts!(true);
+    };
+    this.stopLongToHost = stop;
     return {
       part: (bytes, over) => {
         scanner.push(bytes);
         if (!current() || cut) return;
         if (over) {
-          cut = true;
-          host.endParts!(true);
-          return;
+          tooLong = true;
+          return stop();
         }
         relayed += bytes.length;
         if (!host.sendPart!(bytes)) upstream.end.pause();
       },
       end: (bytes, complete) => {
-        if (!current()) return;
-        if (cut) return this.remoteOversize(bytes, scanner.seen(), relayed);
+        if (this.stopLongToHost === stop) this.stopLongToHost = undefined;
+        if (!current()) return stop();
+        if (tooLong) return this.remoteOversize(bytes, scanner.seen(), relayed);
+        if (cut) return;
         // Cut short by the remote's end: the host sees a malformed line; its request is answered as the end says.
-        if (!complete) return host.endParts!(true);
+        if (!complete) return stop();
         host.endParts!(false);
         const info = scanner.result();
         let latency: number | undefined;
@@ -689,6 +701,7 @@ export class HostSession {
     if (this.failure !== undefined || this.closed) return;
     this.failure = message;
     this.restoring = false;
+    this.stopLongToHost?.();
     this.options.logger.info(`session ${this.id} failed: ${message}`);
     if (this.upstream) {
       this.upstream.end.close();
