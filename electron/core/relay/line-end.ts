@@ -70,6 +70,12 @@ const MAX_JOINED_BYTES = 256 * 1024;
  */
 export const LONG_LINE_BYTES = 256 * 1024;
 const NEWLINE = Buffer.from('\n');
+/**
+ * Pieces of a long line are gathered to this size before a write to a socket or pipe. An SSH channel hands out
+ * 32 KB packets; written one by one, the host reads the line in twice as many pieces as a whole line gives it, and
+ * the MCP SDK's reader copies everything it holds on every read (quadratic in the number of reads).
+ */
+const PART_WRITE_BYTES = 64 * 1024;
 
 /** A line end over a readable and a writable stream: the base of the socket, stdio and channel ends. */
 export class StreamLineEnd implements LineEnd {
@@ -82,6 +88,8 @@ export class StreamLineEnd implements LineEnd {
   /** A long line is being written in pieces: other lines wait here. */
   private parting = false;
   private held: Uint8Array[] = [];
+  private pieces: Uint8Array[] = [];
+  private piecesBytes = 0;
   private readonly splitter: LineSplitter;
   private corked = false;
   private joined: Uint8Array[] = [];
@@ -148,7 +156,20 @@ export class StreamLineEnd implements LineEnd {
       this.writeJoined();
       this.parting = true;
     }
-    return this.writable.write(bytes);
+    // A channel splits writes into packets anyway.
+    if (this.options.joinWrites) return this.writable.write(bytes);
+    this.pieces.push(bytes);
+    this.piecesBytes += bytes.length;
+    return this.piecesBytes >= PART_WRITE_BYTES ? this.writePieces() : !this.writable.writableNeedDrain;
+  }
+
+  private writePieces(): boolean {
+    const pieces = this.pieces;
+    const bytes = this.piecesBytes;
+    this.pieces = [];
+    this.piecesBytes = 0;
+    if (pieces.length === 0) return true;
+    return this.writable.write(pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, bytes));
   }
 
   endParts(terminate: boolean): void {
@@ -156,8 +177,11 @@ export class StreamLineEnd implements LineEnd {
     this.parting = false;
     if (this.writable.destroyed || this.writable.writableEnded) {
       this.held = [];
+      this.pieces = [];
+      this.piecesBytes = 0;
       return;
     }
+    this.writePieces();
     if (terminate) this.writable.write(NEWLINE);
     for (const line of this.held.splice(0)) this.send(line);
   }
