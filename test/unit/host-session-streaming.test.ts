@@ -158,4 +158,21 @@ describe('HostSession: long lines are relayed as they arrive', () => {
     expect(partial.startsWith('{"result":{"content":[{"type":"text","text":"www')).toBe(true);
     expect(JSON.parse(error)).toMatchObject({ id: 1, error: { message: 'connection to lab was lost' } });
   });
+
+  it("answers the host's request with an error when the remote's long answer passes the limit after its start was relayed", async () => {
+    const s = start({ maxLineBytes: 500_000 });
+    const toHost = s.chunks(s.hostOut);
+    const toRemote = s.chunks(s.remoteOut);
+    await new Promise((r) => setTimeout(r, 10));
+    s.hostIn.write('{"jsonrpc":"2.0","id":4,"method":"resources/read","params":{"uri":"big"}}\n');
+    await until(() => toRemote.length === 1);
+    const answer = Buffer.from(`{"result":{"contents":[{"text":"${'q'.repeat(800_000)}"}]},"jsonrpc":"2.0","id":4}\n`);
+    for (let at = 0; at < answer.length; at += 32 * 1024) s.remoteIn.write(answer.subarray(at, at + 32 * 1024));
+    await until(() => Buffer.concat(toHost).toString().split('\n').length === 3);
+    const [partial, error] = Buffer.concat(toHost).toString().split('\n');
+    expect(answer.toString().startsWith(partial)).toBe(true);
+    expect(Buffer.byteLength(partial)).toBeGreaterThanOrEqual(LONG_LINE_BYTES);
+    expect(JSON.parse(error)).toMatchObject({ id: 4, error: { code: -32000 } });
+    expect(JSON.parse(error).error.message).toMatch(/^a message of \d+ bytes from lab is over Burrow's limit of 500000 bytes and only its first \d+ bytes were relayed, ended by a newline$/);
+  });
 });
