@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineSplitter, looksLikeJsonMessage } from '../../electron/core/framing/line-splitter.js';
+import { LineSplitter, looksLikeJsonMessage, type LongLine } from '../../electron/core/framing/line-splitter.js';
 
 const text = (lines: Uint8Array[]) => lines.map((l) => Buffer.from(l).toString());
 
@@ -48,5 +48,45 @@ describe('LineSplitter', () => {
     expect(looksLikeJsonMessage(Buffer.from('[{"jsonrpc":"2.0"}]\n'))).toBe(true);
     expect(looksLikeJsonMessage(Buffer.from('Welcome to Ubuntu 24.04 LTS\n'))).toBe(false);
     expect(looksLikeJsonMessage(Buffer.from('Last login: Mon Nov 23\n'))).toBe(false);
+  });
+
+  it('hands a line that reaches longLineBytes to onLongLine in pieces as they come, and the next line whole', () => {
+    const events: string[] = [];
+    const lines: string[] = [];
+    const long: LongLine = {
+      part: (bytes, over) => events.push(`part ${Buffer.from(bytes).toString()}${over ? ' over' : ''}`),
+      end: (bytes, complete) => events.push(`end ${bytes} ${complete}`),
+    };
+    const heads: string[] = [];
+    const s = new LineSplitter((l) => lines.push(Buffer.from(l).toString()), {
+      maxLineBytes: 12,
+      longLineBytes: 4,
+      onLongLine: (head) => (heads.push(Buffer.from(head).toString()), long),
+    });
+    s.push(Buffer.from('{"a'));
+    expect(events).toEqual([]);
+    s.push(Buffer.from('":1'));
+    // Offered at 6 bytes with its first piece; both pieces so far go out at once.
+    expect(heads).toEqual(['{"a']);
+    expect(events).toEqual(['part {"a', 'part ":1']);
+    s.push(Buffer.from('}\n{"b":2}\n{"c":"'));
+    // The next line is whole; the one after is long already in this chunk.
+    expect(events).toEqual(['part {"a', 'part ":1', 'part }\n', 'end 8 true', 'part {"c":"']);
+    expect(lines).toEqual(['{"b":2}\n']);
+    // Past maxLineBytes the pieces are marked over; the stream's end ends the line incomplete.
+    s.push(Buffer.from('0123456789'));
+    s.push(Buffer.from('xyz'));
+    s.flush();
+    expect(events.slice(4)).toEqual(['part {"c":"', 'part 0123456789 over', 'part xyz over', 'end 19 false']);
+  });
+
+  it('keeps a long line whole when onLongLine declines it', () => {
+    const lines: string[] = [];
+    let offers = 0;
+    const s = new LineSplitter((l) => lines.push(Buffer.from(l).toString()), { longLineBytes: 2, onLongLine: () => void offers++ });
+    for (const c of ['{"', 'a"', ':1', '}\n', '{"b"', ':2}\n']) s.push(Buffer.from(c));
+    expect(lines).toEqual(['{"a":1}\n', '{"b":2}\n']);
+    // Asked once per line.
+    expect(offers).toBe(2);
   });
 });

@@ -17,6 +17,21 @@ export interface LineSplitterOptions {
    * the line is dropped, the stream goes on.
    */
   onOversize?: (bytes: number, head: Uint8Array) => void;
+  /** A line still unfinished at this many bytes is offered to onLongLine (default: never). */
+  longLineBytes?: number;
+  /**
+   * Asked once per line that reaches longLineBytes, with its first piece: a LongLine takes that line's bytes as
+   * they arrive instead of onLine taking it whole; undefined keeps it whole.
+   */
+  onLongLine?: (head: Uint8Array) => LongLine | undefined;
+}
+
+/** Receives one long line in pieces, in order (the last piece ends with its newline). */
+export interface LongLine {
+  /** `over`: the line is past maxLineBytes; this and later pieces are only to be read, not relayed. */
+  part(bytes: Uint8Array, over: boolean): void;
+  /** The line is done: `complete` when its newline came, false when the stream ended first. */
+  end(bytes: number, complete: boolean): void;
 }
 
 export class LineSplitter {
@@ -24,6 +39,10 @@ export class LineSplitter {
   private pendingBytes = 0;
   private discarding = false;
   private readonly maxLineBytes: number;
+  /** The line being handed out in pieces, and its length so far. */
+  private long?: LongLine;
+  private longBytes = 0;
+  private offered = false;
 
   constructor(
     private readonly onLine: (line: Uint8Array) => void,
@@ -42,6 +61,12 @@ export class LineSplitter {
       }
       const piece = chunk.subarray(start, nl + 1);
       start = nl + 1;
+      this.offered = false;
+      if (this.long) {
+        this.longPart(piece);
+        this.endLong(true);
+        continue;
+      }
       if (this.discarding) {
         this.discarding = false;
         continue;
@@ -61,6 +86,8 @@ export class LineSplitter {
 
   /** Bytes of an unfinished line, if the stream ended without a final newline. */
   flush(): void {
+    this.offered = false;
+    if (this.long) this.endLong(false);
     if (this.pendingBytes > 0 && !this.discarding) {
       const joined = concat(this.parts, this.pendingBytes);
       this.emit(joined);
@@ -71,8 +98,23 @@ export class LineSplitter {
   }
 
   private keep(rest: Uint8Array): void {
+    if (this.long) return this.longPart(rest);
     if (this.discarding) return;
     this.pendingBytes += rest.length;
+    if (!this.offered && this.options.onLongLine && this.pendingBytes >= (this.options.longLineBytes ?? Infinity) && this.pendingBytes <= this.maxLineBytes) {
+      this.offered = true;
+      this.parts.push(rest);
+      const long = this.options.onLongLine(this.parts[0]);
+      if (!long) return;
+      // From here on the line's bytes are handed out as they come, never joined.
+      const parts = this.parts;
+      this.parts = [];
+      this.pendingBytes = 0;
+      this.long = long;
+      this.longBytes = 0;
+      for (const part of parts) this.longPart(part);
+      return;
+    }
     if (this.pendingBytes > this.maxLineBytes) {
       this.parts.push(rest);
       this.options.onOversize?.(this.pendingBytes, headOf(this.parts));
@@ -84,6 +126,19 @@ export class LineSplitter {
     // No copy: sockets, pipes and ssh2 channels hand out a fresh buffer for every chunk (ssh2 allocates
     // one per decrypted packet), so a view stays valid until the line is complete.
     this.parts.push(rest);
+  }
+
+  private longPart(bytes: Uint8Array): void {
+    this.longBytes += bytes.length;
+    // The newline itself does not count towards the limit, as for a whole line.
+    const counted = bytes[bytes.length - 1] === NEWLINE ? this.longBytes - 1 : this.longBytes;
+    this.long!.part(bytes, counted > this.maxLineBytes);
+  }
+
+  private endLong(complete: boolean): void {
+    const long = this.long!;
+    this.long = undefined;
+    long.end(this.longBytes, complete);
   }
 
   private emit(line: Uint8Array): void {

@@ -1,10 +1,11 @@
 import type { TrafficEntry } from '../../../shared/api.js';
 import { BurrowError, oneLine } from '../errors.js';
-import { looksLikeJsonMessage } from '../framing/line-splitter.js';
+import { firstSignificantByte, looksLikeJsonMessage, type LongLine } from '../framing/line-splitter.js';
 import type { Logger } from '../logging/logger.js';
 import type { ControlNotice, HostEnd, LineEnd } from './line-end.js';
 import type { Catalog } from './catalog-cache.js';
-import { cancelNotification, errorResponse, inspectLine, requestLine, scanHead } from './message-info.js';
+import { EnvelopeScanner } from './envelope-scanner.js';
+import { cancelNotification, errorResponse, inspectLine, requestLine, scanHead, type MessageInfo } from './message-info.js';
 import { FreshServer } from './fresh-server.js';
 import { offlineAnswer } from './offline-answers.js';
 import { isCatalogList, obj, SessionSetup } from './session-setup.js';
@@ -115,6 +116,8 @@ export class HostSession {
   private firstRequestWaiter?: () => void;
   private lingerTimer?: NodeJS.Timeout;
   private clientNamed = false;
+  /** Ends a long line being relayed to the host, when its remote goes away mid-line. */
+  private stopLongToHost?: () => void;
 
   constructor(
     private readonly host: HostEnd,
@@ -129,6 +132,7 @@ export class HostSession {
     this.host.onLine = (line) => this.fromHost(line);
     this.host.onEnd = () => this.hostFinished();
     this.host.onOversize = (bytes, head) => this.hostOversize(bytes, head);
+    this.host.onLongLine = (head) => this.longFromHost(head);
     this.host.start();
     this.options
       .openUpstream((message) => this.host.notify({ type: 'status', message }))
@@ -151,6 +155,7 @@ export class HostSession {
     upstream.onConnectionLost((error) => current() && this.upstreamLost(error.message));
     end.onLine = (line) => current() && this.fromRemote(line);
     end.onOversize = (bytes, head) => current() && this.remoteOversize(bytes, head);
+    end.onLongLine = (head) => (current() ? this.longFromRemote(head, upstream, current) : undefined);
     end.onDrain = () => this.host.resume();
     end.onEnd = () => (current() ? this.remoteEnded() : upstream.release());
     this.host.onDrain = () => end.resume();
@@ -205,6 +210,7 @@ export class HostSession {
    * the session is being restored (the host may retry); what comes next waits, up to `resumeWaitSec`.
    */
   private suspend(reason: string): void {
+    this.stopLongToHost?.();
     const old = this.upstream;
     this.upstream = undefined;
     this.generation++;
@@ -401,7 +407,7 @@ export class HostSession {
         if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
       if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined, info.id);
-      if (tap) tap(this.traffic('to-remote', line, info.kind, info.method, info.id, undefined, value));
+      if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, value));
     }
     if (this.failure !== undefined) {
       if (this.firstRequestWaiter && this.sawRequest) this.firstRequestWaiter();
@@ -494,7 +500,7 @@ export class HostSession {
             if (this.pending.size === 0) this.closeIfLingering();
           }
         }
-        if (tap) tap(this.traffic('to-host', line, info.kind, method, info.id, latency, value));
+        if (tap) tap(this.traffic('to-host', line.length, info.kind, method, info.id, latency, value));
       }
     }
     if (!this.host.send(line)) this.upstream?.end.pause();
@@ -509,18 +515,128 @@ export class HostSession {
     this.saveCatalog();
   }
 
+  /**
+   * A long line from the host goes up as it arrives, while the session relays normally; its id and method are
+   * read on the way (EnvelopeScanner) and the request is recorded when its last byte has gone, before any answer
+   * can come. In any other state (connecting, restoring, failed, offline) it is held whole as before.
+   */
+  private longFromHost(head: Uint8Array): LongLine | undefined {
+    const upstream = this.upstream;
+    const end = upstream?.end;
+    if (!end?.sendPart || this.restoring || this.failure !== undefined || this.offline || firstSignificantByte(head) !== 0x7b) return undefined;
+    const generation = this.generation;
+    const live = () => generation === this.generation && this.failure === undefined && !this.closed;
+    const scanner = new EnvelopeScanner();
+    let relayed = 0;
+    let cut = false;
+    return {
+      part: (bytes, over) => {
+        scanner.push(bytes);
+        if (!live() || cut) return;
+        if (over) {
+          cut = true;
+          end.endParts!(true);
+          return;
+        }
+        relayed += bytes.length;
+        if (!end.sendPart!(bytes)) this.host.pause();
+      },
+      end: (bytes, complete) => {
+        if (this.closed) return;
+        if (cut) return this.hostOversize(bytes, scanner.seen(), relayed);
+        if (!complete) return end.endParts!(true);
+        const info = scanner.result();
+        if (!live()) {
+          // The remote went away while the message was on its way: it was not run anywhere.
+          if (info.kind === 'request' && info.id !== undefined) {
+            this.host.send(Buffer.from(errorResponse(info.id, `${this.failure ?? this.outage?.reason ?? 'the remote went away'} while the request was being sent: retry it`)));
+          }
+          return;
+        }
+        if (info.kind === 'request' && info.id !== undefined) {
+          const capture = !!this.options.resume && (info.method === 'initialize' || isCatalogList(info.method));
+          this.pending.set(info.id, { method: info.method!, at: Date.now(), capture });
+          this.sawRequest = true;
+        }
+        end.endParts!(false);
+        this.tapLong('to-remote', bytes, info);
+      },
+    };
+  }
+
+  /**
+   * A long line from the remote goes to the host as it arrives, unless the session waits for an answer it must
+   * read whole (the first `initialize` and list answers, kept for a resume, or a fresh server's setup).
+   */
+  private longFromRemote(head: Uint8Array, upstream: Upstream, current: () => boolean): LongLine | undefined {
+    const host = this.host;
+    if (!host.sendPart || this.fresh?.expectsAnswers || firstSignificantByte(head) !== 0x7b) return undefined;
+    for (const request of this.pending.values()) if (request.capture) return undefined;
+    const scanner = new EnvelopeScanner();
+    let relayed = 0;
+    let cut = false;
+    let tooLong = false;
+    // The remote going away mid-line ends the host's line at once: errors for its requests must not wait behind it.
+    const stop = () => {
+      if (cut) return;
+      cut = true;
+      host.endParts!(true);
+    };
+    this.stopLongToHost = stop;
+    return {
+      part: (bytes, over) => {
+        scanner.push(bytes);
+        if (!current() || cut) return;
+        if (over) {
+          tooLong = true;
+          return stop();
+        }
+        relayed += bytes.length;
+        if (!host.sendPart!(bytes)) upstream.end.pause();
+      },
+      end: (bytes, complete) => {
+        if (this.stopLongToHost === stop) this.stopLongToHost = undefined;
+        if (!current()) return stop();
+        if (tooLong) return this.remoteOversize(bytes, scanner.seen(), relayed);
+        if (cut) return;
+        // Cut short by the remote's end: the host sees a malformed line; its request is answered as the end says.
+        if (!complete) return stop();
+        host.endParts!(false);
+        const info = scanner.result();
+        let latency: number | undefined;
+        let method = info.method;
+        const request = info.kind === 'response' && info.id !== undefined ? this.pending.get(info.id) : undefined;
+        if (request) {
+          latency = Date.now() - request.at;
+          method = request.method;
+          this.pending.delete(info.id!);
+          if (this.pending.size === 0) this.closeIfLingering();
+        }
+        this.tapLong('to-host', bytes, { ...info, method }, latency);
+      },
+    };
+  }
+
+  /** A relayed long line in the traffic view: its envelope only (the view keeps no body this large). */
+  private tapLong(direction: Direction, bytes: number, info: MessageInfo, latency?: number): void {
+    const tap = this.options.tap?.();
+    if (tap) tap(this.traffic(direction, bytes, info.kind, info.method, info.id, latency, undefined));
+  }
+
   /** The host sent a message over the limit: it was dropped; its request gets an error instead of silence. */
-  private hostOversize(bytes: number, head: Uint8Array): void {
-    const info = scanHead(head);
-    const text = `a message of ${bytes} bytes from the MCP host is over Burrow's limit of ${this.options.maxLineBytes} bytes and was not sent to ${this.options.remoteLabel}`;
+  private hostOversize(bytes: number, head: Uint8Array | { id?: string | number; method?: string }, relayed = 0): void {
+    const info = head instanceof Uint8Array ? scanHead(head) : head;
+    const what = relayed ? `only its first ${relayed} bytes reached ${this.options.remoteLabel}, ended by a newline` : `was not sent to ${this.options.remoteLabel}`;
+    const text = `a message of ${bytes} bytes from the MCP host is over Burrow's limit of ${this.options.maxLineBytes} bytes and ${what}`;
     this.options.logger.error(`session ${this.id}: ${text}`);
     if (info.id !== undefined && info.method) this.host.send(Buffer.from(errorResponse(info.id, text)));
   }
 
   /** The remote sent a message over the limit: the host's request it answers gets an error; a request from the remote gets one back. */
-  private remoteOversize(bytes: number, head: Uint8Array): void {
-    const info = scanHead(head);
-    const text = `a message of ${bytes} bytes from ${this.options.remoteLabel} is over Burrow's limit of ${this.options.maxLineBytes} bytes and was dropped`;
+  private remoteOversize(bytes: number, head: Uint8Array | { id?: string | number; method?: string }, relayed = 0): void {
+    const info = head instanceof Uint8Array ? scanHead(head) : head;
+    const what = relayed ? `only its first ${relayed} bytes were relayed, ended by a newline` : 'was dropped';
+    const text = `a message of ${bytes} bytes from ${this.options.remoteLabel} is over Burrow's limit of ${this.options.maxLineBytes} bytes and ${what}`;
     this.options.logger.error(`session ${this.id}: ${text}`);
     if (info.id === undefined) return;
     if (info.method) {
@@ -530,19 +646,19 @@ export class HostSession {
     }
   }
 
-  private traffic(direction: Direction, line: Uint8Array, kind: string, method: string | undefined, id: string | number | undefined, latencyMs: number | undefined, value: unknown): TrafficEntry {
+  private traffic(direction: Direction, bytes: number, kind: string, method: string | undefined, id: string | number | undefined, latencyMs: number | undefined, value: unknown): TrafficEntry {
     return {
       sessionId: this.id,
       remote: this.options.remoteLabel,
       direction,
       time: Date.now(),
-      bytes: line.length,
+      bytes,
       kind,
       method,
       id,
       latencyMs,
       // A message not parsed (over the tap's limit) has no value: shown as too large.
-      message: line.length <= INSPECT_MAX_BYTES ? value : undefined,
+      message: bytes <= INSPECT_MAX_BYTES ? value : undefined,
     };
   }
 
@@ -591,6 +707,7 @@ export class HostSession {
     if (this.failure !== undefined || this.closed) return;
     this.failure = message;
     this.restoring = false;
+    this.stopLongToHost?.();
     this.options.logger.info(`session ${this.id} failed: ${message}`);
     if (this.upstream) {
       this.upstream.end.close();

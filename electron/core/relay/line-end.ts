@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { LineSplitter, DEFAULT_MAX_MESSAGE_BYTES } from '../framing/line-splitter.js';
+import { LineSplitter, DEFAULT_MAX_MESSAGE_BYTES, type LongLine } from '../framing/line-splitter.js';
 
 /**
  * One end of a relay, shaped like the MCP SDK's transports (start/send/close + callbacks) but carrying raw
@@ -14,9 +14,21 @@ export interface LineEnd {
   onDrain?: () => void;
   /** A line over the size limit was dropped; `head` is its first bytes (to find its id). */
   onOversize?: (bytes: number, head: Uint8Array) => void;
+  /**
+   * A line still unfinished at LONG_LINE_BYTES, with its first piece: a LongLine takes its bytes as they arrive;
+   * undefined keeps it whole (onLine). Only ends that read a byte stream ask.
+   */
+  onLongLine?: (head: Uint8Array) => LongLine | undefined;
   start(): void;
   /** Returns false when the peer is not keeping up: pause the source until onDrain. */
   send(line: Uint8Array): boolean;
+  /**
+   * One piece of a long line, written as it came; lines sent meanwhile wait until endParts(), so two messages
+   * never interleave. Only ends that write a byte stream have it.
+   */
+  sendPart?(bytes: Uint8Array): boolean;
+  /** The long line is over; `terminate` ends it with a newline first (it was cut short). */
+  endParts?(terminate: boolean): void;
   pause(): void;
   resume(): void;
   /** Half-close: we send nothing more. */
@@ -52,6 +64,18 @@ export interface StreamLineEndOptions {
 
 /** A joined batch is written at once when it grows past this, so joining never builds big copies. */
 const MAX_JOINED_BYTES = 256 * 1024;
+/**
+ * A line still unfinished at this size is relayed as it arrives rather than held whole: holding a 1 MB message
+ * costs the time to receive all of it before the first byte goes on. Smaller lines keep the whole-line path.
+ */
+export const LONG_LINE_BYTES = 256 * 1024;
+const NEWLINE = Buffer.from('\n');
+/**
+ * Pieces of a long line are gathered to this size before a write to a socket or pipe. An SSH channel hands out
+ * 32 KB packets; written one by one, the host reads the line in twice as many pieces as a whole line gives it, and
+ * the MCP SDK's reader copies everything it holds on every read (quadratic in the number of reads).
+ */
+const PART_WRITE_BYTES = 64 * 1024;
 
 /** A line end over a readable and a writable stream: the base of the socket, stdio and channel ends. */
 export class StreamLineEnd implements LineEnd {
@@ -59,7 +83,13 @@ export class StreamLineEnd implements LineEnd {
   onEnd?: (error?: Error) => void;
   onDrain?: () => void;
   onOversize?: (bytes: number, head: Uint8Array) => void;
+  onLongLine?: (head: Uint8Array) => LongLine | undefined;
   private ended = false;
+  /** A long line is being written in pieces: other lines wait here. */
+  private parting = false;
+  private held: Uint8Array[] = [];
+  private pieces: Uint8Array[] = [];
+  private piecesBytes = 0;
   private readonly splitter: LineSplitter;
   private corked = false;
   private joined: Uint8Array[] = [];
@@ -73,6 +103,8 @@ export class StreamLineEnd implements LineEnd {
     this.splitter = new LineSplitter((line) => this.onLine?.(line), {
       maxLineBytes: options.maxLineBytes ?? DEFAULT_MAX_MESSAGE_BYTES,
       onOversize: (bytes, head) => this.onOversize?.(bytes, head),
+      longLineBytes: LONG_LINE_BYTES,
+      onLongLine: (head) => this.onLongLine?.(head),
     });
   }
 
@@ -101,6 +133,10 @@ export class StreamLineEnd implements LineEnd {
    */
   send(line: Uint8Array): boolean {
     if (this.writable.destroyed || this.writable.writableEnded) return true;
+    if (this.parting) {
+      this.held.push(line);
+      return !this.writable.writableNeedDrain;
+    }
     if (this.options.joinWrites) return this.join(line);
     if (!this.corked) {
       this.corked = true;
@@ -111,6 +147,43 @@ export class StreamLineEnd implements LineEnd {
       });
     }
     return this.writable.write(line);
+  }
+
+  sendPart(bytes: Uint8Array): boolean {
+    if (this.writable.destroyed || this.writable.writableEnded) return true;
+    if (!this.parting) {
+      // What was queued before the long line goes first.
+      this.writeJoined();
+      this.parting = true;
+    }
+    // A channel splits writes into packets anyway.
+    if (this.options.joinWrites) return this.writable.write(bytes);
+    this.pieces.push(bytes);
+    this.piecesBytes += bytes.length;
+    return this.piecesBytes >= PART_WRITE_BYTES ? this.writePieces() : !this.writable.writableNeedDrain;
+  }
+
+  private writePieces(): boolean {
+    const pieces = this.pieces;
+    const bytes = this.piecesBytes;
+    this.pieces = [];
+    this.piecesBytes = 0;
+    if (pieces.length === 0) return true;
+    return this.writable.write(pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, bytes));
+  }
+
+  endParts(terminate: boolean): void {
+    if (!this.parting) return;
+    this.parting = false;
+    if (this.writable.destroyed || this.writable.writableEnded) {
+      this.held = [];
+      this.pieces = [];
+      this.piecesBytes = 0;
+      return;
+    }
+    this.writePieces();
+    if (terminate) this.writable.write(NEWLINE);
+    for (const line of this.held.splice(0)) this.send(line);
   }
 
   private join(line: Uint8Array): boolean {
@@ -145,6 +218,8 @@ export class StreamLineEnd implements LineEnd {
   }
 
   end(): void {
+    // A long line cut short by the end is closed with a newline, so what waited behind it is still readable.
+    this.endParts(true);
     this.writeJoined();
     if (!this.writable.writableEnded) this.writable.end();
   }
