@@ -9,9 +9,10 @@ import { silentLogger } from '../../electron/core/logging/logger.js';
 import { DeviceRegistry } from '../../electron/core/sshserver/device-registry.js';
 import { parseListenAddress } from '../../electron/core/sshserver/start-embedded.js';
 import { sha256Fingerprint } from '../../electron/core/hostkeys/fingerprint.js';
+import { generateEd25519Pair } from '../../electron/core/ssh/key-generator.js';
 
 function deviceKey(): Buffer {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519');
+  const pair = generateEd25519Pair('device');
   const parsed = ssh2.utils.parseKey(pair.public);
   if (parsed instanceof Error) throw parsed;
   return (Array.isArray(parsed) ? parsed[0] : parsed).getPublicSSH();

@@ -2,6 +2,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync
 import { dirname, join } from 'node:path';
 import ssh2 from 'ssh2';
 import { sha256Fingerprint } from '../hostkeys/fingerprint.js';
+import { generateEd25519Pair } from '../ssh/key-generator.js';
 
 export const SERVER_HOST_KEY_FILE = 'server_host_ed25519';
 
@@ -23,7 +24,7 @@ export function loadOrCreateServerHostKey(home: string): ServerHostKey {
   const path = join(home, SERVER_HOST_KEY_FILE);
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment: 'burrow-server' });
+    const pair = generateEd25519Pair('burrow-server');
     writeFileSync(path, pair.private, { mode: 0o600, flag: 'wx' });
     writeFileSync(`${path}.pub`, `${pair.public}\n`, { mode: 0o644 });
   } else if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
