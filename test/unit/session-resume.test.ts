@@ -238,6 +238,28 @@ describe('a session resumes on a fresh server', () => {
     expect(h.session.waitingFor()).toMatch(/refused/);
   });
 
+  it('a subscription refused while the host was answered from the catalog is not made on the server once it is back', async () => {
+    const catalog: Catalog = {
+      protocolVersion: '2025-06-18',
+      initialize: { protocolVersion: '2025-06-18', capabilities: { resources: { subscribe: true }, logging: {} }, serverInfo: { name: 'cached', version: '1' } },
+      lists: {},
+    };
+    const scripts: ServerScript[] = [];
+    const h = start(scripts, { catalog });
+    h.send(INIT);
+    await until(() => !!h.answer(0));
+    h.send(INITIALIZED);
+    h.send('{"jsonrpc":"2.0","id":1,"method":"resources/subscribe","params":{"uri":"demo://a"}}\n');
+    await until(() => !!h.answer(1));
+    expect(h.answer(1)!.error!.message).toMatch(/^lab is unreachable; retrying/);
+    // The remote comes back: the fresh server is set up as the host was told, so without that subscription.
+    scripts.push({});
+    await until(() => h.servers.length === 1 && h.servers[0].received.some((l) => l.includes('notifications/initialized')), 'the fresh server set up');
+    h.send('{"jsonrpc":"2.0","id":2,"method":"ping"}\n');
+    await until(() => !!h.answer(2), 'ping through the fresh server');
+    expect(h.servers[0].received.filter((l) => l.includes('resources/subscribe'))).toEqual([]);
+  });
+
   it('a catalog of another protocol version is not used: the session ends with the connection error', async () => {
     const catalog: Catalog = { protocolVersion: '2024-11-05', initialize: { protocolVersion: '2024-11-05' }, lists: {} };
     const h = start([], { catalog });

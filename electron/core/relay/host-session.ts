@@ -365,7 +365,9 @@ export class HostSession {
       if (answer.kind !== 'answer') continue;
       const id = (message as { id: string | number }).id;
       this.pending.delete(id);
-      if ((message as { method?: string }).method === 'initialize') this.setup.serverInit = offline.catalog.initialize;
+      const method = (message as { method?: string }).method;
+      if (method === 'initialize') this.setup.serverInit = offline.catalog.initialize;
+      else if (method) this.setup.refused(method, message);
       this.host.send(Buffer.from(answer.line));
     }
   }

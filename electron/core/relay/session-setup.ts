@@ -54,6 +54,12 @@ export class SessionSetup {
     }
   }
 
+  /** The host was told a request failed (answered from the catalog): what it asked must not be set up later. */
+  refused(method: string, message: unknown): void {
+    const uri = (message as { params?: Json } | undefined)?.params?.uri;
+    if (method === 'resources/subscribe' && typeof uri === 'string') this.subscriptions.delete(uri);
+  }
+
   /** Why a fresh server cannot take over this session (another protocol version, a capability gone), or undefined. */
   mismatch(fresh: Json): string | undefined {
     const old = this.serverInit;
