@@ -5,6 +5,7 @@
  *   - `ssh -T …`                          what MCP host configs hold today
  *   - `burrow connect --host …`           standalone, the m2m drop-in
  *   - `burrow connect --remote NAME`      through a running `burrow daemon` that already holds the SSH connection
+ *   - `node node-pipe.js ssh -T …`        reference, not Burrow: ssh behind a Node process that only pipes
  * Each is driven by the MCP SDK's Client over stdio. The Markdown table goes to stdout, progress to stderr.
  * Then issue 10's targets as a table; the run exits 1 when one is missed (docs/performance.md says how to read them).
  *   --soak N        N sessions through the daemon, its memory before and after
@@ -16,16 +17,17 @@ import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { getDefaultEnvironment, StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { burrowEnv } from '../test/support/burrow-process.js';
 import { sshdAvailable, startSshd, type SshdFixture } from '../test/support/sshd.js';
 import { framesTable, summarizeProfile } from './cpu-profile-summary.js';
-import { cpuMs, rssMB } from './process-cpu.js';
+import { childPids, cpuMs, rssMB } from './process-cpu.js';
 
 // Compiled to dist-bench/scripts/: the repository is two folders up. The harness's own REPO points
 // into dist-bench when compiled, so the paths that depend on it are passed in from here.
 const REPO = resolve(import.meta.dirname, '..', '..');
 const BURROW_BIN = resolve(REPO, 'bin', 'burrow.js');
+const NODE_PIPE = resolve(import.meta.dirname, 'node-pipe.js');
 const EVERYTHING = resolve(REPO, 'node_modules/@modelcontextprotocol/server-everything/dist/index.js');
 
 // Bounded loops: the whole run stays well under 3 minutes on 2 cores.
@@ -44,6 +46,8 @@ interface Variant {
   label: string;
   /** Local processes besides the one spawned that do this variant's work (the daemon). */
   servingPids?: number[];
+  /** The spawned process's children do part of the work too (the reference pipe's ssh). */
+  countChildren?: boolean;
   command: string;
   args: string[];
   env: Record<string, string>;
@@ -141,7 +145,11 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
     };
     for (let i = 0; i < 20; i++) await each((client) => echo(client, `warm-up ${i}`).then(() => {}));
 
-    const pids = order.map((v, i) => [sessions[i].pid, ...(v.servingPids ?? [])].filter((pid): pid is number => pid !== undefined));
+    const pids = order.map((v, i) => {
+      const pid = sessions[i].pid;
+      const children = v.countChildren && pid !== undefined ? childPids(pid) : [];
+      return [pid, ...children, ...(v.servingPids ?? [])].filter((p): p is number => p !== undefined);
+    });
     /** SEQUENTIAL_CALLS timed calls; the CPU per call of each variant's processes over them. */
     const sequential = async (tag: string, record: (result: Result, ms: number) => void, cpu: (result: Result, ms: number) => void) => {
       progress(`${SEQUENTIAL_CALLS} sequential calls (${tag})`);
@@ -160,7 +168,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
         const perProcess = pids[i].map((pid, j) => (cpuMs([pid]) - cpuBefore[i][j]) / SEQUENTIAL_CALLS);
         const perCall = perProcess.reduce((a, b) => a + b, 0);
         cpu(results.get(v)!, perCall);
-        const split = perProcess.length > 1 ? ` (helper ${perProcess[0].toFixed(3)} + daemon ${perProcess[1].toFixed(3)})` : '';
+        const split = v.servingPids?.length ? ` (helper ${perProcess[0].toFixed(3)} + daemon ${perProcess[1].toFixed(3)})` : '';
         progress(`CPU per call (${tag}), ${v.label}: ${perCall.toFixed(3)} ms${split}`);
       });
     };
@@ -242,7 +250,7 @@ function burrowCli(args: string[], env: Record<string, string>): void {
   if (run.status !== 0) throw new Error(`burrow ${args.join(' ')} failed: ${run.stderr.trim()}`);
 }
 
-function variants(sshd: SshdFixture, user: string): { raw: Variant; standalone: Variant; daemon: Variant; daemonEnv: Record<string, string> } {
+function variants(sshd: SshdFixture, user: string): { raw: Variant; standalone: Variant; daemon: Variant; nodePipe: Variant; daemonEnv: Record<string, string> } {
   const raw: Variant = {
     label: 'OpenSSH `ssh -T`',
     command: 'ssh',
@@ -265,13 +273,27 @@ function variants(sshd: SshdFixture, user: string): { raw: Variant; standalone: 
     args: [BURROW_BIN, 'connect', '--remote', 'bench', '--log-level', 'info'],
     env: daemonEnv,
   };
-  return { raw, standalone, daemon, daemonEnv };
+  // Not Burrow: ssh behind a Node process that only pipes (scripts/node-pipe.ts), the floor of a Node hop.
+  const nodePipe: Variant = {
+    label: 'reference: ssh behind a Node pipe',
+    command: process.execPath,
+    args: [NODE_PIPE, 'ssh', ...raw.args],
+    env: homeEnv(),
+    countChildren: true,
+  };
+  return { raw, standalone, daemon, nodePipe, daemonEnv };
 }
 
+/**
+ * A fresh Burrow home, and otherwise the environment an MCP host gives the servers it starts: the SDK's
+ * StdioClientTransport (and Claude Desktop) pass only HOME, PATH, USER and a few more, not the host's own
+ * environment. That matters for Node: NODE_EXTRA_CA_CERTS, set on this machine, makes Node 20 read the CA file at
+ * start (~35 ms and ~2 MB here) in every process, though the helper never opens a TLS connection.
+ */
 function homeEnv(): Record<string, string> {
-  const env = burrowEnv();
-  cleanups.push(() => rmSync(env.BURROW_HOME, { recursive: true, force: true }));
-  return env;
+  const { BURROW_HOME, HOME } = burrowEnv();
+  cleanups.push(() => rmSync(BURROW_HOME, { recursive: true, force: true }));
+  return { ...getDefaultEnvironment(), BURROW_HOME, HOME };
 }
 
 const load = () => loadavg()[0].toFixed(1);
@@ -290,13 +312,13 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     { name: `spawn → tools/list (median of ${STARTUPS})`, value: (r) => percentile(r.startupMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
-    { name: 'local CPU per call, first (ssh, or burrow helper + daemon; the daemon served an earlier session)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
+    { name: 'local CPU per call, first (ssh; burrow helper + daemon, the daemon having served an earlier session; or the pipe + ssh)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
     { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, warm: after ${WARM_CALLS} more)`, value: (r) => percentile(r.warmCallMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, warm)`, value: (r) => percentile(r.warmCallMs, 0.99), show: fmtMs },
-    { name: 'local CPU per call, warm (ssh, or burrow helper + daemon)', value: (r) => r.warmCpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
+    { name: 'local CPU per call, warm (ssh; burrow helper + daemon; or the pipe + ssh)', value: (r) => r.warmCpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
-    { name: 'memory of the process the host starts (ssh, or burrow connect), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },
+    { name: 'memory of the process the host starts (ssh, burrow connect, the pipe), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },
   ];
   const lines = [
     `| | ${order.map((v) => v.label).join(' | ')} |`,
@@ -377,8 +399,8 @@ async function main(): Promise<number> {
   });
   // The fixture's login user: an unprivileged test user when run as root (root's rc files would be measured).
   const user = sshd.user ?? userInfo().username;
-  const { raw, standalone, daemon, daemonEnv } = variants(sshd, user);
-  const order = [raw, standalone, daemon];
+  const { raw, standalone, daemon, nodePipe, daemonEnv } = variants(sshd, user);
+  const order = [raw, standalone, daemon, nodePipe];
   const soak = soakCount();
 
   burrowCli(['remote', 'add', 'bench', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user, '--key', sshd.clientKey,

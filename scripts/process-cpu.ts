@@ -41,3 +41,14 @@ export function rssMB(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** The direct children of a process (Linux: the children file of each of its tasks in /proc). */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, 'utf8').split(' ').filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
