@@ -9,7 +9,7 @@ import type { Logger } from './logging/logger.js';
 import type { CatalogCache } from './relay/catalog-cache.js';
 import { HostSession, type ResumeOptions, type Upstream } from './relay/host-session.js';
 import { ChannelEnd } from './relay/ends/channel-end.js';
-import { HISTORY_MAX_MESSAGE_BYTES, type TrafficHistory } from './relay/traffic-history.js';
+import type { TrafficHistory } from './relay/traffic-history.js';
 import type { HostEnd } from './relay/line-end.js';
 import type { ChannelSpec, ConnectionPool } from './ssh/connection-pool.js';
 
@@ -91,13 +91,13 @@ export class SessionManager {
         const { history } = this.deps;
         const listening = events.listening('traffic');
         if (!history && !listening) return undefined;
-        const tap = (entry: TrafficEntry) => {
+        const tap = (entry: TrafficEntry, line?: Uint8Array) => {
           entry.client = info.client;
-          history?.add(entry);
+          history?.add(entry, line);
           if (listening) events.emit('traffic', { entry });
         };
-        // With nobody watching, only history wants bodies, and it keeps none of large messages: skip parsing them.
-        return listening ? tap : Object.assign(tap, { maxValueBytes: HISTORY_MAX_MESSAGE_BYTES });
+        // With nobody watching, the history keeps the lines as text: nothing is parsed for it.
+        return Object.assign(tap, { wantsValue: listening });
       },
       // Shown by `burrow status` and the window's session list.
       onClient: (client) => {

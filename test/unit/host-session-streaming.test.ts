@@ -20,7 +20,7 @@ function start(options: { maxLineBytes?: number; hostHighWater?: number } = {}) 
   const channel = Object.assign(new StreamLineEnd(remoteIn, remoteOut, { maxLineBytes, joinWrites: true }), { describeEnd: () => 'ended' });
   const traffic: TrafficEntry[] = [];
   let lost: (error: BurrowError) => void = () => {};
-  const tap = Object.assign((entry: TrafficEntry) => traffic.push(entry), { maxValueBytes: 64 * 1024 });
+  const tap = Object.assign((entry: TrafficEntry) => traffic.push(entry), { wantsValue: false });
   const session = new HostSession(hostEnd, {
     id: 1,
     remoteLabel: 'lab',

@@ -76,7 +76,7 @@ function start(scripts: ServerScript[], options: { catalog?: Catalog } = {}) {
     remoteWhat: 'remote MCP server',
     logger: silentLogger,
     maxLineBytes: 1024 * 1024,
-    tap: () => (entry) => traffic.push(entry),
+    tap: () => Object.assign((entry: TrafficEntry) => traffic.push(entry), { wantsValue: true }),
     openUpstream: async () => {
       if (down || attempt >= scripts.length) throw new BurrowError('connection refused by 127.0.0.1:22', 'connection-refused');
       const [upstreamEnd, remote] = createEndPair();

@@ -32,3 +32,26 @@ describe('the history holds at most its budget of message bodies', () => {
     expect(history.all().map((e) => e.method)).toEqual(['m1', 'm2', 'm3', 'm4', 'm5']);
   });
 });
+
+describe('bodies are kept as the relayed text and parsed when the history is fetched', () => {
+  it('returns the line given with the entry as its message, not the live copy', () => {
+    const history = new TrafficHistory();
+    const live = { ...entry(1), message: { live: true } };
+    const handedOn = history.add(live, Buffer.from('{"jsonrpc":"2.0","id":1,"method":"tools/call"}'));
+    expect(handedOn.message).toEqual({ live: true });
+    expect(history.all()[0].message).toEqual({ jsonrpc: '2.0', id: 1, method: 'tools/call' });
+  });
+
+  it('gives a kept line that is not JSON no body, and a large line none either', () => {
+    const history = new TrafficHistory();
+    history.add({ ...entry(1), kind: 'invalid', message: undefined }, Buffer.from('{"broken'));
+    history.add(entry(2, HISTORY_MAX_MESSAGE_BYTES + 1), Buffer.alloc(HISTORY_MAX_MESSAGE_BYTES + 1, 0x20));
+    expect(history.all().map((e) => e.message)).toEqual([undefined, undefined]);
+  });
+
+  it('counts a kept line toward the budget like a parsed body', () => {
+    const history = new TrafficHistory(10, 100);
+    for (let n = 1; n <= 5; n++) history.add({ ...entry(n, 30), message: undefined }, Buffer.from(`{"n":${n}}`));
+    expect(history.all().map((e) => e.message)).toEqual([undefined, undefined, { n: 3 }, { n: 4 }, { n: 5 }]);
+  });
+});

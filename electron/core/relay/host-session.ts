@@ -38,11 +38,8 @@ export interface HostSessionOptions {
   openUpstream: (status: (message: string) => void) => Promise<Upstream>;
   logger: Logger;
   maxLineBytes: number;
-  /**
-   * Present while someone listens or the engine keeps history. `maxValueBytes`: larger messages are tapped
-   * without their body (history alone keeps no large bodies, so they need not be parsed).
-   */
-  tap?: () => (((entry: TrafficEntry) => void) & { maxValueBytes?: number }) | undefined;
+  /** Present while someone listens or the engine keeps history. */
+  tap?: () => TrafficTap | undefined;
   /** How long to wait for the host's first request after a failure, so it can be answered with the error. */
   answerGraceMs?: number;
   /** The host's clientInfo name, once its `initialize` went by. */
@@ -78,6 +75,13 @@ interface QueuedLine {
 }
 
 const INSPECT_MAX_BYTES = 256 * 1024;
+
+/**
+ * Where relayed messages are reported. `line` is the whole message as relayed (absent for one relayed in pieces).
+ * `wantsValue`: someone watches live and entries carry the parsed message; otherwise only the history takes them,
+ * which keeps the line's text, so nothing is parsed for it.
+ */
+export type TrafficTap = ((entry: TrafficEntry, line?: Uint8Array) => void) & { wantsValue: boolean };
 const LINGER_AFTER_EOF_MS = 2000;
 const LINGER_MAX_MS = 120_000;
 /** After cancelling for a vanished host, how long the remote may take to stop before its channel is closed. */
@@ -396,7 +400,7 @@ export class HostSession {
 
   private fromHost(line: Uint8Array): void {
     const tap = this.options.tap?.();
-    const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
+    const { infos, value } = inspectLine(line, !!tap?.wantsValue && line.length <= INSPECT_MAX_BYTES);
     const now = Date.now();
     const ids: (string | number)[] = [];
     for (const info of infos) {
@@ -409,7 +413,7 @@ export class HostSession {
         if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
       if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined, info.id);
-      if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, value));
+      if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, value), line);
     }
     if (this.failure !== undefined) {
       if (this.firstRequestWaiter && this.sawRequest) this.firstRequestWaiter();
@@ -488,7 +492,7 @@ export class HostSession {
     const tap = this.options.tap?.();
     if (this.fresh?.takeAnswer(line)) return;
     if (this.pending.size > 0 || tap) {
-      const { infos, value } = inspectLine(line, !!tap && line.length <= (tap.maxValueBytes ?? INSPECT_MAX_BYTES));
+      const { infos, value } = inspectLine(line, !!tap?.wantsValue && line.length <= INSPECT_MAX_BYTES);
       for (const info of infos) {
         let latency: number | undefined;
         let method = info.method;
@@ -502,7 +506,7 @@ export class HostSession {
             if (this.pending.size === 0) this.closeIfLingering();
           }
         }
-        if (tap) tap(this.traffic('to-host', line.length, info.kind, method, info.id, latency, value));
+        if (tap) tap(this.traffic('to-host', line.length, info.kind, method, info.id, latency, value), line);
       }
     }
     if (!this.host.send(line)) this.upstream?.end.pause();

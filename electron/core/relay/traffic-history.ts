@@ -2,14 +2,21 @@ import type { TrafficEntry } from '../../../shared/api.js';
 
 /** How many relayed messages the engine keeps for the traffic view (a reloaded window shows them again). */
 export const TRAFFIC_HISTORY_SIZE = 1000;
-/** Larger messages are kept without their body (and, with nobody watching, are not even parsed for it). */
+/** Larger messages are kept without their body. */
 export const HISTORY_MAX_MESSAGE_BYTES = 64 * 1024;
 /** All kept bodies together: past this the oldest lose theirs, so a busy engine holds at most this much of them. */
 export const HISTORY_BODY_BUDGET_BYTES = 16 * 1024 * 1024;
 
+/**
+ * A kept entry. A relayed message's body is kept as its JSON text, one string, and parsed only when the history is
+ * fetched: a thousand parsed messages are tens of thousands of small objects in the old generation, which every
+ * full garbage collection of the engine walks (it runs one about every megabyte relayed).
+ */
+type Kept = Omit<TrafficEntry, 'message'> & { text?: string; message?: unknown };
+
 /** The newest relayed messages, in a fixed ring: adding is O(1) (amortized) and never holds more than its budget. */
 export class TrafficHistory {
-  private readonly ring: (TrafficEntry | undefined)[];
+  private readonly ring: (Kept | undefined)[];
   private next = 0;
   private seq = 0;
   private bodyBytes = 0;
@@ -20,30 +27,40 @@ export class TrafficHistory {
     readonly size = TRAFFIC_HISTORY_SIZE,
     private readonly budget = HISTORY_BODY_BUDGET_BYTES,
   ) {
-    this.ring = new Array<TrafficEntry | undefined>(size);
+    this.ring = new Array<Kept | undefined>(size);
   }
 
-  /** Numbers the entry (its `seq`) and keeps it, without its body when that is large; returns it as given. */
-  add(entry: TrafficEntry): TrafficEntry {
+  /**
+   * Numbers the entry (its `seq`) and keeps it; returns it as given (the live copy keeps its parsed message).
+   * `line`, the message as relayed, is kept as the body when given; otherwise the entry's own `message` is.
+   */
+  add(entry: TrafficEntry, line?: Uint8Array): TrafficEntry {
     entry.seq = ++this.seq;
     const evicted = this.ring[this.next];
-    if (evicted?.message !== undefined) this.bodyBytes -= evicted.bytes;
-    const kept = entry.message !== undefined && entry.bytes > HISTORY_MAX_MESSAGE_BYTES ? { ...entry, message: undefined } : entry;
+    if (hasBody(evicted)) this.bodyBytes -= evicted.bytes;
+    const { message, ...envelope } = entry;
+    let kept: Kept = envelope;
+    if (entry.bytes <= HISTORY_MAX_MESSAGE_BYTES) {
+      if (line) kept = { ...envelope, text: Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8') };
+      else if (message !== undefined) kept = { ...envelope, message };
+    }
     this.ring[this.next] = kept;
     this.next = (this.next + 1) % this.size;
-    if (kept.message !== undefined) {
+    if (hasBody(kept)) {
       this.bodyBytes += kept.bytes;
       if (this.bodyBytes > this.budget) this.shed();
     }
     return entry;
   }
 
-  /** Oldest first. */
+  /** Oldest first, with their bodies parsed. */
   all(): TrafficEntry[] {
     const out: TrafficEntry[] = [];
     for (let i = 0; i < this.size; i++) {
       const e = this.ring[(this.next + i) % this.size];
-      if (e) out.push(e);
+      if (!e) continue;
+      const { text, message, ...envelope } = e;
+      out.push(text === undefined ? { ...envelope, message } : { ...envelope, message: parseOrUndefined(text) });
     }
     return out;
   }
@@ -55,10 +72,23 @@ export class TrafficHistory {
       const index = (s - 1) % this.size;
       const e = this.ring[index];
       this.shedUpTo = s;
-      if (e?.message === undefined) continue;
+      if (!hasBody(e)) continue;
       this.bodyBytes -= e.bytes;
-      // A copy: the live event may still hold the original.
-      this.ring[index] = { ...e, message: undefined };
+      const { text: _text, message: _message, ...envelope } = e;
+      this.ring[index] = envelope;
     }
+  }
+}
+
+function hasBody(e: Kept | undefined): e is Kept {
+  return e !== undefined && (e.text !== undefined || e.message !== undefined);
+}
+
+/** A line that is not JSON (relayed as the remote sent it) has no body to show. */
+function parseOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }
