@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandResult } from '../../shared/commands.js';
 import { startRuntime, type BurrowRuntime } from '../core/app-runtime.js';
-import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-sessions.js';
+import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-client-name.js';
 import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discovery.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';

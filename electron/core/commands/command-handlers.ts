@@ -20,15 +20,13 @@ import {
   type HostConfigContext,
 } from '../hostconfig/host-configs.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
-import { InspectorSessions } from '../inspector/inspector-sessions.js';
+import type { InspectorSessions } from '../inspector/inspector-sessions.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { DEFAULT_IDLE_TIMEOUT_SEC } from '../app-runtime-defaults.js';
 import { readToolAuditTail } from '../audit/tool-audit-reader.js';
 import { defaultToolAuditFile } from '../audit/tool-audit.js';
 import { burrowHome, logDir } from '../paths.js';
 import { DEFAULT_RESUME_WAIT_SEC, type SettingsStore } from '../settings/settings-store.js';
-import { sshConfigHosts } from '../sshconfig/ssh-config-picker.js';
-import { testConnection } from './connection-test.js';
 
 /** What runs the engine: its kind and start, the web UI's address, and how to stop it. */
 export interface EngineHost {
@@ -112,9 +110,18 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     if (!ctx.devices) throw new BurrowError("Burrow's SSH server for devices is off: turn it on in the window (Remotes, Edge devices) or start burrow daemon --listen [ADDR:]PORT", 'config');
     return ctx.devices;
   };
-  const inspector = engine
-    ? new InspectorSessions({ engine, settings, onCatalogChanged: (remote) => engine.events.emit('catalog-changed', { remote }) })
-    : undefined;
+  // The inspector (and the MCP SDK's client under it) loads at its first use: an engine that only relays never
+  // holds it, which keeps the heap every full garbage collection walks a third smaller.
+  let inspectorLoad: Promise<InspectorSessions> | undefined;
+  let inspectorLoaded: InspectorSessions | undefined;
+  const inspector = (): Promise<InspectorSessions> => {
+    const live = need();
+    inspectorLoad ??= import('../inspector/inspector-sessions.js').then(
+      ({ InspectorSessions }) =>
+        (inspectorLoaded = new InspectorSessions({ engine: live, settings, onCatalogChanged: (remote) => live.events.emit('catalog-changed', { remote }) })),
+    );
+    return inspectorLoad;
+  };
   const requireRemote = (name: string) => {
     if (!settings.getRemote(name)) throw new BurrowError(`no remote named "${name}"`, 'config');
   };
@@ -215,7 +222,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async saveRemote(remote, replace) {
       const saved = settings.saveRemote(remote, { replace });
       // An edited remote reconnects with its new settings on next use.
-      inspector?.close(saved.name);
+      inspectorLoaded?.close(saved.name);
       remotesChanged(saved.name);
       return saved;
     },
@@ -227,44 +234,46 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       return saved;
     },
     async sshConfigHosts() {
+      const { sshConfigHosts } = await import('../sshconfig/ssh-config-picker.js');
       return sshConfigHosts();
     },
     async removeRemote(name) {
       // Burrow's own demo also stops being served; a person's own remote named "demo" is removed like any other.
       const removed = (name === ctx.demo?.name && (await ctx.demo.disable())) || settings.removeRemote(name);
-      inspector?.close(name);
+      inspectorLoaded?.close(name);
       // A changed-key alarm about a remote that is gone has nothing left to protect: it is not shown again.
       for (const alert of engine?.broker.alerts() ?? []) if (alert.remote === name) engine!.broker.dismissAlert(alert.id);
       if (removed) remotesChanged();
       return removed;
     },
     async testRemote(remote) {
+      const { testConnection } = await import('./connection-test.js');
       return testConnection(remote, { engine: need(), approvalTimeoutMs: settings.approvalTimeoutMs() });
     },
     async catalog(remote) {
       need();
       requireRemote(remote);
-      return inspector!.catalog(remote);
+      return (await inspector()).catalog(remote);
     },
     async callTool(remote, tool, args) {
       need();
       requireRemote(remote);
-      return inspector!.callTool(remote, tool, args);
+      return (await inspector()).callTool(remote, tool, args);
     },
     async getPrompt(remote, prompt, args) {
       need();
       requireRemote(remote);
-      return inspector!.getPrompt(remote, prompt, args);
+      return (await inspector()).getPrompt(remote, prompt, args);
     },
     async readResource(remote, uri) {
       need();
       requireRemote(remote);
-      return inspector!.readResource(remote, uri);
+      return (await inspector()).readResource(remote, uri);
     },
     async complete(remote, ref, argument, value, context) {
       need();
       requireRemote(remote);
-      return inspector!.complete(remote, ref, argument, value, context);
+      return (await inspector()).complete(remote, ref, argument, value, context);
     },
     async pendingApprovals() {
       // Without an engine nothing can be waiting.
@@ -365,7 +374,8 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       return () => offs.forEach((off) => off());
     },
     close() {
-      inspector?.closeAll();
+      if (inspectorLoaded) inspectorLoaded.closeAll();
+      else void inspectorLoad?.then((loaded) => loaded.closeAll());
     },
   };
 }

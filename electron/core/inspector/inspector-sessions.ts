@@ -10,6 +10,7 @@ import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { INSPECTOR_CLIENT_NAME } from './inspector-client-name.js';
 import { readCatalog } from './read-catalog.js';
 import { RelayTransport } from './relay-transport.js';
 
@@ -29,8 +30,6 @@ export interface InspectorOptions {
   idleMs?: number;
 }
 
-/** The client name of Burrow's own sessions (the window's inspector, `burrow tools`, `burrow call`). */
-export const INSPECTOR_CLIENT_NAME = 'burrow-inspector';
 const CLIENT_INFO = { name: INSPECTOR_CLIENT_NAME, version: BURROW_VERSION };
 
 /** The inspector's own MCP client per remote, opened on demand through the engine's relay. */

@@ -7,7 +7,7 @@ import { BurrowError, oneLine } from '../errors.js';
 import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
-import { serveTools, toolRemotes, type ToolsSessionDeps } from '../tools/serve-tools.js';
+import type { ToolsSessionDeps } from '../tools/serve-tools.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
@@ -46,6 +46,7 @@ export class IpcServer {
   private readonly tickets = new Map<string, Ticket>();
   private accepting = true;
   private readonly sockets = new Set<Socket>();
+  private toolsModule?: Promise<typeof import('../tools/serve-tools.js')>;
 
   constructor(private readonly options: IpcServerOptions) {}
 
@@ -143,13 +144,19 @@ export class IpcServer {
   private connect(control: Socket, hello: ConnectHello): void {
     const { settings, engine } = this.options;
     if (hello.tools) {
-      try {
-        engine.sessions.checkAccepting();
-        toolRemotes(settings.listRemotes(), hello.tools, settings.allowAdHocToolHosts());
-      } catch (error) {
-        return this.refuse(control, oneLine(error));
-      }
-      return this.ready(control, hello);
+      const tools = hello.tools;
+      // The built-in tools (an MCP SDK server and its schemas) load with the first session that uses them.
+      this.toolsModule ??= import('../tools/serve-tools.js');
+      void this.toolsModule.then(({ toolRemotes }) => {
+        try {
+          engine.sessions.checkAccepting();
+          toolRemotes(settings.listRemotes(), tools, settings.allowAdHocToolHosts());
+        } catch (error) {
+          return this.refuse(control, oneLine(error));
+        }
+        this.ready(control, hello);
+      });
+      return;
     }
     const remote = settings.getRemote(hello.remote ?? '');
     if (!remote) {
@@ -197,14 +204,15 @@ export class IpcServer {
     if (!remote) {
       const toolNames = ticket.hello.tools ?? [];
       const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
-      void serveTools(host, {
+      // Loaded before the ticket was issued (connect above).
+      void this.toolsModule!.then(({ serveTools, toolRemotes }) => serveTools(host, {
         engine,
         remotes: () => toolRemotes(settings.listRemotes(), toolNames, settings.allowAdHocToolHosts()),
         approvalTimeoutMs: () => settings.approvalTimeoutMs(),
         allowAdHocHosts: () => settings.allowAdHocToolHosts(),
         logger: this.options.logger,
         ...this.options.tools,
-      }).catch((error: Error) => {
+      })).catch((error: Error) => {
         host.notify({ type: 'error', message: oneLine(error) });
         host.notify({ type: 'exit', code: 1 });
         host.close();
