@@ -413,7 +413,7 @@ export class HostSession {
         if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
       if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined, info.id);
-      if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, value), line);
+      if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, tap.wantsValue ? value : undefined), line);
     }
     if (this.failure !== undefined) {
       if (this.firstRequestWaiter && this.sawRequest) this.firstRequestWaiter();
@@ -506,7 +506,7 @@ export class HostSession {
             if (this.pending.size === 0) this.closeIfLingering();
           }
         }
-        if (tap) tap(this.traffic('to-host', line.length, info.kind, method, info.id, latency, value), line);
+        if (tap) tap(this.traffic('to-host', line.length, info.kind, method, info.id, latency, tap.wantsValue ? value : undefined), line);
       }
     }
     if (!this.host.send(line)) this.upstream?.end.pause();

@@ -8,15 +8,15 @@ export const HISTORY_MAX_MESSAGE_BYTES = 64 * 1024;
 export const HISTORY_BODY_BUDGET_BYTES = 16 * 1024 * 1024;
 
 /**
- * A kept entry. A relayed message's body is kept as its JSON text, one string, and parsed only when the history is
- * fetched: a thousand parsed messages are tens of thousands of small objects in the old generation, which every
- * full garbage collection of the engine walks (it runs one about every megabyte relayed).
+ * The newest relayed messages, in a fixed ring: adding is O(1) (amortized) and never holds more than its budget.
+ * A relayed message's body is kept as its JSON text, one string, and parsed only when the history is fetched: a
+ * thousand parsed messages are tens of thousands of small objects in the old generation, which every full garbage
+ * collection of the engine walks (it runs one about every megabyte relayed).
  */
-type Kept = Omit<TrafficEntry, 'message'> & { text?: string; message?: unknown };
-
-/** The newest relayed messages, in a fixed ring: adding is O(1) (amortized) and never holds more than its budget. */
 export class TrafficHistory {
-  private readonly ring: (Kept | undefined)[];
+  private readonly ring: (TrafficEntry | undefined)[];
+  /** The body of the entry in the same slot, as relayed; beside the entry so adding one copies no object. */
+  private readonly texts: (string | undefined)[];
   private next = 0;
   private seq = 0;
   private bodyBytes = 0;
@@ -27,26 +27,31 @@ export class TrafficHistory {
     readonly size = TRAFFIC_HISTORY_SIZE,
     private readonly budget = HISTORY_BODY_BUDGET_BYTES,
   ) {
-    this.ring = new Array<Kept | undefined>(size);
+    this.ring = new Array<TrafficEntry | undefined>(size);
+    this.texts = new Array<string | undefined>(size);
   }
 
   /**
-   * Numbers the entry (its `seq`) and keeps it; returns it as given (the live copy keeps its parsed message).
+   * Numbers the entry (its `seq`) and keeps it; returns it as given (a live copy keeps its parsed message).
    * `line`, the message as relayed, is kept as the body when given; otherwise the entry's own `message` is.
    */
   add(entry: TrafficEntry, line?: Uint8Array): TrafficEntry {
     entry.seq = ++this.seq;
-    const evicted = this.ring[this.next];
-    if (hasBody(evicted)) this.bodyBytes -= evicted.bytes;
-    const { message, ...envelope } = entry;
-    let kept: Kept = envelope;
-    if (entry.bytes <= HISTORY_MAX_MESSAGE_BYTES) {
-      if (line) kept = { ...envelope, text: Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8') };
-      else if (message !== undefined) kept = { ...envelope, message };
+    const slot = this.next;
+    if (this.hasBody(slot)) this.bodyBytes -= this.ring[slot]!.bytes;
+    let kept = entry;
+    let text: string | undefined;
+    if (entry.bytes > HISTORY_MAX_MESSAGE_BYTES) {
+      if (entry.message !== undefined) kept = { ...entry, message: undefined };
+    } else if (line) {
+      text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
+      // Parsed only because someone watches live: the history keeps the text instead.
+      if (entry.message !== undefined) kept = { ...entry, message: undefined };
     }
-    this.ring[this.next] = kept;
-    this.next = (this.next + 1) % this.size;
-    if (hasBody(kept)) {
+    this.ring[slot] = kept;
+    this.texts[slot] = text;
+    this.next = (slot + 1) % this.size;
+    if (this.hasBody(slot)) {
       this.bodyBytes += kept.bytes;
       if (this.bodyBytes > this.budget) this.shed();
     }
@@ -57,31 +62,33 @@ export class TrafficHistory {
   all(): TrafficEntry[] {
     const out: TrafficEntry[] = [];
     for (let i = 0; i < this.size; i++) {
-      const e = this.ring[(this.next + i) % this.size];
+      const slot = (this.next + i) % this.size;
+      const e = this.ring[slot];
       if (!e) continue;
-      const { text, message, ...envelope } = e;
-      out.push(text === undefined ? { ...envelope, message } : { ...envelope, message: parseOrUndefined(text) });
+      const text = this.texts[slot];
+      out.push(text === undefined ? e : { ...e, message: parseOrUndefined(text) });
     }
     return out;
+  }
+
+  private hasBody(slot: number): boolean {
+    return this.texts[slot] !== undefined || this.ring[slot]?.message !== undefined;
   }
 
   /** Drops the bodies of the oldest entries until the kept ones fit the budget (the entries themselves stay). */
   private shed(): void {
     // The entry numbered s sits at (s - 1) % size; start past the ones shed before, so each is visited once.
     for (let s = Math.max(this.shedUpTo + 1, this.seq - this.size + 1); s <= this.seq && this.bodyBytes > this.budget; s++) {
-      const index = (s - 1) % this.size;
-      const e = this.ring[index];
+      const slot = (s - 1) % this.size;
       this.shedUpTo = s;
-      if (!hasBody(e)) continue;
+      if (!this.hasBody(slot)) continue;
+      const e = this.ring[slot]!;
       this.bodyBytes -= e.bytes;
-      const { text: _text, message: _message, ...envelope } = e;
-      this.ring[index] = envelope;
+      this.texts[slot] = undefined;
+      // A copy: the live event may still hold the original.
+      if (e.message !== undefined) this.ring[slot] = { ...e, message: undefined };
     }
   }
-}
-
-function hasBody(e: Kept | undefined): e is Kept {
-  return e !== undefined && (e.text !== undefined || e.message !== undefined);
 }
 
 /** A line that is not JSON (relayed as the remote sent it) has no body to show. */
