@@ -13,7 +13,7 @@ const USAGE = `usage: burrow <command> [options]
   ui                                open the running engine's web UI
   tools REMOTE [--json]             a remote's tools, prompts and resources, read live
   call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result
-  remote add|list|remove|import     manage saved remotes (import: ~/.ssh/config, connections.json)
+  remote add|edit|list|remove|import   manage saved remotes (import: ~/.ssh/config, connections.json)
   connect --tools [--remote NAME]...   Burrow's built-in SSH tools for remotes saved with --tools
   approvals list|allow|deny         tool calls that wait for a person
   hostkeys list|approve|reject|forget   host keys waiting for approval, and approved ones

@@ -1,11 +1,9 @@
-import { userInfo } from 'node:os';
-import { resolve } from 'node:path';
-import type { Remote, RemoteInput } from '../../shared/remote.js';
+import type { Remote } from '../../shared/remote.js';
 import { describeRemoteAddress } from '../../shared/remote-address.js';
-import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { formatJumpSpec, parseJumpSpecs } from '../../shared/jump-spec.js';
+import { formatJumpSpec } from '../../shared/jump-spec.js';
 import { defaultHostConfigContext, findHostEntries, removeHostEntries } from '../core/hostconfig/host-configs.js';
-import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
+import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
+import { applyRemoteFlags, newRemoteBase, REMOTE_FLAGS } from './remote-flags.js';
 import { callCommand } from './command-client.js';
 import { confirm, personAtTerminal } from './confirm.js';
 
@@ -23,15 +21,28 @@ Saves a remote. Defaults: --port 22, --user the local user name, ssh-agent when 
 MCP server); --description is what the model is told the remote is for. Listing and reading run at once;
 executing, writing, uploading, forwarding and sudo wait for a person (burrow approvals).
 --tool-policy sets one tool's policy (repeatable); --command-rule adds a regular expression over commands
-and shell input that always asks or always denies (repeatable). To change them, add the remote again
-with --replace, or use the remote form in the window.
+and shell input that always asks or always denies (repeatable). To change them later: remote edit NAME
+(or the remote form in the window).
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
-fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME.
+fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME
+(remote edit NAME changes some fields and keeps the rest).
 Host sessions resume after a dropped connection or a crashed server (a fresh server, the host's initialize
 replayed), and a remote that is down at start is answered from its cached catalog; --no-resume ends the
 session with the error instead (servers with state that must not be silently restarted).`;
+
+const EDIT_HELP = `usage: burrow remote edit NAME [any flag of remote add, e.g. --port 2222 --user deploy --command 'CMD']
+                          [--no-key] [--no-password] [--no-jump] [--no-key-server] [--no-tools] [--no-command-rules] [--resume]
+
+Changes only the fields given and keeps the rest of a saved remote, then prints each change
+("prod: port 22 → 2222") or "nothing changed". The flags are those of remote add (its --help says what
+each does). --key, --jump and --command-rule replace the whole list when given; --no-key, --no-jump and
+--no-command-rules empty it. --tool-policy TOOL=ACTION changes the tools it names and keeps the others.
+--host on a tunnel remote makes it a plain one; --shell drops the command. --agent, --password, --tools,
+--use-key-server and --resume turn on what --no-agent, --no-password, --no-tools, --no-key-server and
+--no-resume turn off (--no-tools keeps the description and policy for later). The result is checked as
+remote add checks it; a mistake changes nothing. To rename: add the remote under the new name, remove the old.`;
 
 const LIST_HELP = `usage: burrow remote list [--json]
 
@@ -50,6 +61,7 @@ ProxyJump), or mcp-ssh-gateway's connections.json. Options Burrow does not suppo
 
 const TABLE: Record<string, Subcommand> = {
   add: { help: ADD_HELP, run: add },
+  edit: { help: EDIT_HELP, run: async (rest) => (await import('./remote-edit-command.js')).edit(rest, EDIT_HELP) },
   list: { help: LIST_HELP, run: list },
   remove: { help: REMOVE_HELP, run: remove },
   import: { help: IMPORT_HELP, run: async (rest) => (await import('./remote-import-command.js')).run(rest) },
@@ -62,65 +74,11 @@ export function run(args: string[]): Promise<number> {
 }
 
 async function add(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('remote add', args, {
-    host: { type: 'string' },
-    port: { type: 'string' },
-    user: { type: 'string' },
-    key: { type: 'string', multiple: true },
-    agent: { type: 'boolean' },
-    'no-agent': { type: 'boolean' },
-    password: { type: 'boolean' },
-    'known-hosts': { type: 'string' },
-    command: { type: 'string' },
-    shell: { type: 'boolean' },
-    'host-key-policy': { type: 'string' },
-    'use-key-server': { type: 'boolean' },
-    'key-server-port': { type: 'string' },
-    replace: { type: 'boolean' },
-    jump: { type: 'string' },
-    tunnel: { type: 'string' },
-    tools: { type: 'boolean' },
-    description: { type: 'string' },
-    'tool-policy': { type: 'string', multiple: true },
-    'command-rule': { type: 'string', multiple: true },
-    'no-resume': { type: 'boolean' },
-  }, true, ADD_HELP);
+  const { values, positionals } = parseCommandArgs('remote add', args, { ...REMOTE_FLAGS, replace: { type: 'boolean' } }, true, ADD_HELP);
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
-  // A tunnel remote is reached on 127.0.0.1 at the device's live tunnel port (filled in when connecting).
-  if (values.tunnel && values.host) throw new Error('remote add: give --host or --tunnel, not both');
-  if (values.tunnel) values.host = '127.0.0.1';
-  if (!values.host) throw new Error('remote add: --host is required');
-  if (values.command && values.shell) throw new Error('remote add: give --command or --shell, not both');
-  if (values.command !== undefined && values.command.trim() === '') throw new Error('remote add: --command is empty; give the command that starts the MCP server, e.g. --command \'npx -y some-mcp-server\'');
-  if (values.agent && values['no-agent']) throw new Error('remote add: give --agent or --no-agent, not both');
-  if (values['key-server-port'] !== undefined && !values['use-key-server']) throw new Error('remote add: --key-server-port needs --use-key-server');
-  if ((values['tool-policy'] || values['command-rule']) && !values.tools) throw new Error('remote add: --tool-policy and --command-rule need --tools');
-  const { toolPolicyOfArgs } = await import('./tool-policy-args.js');
-  const policy = prefixed('remote add', () => toolPolicyOfArgs(values['tool-policy'], values['command-rule']));
-  const identityFiles = (values.key ?? []).map((k) => resolve(k));
-  const { checkPrivateKeyFile } = await import('../core/ssh/key-file-check.js');
-  for (const key of identityFiles) prefixed('remote add: --key', () => checkPrivateKeyFile(key));
-  const input: RemoteInput = {
-    name,
-    host: values.host,
-    port: prefixed('remote add', () => parsePort(values.port, '--port', 22)),
-    user: values.user ?? userInfo().username,
-    identityFiles,
-    // As OpenSSH: the agent is used when present, unless a key is given with --no-agent.
-    useAgent: values['no-agent'] ? false : (values.agent ?? true),
-    usePassword: values.password ?? false,
-    knownHostsPath: values['known-hosts'] ? resolve(values['known-hosts']) : undefined,
-    mode: values.command ? 'exec' : 'shell',
-    command: values.command,
-    hostKeyPolicy: prefixed('remote add: --host-key-policy', () => parseHostKeyPolicy(values['host-key-policy'] ?? 'ask')),
-    // As ssh -J: a hop logs in as the local user unless it names one.
-    jump: values.jump ? prefixed('remote add: --jump', () => parseJumpSpecs(values.jump!)).map((h) => ({ host: h.host, port: h.port ?? 22, user: h.user ?? userInfo().username })) : undefined,
-    tunnel: values.tunnel ? { device: values.tunnel } : undefined,
-    tools: values.tools ? { enabled: true, description: values.description, ...(policy ? { policy } : {}) } : undefined,
-    ...(values['no-resume'] ? { resume: false } : {}),
-    keyServer: values['use-key-server'] ? { enabled: true, port: prefixed('remote add', () => parsePort(values['key-server-port'], '--key-server-port', 8000)) } : undefined,
-  };
+  if (!values.host && !values.tunnel) throw new Error('remote add: --host is required');
+  const input = await applyRemoteFlags('remote add', values, newRemoteBase(name));
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
   const { formatSchemaError, remoteSchema } = await import('../../shared/remote.js');
   const checked = remoteSchema.safeParse(input);
@@ -128,15 +86,6 @@ async function add(args: string[]): Promise<number> {
   const saved = await callCommand('saveRemote', input, values.replace ?? false);
   process.stdout.write(`added remote "${saved.name}" (${describeAddress(saved)}, ${describeChannel(saved)})\n`);
   return 0;
-}
-
-/** Runs a check that throws one line, and says which command and flag it was about. */
-function prefixed<T>(where: string, check: () => T): T {
-  try {
-    return check();
-  } catch (error) {
-    throw new Error(`${where}: ${(error as Error).message}`);
-  }
 }
 
 /** ` via a -> b` for a remote behind jump hosts. */
@@ -149,7 +98,7 @@ function describeAddress(r: Remote): string {
   return r.tunnel ? `${r.user}@tunnel:${r.tunnel.device}` : `${describeRemoteAddress(r)}${describeJump(r)}`;
 }
 
-function describeChannel(r: Remote): string {
+export function describeChannel(r: Remote): string {
   return r.mode === 'exec' ? `exec: ${r.command}` : 'shell';
 }
 

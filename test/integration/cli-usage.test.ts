@@ -10,7 +10,7 @@ import { ensureTestUser } from '../support/test-user.js';
 /** What a person sees from the built `burrow` command: help, one-line errors, exit codes. */
 
 const SUBCOMMANDS: Record<string, string[]> = {
-  remote: ['add', 'list', 'remove'],
+  remote: ['add', 'edit', 'list', 'remove'],
   hostkeys: ['list', 'approve', 'reject', 'forget'],
   secrets: ['list', 'enter', 'refuse'],
   keys: ['generate'],
@@ -75,7 +75,7 @@ describe('mistakes are one line on stderr, exit 1, nothing saved', () => {
     await fails(['remote', 'add', 'x', '--host', 'h', '--frobnicate'], 'remote add: unknown option --frobnicate (see burrow remote add --help)');
     await fails(['hostkeys', 'list', '--jsno'], 'hostkeys list: unknown option --jsno (did you mean --json?)');
     await fails(['connect', '--host', 'h', '--pasphrase', 'x'], 'connect: unknown option --pasphrase (did you mean --passphrase?)');
-    await fails(['remote', 'lsit'], 'remote: unknown subcommand "lsit" (did you mean list? choose one of: add, list, remove, import)');
+    await fails(['remote', 'lsit'], 'remote: unknown subcommand "lsit" (did you mean list? choose one of: add, edit, list, remove, import)');
     await fails(['remote', 'add', 'x', '--host'], 'remote add: --host needs a value');
     await fails(['remote', 'list', 'extra'], 'remote list: unexpected argument "extra" (see burrow remote list --help)');
   });
