@@ -152,6 +152,11 @@ export interface SessionInfo {
   openedAt: string;
   /** Set while the session waits for its remote to come back (it resumes then): the remote's name. */
   waitingFor?: string;
+  /**
+   * Set on Burrow's own inspector session (`burrow tools`/`call`, the window's Inspector), which no MCP app uses:
+   * when it closes unless used again (absent while it closes).
+   */
+  inspector?: { closesAt?: string };
 }
 
 /** An MCP host session using Burrow's built-in SSH tools, and what it has open on which remotes. */

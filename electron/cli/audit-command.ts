@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { tailRecords, verifyHashChain, type ChainedRecord } from '../core/audit/hash-chain-log.js';
 import { defaultToolAuditFile } from '../core/audit/tool-audit.js';
 import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
+import { localTimeText } from './time-text.js';
 
 const VERIFY_HELP = `usage: burrow audit verify [--file PATH]
 
@@ -11,7 +12,8 @@ removed or reordered (exit 1).`;
 
 const TAIL_HELP = `usage: burrow audit tail [-n N] [--json] [--file PATH]
 
-The last N records (default 20), one line each, or as the raw JSON records with --json.`;
+The last N records (default 20), one line each with its local time (TZ), or as the raw JSON records
+(ISO UTC times) with --json.`;
 
 const TABLE: Record<string, Subcommand> = {
   verify: { help: VERIFY_HELP, run: verify },
@@ -37,7 +39,7 @@ async function verify(args: string[]): Promise<number> {
     return 0;
   }
   const bad = verdict.firstBad;
-  const which = `${bad.seq !== undefined ? `record ${bad.seq}` : 'a record'} (line ${bad.line}${bad.time ? `, ${bad.time}` : ''})`;
+  const which = `${bad.seq !== undefined ? `record ${bad.seq}` : 'a record'} (line ${bad.line}${bad.time ? `, ${localTimeText(bad.time)}` : ''})`;
   process.stdout.write(`${file}: BROKEN at ${which}: ${bad.reason}\n`);
   return 1;
 }
@@ -57,7 +59,7 @@ async function tail(args: string[]): Promise<number> {
 function describe(record: ChainedRecord | { line: number; unparsable: string }): string {
   if ('unparsable' in record) return `line ${record.line}: not JSON`;
   const r = record as ChainedRecord & Record<string, any>;
-  const head = `${r.time} #${r.seq} ${String(r.tool ?? r.event ?? '?')}${r.remote ? ` on ${r.remote}` : ''}`;
+  const head = `${localTimeText(String(r.time ?? ''))} #${r.seq} ${String(r.tool ?? r.event ?? '?')}${r.remote ? ` on ${r.remote}` : ''}`;
   if (r.phase === 'call') {
     const who = r.client?.name ? ` for ${r.client.name}` : '';
     const detail = r.args?.command ?? r.args?.path ?? r.args?.remote_path ?? r.args?.data ?? '';

@@ -6,6 +6,7 @@ import { DeviceStore } from '../core/sshserver/device-store.js';
 import { deviceKeyWanted } from '../../shared/approvals.js';
 import { parseCommandArgs, parsePort, runSubcommand } from './cli-args.js';
 import { isNoEngine } from './command-client.js';
+import { whenText } from './time-text.js';
 
 const HELP = `usage: burrow devices list [--json]
        burrow devices approve FINGERPRINT --name NAME [--port PORT]
@@ -45,14 +46,15 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify(listing, null, 2)}\n`);
     return 0;
   }
+  const now = new Date();
   if (listing.listening) process.stdout.write(`Burrow SSH server on ${listing.listening}, host key ${listing.serverFingerprint}\n`);
-  for (const p of listing.pending) process.stdout.write(`PENDING ${deviceKeyWanted(p)} (${p.requestedAt}); burrow devices approve ${p.fingerprint} --name NAME\n`);
+  for (const p of listing.pending) process.stdout.write(`PENDING ${deviceKeyWanted(p)} (${whenText(p.requestedAt, now)}); burrow devices approve ${p.fingerprint} --name NAME\n`);
   if (listing.devices.length === 0) {
     if (listing.pending.length === 0) process.stdout.write('no devices approved\n');
     return 0;
   }
   const rows = [['NAME', 'TUNNEL', 'PORT', 'FINGERPRINT', 'LAST SEEN', 'FROM']];
-  for (const d of listing.devices) rows.push([d.name, d.tunnel, String(d.port), d.fingerprint, d.lastSeenAt ?? '', d.address ?? d.lastAddress ?? '']);
+  for (const d of listing.devices) rows.push([d.name, d.tunnel, String(d.port), d.fingerprint, whenText(d.lastSeenAt, now), d.address ?? d.lastAddress ?? '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const row of rows) process.stdout.write(`${row.map((c, i) => c.padEnd(widths[i])).join('  ').trimEnd()}\n`);
   return 0;

@@ -1,12 +1,14 @@
 import type { PendingHostKey } from '../../shared/approvals.js';
 import { commandHelp, parseCommandArgs, parsePort, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
+import { whenText } from './time-text.js';
 
 
 const LIST_HELP = `usage: burrow hostkeys list [--json]
 
 Host keys waiting for approval, Burrow's approved keys, and alerts: changed host keys that were
-refused (they are never a question). FINGERPRINT is the SHA256:… text "ssh-keygen -lf" prints.`;
+refused (they are never a question). FINGERPRINT is the SHA256:… text "ssh-keygen -lf" prints.
+Times are local (TZ); --json gives them as ISO UTC.`;
 
 const APPROVE_HELP = `usage: burrow hostkeys approve FINGERPRINT [--once]
 
@@ -45,13 +47,14 @@ async function list(args: string[]): Promise<number> {
     process.stdout.write(`${JSON.stringify({ ...listing, alerts }, null, 2)}\n`);
     return 0;
   }
+  const now = new Date();
   for (const a of alerts) {
-    process.stdout.write(`ALERT ${a.time}: the host key of ${a.host}:${a.port} CHANGED: offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint} (${a.knownAt}); refused\n`);
+    process.stdout.write(`ALERT ${whenText(a.time, now)}: the host key of ${a.host}:${a.port} CHANGED: offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint} (${a.knownAt}); refused\n`);
   }
   const hostPort = (h: string, p: number) => `${h}:${p}`;
   const rows = [['STATE', 'HOST', 'TYPE', 'FINGERPRINT', 'SEEN', 'SOURCE']];
-  for (const p of listing.pending) rows.push(['pending', hostPort(p.host, p.port), p.keyType, p.fingerprint, p.requestedAt, p.source]);
-  for (const k of listing.known) rows.push(['approved', hostPort(k.host, k.port), k.keyType, k.fingerprint, k.firstSeen ?? '', k.source ?? '']);
+  for (const p of listing.pending) rows.push(['pending', hostPort(p.host, p.port), p.keyType, p.fingerprint, whenText(p.requestedAt, now), p.source]);
+  for (const k of listing.known) rows.push(['approved', hostPort(k.host, k.port), k.keyType, k.fingerprint, whenText(k.firstSeen, now), k.source ?? '']);
   if (rows.length === 1) {
     if (alerts.length === 0) process.stdout.write('no host keys pending or approved by Burrow\n');
     return 0;

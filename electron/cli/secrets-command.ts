@@ -2,6 +2,7 @@ import type { PendingSecret } from '../../shared/approvals.js';
 import { secretWanted } from '../../shared/approvals.js';
 import { commandHelp, parseCommandArgs, runSubcommand, type Subcommand } from './cli-args.js';
 import { callCommand } from './command-client.js';
+import { whenText } from './time-text.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
 
@@ -41,7 +42,7 @@ async function list(args: string[]): Promise<number> {
     return 0;
   }
   if (pending.length === 0) process.stdout.write('no passphrase or password is waiting\n');
-  for (const p of pending) process.stdout.write(`${p.id}  ${secretWanted(p)}  since ${p.requestedAt}\n`);
+  for (const p of pending) process.stdout.write(`${p.id}  ${secretWanted(p)}  since ${whenText(p.requestedAt)}\n`);
   return 0;
 }
 

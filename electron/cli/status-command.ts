@@ -4,13 +4,15 @@ import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { parseCommandArgs } from './cli-args.js';
 import { isNoEngine } from './command-client.js';
 import { formatTable } from './table-output.js';
+import { durationText, localTimeText, whenText } from './time-text.js';
 
 const HELP = `usage: burrow status [--json]
 
 Whether a Burrow engine runs (the tray app or burrow daemon): its pid, uptime and UI address,
-each remote's state and open sessions, the host sessions using the built-in SSH tools (which
+each remote's state and open sessions (Burrow's own inspector session, which burrow tools and
+burrow call open and which closes when idle, apart from the MCP apps'), the host sessions using the built-in SSH tools (which
 remotes, open shells and forwards), and what waits for a person (host keys, secrets, alerts).
-Exit code 0 when an engine runs, 3 when none does.`;
+Times are local (TZ); --json gives them as ISO UTC. Exit code 0 when an engine runs, 3 when none does.`;
 
 /** The exit code that says "no engine runs" (as systemctl's status uses 3 for "not running"). */
 export const NOT_RUNNING = 3;
@@ -35,7 +37,7 @@ export async function run(args: string[]): Promise<number> {
     return 0;
   }
   const kind = status.kind === 'app' ? 'the tray app' : 'burrow daemon';
-  const lines = [`Burrow ${status.version}: ${kind}, pid ${status.pid}, up ${formatDuration(status.uptimeSec)}${status.paused ? ', PAUSED (new sessions are refused)' : ''}`];
+  const lines = [`Burrow ${status.version}: ${kind}, pid ${status.pid}, up ${durationText(status.uptimeSec)}${status.paused ? ', PAUSED (new sessions are refused)' : ''}`];
   if (status.ui) lines.push(`UI: ${status.ui}`);
   if (status.remotes.length === 0) lines.push('no remotes yet: burrow remote add NAME --host HOST [--command CMD]');
   else {
@@ -44,11 +46,21 @@ export async function run(args: string[]): Promise<number> {
       ...status.remotes.map((r) => [r.name, r.state, String(r.sessions), r.detail ?? '']),
     ]));
   }
-  if (status.sessions.length > 0) {
+  const now = new Date();
+  const appSessions = status.sessions.filter((s) => !s.inspector);
+  if (appSessions.length > 0) {
     lines.push('', ...formatTable([
       ['SESSION', 'REMOTE', 'CLIENT', 'SINCE', 'STATE'],
-      ...status.sessions.map((s) => [String(s.id), s.remote, s.client ?? '', s.openedAt, s.waitingFor ? `waiting for ${s.waitingFor}` : 'relaying']),
+      ...appSessions.map((s) => [String(s.id), s.remote, s.client ?? '', whenText(s.openedAt, now), s.waitingFor ? `waiting for ${s.waitingFor}` : 'relaying']),
     ]));
+  }
+  // Not an MCP app's: burrow tools/call and the window's Inspector keep it for their next use, then it closes.
+  const inspectorSessions = status.sessions.filter((s) => s.inspector);
+  if (inspectorSessions.length > 0) lines.push('');
+  for (const s of inspectorSessions) {
+    const closesAt = s.inspector?.closesAt;
+    const closes = closesAt ? `in ${durationText(Math.max(0, Math.round((Date.parse(closesAt) - now.getTime()) / 1000)))}` : 'now';
+    lines.push(`Burrow inspector on ${s.remote} (session ${s.id}, since ${localTimeText(s.openedAt, now)}): closes when idle, ${closes}`);
   }
   const toolSessions = status.toolSessions ?? [];
   if (toolSessions.length > 0) {
@@ -60,7 +72,7 @@ export async function run(args: string[]): Promise<number> {
         [...new Set(t.sessions.map((s) => s.remote))].join(',') || '(none yet)',
         String(t.sessions.reduce((n, s) => n + s.shells, 0)),
         String(t.sessions.reduce((n, s) => n + s.forwards, 0)),
-        t.openedAt,
+        whenText(t.openedAt, now),
       ]),
     ]));
   }
@@ -73,10 +85,4 @@ export async function run(args: string[]): Promise<number> {
   for (const a of status.alerts) lines.push(`ALERT: the host key of ${a.host}:${a.port} CHANGED (offered ${a.offeredFingerprint}, expected ${a.expectedFingerprint}); refused`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
-}
-
-function formatDuration(seconds: number): string {
-  if (seconds < 60) return `${seconds}s`;
-  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
-  return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
 }

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
@@ -43,6 +43,20 @@ async function addInTerminal(name: string, extra = ['--known-hosts', sshd.knownH
   );
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
+}
+
+/** The row's buttons (each named by the start of its accessible name) are all shown, side by side on one line. */
+async function expectOneLine(row: Locator, names: string[]): Promise<void> {
+  const buttons = row.getByRole('button');
+  await expect.poll(() => buttons.count()).toBe(names.length);
+  const boxes = [];
+  for (let i = 0; i < names.length; i++) {
+    const button = buttons.nth(i);
+    expect((await button.getAttribute('aria-label')) ?? (await button.textContent())).toMatch(new RegExp(`^${names[i]}`));
+    boxes.push((await button.boundingBox())!);
+  }
+  for (const box of boxes) expect(Math.abs(box.y + box.height / 2 - (boxes[0].y + boxes[0].height / 2)), JSON.stringify(boxes)).toBeLessThan(2);
+  for (let i = 1; i < boxes.length; i++) expect(boxes[i].x, JSON.stringify(boxes)).toBeGreaterThanOrEqual(boxes[i - 1].x + boxes[i - 1].width);
 }
 
 describe('the window follows the engine, keeps traffic and shows settings and records', () => {
@@ -179,6 +193,12 @@ describe('the window follows the engine, keeps traffic and shows settings and re
     await key.waitFor();
     const fingerprint = ((await daemon.call('knownHostKeys')) as { port: number; fingerprint: string }[]).find((k) => k.port === sshd.port)!.fingerprint;
     expect(await key.textContent()).toContain(fingerprint);
+    // At 1280×800 a row's buttons stay on one line (they wrapped under each other), asking to Forget too, and nothing scrolls sideways.
+    await expectOneLine(key, ['Copy fingerprint', 'Copy ssh-keygen -R', 'Forget']);
+    await key.getByRole('button', { name: `Forget ${name}` }).click();
+    await expectOneLine(key, ['Copy fingerprint', 'Copy ssh-keygen -R', 'Forget', 'Keep']);
+    await key.getByRole('button', { name: 'Keep' }).click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await key.getByRole('button', { name: `Copy fingerprint of ${name}` }).click();
     await expect.poll(() => clipboard(page)).toBe(fingerprint);
     await key.getByRole('button', { name: `Copy ssh-keygen -R command for ${name}` }).click();
@@ -191,6 +211,10 @@ describe('the window follows the engine, keeps traffic and shows settings and re
     expect(await records.locator('tr[data-audit-phase="result"]').textContent()).toMatch(/result: ok.*exit 0/);
     expect(await records.textContent()).not.toContain('ssh_read_file');
     expect(await page.getByTestId('log-dir').textContent()).toContain(join(home, 'logs'));
+    // The screenshot shows the row's buttons as a person first sees them, not "Copied".
+    await expect.poll(() => key.getByText('Copied').count(), { timeout: 5000 }).toBe(0);
+    await page.mouse.move(0, 0);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
     await screenshot(page, 'settings');
 
     await key.getByRole('button', { name: `Forget ${name}` }).click();

@@ -21,6 +21,7 @@ import {
 } from '../hostconfig/host-configs.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import type { InspectorSessions } from '../inspector/inspector-sessions.js';
+import { INSPECTOR_CLIENT_NAME } from '../inspector/inspector-client-name.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { DEFAULT_IDLE_TIMEOUT_SEC } from '../app-runtime-defaults.js';
 import { readToolAuditTail } from '../audit/tool-audit-reader.js';
@@ -163,7 +164,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
         ui: ctx.host?.ui?.(),
         paused: e.sessions.isPaused(),
         remotes: e.status.all(),
-        sessions: e.sessions.list(),
+        sessions: e.sessions.list().map((s) => (s.client === INSPECTOR_CLIENT_NAME ? { ...s, inspector: { closesAt: inspectorLoaded?.closesAt(s.remote)?.toISOString() } } : s)),
         toolSessions: e.toolSessions.list(),
         pending: e.broker.pending(),
         alerts: e.broker.alerts(),

@@ -35,6 +35,8 @@ const CLIENT_INFO = { name: INSPECTOR_CLIENT_NAME, version: BURROW_VERSION };
 /** The inspector's own MCP client per remote, opened on demand through the engine's relay. */
 export class InspectorSessions {
   private readonly live = new Map<string, Promise<LiveSession>>();
+  /** When each open session closes unless used again (epoch ms), for `burrow status` and the Sessions screen. */
+  private readonly idleUntil = new Map<string, { session: LiveSession; at: number }>();
 
   constructor(private readonly options: InspectorOptions) {}
 
@@ -94,11 +96,18 @@ export class InspectorSessions {
   close(remote: string): void {
     const pending = this.live.get(remote);
     this.live.delete(remote);
+    this.idleUntil.delete(remote);
     void pending?.then((s) => s.client.close()).catch(() => {});
   }
 
   closeAll(): void {
     for (const name of [...this.live.keys()]) this.close(name);
+  }
+
+  /** When the remote's open inspector session closes unless used again, or undefined when none is open. */
+  closesAt(remote: string): Date | undefined {
+    const at = this.idleUntil.get(remote)?.at;
+    return at === undefined ? undefined : new Date(at);
   }
 
   private session(remote: string): Promise<LiveSession> {
@@ -144,6 +153,7 @@ export class InspectorSessions {
 
   /** A session that ended (the remote went away) is dropped, so the next use opens a new one. */
   private forget(name: string, session: LiveSession): void {
+    if (this.idleUntil.get(name)?.session === session) this.idleUntil.delete(name);
     const pending = this.live.get(name);
     pending?.then(
       (s) => {
@@ -155,8 +165,10 @@ export class InspectorSessions {
 
   private touch(remote: string, session: LiveSession): LiveSession {
     clearTimeout(session.idleTimer);
-    session.idleTimer = setTimeout(() => this.close(remote), this.options.idleMs ?? 10 * 60_000);
+    const idleMs = this.options.idleMs ?? 10 * 60_000;
+    session.idleTimer = setTimeout(() => this.close(remote), idleMs);
     session.idleTimer.unref();
+    this.idleUntil.set(remote, { session, at: Date.now() + idleMs });
     return session;
   }
 }

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionInfo } from '../../../shared/api.js';
 import { errorText, useApi } from '../api-context.js';
+import { durationText } from '../duration-text.js';
 
 /** Which MCP host sessions use which remote right now: read once, then again on every session event. */
 export function SessionsScreen() {
@@ -24,8 +25,10 @@ export function SessionsScreen() {
     }, { traffic: false });
   }, [api, load]);
 
+  const appSessions = (sessions ?? []).filter((s) => !s.inspector);
+  const inspectorSessions = (sessions ?? []).filter((s) => s.inspector);
   const byRemote = new Map<string, SessionInfo[]>();
-  for (const s of sessions ?? []) byRemote.set(s.remote, [...(byRemote.get(s.remote) ?? []), s]);
+  for (const s of appSessions) byRemote.set(s.remote, [...(byRemote.get(s.remote) ?? []), s]);
 
   return (
     <section className="screen">
@@ -36,7 +39,7 @@ export function SessionsScreen() {
         </div>
       </header>
       {error ? <div className="banner error">{error}</div> : null}
-      {sessions && sessions.length === 0 ? (
+      {sessions && appSessions.length === 0 ? (
         <div className="empty">
           <p>No MCP app is connected.</p>
           <p className="muted">When an app starts a server Burrow installed for it, its session shows here.</p>
@@ -70,6 +73,59 @@ export function SessionsScreen() {
           </table>
         </section>
       ))}
+      {inspectorSessions.length > 0 ? <InspectorSessions sessions={inspectorSessions} reload={load} /> : null}
+    </section>
+  );
+}
+
+/**
+ * Burrow's own inspector sessions, apart from the MCP apps': the Inspector screen and `burrow tools`/`burrow call`
+ * keep one per remote for their next use, and it closes when unused. The time left counts down here; at its end
+ * the screen reads again (the session closed, or a use since then set a later end).
+ */
+function InspectorSessions({ sessions, reload }: { sessions: SessionInfo[]; reload: () => void }) {
+  const [now, setNow] = useState(Date.now());
+  const reloadedFor = useRef<string | undefined>(undefined);
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const ended = sessions.map((s) => s.inspector?.closesAt).find((at) => at && Date.parse(at) <= now);
+  useEffect(() => {
+    if (ended && reloadedFor.current !== ended) {
+      reloadedFor.current = ended;
+      reload();
+    }
+  }, [ended, reload]);
+  return (
+    <section className="settings-section" aria-label="Burrow inspector sessions">
+      <h2>
+        Burrow inspector <span className="muted small">· not an MCP app</span>
+      </h2>
+      <p className="muted small">Burrow's own session per remote, for the Inspector and burrow tools / burrow call. It stays open for their next use and closes when idle.</p>
+      <table className="plain-table sessions-table">
+        <thead>
+          <tr>
+            <th>Remote</th>
+            <th>Session</th>
+            <th>Since</th>
+            <th>Closes</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((s) => {
+            const closesAt = s.inspector?.closesAt;
+            return (
+              <tr key={s.id} data-inspector-session={s.remote}>
+                <td>{s.remote}</td>
+                <td className="mono">#{s.id}</td>
+                <td className="muted">{new Date(s.openedAt).toLocaleTimeString()}</td>
+                <td data-testid="inspector-closes">{closesAt ? `when idle, in ${durationText(Math.max(0, Date.parse(closesAt) - now))}` : 'now'}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
     </section>
   );
 }

@@ -166,27 +166,32 @@ function HostKeys({ knownHostsFile }: { knownHostsFile?: string }) {
       {error ? <div className="banner error">{error}</div> : null}
       {keys && keys.length === 0 ? <p className="muted">None yet.</p> : null}
       {keys && keys.length > 0 ? (
-        <table className="plain-table">
+        <table className="plain-table host-keys-table">
           <tbody>
             {keys.map((k) => {
               const name = knownHostsName(k.host, k.port);
               const id = `${name} ${k.fingerprint}`;
               const command = `ssh-keygen -R "${name}"${knownHostsFile ? ` -f ${knownHostsFile}` : ''}`;
+              // Host over type and date: the fingerprint and the buttons keep one line each at 1280 px.
               return (
                 <tr key={id} data-host-key={name}>
-                  <td>{k.port === 22 ? k.host : `${k.host}:${k.port}`}</td>
-                  <td>{keyTypeName(k.keyType)}</td>
-                  <td className="mono">
+                  <td className="host-key-host">
+                    {k.port === 22 ? k.host : `${k.host}:${k.port}`}
+                    <div className="muted small">
+                      {keyTypeName(k.keyType)}
+                      {k.firstSeen ? ` · approved ${new Date(k.firstSeen).toLocaleDateString()}` : ''}
+                    </div>
+                  </td>
+                  <td className="mono host-key-fingerprint">
                     {k.fingerprint}
                     <CopyButton text={k.fingerprint} label={`fingerprint of ${name}`} />
                   </td>
-                  <td className="muted small">{k.firstSeen ? new Date(k.firstSeen).toLocaleDateString() : ''}</td>
-                  <td>
+                  <td className="host-key-actions">
                     <CopyButton text={command} label={`ssh-keygen -R command for ${name}`} caption="Copy ssh-keygen -R" />
                     {confirm === id ? (
                       <>
-                        <button className="btn small danger" onClick={() => forget(k)}>
-                          Forget {name}
+                        <button className="btn small danger" onClick={() => forget(k)} aria-label={`Forget ${name}`}>
+                          Forget
                         </button>
                         <button className="btn small" onClick={() => setConfirm(undefined)}>
                           Keep
