@@ -172,18 +172,21 @@ describe('no daemon running', () => {
 });
 
 describe('a warm daemon starts the next MCP server ahead of time', () => {
-  // The forced command stamps when each remote server process started; get-env shows it to the client.
-  const stampedServer = `export STARTED_AT=$(date +%s%3N); exec ${EVERYTHING_COMMAND}`;
+  // The forced command puts each remote server's pid in its environment ($$ is the shell's, which exec keeps);
+  // get-env shows it to the client. A pid, not a start time: the spare starts a few ms after the first server,
+  // often in the same millisecond, and two equal stamps made the first server look as if it never ended.
+  const pidServer = `export SERVER_PID=$$; exec ${EVERYTHING_COMMAND}`;
 
-  /** STARTED_AT of each MCP server process running on the remote now (read from its environment). */
-  const runningStamps = (sshd: SshdFixture) => sshd.remoteProcesses().map((p) => Number(p.env.STARTED_AT));
+  /** The pid of each MCP server process running on the remote now. */
+  const runningPids = (sshd: SshdFixture) => sshd.remoteProcesses().map((p) => p.pid);
 
-  async function startedAt(env: Record<string, string>): Promise<number> {
+  /** The pid of the server a new session gets, as that server reports it. */
+  async function serverPid(env: Record<string, string>): Promise<number> {
     const c = await connectClient(['--remote', 'stamped'], env);
     try {
       const result = await c.client.callTool({ name: 'get-env', arguments: {} });
       const text = (result.content as { text: string }[])[0].text;
-      return Number(JSON.parse(text.slice(text.indexOf('{'))).STARTED_AT);
+      return Number(JSON.parse(text.slice(text.indexOf('{'))).SERVER_PID);
     } finally {
       await c.close();
     }
@@ -193,18 +196,21 @@ describe('a warm daemon starts the next MCP server ahead of time', () => {
     ['the next session gets a server that was already running', [], true],
     ['--no-prestart starts each server when its session asks', ['--no-prestart'], false],
   ] as const)('%s', async (_name, flags, prestarted) => {
-    const sshd = await startSshd({ forcedCommand: stampedServer });
+    const sshd = await startSshd({ forcedCommand: pidServer });
     const env = burrowEnv();
     await addRemote(env, 'stamped', sshd);
     const daemon = await startDaemon(env, [...flags]);
     try {
-      const first = await startedAt(env);
+      const first = await serverPid(env);
+      expect(first).toBeGreaterThan(0);
       // The first session's server has ended; with prestart a spare started during that session runs on, without none does.
-      const settled = () => !runningStamps(sshd).includes(first) && runningStamps(sshd).length === (prestarted ? 1 : 0);
-      await waitFor(settled, 10_000, () => `MCP servers on the remote started at ${JSON.stringify(runningStamps(sshd))} (first: ${first})`);
-      const asked = Date.now();
-      const second = await startedAt(env);
-      expect(second < asked).toBe(prestarted);
+      const settled = () => !runningPids(sshd).includes(first) && runningPids(sshd).length === (prestarted ? 1 : 0);
+      await waitFor(settled, 10_000, () => `MCP servers on the remote: pids ${JSON.stringify(runningPids(sshd))} (first: ${first})`);
+      const runningBefore = runningPids(sshd);
+      const second = await serverPid(env);
+      // The very process that was running before the session asked: it paid no server start-up.
+      expect(runningBefore.includes(second)).toBe(prestarted);
+      expect(second).not.toBe(first);
       expect(sshd.acceptedLogins()).toBe(1);
     } finally {
       await daemon.stop();
