@@ -147,15 +147,13 @@ export class IpcServer {
       const tools = hello.tools;
       // The built-in tools (an MCP SDK server and its schemas) load with the first session that uses them.
       this.toolsModule ??= import('../tools/serve-tools.js');
-      void this.toolsModule.then(({ toolRemotes }) => {
-        try {
+      this.toolsModule
+        .then(({ toolRemotes }) => {
           engine.sessions.checkAccepting();
           toolRemotes(settings.listRemotes(), tools, settings.allowAdHocToolHosts());
-        } catch (error) {
-          return this.refuse(control, oneLine(error));
-        }
-        this.ready(control, hello);
-      });
+          this.ready(control, hello);
+        })
+        .catch((error: unknown) => this.refuse(control, oneLine(error)));
       return;
     }
     const remote = settings.getRemote(hello.remote ?? '');
