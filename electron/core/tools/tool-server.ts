@@ -311,7 +311,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_execute',
-    'Runs a command over an exec channel and returns stdout, stderr, exit_code, signal, duration_ms and truncated (output is capped per stream). On timeout the process is signalled (TERM, then KILL).',
+    'Runs a command over an exec channel. The text is {"stdout","stderr","exit_code"} (exit_code -1 when a signal ended it, with "signal"; "timed_out" and "truncated" added when so); the structured result also has signal, duration_ms and truncated (output is capped per stream). On timeout the process is signalled (TERM, then KILL).',
     {
       session_id: sessionId,
       command: z.string().min(1),
@@ -355,7 +355,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_shell_open',
-    'Opens an interactive shell on a pty and returns a shell_id. Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait. When the session already has an open shell, that one is returned (reused: true); new_shell: true opens another.',
+    'Opens an interactive shell on a pty; the shell tools take this session_id to use it (shell_id, in the structured result, also works). Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait. When the session already has an open shell, that one is returned (reused: true); new_shell: true opens another, whose shell_id the text gives.',
     {
       session_id: sessionId,
       new_shell: z.boolean().optional().describe('open another shell even when the session has one open'),
@@ -563,7 +563,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_read_remote_file',
-    'Reads a remote text file over SFTP (up to max_bytes, default 1 MB, 0 for the most Burrow reads: 16 MB; truncated says when there is more).',
+    'Reads a remote text file over SFTP; the text is the file itself (up to max_bytes, default 1 MB, 0 for the most Burrow reads: 16 MB; the structured result’s truncated says when there is more).',
     {
       session_id: sessionId,
       path: z.string().optional(),
@@ -611,7 +611,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_list_remote_dir',
-    'Lists a remote folder over SFTP (default: the login folder): name, type, size, mode, mtime.',
+    'Lists a remote folder over SFTP (default: the login folder). The text is [{"name","size","modified","is_dir"}], folders first (modified in epoch seconds); the structured result has name, type, size, mode, mtime per entry.',
     { session_id: sessionId, path: z.string().optional(), remote_path: remotePath },
     (a) => {
       const s = sessionOf(a.session_id);
