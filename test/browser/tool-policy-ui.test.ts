@@ -6,7 +6,7 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { toolResultText } from '../support/tool-result-text.js';
+import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 import { openRemotesScreen, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 /** A person sets a remote's tool policy in the window, and a host's tool calls then follow it without asking anyone. */
@@ -99,12 +99,12 @@ describe.skipIf(!canRunShellSshd)('tool policy in the remote form', () => {
     await client.connect(transport);
     if (transport.pid) recordPid(transport.pid, 'burrow-connect');
     try {
-      const session = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } }))).session_id as string;
+      const session = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } })).session_id as string;
       const executed = await client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo should-not-run' } });
       expect(executed.isError).toBe(true);
       expect(toolResultText(executed)).toBe('denied: policy of lab denies ssh_execute; nothing was run');
 
-      const shell = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } }))).shell_id as string;
+      const shell = toolResultJson(await client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } })).shell_id as string;
       const removed = await client.callTool({ name: 'ssh_shell_send', arguments: { shell_id: shell, data: 'rm -f "$HOME/keep-me"' } });
       expect(removed.isError).toBe(true);
       expect(toolResultText(removed)).toBe('denied: command rule "nothing is deleted on the build box" (/^rm /) of lab denies it; nothing was run');

@@ -7,7 +7,7 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { toolResultText } from '../support/tool-result-text.js';
+import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 import { fillSshdLogin } from './remote-form-steps.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -88,7 +88,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     await client.connect(transport);
     if (transport.pid) recordPid(transport.pid, 'burrow-connect');
     try {
-      const session = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } }))).session_id as string;
+      const session = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } })).session_id as string;
       const execute = (command: string) => client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command } });
 
       const running = execute('systemctl status nginx >/dev/null 2>&1; echo hello-from-$(whoami)');
@@ -104,7 +104,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await screenshot(page, 'tool-approval');
       await dialog.getByRole('button', { name: 'Allow once' }).click();
       await dialog.waitFor({ state: 'detached' });
-      const result = JSON.parse(toolResultText(await running));
+      const result = toolResultJson(await running);
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
 
       // Deny: an error that says so, and nothing ran.
@@ -123,8 +123,8 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await dialog.waitFor({ timeout: 20_000 });
       await dialog.getByRole('button', { name: 'Allow for this session' }).click();
       await dialog.waitFor({ state: 'detached' });
-      expect(JSON.parse(toolResultText(await first)).stdout.trim()).toBe('one');
-      expect(JSON.parse(toolResultText(await execute('echo two'))).stdout.trim()).toBe('two');
+      expect(toolResultJson(await first).stdout.trim()).toBe('one');
+      expect(toolResultJson(await execute('echo two')).stdout.trim()).toBe('two');
       expect(await daemon.call('pendingApprovals')).toEqual([]);
       expect(await dialog.count()).toBe(0);
     } finally {

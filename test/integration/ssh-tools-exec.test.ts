@@ -54,12 +54,17 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     const s = await h.connect();
     const killed = await h.call('ssh_execute', { session_id: s, command: 'kill -TERM $$' });
     expect(killed.json).toMatchObject({ exit_code: null, signal: 'SIGTERM' });
+    // The text as mcp-remote-ssh's: no exit status reads -1 (paramiko's), and the signal is added.
+    expect(killed.text).toBe('{"stdout":"","stderr":"","exit_code":-1,"signal":"SIGTERM"}');
     const tag = `${Math.floor(Math.random() * 1e6) + 100}`;
     const started = Date.now();
     const slow = await h.call('ssh_execute', { session_id: s, command: `sleep ${tag}`, timeout_s: 1 });
     expect(Date.now() - started).toBeLessThan(10_000);
     expect(slow.json.timed_out).toBe(true);
     expect(slow.json.signal).toMatch(/SIG(TERM|KILL)/);
+    const slowText = JSON.parse(slow.text) as Record<string, unknown>;
+    expect(Object.keys(slowText).slice(0, 3)).toEqual(['stdout', 'stderr', 'exit_code']);
+    expect(slowText).toMatchObject({ exit_code: -1, timed_out: true, note: expect.stringMatching(/did not finish in time/) });
     // The remote process is gone, not left running.
     const left = await h.call('ssh_execute', { session_id: s, command: `pgrep -x sleep -a | grep -c " ${tag}$" || true` });
     expect(left.json.stdout).toBe('0\n');
@@ -72,6 +77,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools: exec, sudo, shells (real 
     expect(r.json.truncated).toBe(true);
     expect(r.json.stdout.length).toBe(1024 * 1024);
     expect(r.json.stdout_bytes).toBe(1_500_000);
+    expect(JSON.parse(r.text)).toMatchObject({ exit_code: 0, truncated: true, stdout_bytes: 1_500_000, stderr_bytes: 0 });
   });
 
   it('sudo: the password comes from the secret queue on stdin; a wrong one is an error, not a hang', async () => {

@@ -5,7 +5,7 @@ import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
-import { toolResultText } from '../support/tool-result-text.js';
+import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 
 /** `burrow remote add … --tools --tool-policy … --command-rule …`: the policy a host's tool calls then meet. */
 let sshd: ShellSshd;
@@ -44,9 +44,9 @@ describe.skipIf(!canRunShellSshd)('tool policy from the command line', () => {
     await client.connect(transport);
     if (transport.pid) recordPid(transport.pid, 'burrow-connect');
     try {
-      const session = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }))).session_id as string;
+      const session = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })).session_id as string;
       const ran = await client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo "allowed-$((6*7))"' } });
-      expect(JSON.parse(toolResultText(ran)).stdout.trim()).toBe('allowed-42');
+      expect(toolResultJson(ran).stdout.trim()).toBe('allowed-42');
       const removed = await client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'rm -f "$HOME/keep-me"' } });
       expect(removed.isError).toBe(true);
       expect(toolResultText(removed)).toBe('denied: command rule /^rm / of box denies it; nothing was run');

@@ -7,7 +7,7 @@ import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
-import { toolResultText } from '../support/tool-result-text.js';
+import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** The setting tools.allowAdHocHosts, and `burrow status` showing who uses the built-in tools. */
@@ -53,7 +53,7 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
   it('burrow status lists the host session using the tools, its remote, and its open shell', async () => {
     const c: ConnectedClient = await connectClient(['--tools'], env);
     try {
-      const session = JSON.parse(toolResultText(await c.client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }))).session_id as string;
+      const session = toolResultJson(await c.client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })).session_id as string;
       const opening = c.client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } });
       await answerToolCall(env);
       expect((await opening).isError).toBeFalsy();
@@ -87,12 +87,12 @@ describe.skipIf(!canRunShellSshd)('built-in tools: ad-hoc hosts and status', () 
       await approveHostKeyWhenAsked();
       const connected = await connecting;
       expect(connected.isError, toolResultText(connected)).toBeFalsy();
-      const { session_id: session, remote } = JSON.parse(toolResultText(connected)) as { session_id: string; remote: string };
+      const { session_id: session, remote } = toolResultJson(connected) as { session_id: string; remote: string };
       expect(remote).toBe(`${sshd.user}@127.0.0.1:${sshd.port}`);
 
       const running = c.client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'whoami' } });
       await answerToolCall(env);
-      expect(JSON.parse(toolResultText(await running)).stdout.trim()).toBe(sshd.user);
+      expect(toolResultJson(await running).stdout.trim()).toBe(sshd.user);
       // The saved remotes listed to the model stay the saved ones.
       expect(toolResultText(await c.client.callTool({ name: 'ssh_list_remotes', arguments: {} }))).not.toContain('127.0.0.1');
     } finally {

@@ -6,7 +6,7 @@ import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
-import { toolResultText } from '../support/tool-result-text.js';
+import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 
 /** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
 let sshd: ShellSshd;
@@ -38,13 +38,13 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
       expect(remotes).toContain('box');
       expect(remotes).toContain('a build box');
       expect(remotes).not.toContain('127.0.0.1');
-      const connected = JSON.parse(toolResultText(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })));
+      const connected = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } }));
       const session = connected.session_id as string;
 
       // Executing asks a person: allowed once with burrow approvals allow.
       const running = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo hello-from-$(whoami)' } });
       await answerToolCall(env, 'allow');
-      const result = JSON.parse(toolResultText(await running));
+      const result = toolResultJson(await running);
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
       expect(result.exit_code).toBe(0);
 

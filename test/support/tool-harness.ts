@@ -15,7 +15,7 @@ export const ALLOW_ALL: ToolPolicy = { tools: Object.fromEntries(SSH_TOOL_NAMES.
 export interface ToolCallResult {
   text: string;
   isError: boolean;
-  /** The JSON the tool returned (undefined for errors). */
+  /** The tool's structured result, structuredContent ({} for errors). */
   json: Record<string, any>;
 }
 
@@ -80,10 +80,15 @@ export async function startToolHarness(ssh: SshClient, opts: { audit?: ToolAudit
   const client = new McpClient({ name: 'test-host', version: '1.0' });
   await client.connect(clientEnd);
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> => {
-    const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as { content: { type: string; text: string }[]; isError?: boolean };
+    const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as {
+      content: { type: string; text: string }[];
+      structuredContent?: Record<string, any>;
+      isError?: boolean;
+    };
     const text = r.content.map((c) => c.text).join('');
     const isError = r.isError === true;
-    return { text, isError, json: isError ? {} : (JSON.parse(text) as Record<string, any>) };
+    if (!isError && r.structuredContent === undefined) throw new Error(`${name} returned no structuredContent: ${text}`);
+    return { text, isError, json: isError ? {} : (r.structuredContent as Record<string, any>) };
   };
   return {
     client,

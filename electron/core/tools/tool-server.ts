@@ -10,6 +10,8 @@ import { createLogger, type Logger } from '../logging/logger.js';
 import { either, refuseCredential, tailLines, withoutCredentials } from './compat-args.js';
 import { channelRefusal, runExec, type ExecResult } from './exec-channel.js';
 import { PortForward } from './port-forwards.js';
+import { RESULT_SCHEMAS, type ToolResults } from './result-schemas.js';
+import * as text from './result-text.js';
 import { CONTROL_KEY, PtyShell } from './pty-shell.js';
 import { exportScript, readEnvFile, Redactor, shellQuote, ToolSecrets, MIN_REDACTED_LENGTH } from './secrets.js';
 import { downloadFile, listRemoteDir, readRemoteText, resolveRemote, uploadFile, writeRemoteAtomic } from './sftp-files.js';
@@ -52,8 +54,11 @@ interface Gate {
   shell?: PtyShell;
 }
 
-interface Outcome {
-  result: Record<string, unknown>;
+interface Outcome<R extends object = Record<string, unknown>> {
+  /** Burrow's result: the tool's structuredContent. */
+  result: R;
+  /** The text content in mcp-remote-ssh's shape (result-text.ts), from the redacted result; else the JSON. */
+  text?: (redacted: R) => string;
   exitCode?: number | null;
   signal?: string | null;
   bytesIn?: number;
@@ -118,7 +123,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   };
 
   /** The approval flow and the audit around one call; `run` is called only when both let it. */
-  async function guarded(tool: SshToolName, args: Record<string, unknown>, gate: () => Gate | Promise<Gate>, run: (g: Gate) => Promise<Outcome>): Promise<CallToolResult> {
+  async function guarded<R extends object>(tool: SshToolName, args: Record<string, unknown>, gate: () => Gate | Promise<Gate>, run: (g: Gate) => Promise<Outcome<R>>): Promise<CallToolResult> {
     const callId = newId('call');
     const redactor = secrets.redactor();
     const safeArgs = auditArgs(redactor.redactValue(args));
@@ -171,7 +176,9 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const outcome = await run(g);
       recordResult(callId, remote, tool, started, { ok: true, ...outcome });
       const redact = outcome.extraSecrets?.length ? new Redactor([...secretsList(), ...outcome.extraSecrets]) : secrets.redactor();
-      return { content: [{ type: 'text', text: redact.redact(JSON.stringify(redact.redactValue(outcome.result), null, 2)) }] };
+      const structured = definedOnly(redact.redactValue(outcome.result));
+      const text = outcome.text ? outcome.text(structured) : JSON.stringify(structured, null, 2);
+      return { content: [{ type: 'text', text: redact.redact(text) }], structuredContent: structured as Record<string, unknown> };
     } catch (error) {
       recordResult(callId, remote, tool, started, { ok: false, error: secrets.redactor().redact(oneLine(error)) });
       return errorResult(secrets.redactor().redact(oneLine(error)));
@@ -182,7 +189,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     return [...sessions.keys()].flatMap((id) => [...secrets.of(id)]);
   }
 
-  function recordResult(callId: string, remote: string | undefined, tool: string, started: number, r: { ok: boolean; error?: string } & Partial<Outcome>): void {
+  function recordResult(callId: string, remote: string | undefined, tool: string, started: number, r: { ok: boolean; error?: string } & Omit<Partial<Outcome>, 'result' | 'text'>): void {
     try {
       deps.audit.append({
         phase: 'result',
@@ -203,16 +210,17 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     }
   }
 
-  const register = <S extends z.ZodRawShape>(
-    name: SshToolName,
+  const register = <N extends SshToolName, S extends z.ZodRawShape>(
+    name: N,
     description: string,
     shape: S,
     gate: (a: z.infer<z.ZodObject<S>>) => Gate | Promise<Gate>,
-    run: (a: z.infer<z.ZodObject<S>>, g: Gate, cancel: AbortSignal | undefined) => Promise<Outcome>,
+    run: (a: z.infer<z.ZodObject<S>>, g: Gate, cancel: AbortSignal | undefined) => Promise<Outcome<ToolResults[N]>>,
     readOnly = false,
   ) => {
     // Strict: an argument the tool does not know is an error naming it, never silently dropped.
-    mcp.registerTool(name, { description, inputSchema: z.strictObject(shape), annotations: { readOnlyHint: readOnly, openWorldHint: true } }, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
+    const config = { description, inputSchema: z.strictObject(shape), outputSchema: RESULT_SCHEMAS[name], annotations: { readOnlyHint: readOnly, openWorldHint: true } };
+    mcp.registerTool(name, config, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
       guarded(name, withoutCredentials(args as Record<string, unknown>), () => gate(args), (g) => run(args, g, extra?.signal))) as never);
   };
 
@@ -264,14 +272,20 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const remote = g.remote as string;
       const lease = await deps.acquire(remote);
       const id = newId('s');
-      sessions.set(id, new ToolSession(id, remote, lease.client, lease.release));
+      const session = new ToolSession(id, remote, lease.client, lease.release);
+      sessions.set(id, session);
       logger.info(`tools: session ${id} on ${remote}`);
       const ignored = (['key_path', 'timeout'] as const).filter((k) => a[k] !== undefined && a[k] !== '');
-      return { result: { session_id: id, remote, ...(ignored.length ? { ignored, note: 'Burrow signs in with the remote’s own keys through its connection pool' } : {}) } };
+      const summary = summaryOf(session);
+      return {
+        result: { session_id: id, remote, ...(ignored.length ? { ignored, note: 'Burrow signs in with the remote’s own keys through its connection pool' } : {}) },
+        text: () => text.sessionText(summary),
+      };
     },
   );
 
   register('ssh_list_sessions', 'The open sessions of this host session, with their shells, forwards and loaded secret names.', {}, () => ({ detail: 'list sessions' }), async () => ({
+    text: () => text.sessionsText([...sessions.values()].map(summaryOf)),
     result: {
       sessions: [...sessions.values()].map((s) => ({
         session_id: s.id,
@@ -290,13 +304,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     if (!s) throw new ToolError(`no session ${a.session_id}`);
     return { remote: s.remote, session: s, detail: `close session ${a.session_id}` };
   }, async (_a, g) => {
-    await closeSession(g.session as ToolSession);
-    return { result: { closed: g.session?.id } };
+    const s = g.session as ToolSession;
+    await closeSession(s);
+    return { result: { closed: s.id }, text: () => text.closeSessionText(s.id, s.remote) };
   });
 
   register(
     'ssh_execute',
-    'Runs a command over an exec channel and returns stdout, stderr, exit_code, signal, duration_ms and truncated (output is capped per stream). On timeout the process is signalled (TERM, then KILL).',
+    'Runs a command over an exec channel. The text is {"stdout","stderr","exit_code"} (exit_code -1 when a signal ended it, with "signal"; "timed_out" and "truncated" added when so); the structured result also has signal, duration_ms and truncated (output is capped per stream). On timeout the process is signalled (TERM, then KILL).',
     {
       session_id: sessionId,
       command: z.string().min(1),
@@ -340,7 +355,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
 
   register(
     'ssh_shell_open',
-    'Opens an interactive shell on a pty and returns a shell_id. Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait. When the session already has an open shell, that one is returned (reused: true); new_shell: true opens another.',
+    'Opens an interactive shell on a pty; the shell tools take this session_id to use it (shell_id, in the structured result, also works). Its output is kept in a rolling buffer (500 KB) for ssh_shell_read and ssh_shell_wait. When the session already has an open shell, that one is returned (reused: true); new_shell: true opens another, whose shell_id the text gives.',
     {
       session_id: sessionId,
       new_shell: z.boolean().optional().describe('open another shell even when the session has one open'),
@@ -359,7 +374,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     },
     async (a, g) => {
       const s = g.session as ToolSession;
-      if (g.shell && !g.shell.closed) return { result: { shell_id: g.shell.id, session_id: s.id, reused: true } };
+      if (g.shell && !g.shell.closed) return { result: { shell_id: g.shell.id, session_id: s.id, reused: true }, text: () => text.shellOpenText(s.remote) };
       const pty = { term: a.term ?? 'xterm', cols: a.cols ?? a.width ?? 200, rows: a.rows ?? a.height ?? 50 };
       const channel = await new Promise<import('ssh2').ClientChannel>((resolve, reject) =>
         s.client.shell(pty, (err, ch) => (err ? reject(new Error(`could not open a shell: ${channelRefusal(err)}`)) : resolve(ch))),
@@ -370,7 +385,8 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       shells.set(id, shell);
       channel.once('close', () => logger.debug(`tools: shell ${id} closed`));
       const exported = await exportToShell(s, shell);
-      return { result: { shell_id: id, session_id: s.id, secrets_exported: exported } };
+      // A second shell is reached only by its id: name it where a text-only model can see it.
+      return { result: { shell_id: id, session_id: s.id, secrets_exported: exported }, text: () => text.shellOpenText(s.remote, a.new_shell ? id : undefined) };
     },
   );
 
@@ -398,12 +414,17 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const data = a.data + ((a.enter ?? a.press_enter) === false ? '' : '\n');
       sh.send(data);
       const sent = { sent_bytes: Buffer.byteLength(data) };
-      if (a.wait === undefined && a.read_lines === undefined) return { result: { shell_id: sh.id, ...sent }, bytesIn: sent.sent_bytes };
+      if (a.wait === undefined && a.read_lines === undefined) return { result: { shell_id: sh.id, ...sent }, text: () => '', bytesIn: sent.sent_bytes };
       const waitS = a.wait ?? 1;
       // mcp-remote-ssh waits this long, then reads: no pattern, no idle, only the shell closing ends it early.
       const r = waitS > 0 ? await sh.wait({ timeoutMs: waitS * 1000 }) : sh.read();
       const tail = tailLines(r.output, a.read_lines);
-      return { result: { shell_id: sh.id, ...sent, ...tail, dropped_chars: r.dropped_chars, closed: r.closed }, bytesIn: sent.sent_bytes, bytesOut: Buffer.byteLength(r.output) };
+      return {
+        result: { shell_id: sh.id, ...sent, ...tail, dropped_chars: r.dropped_chars, closed: r.closed },
+        text: (red) => red.output ?? '',
+        bytesIn: sent.sent_bytes,
+        bytesOut: Buffer.byteLength(r.output),
+      };
     },
   );
 
@@ -418,7 +439,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     async (a, g) => {
       const sh = g.shell as PtyShell;
       const r = sh.read();
-      return { result: { shell_id: sh.id, ...r, ...tailLines(r.output, a.lines) }, bytesOut: Buffer.byteLength(r.output) };
+      return { result: { shell_id: sh.id, ...r, ...tailLines(r.output, a.lines) }, text: (red) => red.output, bytesOut: Buffer.byteLength(r.output) };
     },
     true,
   );
@@ -432,8 +453,9 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       return { remote: sessions.get(sh.sessionId)?.remote, shell: sh, detail: `Ctrl-${a.key.toUpperCase()} to shell ${sh.id}` };
     },
     async (a, g) => {
-      (g.shell as PtyShell).control(a.key);
-      return { result: { shell_id: g.shell?.id, sent: `Ctrl-${a.key.toUpperCase()}` } };
+      const sh = g.shell as PtyShell;
+      sh.control(a.key);
+      return { result: { shell_id: sh.id, sent: `Ctrl-${a.key.toUpperCase()}` }, text: () => text.controlText(a.key) };
     },
   );
 
@@ -460,8 +482,15 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const pattern = a.pattern ? textOrPattern(a.pattern) : undefined;
       const quietMs = a.poll_interval !== undefined ? Math.min(600_000, Math.max(50, Math.round(a.poll_interval * 2000))) : undefined;
       const idleMs = a.idle_ms ?? (pattern ? undefined : (quietMs ?? 1000));
-      const r = await (g.shell as PtyShell).wait({ pattern, idleMs, timeoutMs: (a.timeout_s ?? a.timeout ?? 30) * 1000 });
-      return { result: { shell_id: g.shell?.id, ...r, ...tailLines(r.output, a.lines), matched: r.reason === 'pattern' }, bytesOut: Buffer.byteLength(r.output) };
+      const sh = g.shell as PtyShell;
+      const started = Date.now();
+      const r = await sh.wait({ pattern, idleMs, timeoutMs: (a.timeout_s ?? a.timeout ?? 30) * 1000 });
+      const elapsedS = Math.floor((Date.now() - started) / 1000);
+      return {
+        result: { shell_id: sh.id, ...r, ...tailLines(r.output, a.lines), matched: r.reason === 'pattern' },
+        text: (red) => text.shellWaitText(red, a.pattern, elapsedS),
+        bytesOut: Buffer.byteLength(r.output),
+      };
     },
     true,
   );
@@ -493,6 +522,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
           ...(short.length ? { not_redacted: short, note: `values shorter than ${MIN_REDACTED_LENGTH} characters are not redacted` } : {}),
           ...(skipped.length ? { skipped } : {}),
         },
+        text: (red) => text.loadEnvText(red, a.file_path, MIN_REDACTED_LENGTH),
       };
     },
   );
@@ -500,7 +530,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   register('ssh_clear_secrets', 'Forgets the secrets loaded into a session.', { session_id: sessionId }, (a) => {
     const s = sessionOf(a.session_id);
     return { remote: s.remote, session: s, detail: `clear secrets of ${a.session_id}` };
-  }, async (a) => ({ result: { cleared: secrets.clear(a.session_id) } }));
+  }, async (a) => ({ result: { cleared: secrets.clear(a.session_id) }, text: (red) => text.clearSecretsText(red.cleared.length) }));
 
   register(
     'ssh_upload_file',
@@ -513,7 +543,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     },
     async (a, g) => {
       const r = await uploadFile(await (g.session as ToolSession).sftp(), a.local_path, a.remote_path);
-      return { result: { remote_path: a.remote_path, ...r }, bytesIn: r.bytes };
+      return { result: { remote_path: a.remote_path, ...r }, text: () => text.uploadText(a.local_path, (g.session as ToolSession).remote, a.remote_path, r.bytes), bytesIn: r.bytes };
     },
   );
 
@@ -527,13 +557,13 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     },
     async (a, g) => {
       const r = await downloadFile(await (g.session as ToolSession).sftp(), a.remote_path, a.local_path);
-      return { result: { local_path: a.local_path, ...r }, bytesOut: r.bytes };
+      return { result: { local_path: a.local_path, ...r }, text: () => text.downloadText((g.session as ToolSession).remote, a.remote_path, a.local_path, r.bytes), bytesOut: r.bytes };
     },
   );
 
   register(
     'ssh_read_remote_file',
-    'Reads a remote text file over SFTP (up to max_bytes, default 1 MB, 0 for the most Burrow reads: 16 MB; truncated says when there is more).',
+    'Reads a remote text file over SFTP; the text is the file itself (up to max_bytes, default 1 MB, 0 for the most Burrow reads: 16 MB; the structured result’s truncated says when there is more).',
     {
       session_id: sessionId,
       path: z.string().optional(),
@@ -552,7 +582,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const redactor = secrets.redactor();
       // A cut in the middle of a secret would show its start: leave the possible start out.
       const content = r.truncated ? r.content.slice(0, r.content.length - redactor.pendingTail(r.content)) : r.content;
-      return { result: { path, size: r.size, truncated: r.truncated, content }, bytesOut: Buffer.byteLength(r.content) };
+      return { result: { path, size: r.size, truncated: r.truncated, content }, text: (red) => red.content, bytesOut: Buffer.byteLength(r.content) };
     },
     true,
   );
@@ -571,19 +601,23 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const path = pathOf(a);
       const content = Buffer.from(a.content, 'utf8');
       const r = await writeRemoteAtomic(await (g.session as ToolSession).sftp(), path, content, a.append === true);
-      return { result: { path, bytes_written: content.length, size: r.bytes }, bytesIn: content.length };
+      return {
+        result: { path, bytes_written: content.length, size: r.bytes },
+        text: () => text.writeText((g.session as ToolSession).remote, path, content.length, a.append === true),
+        bytesIn: content.length,
+      };
     },
   );
 
   register(
     'ssh_list_remote_dir',
-    'Lists a remote folder over SFTP (default: the login folder): name, type, size, mode, mtime.',
+    'Lists a remote folder over SFTP (default: the login folder). The text is [{"name","size","modified","is_dir"}], folders first (modified in epoch seconds); the structured result has name, type, size, mode, mtime per entry.',
     { session_id: sessionId, path: z.string().optional(), remote_path: remotePath },
     (a) => {
       const s = sessionOf(a.session_id);
       return { remote: s.remote, session: s, detail: `list ${s.remote}:${pathOf(a, '.')}` };
     },
-    async (a, g) => ({ result: { path: pathOf(a, '.'), entries: await listRemoteDir(await (g.session as ToolSession).sftp(), pathOf(a, '.')) } }),
+    async (a, g) => ({ result: { path: pathOf(a, '.'), entries: await listRemoteDir(await (g.session as ToolSession).sftp(), pathOf(a, '.')) }, text: (red) => text.dirText(red.entries) }),
     true,
   );
 
@@ -606,14 +640,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       await f.listen(a.local_port ?? 0);
       s.forwards.set(f.id, f);
       forwards.set(f.id, f);
-      return { result: { ...f.info() } };
+      return { result: { ...f.info() }, text: text.forwardText };
     },
   );
 
   register('ssh_list_forwards', 'Lists open port forwards (of one session, or all).', { session_id: z.string().optional() }, (a) => ({
     remote: a.session_id ? sessionOf(a.session_id).remote : undefined,
     detail: 'list forwards',
-  }), async (a) => ({ result: { forwards: [...forwards.values()].filter((f) => !a.session_id || f.sessionId === a.session_id).map((f) => f.info()) } }), true);
+  }), async (a) => ({ result: { forwards: [...forwards.values()].filter((f) => !a.session_id || f.sessionId === a.session_id).map((f) => f.info()) }, text: (red) => text.forwardsText(red.forwards) }), true);
 
   register('ssh_close_forward', 'Closes a port forward and its connections.', { forward_id: z.string(), session_id: z.string().optional().describe('the forward’s session (optional)') }, (a) => {
     const f = forwards.get(a.forward_id);
@@ -625,8 +659,21 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     await f.close();
     forwards.delete(f.id);
     sessions.get(f.sessionId)?.forwards.delete(f.id);
-    return { result: { closed: f.id } };
+    const info = f.info();
+    return { result: { closed: f.id }, text: () => text.closeForwardText(info) };
   });
+
+  /** A session as mcp-remote-ssh's summary describes one (its text for ssh_connect and ssh_list_sessions). */
+  function summaryOf(s: ToolSession): text.SessionSummary {
+    return {
+      session_id: s.id,
+      host: s.remote,
+      connected: !s.lost,
+      shell_open: [...s.shells.values()].some((sh) => !sh.closed),
+      uptime_seconds: Math.floor((Date.now() - Date.parse(s.openedAt)) / 1000),
+      active_forwards: s.forwards.size,
+    };
+  }
 
   async function closeSession(s: ToolSession): Promise<void> {
     for (const id of s.shells.keys()) shells.delete(id);
@@ -649,7 +696,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     });
   }
 
-  async function sudoExecute(s: ToolSession, command: string, cwd: string | undefined, timeout?: number, cancel?: AbortSignal): Promise<Outcome> {
+  async function sudoExecute(s: ToolSession, command: string, cwd: string | undefined, timeout?: number, cancel?: AbortSignal): Promise<Outcome<ToolResults['ssh_execute']>> {
     const quick = { timeoutMs: 20_000, maxBytes: 64 * 1024, killGraceMs: limits.killGraceMs, onChannel: (ch: import('ssh2').ClientChannel) => s.track(ch) };
     // No password needed (NOPASSWD, or sudo's cached credentials)? Then none is asked of anyone.
     const probe = await runExec(s.client, { ...quick, command: 'sudo -n true' });
@@ -726,17 +773,17 @@ function envScript(values: ReadonlyMap<string, string>, cwd: string | undefined,
   return `${exportScript(values)}${cwd ? `cd ${shellQuote(cwd)} || exit 1\n` : ''}${command}\n`;
 }
 
-function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcome {
+function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcome<ToolResults['ssh_execute']> {
   const truncated = r.stdoutBytes > r.stdout.length || r.stderrBytes > r.stderr.length;
   // Output cut at the cap may end in the first part of a secret: leave that part out.
-  const text = (bytes: Buffer, cut: boolean) => {
+  const shown = (bytes: Buffer, cut: boolean) => {
     const t = bytes.toString('utf8');
     return cut ? t.slice(0, t.length - redactor.pendingTail(t)) : t;
   };
   return {
     result: {
-      stdout: text(r.stdout, r.stdoutBytes > r.stdout.length),
-      stderr: text(r.stderr, r.stderrBytes > r.stderr.length),
+      stdout: shown(r.stdout, r.stdoutBytes > r.stdout.length),
+      stderr: shown(r.stderr, r.stderrBytes > r.stderr.length),
       exit_code: r.exitCode,
       signal: r.signal,
       duration_ms: r.durationMs,
@@ -751,6 +798,7 @@ function execOutcome(r: ExecResult, bytesIn: number, redactor: Redactor): Outcom
           }
         : {}),
     },
+    text: text.execText,
     exitCode: r.exitCode,
     signal: r.signal,
     bytesIn,
@@ -792,6 +840,11 @@ function textOrPattern(pattern: string): { test(text: string): boolean } {
 
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
+}
+
+/** Without keys whose value is undefined: structuredContent is checked against the schema as it is. */
+function definedOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
 function errorResult(message: string): CallToolResult {
