@@ -104,4 +104,25 @@ describe('the CLI hears the engine', () => {
     await tools.done;
     await waitFor(async () => (await listeners()) === waiting - PER_SUBSCRIBER, 10_000, () => `listeners while it waited: ${waiting}`);
   });
+
+  it('burrow daemon stop, while a command waits on the engine, says "stopped" once the engine has exited; the waiting command ends with one line', { timeout: 60_000 }, async () => {
+    // The killed command's key still waits: this one joins that wait, and says so from the queue as it was.
+    const tools = startBurrow(['tools', 'slow']);
+    await waitFor(() => tools.stderr().includes('waiting for approval of the host key'), 20_000, () => `stderr: ${tools.stderr()}`);
+    const exited = new Promise((r) => daemon!.child.once('exit', r));
+    let engineExited = false;
+    void exited.then(() => (engineExited = true));
+    const stop = startBurrow(['daemon', 'stop']);
+    let stopCode: number | null | undefined;
+    void stop.done.then((c) => (stopCode = c));
+    // Its connection waits on a person, so the engine lets it run out the drain time (30 s) before it stops.
+    await waitFor(() => stopCode !== undefined, 45_000, () => `stop: ${stop.stdout()} ${stop.stderr()} tools: ${tools.stderr()}`, 200);
+    expect(await stop.done, stop.stderr()).toBe(0);
+    expect(stop.stdout().trim().split('\n').pop()).toBe('stopped');
+    await exited;
+    expect(engineExited).toBe(true);
+    expect(await tools.done).toBe(1);
+    const lines = tools.stderr().trim().split('\n');
+    expect(lines).toEqual([expect.stringContaining('burrow: waiting for approval of the host key'), 'burrow: the Burrow engine closed the connection without replying']);
+  });
 });

@@ -65,10 +65,13 @@ export function readFirstLine(socket: Socket, timeoutMs: number, onTimeout: () =
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
+      socket.off('end', onClose);
       settle();
     };
     socket.on('data', onData);
     socket.once('close', onClose);
+    // Half-open sockets see no 'close' while our side is open: an engine that ended (it stopped) is 'end'.
+    socket.once('end', onClose);
   });
 }
 
