@@ -27,6 +27,7 @@ export async function subscribeToEngine(
   socket.on('error', () => {});
   const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
   let rest: Buffer;
+  let pid: number;
   try {
     socket.write(helloLine({ op: 'subscribe', token: info.token, traffic: options.traffic }));
     const first = await readFirstLine(socket, SUBSCRIBE_REPLY_TIMEOUT_MS, () => new Error(notAnswering(info)));
@@ -38,6 +39,7 @@ export async function subscribeToEngine(
     }
     if (reply.type !== 'subscribed') throw new Error(reply.type === 'error' ? reply.message : 'the Burrow engine sent a malformed reply');
     rest = first.rest;
+    pid = reply.pid;
   } catch (error) {
     socket.destroy();
     throw error;
@@ -62,5 +64,5 @@ export async function subscribeToEngine(
   socket.on('data', feed);
   // The engine's end is the end (the socket is half-open: it would wait for ours).
   socket.once('end', () => socket.destroy());
-  return { pid: info.pid, closed, close: () => socket.destroy() };
+  return { pid, closed, close: () => socket.destroy() };
 }
