@@ -213,6 +213,8 @@ export interface EngineStatus {
   alerts: HostKeyAlert[];
   /** The engine process's memory: resident set and JS heap in use (for leak checks, `npm run bench -- --soak N`). */
   memory: { rssBytes: number; heapUsedBytes: number };
+  /** Listeners on the engine's event bus: the engine's own plus one set per window, web UI tab or waiting CLI command. */
+  eventListeners: number;
 }
 
 export type { BurrowApi } from './commands.js';

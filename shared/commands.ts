@@ -165,7 +165,8 @@ export type CommandResult<N extends CommandName> = (typeof COMMANDS)[N]['result'
 export type BurrowApi = { [N in CommandName]: (...args: CommandArgs<N>) => Promise<CommandResult<N>> } & {
   /**
    * Live events; returns the function that stops them. `traffic: false` leaves out the relayed messages
-   * (the relay copies them only while some subscriber wants them: an open traffic view).
+   * (the relay copies them only while some subscriber wants them: an open traffic view). Served to the window
+   * over IPC, to the web UI over its WebSocket and to the CLI as a `subscribe` connection of the local socket.
    */
   subscribe(listener: (event: BurrowEvent) => void, options?: { traffic?: boolean }): () => void;
 };

@@ -1,4 +1,6 @@
 import type { CommandArgs, CommandName, CommandResult } from '../../shared/commands.js';
+import type { BurrowEvent } from '../../shared/events.js';
+import { subscribeToEngine, type EngineSubscription } from '../core/ipc/event-subscription.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 
 const NO_ENGINE = new Set(['ENOENT', 'ECONNREFUSED', 'ENOTOKEN']);
@@ -43,4 +45,16 @@ export async function callEngine<N extends CommandName>(name: N, ...args: Comman
   const { startDaemonAndConnect } = await import('./daemon-autostart.js');
   (await startDaemonAndConnect()).socket.destroy();
   return requestDaemon<CommandResult<N>>(name, args);
+}
+
+/** Hears the running engine's events (UI events without traffic), starting `burrow daemon` first when none runs. */
+export async function listenToEngine(onEvent: (event: BurrowEvent) => void): Promise<EngineSubscription> {
+  try {
+    return await subscribeToEngine(onEvent);
+  } catch (error) {
+    if (!isNoEngine(error)) throw error;
+  }
+  const { startDaemonAndConnect } = await import('./daemon-autostart.js');
+  (await startDaemonAndConnect()).socket.destroy();
+  return subscribeToEngine(onEvent);
 }

@@ -128,10 +128,11 @@ async function stopCommand(args: string[]): Promise<number> {
   process.stdout.write(`stopping the Burrow engine (pid ${running.pid})${waitFor}\n`);
   const deadline = Date.now() + DRAIN_MS + 5000;
   if (!(await stopRunningEngine(DRAIN_MS + 5000))) throw new Error(`the Burrow engine (pid ${running.pid}) did not stop; end it with: kill ${running.pid}`);
-  // The socket is free once new sessions go elsewhere; "stopped" means the process itself has ended.
+  // It has closed its last connection; "stopped" means the process itself has ended, a moment later. Node can
+  // wait on no process it did not start, so its pid is looked at until then (only its last clean-up is left).
   while (processAlive(running.pid)) {
-    if (Date.now() > deadline) throw new Error(`the Burrow engine (pid ${running.pid}) takes no new sessions but has not exited; end it with: kill ${running.pid}`);
-    await new Promise((r) => setTimeout(r, 100));
+    if (Date.now() > deadline) throw new Error(`the Burrow engine (pid ${running.pid}) has closed its socket but not exited; end it with: kill ${running.pid}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
   process.stdout.write('stopped\n');
   return 0;

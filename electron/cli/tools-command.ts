@@ -19,7 +19,7 @@ export async function runTools(args: string[]): Promise<number> {
   if (values.help) return help(TOOLS_HELP);
   const [remote] = positionals;
   if (!remote || positionals.length > 1) throw new Error('tools: give one REMOTE (burrow remote list shows them)');
-  const catalog = await sayWhatWaits(remote, callEngine('catalog', remote));
+  const catalog = await sayWhatWaits(remote, () => callEngine('catalog', remote));
   process.stdout.write(values.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalog(catalog));
   return 0;
 }
@@ -36,7 +36,7 @@ export async function runCall(args: string[]): Promise<number> {
     if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);
     toolArgs[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
   }
-  const result: ToolCallResult = await sayWhatWaits(remote, callEngine('callTool', remote, tool, toolArgs));
+  const result: ToolCallResult = await sayWhatWaits(remote, () => callEngine('callTool', remote, tool, toolArgs));
   if (values.raw) process.stdout.write(`${JSON.stringify(result.raw, null, 2)}\n`);
   const text = describeResult(result.raw);
   if (result.isError) {

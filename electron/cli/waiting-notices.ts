@@ -1,39 +1,49 @@
-import type { PendingApproval } from '../../shared/approvals.js';
+import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
+import type { BurrowEvent } from '../../shared/events.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
+import { listenToEngine } from './command-client.js';
 
-/** How often the queue is read while a command waits; a person reads the line within a second of the ask. */
-const POLL_MS = 500;
+/** After the command's own answer, how long an answer line still in flight on the event stream may take. */
+const LAST_WORD_MS = 1000;
 
 /**
  * `burrow tools` and `burrow call` wait inside the engine while a host key or a passphrase of the remote waits
  * for a person; without a word the terminal looks hung for the whole approval timeout. While `work` runs, this
- * says once on stderr what waits and the command that answers it, as `burrow connect` does.
+ * hears the engine's events and says on stderr, as each is queued, what waits and the command that answers it
+ * (as `burrow connect` does), then how it was answered. The engine is started first when none runs, so `work`
+ * finds one.
  */
-export async function sayWhatWaits<T>(remote: string, work: Promise<T>): Promise<T> {
-  const said = new Set<string>();
-  let reading = false;
-  const look = async () => {
-    if (reading) return;
-    reading = true;
-    try {
-      const pending = await requestDaemon<PendingApproval[]>('pendingApprovals', []);
-      for (const p of pending) {
-        const line = waitingLine(p, remote);
-        if (!line || said.has(p.id)) continue;
-        said.add(p.id);
-        process.stderr.write(`burrow: ${line}\n`);
-      }
-    } catch {
-      // The queue is a courtesy: the command's own result or error is what counts.
-    } finally {
-      reading = false;
-    }
+export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): Promise<T> {
+  const said = new Map<string, PendingApproval>();
+  let allAnswered: (() => void) | undefined;
+  const say = (p: PendingApproval) => {
+    const line = waitingLine(p, remote);
+    if (!line || said.has(p.id)) return;
+    said.set(p.id, p);
+    process.stderr.write(`burrow: ${line}\n`);
   };
-  const timer = setInterval(() => void look(), POLL_MS);
+  const onEvent = (event: BurrowEvent) => {
+    if (event.type === 'approval-added') say(event.approval);
+    if (event.type !== 'approval-removed') return;
+    const item = said.get(event.id);
+    if (!item) return;
+    said.delete(event.id);
+    process.stderr.write(`burrow: ${answeredLine(item, event.outcome, remote)}\n`);
+    if (said.size === 0) allAnswered?.();
+  };
+  const subscription = await listenToEngine(onEvent);
   try {
-    return await work;
+    // Queued before we listened (another command's wait that this one joins): said too, once.
+    void requestDaemon<PendingApproval[]>('pendingApprovals', []).then((pending) => pending.forEach(say), () => {});
+    return await work();
   } finally {
-    clearInterval(timer);
+    // The answer is emitted before the command goes on, but travels on another connection: let it arrive.
+    if (said.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([new Promise<void>((r) => (allAnswered = r)), new Promise((r) => (timer = setTimeout(r, LAST_WORD_MS))), subscription.closed]);
+      clearTimeout(timer);
+    }
+    subscription.close();
   }
 }
 
@@ -46,4 +56,19 @@ export function waitingLine(p: PendingApproval, remote: string): string | undefi
     return `waiting for the ${p.secret.replace('-', ' ')} of ${remote}: enter it in Burrow, or run: burrow secrets enter ${p.id}`;
   }
   return undefined;
+}
+
+/** How a queued item that was said was answered (the engine's events say only approve, reject or timeout). */
+export function answeredLine(p: PendingApproval, outcome: ApprovalDecision | 'timeout', remote: string): string {
+  if (p.kind === 'host-key') {
+    const what = `the host key of ${p.host}:${p.port} (${remote})`;
+    if (outcome === 'approve') return `${what} was approved; going on`;
+    if (outcome === 'approve-once') return `${what} was approved for this connection; going on`;
+    if (outcome === 'reject') return `${what} was rejected`;
+    return `${what} was not answered within the approval timeout`;
+  }
+  const what = `the ${p.kind === 'secret' ? p.secret.replace('-', ' ') : 'approval'} of ${remote}`;
+  if (outcome === 'approve' || outcome === 'approve-once') return `${what} was entered; going on`;
+  if (outcome === 'reject') return `${what} was refused`;
+  return `${what} was not entered within the approval timeout`;
 }

@@ -57,9 +57,11 @@ describe('burrow tools and burrow call while a host key waits for a person', () 
     expect(await call.done, call.stderr()).toBe(0);
     expect(call.stdout().trim()).toBe('The sum of 2 and 40 is 42.');
     expect(call.stderr().match(/waiting for approval/g)).toHaveLength(1);
+    // Then how it was answered, right after the waiting line.
+    expect(call.stderr().trim().split('\n')).toEqual([expect.stringMatching(WAITING), `burrow: the host key of 127.0.0.1:${sshd.port} (lab) was approved for this connection; going on`]);
   });
 
-  it('burrow tools says it too, and a rejection ends it with one line', async () => {
+  it('burrow tools says it too, says it was rejected, and the rejection ends it with one line', async () => {
     const tools = startBurrow(['tools', 'box']);
     await waitFor(() => WAITING.test(tools.stderr()), 20_000, () => `stderr: ${tools.stderr()}`);
     const [, , remote, fingerprint] = WAITING.exec(tools.stderr())!;
@@ -67,7 +69,9 @@ describe('burrow tools and burrow call while a host key waits for a person', () 
     expect((await runBurrow(['hostkeys', 'reject', fingerprint], env)).code).toBe(0);
     expect(await tools.done).toBe(1);
     expect(tools.stdout()).toBe('');
-    expect(tools.stderr().trim().split('\n')).toHaveLength(2);
+    const lines = tools.stderr().trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toBe(`burrow: the host key of 127.0.0.1:${sshd.port} (box) was rejected`);
   });
 
   it("burrow tools says when the key's passphrase waits, and the secrets command it names lets it go on", async () => {
@@ -78,6 +82,7 @@ describe('burrow tools and burrow call while a host key waits for a person', () 
     const enter = await runBurrow(['secrets', 'enter', id], env, `${PASSPHRASE}\n`);
     expect(enter.code, enter.stderr).toBe(0);
     expect(await tools.done, tools.stderr()).toBe(0);
+    expect(tools.stderr()).toContain('burrow: the passphrase of locked was entered; going on\n');
     expect(tools.stdout()).toMatch(/^locked: mcp-servers\/everything/m);
   });
 });

@@ -169,6 +169,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
         pending: e.broker.pending(),
         alerts: e.broker.alerts(),
         memory: { rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed },
+        eventListeners: e.events.listenerCount(),
       };
     },
     async stopEngine() {

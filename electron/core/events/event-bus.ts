@@ -44,6 +44,13 @@ export class EventBus<M extends object> {
     return (this.listeners.get(name)?.size ?? 0) > 0;
   }
 
+  /** Listeners of every event together (`engineStatus`: a closed window or CLI command must leave none behind). */
+  listenerCount(): number {
+    let count = 0;
+    for (const set of this.listeners.values()) count += set.size;
+    return count;
+  }
+
   /** Told when `name` gains its first listener or loses its last. */
   watch(name: keyof M, onChange: (active: boolean) => void): void {
     this.watchers.set(name, onChange);

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { tokenPath } from '../paths.js';
 import { connectToDaemon, requestDaemon } from './ipc-client.js';
 import type { DaemonInfo } from './daemon-info.js';
+import { subscribeToEngine, type EngineSubscription } from './event-subscription.js';
 
 /** The engine already serving this Burrow home, if one answers on its socket. */
 export async function findRunningEngine(env: NodeJS.ProcessEnv = process.env): Promise<DaemonInfo | undefined> {
@@ -14,19 +15,29 @@ export async function findRunningEngine(env: NodeJS.ProcessEnv = process.env): P
   }
 }
 
-/** Asks the running engine to stop (it lets open sessions finish) and waits until its socket is free. */
+/**
+ * Asks the running engine to stop (it lets open sessions finish) and waits until it has: it closes its local
+ * connections, this listening one among them, as the last step before its process ends. False on timeout.
+ */
 export async function stopRunningEngine(timeoutMs = 5000, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
+  let subscription: EngineSubscription | undefined;
   try {
+    // First: an engine that stops at once must still find us listening.
+    subscription = await subscribeToEngine(() => {}, {}, env);
     await requestDaemon('stopEngine', [], env);
   } catch {
+    subscription?.close();
     return (await findRunningEngine(env)) === undefined;
   }
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if ((await findRunningEngine(env)) === undefined) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
+  let timer: NodeJS.Timeout | undefined;
+  const listening = subscription;
+  const stopped = await Promise.race([
+    listening.closed.then(() => true),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  listening.close();
+  return stopped;
 }
 
 /**

@@ -3,7 +3,7 @@ import { BURROW_VERSION } from '../../../shared/version.js';
 import { fileErrorReason } from '../file-errors.js';
 import { socketPath } from '../paths.js';
 import { readDaemonInfo, type DaemonInfo } from './daemon-info.js';
-import { IPC_PROTOCOL_VERSION, encodeLine, type ConnectHello, type DataHello, type RequestHello, type RequestReply } from './ipc-protocol.js';
+import { IPC_PROTOCOL_VERSION, encodeLine, type ConnectHello, type DataHello, type RequestHello, type RequestReply, type SubscribeHello } from './ipc-protocol.js';
 
 export const CLIENT_VERSION = `burrow/${BURROW_VERSION}`;
 /** A local socket that takes longer than this to accept is an engine that is stopped or stuck. */
@@ -44,7 +44,7 @@ export function notAnswering(info: DaemonInfo | undefined): string {
   return `the Burrow engine${info ? ` (pid ${info.pid})` : ''} does not answer on its socket${info ? `; if it is stuck, end it: kill ${info.pid}` : ''}`;
 }
 
-type HelloFields = Omit<ConnectHello, 'v' | 'client'> | Omit<DataHello, 'v' | 'client'> | Omit<RequestHello, 'v' | 'client'>;
+type HelloFields = Omit<ConnectHello, 'v' | 'client'> | Omit<DataHello, 'v' | 'client'> | Omit<RequestHello, 'v' | 'client'> | Omit<SubscribeHello, 'v' | 'client'>;
 
 export function helloLine(hello: HelloFields): string {
   return encodeLine({ v: IPC_PROTOCOL_VERSION, client: CLIENT_VERSION, ...hello });
@@ -65,10 +65,13 @@ export function readFirstLine(socket: Socket, timeoutMs: number, onTimeout: () =
       clearTimeout(timer);
       socket.off('data', onData);
       socket.off('close', onClose);
+      socket.off('end', onClose);
       settle();
     };
     socket.on('data', onData);
     socket.once('close', onClose);
+    // Half-open sockets see no 'close' while our side is open: an engine that ended (it stopped) is 'end'.
+    socket.once('end', onClose);
   });
 }
 

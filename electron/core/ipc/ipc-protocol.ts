@@ -6,6 +6,8 @@
  *   The data connection says `data` with that ticket; after that hello it carries protocol bytes only, both ways,
  *   so the helper pipes it to stdio without looking at a byte.
  * - A `request` connection runs one command of the command table and gets one reply line.
+ * - A `subscribe` connection gets one `subscribed` line, then the engine's UI events (the table's `subscribe`),
+ *   one JSON line each, until either side closes it; the engine closes it as its process ends.
  */
 import type { ControlNotice } from '../relay/line-end.js';
 
@@ -39,10 +41,19 @@ export interface RequestHello extends HelloBase {
   params?: unknown;
 }
 
-export type Hello = ConnectHello | DataHello | RequestHello;
+export interface SubscribeHello extends HelloBase {
+  op: 'subscribe';
+  /** Relayed messages too; off unless asked (the relay copies them only while someone listens). */
+  traffic?: boolean;
+}
+
+export type Hello = ConnectHello | DataHello | RequestHello | SubscribeHello;
 
 /** The first line the engine sends on a control connection: go ahead with this ticket, or why not. */
 export type ConnectReply = { type: 'ready'; ticket: string; pid: number } | { type: 'error'; message: string };
+
+/** The first line on a subscribe connection: the engine listens now (events follow), or why not. */
+export type SubscribeReply = { type: 'subscribed'; pid: number } | { type: 'error'; message: string };
 
 export type { ControlNotice };
 
@@ -78,6 +89,9 @@ export function parseHello(text: string): Hello {
     case 'request':
       if (typeof hello.method !== 'string') throw new Error('malformed hello: no method');
       return hello as RequestHello;
+    case 'subscribe':
+      if (hello.traffic !== undefined && typeof hello.traffic !== 'boolean') throw new Error('malformed hello: traffic');
+      return hello as SubscribeHello;
     default:
       throw new Error('malformed hello: unknown op');
   }

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { lstatSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { dispatchCommand, type CommandHandlers } from '../../../shared/commands.js';
+import { dispatchCommand } from '../../../shared/commands.js';
+import type { EngineCommands } from '../commands/command-handlers.js';
 import type { Engine } from '../engine.js';
 import { BurrowError, oneLine } from '../errors.js';
 import { describeFileError, errorCode } from '../file-errors.js';
@@ -11,7 +12,7 @@ import type { ToolsSessionDeps } from '../tools/serve-tools.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
-import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply } from './ipc-protocol.js';
+import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply, type SubscribeHello, type SubscribeReply } from './ipc-protocol.js';
 
 const MAX_HELLO_BYTES = 64 * 1024;
 /** A client that has not finished its hello by then is closed (it holds a socket and says nothing). */
@@ -20,13 +21,15 @@ export const HELLO_TIMEOUT_MS = 5000;
 const TICKET_TIMEOUT_MS = 5000;
 /** After a refusal is written, how long the client gets to read it before the socket is destroyed. */
 const REFUSAL_LINGER_MS = 1000;
+/** A subscriber that lets this much pile up unread loses relayed messages (never states or approvals). */
+const MAX_EVENT_BACKLOG = 1024 * 1024;
 
 export interface IpcServerOptions {
   path: string;
   token: string;
   engine: Engine;
   settings: SettingsStore;
-  commands: CommandHandlers;
+  commands: EngineCommands;
   logger: Logger;
   /** What a session of Burrow's built-in SSH tools needs beyond the engine: the shared audit and sudo passwords. */
   tools: Pick<ToolsSessionDeps, 'audit' | 'sudo'>;
@@ -45,6 +48,7 @@ export class IpcServer {
   private server?: Server;
   private readonly tickets = new Map<string, Ticket>();
   private accepting = true;
+  private closed?: Promise<void>;
   private readonly sockets = new Set<Socket>();
   private toolsModule?: Promise<typeof import('../tools/serve-tools.js')>;
 
@@ -62,17 +66,23 @@ export class IpcServer {
     });
   }
 
-  /** Stops taking connections; open sessions go on. */
+  /**
+   * Stops taking connections (the socket path is gone at once); open sessions and event subscriptions go on.
+   * Resolves without waiting for them: a stopping engine drains its sessions with a time limit of its own, and
+   * `burrow daemon stop` keeps a subscription open until the very end.
+   */
   stopListening(): Promise<void> {
     this.accepting = false;
-    return new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    // Node's 'close' comes only once every open connection has ended (close() below ends them).
+    this.closed ??= new Promise((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    return Promise.resolve();
   }
 
   /** Stops listening and closes every connection still open (their sessions were ended by the engine). */
   async close(): Promise<void> {
-    const closed = this.stopListening();
+    void this.stopListening();
     for (const socket of this.sockets) socket.destroy();
-    await closed;
+    await this.closed;
   }
 
   /** How many local connections are open (for tests that look for leaks). */
@@ -115,6 +125,7 @@ export class IpcServer {
       if (!tokenMatches(hello.token, this.options.token)) return this.refuse(socket, 'wrong token (is another Burrow running?)');
       if (hello.op === 'connect') return this.connect(socket, hello);
       if (hello.op === 'data') return this.data(socket, hello, rest);
+      if (hello.op === 'subscribe') return this.subscribe(socket, hello);
       void this.request(socket, hello.method, hello.params);
     } catch (error) {
       this.refuse(socket, oneLine(error));
@@ -139,6 +150,26 @@ export class IpcServer {
       reply = { ok: false, error: oneLine(error) };
     }
     socket.end(encodeLine(reply));
+  }
+
+  /** Streams the engine's events to a CLI command until it hangs up; its listeners leave with it. */
+  private subscribe(socket: Socket, hello: SubscribeHello): void {
+    if (socket.destroyed) return;
+    const reply: SubscribeReply = { type: 'subscribed', pid: process.pid };
+    socket.write(encodeLine(reply));
+    const unsubscribe = this.options.commands.subscribe(
+      (event) => {
+        if (event.type === 'traffic' && socket.writableLength > MAX_EVENT_BACKLOG) return;
+        socket.write(encodeLine(event));
+      },
+      { traffic: hello.traffic === true },
+    );
+    socket.once('close', unsubscribe);
+    // The client's end: ours follows (the server is half-open by default).
+    socket.once('end', () => socket.end());
+    // Nothing is read from it, but it must flow: a paused socket never reports that the client is gone.
+    socket.on('data', () => {});
+    socket.resume();
   }
 
   private connect(control: Socket, hello: ConnectHello): void {
