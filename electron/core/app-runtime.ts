@@ -3,6 +3,8 @@ import { rmSync } from 'node:fs';
 import { BURROW_VERSION } from '../../shared/version.js';
 import { createCommandHandlers, type CommandContext, type DemoCommands, type DeviceCommands, type SshServerSwitch, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
 import { Engine } from './engine.js';
+import { BurrowError } from './errors.js';
+import { INSPECTOR_CLIENT_NAME } from './inspector/inspector-client-name.js';
 import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';
@@ -136,8 +138,10 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     },
     async drain(timeoutMs) {
       await ipc.stopListening();
-      // Burrow's own sessions (the inspector's, `burrow tools`/`call`) need no waiting for.
+      // Burrow's own sessions (the inspector's, `burrow tools`/`call`) need no waiting for, even one still
+      // connecting or waiting for a host key: its caller gets the reason at once.
       commands.close();
+      engine.sessions.abortClient(INSPECTOR_CLIENT_NAME, new BurrowError('the Burrow engine is stopping', 'daemon'));
       await Promise.race([engine.sessions.drain(), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
     },
     handOver,

@@ -176,6 +176,11 @@ export class SessionManager {
   abortAll(error: BurrowError): void {
     for (const { session } of this.live.values()) session.abort(error);
   }
+
+  /** Ends one client's sessions now, wherever they are (connecting, waiting for an approval, relaying). */
+  abortClient(client: string, error: BurrowError): void {
+    for (const { session, info } of this.live.values()) if (info.client === client) session.abort(error);
+  }
 }
 
 export function channelSpec(remote: Remote): ChannelSpec {

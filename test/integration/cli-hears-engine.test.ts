@@ -115,7 +115,7 @@ describe('the CLI hears the engine', () => {
     const stop = startBurrow(['daemon', 'stop']);
     let stopCode: number | null | undefined;
     void stop.done.then((c) => (stopCode = c));
-    // Its connection waits on a person, so the engine lets it run out the drain time (30 s) before it stops.
+    // Its session is the inspector's, Burrow's own: the engine ends it at once rather than waiting out the drain time (30 s).
     await waitFor(() => stopCode !== undefined, 45_000, () => `stop: ${stop.stdout()} ${stop.stderr()} tools: ${tools.stderr()}`, 200);
     expect(await stop.done, stop.stderr()).toBe(0);
     expect(stop.stdout().trim().split('\n').pop()).toBe('stopped');
