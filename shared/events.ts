@@ -30,6 +30,8 @@ export interface EngineEventMap {
   /** A copy of one relayed message; emitted only while someone listens to this event. */
   traffic: { entry: TrafficEntry };
   'catalog-changed': { remote: string };
+  /** Burrow's own inspector session of a remote was used (its idle end moved: `closesAt`, ISO) or closed (no `closesAt`). */
+  'inspector-session': { remote: string; closesAt?: string };
   'paused-changed': { paused: boolean };
   /** An edge device's reverse tunnel came up or went down (the embedded SSH server). */
   tunnel: { device: string; state: 'up' | 'down' };
@@ -55,5 +57,6 @@ export const UI_EVENTS = [
   'host-key-alert-dismissed',
   'traffic',
   'catalog-changed',
+  'inspector-session',
   'paused-changed',
 ] as const satisfies readonly EngineEventName[];

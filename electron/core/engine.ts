@@ -110,7 +110,7 @@ export class Engine {
     this.status = new RemoteStatusTracker(
       options.remotes ?? (() => []),
       () => this.broker.pending(),
-      (remote) => this.sessions.count(remote),
+      (remote) => this.sessions.appCount(remote),
       (status) => this.events.emit('remote-state', { status }),
       (device) => !!this.tunnels?.liveTunnel(device),
       (remote) => this.sessions.waiting(remote),

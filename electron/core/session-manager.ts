@@ -4,6 +4,7 @@ import type { Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Connector } from './connector.js';
 import { BurrowError } from './errors.js';
+import { INSPECTOR_CLIENT_NAME } from './inspector/inspector-client-name.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logging/logger.js';
 import type { CatalogCache } from './relay/catalog-cache.js';
@@ -30,6 +31,8 @@ export interface SessionManagerDeps {
 export interface AcceptOptions {
   /** How long this session is willing to wait for a host-key approval or a secret. */
   approvalTimeoutMs?: number;
+  /** The client's name when known before its `initialize` (Burrow's own inspector). */
+  client?: string;
 }
 
 /**
@@ -64,7 +67,7 @@ export class SessionManager {
     const remote = connector.remote;
     const spec = channelSpec(remote);
     const id = this.nextId++;
-    const info: SessionInfo = { id, remote: remote.name, openedAt: new Date().toISOString() };
+    const info: SessionInfo = { id, remote: remote.name, openedAt: new Date().toISOString(), ...(options.client ? { client: options.client } : {}) };
     const { events, audit, logger, catalogs } = this.deps;
     const resume: ResumeOptions | undefined =
       remote.resume === false
@@ -156,6 +159,13 @@ export class SessionManager {
   /** The machine woke up: sessions waiting for their remote try again now instead of after their pause. */
   retryNow(): void {
     for (const { session } of this.live.values()) session.retryNow();
+  }
+
+  /** Sessions of MCP apps on a remote: Burrow's own inspector session is not one (it is shown apart). */
+  appCount(remote: string): number {
+    let n = 0;
+    for (const s of this.live.values()) if (s.info.remote === remote && s.info.client !== INSPECTOR_CLIENT_NAME) n++;
+    return n;
   }
 
   count(remote?: string): number {

@@ -119,7 +119,12 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     const live = need();
     inspectorLoad ??= import('../inspector/inspector-sessions.js').then(
       ({ InspectorSessions }) =>
-        (inspectorLoaded = new InspectorSessions({ engine: live, settings, onCatalogChanged: (remote) => live.events.emit('catalog-changed', { remote }) })),
+        (inspectorLoaded = new InspectorSessions({
+          engine: live,
+          settings,
+          onCatalogChanged: (remote) => live.events.emit('catalog-changed', { remote }),
+          onIdleEnd: (remote, closesAt) => live.events.emit('inspector-session', { remote, closesAt: closesAt?.toISOString() }),
+        })),
     );
     return inspectorLoad;
   };

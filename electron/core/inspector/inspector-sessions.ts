@@ -26,6 +26,8 @@ export interface InspectorOptions {
   settings: SettingsStore;
   /** A remote's tools, prompts or resources changed (`list_changed`): the UI should ask again. */
   onCatalogChanged: (remote: string) => void;
+  /** A remote's session was used (its idle end moved to `closesAt`) or closed (undefined): the Sessions screen follows. */
+  onIdleEnd?: (remote: string, closesAt: Date | undefined) => void;
   /** An unused inspector session is closed after this long, so it does not hold a channel forever. */
   idleMs?: number;
 }
@@ -96,7 +98,7 @@ export class InspectorSessions {
   close(remote: string): void {
     const pending = this.live.get(remote);
     this.live.delete(remote);
-    this.idleUntil.delete(remote);
+    if (this.idleUntil.delete(remote)) this.options.onIdleEnd?.(remote, undefined);
     void pending?.then((s) => s.client.close()).catch(() => {});
   }
 
@@ -140,7 +142,8 @@ export class InspectorSessions {
       clearTimeout(session.idleTimer);
       this.forget(name, session);
     };
-    engine.startSession(remote, transport.hostEnd);
+    // Named before its `initialize`, so it never counts as an MCP app's session, not even for that moment.
+    engine.startSession(remote, transport.hostEnd, { client: INSPECTOR_CLIENT_NAME });
     try {
       // Connecting may wait on a person approving the host key: allow for that, plus the handshake.
       await client.connect(transport, { timeout: settings.approvalTimeoutMs() + 30_000 });
@@ -153,7 +156,10 @@ export class InspectorSessions {
 
   /** A session that ended (the remote went away) is dropped, so the next use opens a new one. */
   private forget(name: string, session: LiveSession): void {
-    if (this.idleUntil.get(name)?.session === session) this.idleUntil.delete(name);
+    if (this.idleUntil.get(name)?.session === session) {
+      this.idleUntil.delete(name);
+      this.options.onIdleEnd?.(name, undefined);
+    }
     const pending = this.live.get(name);
     pending?.then(
       (s) => {
@@ -168,7 +174,9 @@ export class InspectorSessions {
     const idleMs = this.options.idleMs ?? 10 * 60_000;
     session.idleTimer = setTimeout(() => this.close(remote), idleMs);
     session.idleTimer.unref();
-    this.idleUntil.set(remote, { session, at: Date.now() + idleMs });
+    const at = Date.now() + idleMs;
+    this.idleUntil.set(remote, { session, at });
+    this.options.onIdleEnd?.(remote, new Date(at));
     return session;
   }
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/api.js';
 import { errorText, useApi } from '../api-context.js';
 import { durationText } from '../duration-text.js';
@@ -21,7 +21,9 @@ export function SessionsScreen() {
     load();
     return api.subscribe((event) => {
       // remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
-      if (event.type === 'session-opened' || event.type === 'session-closed' || event.type === 'session-named' || event.type === 'session-waiting' || event.type === 'remotes-changed') load();
+      // inspector-session: Burrow's own session was used again (it closes later now) or closed.
+      const reads = ['session-opened', 'session-closed', 'session-named', 'session-waiting', 'remotes-changed', 'inspector-session'];
+      if (reads.includes(event.type)) load();
     }, { traffic: false });
   }, [api, load]);
 
@@ -73,30 +75,22 @@ export function SessionsScreen() {
           </table>
         </section>
       ))}
-      {inspectorSessions.length > 0 ? <InspectorSessions sessions={inspectorSessions} reload={load} /> : null}
+      {inspectorSessions.length > 0 ? <InspectorSessions sessions={inspectorSessions} /> : null}
     </section>
   );
 }
 
 /**
  * Burrow's own inspector sessions, apart from the MCP apps': the Inspector screen and `burrow tools`/`burrow call`
- * keep one per remote for their next use, and it closes when unused. The time left counts down here; at its end
- * the screen reads again (the session closed, or a use since then set a later end).
+ * keep one per remote for their next use, and it closes when unused. The time left counts down here; a use
+ * since then (a later end) or its closing comes as the engine's `inspector-session` event.
  */
-function InspectorSessions({ sessions, reload }: { sessions: SessionInfo[]; reload: () => void }) {
+function InspectorSessions({ sessions }: { sessions: SessionInfo[] }) {
   const [now, setNow] = useState(Date.now());
-  const reloadedFor = useRef<string | undefined>(undefined);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const ended = sessions.map((s) => s.inspector?.closesAt).find((at) => at && Date.parse(at) <= now);
-  useEffect(() => {
-    if (ended && reloadedFor.current !== ended) {
-      reloadedFor.current = ended;
-      reload();
-    }
-  }, [ended, reload]);
   return (
     <section className="settings-section" aria-label="Burrow inspector sessions">
       <h2>
