@@ -82,7 +82,7 @@ describe('times in the CLI are local, JSON stays ISO', () => {
     expect(approvedRow).not.toContain(utcClock(known[0].firstSeen!));
   });
 
-  it("status: after burrow call, its inspector session shows apart with when it closes; an MCP app's session shows in local time", async () => {
+  it("status: after burrow call, its inspector session shows apart with when it closes, not in the remote's SESSIONS count; an MCP app's session shows in local time", async () => {
     const before = JSON.parse((await runBurrow(['status', '--json'], env)).stdout) as EngineStatus;
     const inspector = before.sessions.find((s) => s.client === 'burrow-inspector');
     expect(inspector?.openedAt).toMatch(ISO_UTC);
@@ -95,6 +95,9 @@ describe('times in the CLI are local, JSON stays ISO', () => {
     // Not among the MCP apps' sessions.
     expect(shown).not.toMatch(/^SESSION /m);
     expect(shown).not.toMatch(/^\d+\s+lab\s+burrow-inspector/m);
+    // Nor counted with them: no MCP app uses lab yet.
+    expect(before.remotes.find((r) => r.name === 'lab')?.sessions).toBe(0);
+    expect(shown).toMatch(/^lab\s+\S+\s+0(\s|$)/m);
 
     app = await connectClient(['--remote', 'lab'], env);
     let session: EngineStatus['sessions'][number] | undefined;
@@ -109,7 +112,10 @@ describe('times in the CLI are local, JSON stays ISO', () => {
       200,
     );
     expect(session!.inspector).toBeUndefined();
+    const withAppJson = JSON.parse((await runBurrow(['status', '--json'], env)).stdout) as EngineStatus;
+    expect(withAppJson.remotes.find((r) => r.name === 'lab')?.sessions).toBe(1);
     const withApp = (await runBurrow(['status'], env)).stdout;
+    expect(withApp).toMatch(/^lab\s+\S+\s+1(\s|$)/m);
     expect(withApp).toMatch(/^SESSION\s+REMOTE\s+CLIENT\s+SINCE\s+STATE$/m);
     expect(withApp).toMatch(new RegExp(`^${session!.id}\\s+lab\\s+burrow-test\\s+${escaped(localText(session!.openedAt))} ${recently}\\s+relaying$`, 'm'));
     expect(withApp).not.toContain(`${utcClock(session!.openedAt)}:`);

@@ -134,10 +134,21 @@ describe('remotes, inspector and events', () => {
     const reply = traffic.find((t) => t.method === 'tools/call' && t.direction === 'to-host');
     expect(reply?.latencyMs).toBeGreaterThanOrEqual(0);
     const states = await api.remoteStatuses();
-    expect(states[0]).toMatchObject({ name: 'lab', state: 'connected', sessions: 1 });
+    // Connected for the inspector's own session, which is no MCP app's: the remote's count leaves it out.
+    expect(states[0]).toMatchObject({ name: 'lab', state: 'connected', sessions: 0 });
+    expect((await api.engineStatus()).sessions).toMatchObject([{ remote: 'lab', client: 'burrow-inspector', inspector: {} }]);
+    // Each use moves the session's idle end, and the UIs hear it.
+    const ends = () => events.flatMap((e) => (e.type === 'inspector-session' && e.remote === 'lab' && e.closesAt ? [Date.parse(e.closesAt)] : []));
+    const endsBefore = ends().length;
+    expect(endsBefore).toBeGreaterThan(0);
+    await api.callTool('lab', 'get-sum', { a: 1, b: 1 });
+    expect(ends().length).toBeGreaterThan(endsBefore);
+    expect(ends().at(-1)).toBeGreaterThan(Date.now() + 60_000);
     expect(events.some((e) => e.type === 'remote-state' && e.status.state === 'connected')).toBe(true);
 
     expect(await api.removeRemote('lab')).toBe(true);
+    // Its removal closes the inspector session: told without an end.
+    expect(events.filter((e) => e.type === 'inspector-session').at(-1)).toEqual({ type: 'inspector-session', remote: 'lab' });
     await expect(api.catalog('lab')).rejects.toThrow(/no remote named "lab"/);
   });
 
