@@ -10,6 +10,7 @@ export interface RemoteStatus {
   name: string;
   state: RemoteState;
   detail?: string;
+  /** MCP apps' sessions on it; Burrow's own inspector session is not counted (status lists it apart). */
   sessions: number;
   /** For a remote that points at an edge device (`tunnel: { device }`): whether the device is dialled in now. */
   tunnel?: 'up' | 'down';
