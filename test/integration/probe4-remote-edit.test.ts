@@ -3,10 +3,11 @@ import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Remote } from '../../shared/remote.js';
-import { burrowEnv, runBurrow, type RunResult } from '../support/burrow-process.js';
+import { burrowEnv, connectClient, runBurrow, type ConnectedClient, type RunResult } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { tempDir } from '../support/run-state.js';
-import { keygen } from '../support/sshd.js';
+import { keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Probe 2026-12-02: `burrow remote edit` with careless values and racing other edits. */
@@ -93,11 +94,30 @@ describe('probe4: remote edit against careless values (no engine: the settings f
 
 describe('probe4: remote edit racing other changes (engine running)', () => {
   let daemon: DaemonHandle | undefined;
+  let sshd: SshdFixture | undefined;
+  let host: ConnectedClient | undefined;
   beforeAll(async () => {
     daemon = await startDaemon(env);
   });
   afterAll(async () => {
+    await host?.close();
     await daemon?.stop();
+    sshd?.stop();
+  });
+
+  it('an edit while a session of the remote is open: that session goes on as it was, the next one uses the edit', async () => {
+    sshd = await startSshd();
+    await addSshdRemote(env, 'live', sshd);
+    host = await connectClient(['--remote', 'live'], env);
+    const echo = async () => JSON.stringify(await host!.client.callTool({ name: 'echo', arguments: { message: 'hi' } }));
+    expect(await echo()).toContain('Echo: hi');
+    // Port 1 on loopback: nothing listens there.
+    const edited = await runBurrow(['remote', 'edit', 'live', '--port', '1'], env);
+    expect(edited.code, edited.stderr).toBe(0);
+    expect(await echo()).toContain('Echo: hi');
+    const next = await runBurrow(['call', 'live', 'echo', 'message=hi'], env, '', 60_000);
+    expect(next.code, next.stdout).toBe(1);
+    expect(next.stderr.trim().split('\n').pop()).toMatch(/127\.0\.0\.1:1\b/);
   });
 
   it('an edit that read a remote since removed does not bring it back', async () => {

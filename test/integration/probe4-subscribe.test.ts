@@ -1,10 +1,13 @@
+import { statSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../shared/api.js';
 import { UI_EVENTS } from '../../shared/events.js';
 import { readDaemonInfo } from '../../electron/core/ipc/daemon-info.js';
 import { subscribeToEngine } from '../../electron/core/ipc/event-subscription.js';
 import { requestDaemon } from '../../electron/core/ipc/ipc-client.js';
+import { tokenPath } from '../../electron/core/paths.js';
 import { burrowEnv, connectClient, type ConnectedClient } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
@@ -62,6 +65,13 @@ describe('probe4: the subscribe connection against careless and hostile clients'
     await waitFor(() => odd.text().includes('"paused-changed"'), 5000, () => odd.text());
     odd.socket.destroy();
     await waitFor(async () => (await listeners()) === before, 10_000, () => 'listeners back');
+  });
+
+  it('the token file and the socket are the user’s alone: another local user cannot read the token or reach the socket', () => {
+    const info = readDaemonInfo(env)!;
+    for (const path of [dirname(info.socket), tokenPath(env), dirname(tokenPath(env))]) expect(statSync(path).mode & 0o077, path).toBe(0);
+    // Connecting to a Unix socket takes write permission on it: no one else has it (and its folder is 0700).
+    expect(statSync(info.socket).mode & 0o022).toBe(0);
   });
 
   it('100 subscribers at once all hear the same event, and leave no listener when they go', async () => {
