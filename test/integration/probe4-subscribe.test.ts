@@ -86,6 +86,29 @@ describe('probe4: the subscribe connection against careless and hostile clients'
     await waitFor(async () => (await listeners()) === before, 10_000, () => 'listeners back');
   });
 
+  it('a subscriber that reads keeps its subscription through a flood of relayed messages, and hears every state', { timeout: 60_000 }, async () => {
+    const before = await listeners();
+    let traffic = 0;
+    const paused: boolean[] = [];
+    const sub = await subscribeToEngine((e) => {
+      if (e.type === 'traffic') traffic++;
+      if (e.type === 'paused-changed') paused.push(e.paused);
+    }, { traffic: true }, env);
+    const flood = await connectClient(['--remote', 'lab'], env);
+    try {
+      const big = 'z'.repeat(200_000);
+      for (let i = 0; i < 20; i++) await flood.client.callTool({ name: 'echo', arguments: { message: big } });
+      await requestDaemon('setPaused', [true], env);
+      await requestDaemon('setPaused', [false], env);
+      await waitFor(() => paused.length === 2, 10_000, () => `paused events: ${paused.join()}`);
+      expect(traffic).toBeGreaterThanOrEqual(40);
+      expect(await listeners()).toBe(before + PER_SUBSCRIBER + 1);
+    } finally {
+      await flood.close();
+      sub.close();
+    }
+  });
+
   it('a subscriber that never reads is let go once it stays behind, instead of the engine buffering its events without bound', { timeout: 120_000 }, async () => {
     const before = await listeners();
     const stuck = rawClient([hello({ traffic: true })]);
