@@ -55,6 +55,12 @@ describe('probe4: the subscribe connection against careless and hostile clients'
     await wrong.closed;
     expect(wrong.text().trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ type: 'error', message: 'malformed hello: traffic' }]);
 
+    for (const [extra, message] of [[{ token: undefined }, 'malformed hello: no token'], [{ token: 42 }, 'malformed hello: no token'], [{ v: '2' }, 'unsupported protocol version "2" (this Burrow speaks 2: are two versions installed?)']] as const) {
+      const bad = rawClient([hello(extra)]);
+      await bad.closed;
+      expect(bad.text().trim().split('\n').map((l) => JSON.parse(l))).toEqual([{ type: 'error', message }]);
+    }
+
     const odd = rawClient([hello({ extra: { deep: [1, 2] }, method: 'stopEngine', params: [] }), 'garbage\u0000\n{"op":"request","method":"stopEngine"}\n', 'x'.repeat(200_000)]);
     await waitFor(() => odd.text().includes('"subscribed"'), 5000, () => odd.text());
     expect(JSON.parse(odd.text().split('\n')[0]!)).toEqual({ type: 'subscribed', pid: daemon!.child.pid });
