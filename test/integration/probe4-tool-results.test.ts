@@ -91,4 +91,26 @@ describe.skipIf(!canRunShellSshd)('probe4: built-in tool results always match th
     expect(JSON.stringify(r.json)).not.toContain(value);
     expect(r.json.stderr).toBe('[secret PROBE]');
   });
+
+  it('a loaded secret that equals a value Burrow itself fills in (127.0.0.1, a port) leaves the result valid: the SDK does not refuse it and the text stays JSON', async () => {
+    const envDir = mkdtempSync(join(tmpdir(), 'burrow-probe4-env-'));
+    made.push(envDir);
+    // Ordinary .env values: a database on this host, its port.
+    writeFileSync(join(envDir, '.env'), 'DB_HOST=127.0.0.1\nDB_PORT=5432\n');
+    const h = await lab.harness();
+    const s = await h.connect();
+    const loaded = await h.call('ssh_load_env_file', { session_id: s, file_path: join(envDir, '.env') });
+    expect(loaded.json.loaded.sort()).toEqual(['DB_HOST', 'DB_PORT']);
+    const fwd = await h.call('ssh_forward_port', { session_id: s, remote_port: 5432 });
+    expect(fwd.isError, fwd.text).toBe(false);
+    expect(fwd.json).toMatchObject({ local_host: '127.0.0.1', remote_port: 5432 });
+    expect(JSON.parse(fwd.text)).toMatchObject({ remote_port: 5432 });
+    const all = await h.call('ssh_list_forwards', { session_id: s });
+    expect(all.isError, all.text).toBe(false);
+    expect(JSON.parse(all.text)).toHaveLength(1);
+    // What the remote itself prints is still redacted, in both parts.
+    const echo = await h.call('ssh_execute', { session_id: s, command: 'echo "$DB_HOST:$DB_PORT"' });
+    expect(echo.json.stdout).toBe('[secret DB_HOST]:[secret DB_PORT]\n');
+    expect(echo.text).not.toContain('127.0.0.1');
+  });
 });
