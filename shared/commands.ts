@@ -82,7 +82,8 @@ export const COMMANDS = {
 
   listRemotes: { args: z.tuple([]), result: returns<Remote[]>(), callers: EVERYONE, engine: false },
   remoteStatuses: { args: z.tuple([]), result: returns<RemoteStatus[]>(), callers: EVERYONE, engine: true },
-  saveRemote: { args: z.tuple([remoteSchema, z.boolean()]), result: returns<Remote>(), callers: EVERYONE, engine: false },
+  /** Adds, or replaces when the flag is set; given the remote as the caller read it, replaces only that (an edit). */
+  saveRemote: { args: z.tuple([remoteSchema, z.boolean(), remoteSchema.optional()]), result: returns<Remote>(), callers: EVERYONE, engine: false },
   removeRemote: { args: z.tuple([remoteNameSchema]), result: returns<boolean>(), callers: EVERYONE, engine: false },
   /** The first start's offer: serves Burrow's demo MCP server on 127.0.0.1 and saves it as remote "demo" (removeRemote takes it away). */
   addDemoRemote: { args: z.tuple([]), result: returns<Remote>(), callers: EVERYONE, engine: true },

@@ -85,7 +85,8 @@ export function editDistance(a: string, b: string): number {
 
 export function parsePort(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
-  const port = Number(text);
+  // Digits only: Number() would read 0x16, 1e3 or 22.0 as another port, saved without a word.
+  const port = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${flag} must be a port number from 1 to 65535, not "${text}"`);
   return port;
 }

@@ -29,7 +29,12 @@ export async function edit(args: string[], usage: string): Promise<number> {
     process.stdout.write(`${name}: nothing changed\n`);
     return 0;
   }
-  await callCommand('saveRemote', checked.data, true);
+  // Saved only over the remote read above: a remove or another edit meanwhile is not undone.
+  try {
+    await callCommand('saveRemote', checked.data, true, before);
+  } catch (error) {
+    throw new Error(`remote edit: ${(error as Error).message}`);
+  }
   for (const change of changes) process.stdout.write(`${name}: ${change}\n`);
   return 0;
 }

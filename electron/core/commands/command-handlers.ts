@@ -28,6 +28,7 @@ import { readToolAuditTail } from '../audit/tool-audit-reader.js';
 import { defaultToolAuditFile } from '../audit/tool-audit.js';
 import { burrowHome, logDir } from '../paths.js';
 import { DEFAULT_RESUME_WAIT_SEC, type SettingsStore } from '../settings/settings-store.js';
+import { checkRemoteUnchanged } from '../settings/remote-unchanged.js';
 
 /** What runs the engine: its kind and start, the web UI's address, and how to stop it. */
 export interface EngineHost {
@@ -226,7 +227,8 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     async remoteStatuses() {
       return need().status.all();
     },
-    async saveRemote(remote, replace) {
+    async saveRemote(remote, replace, expected) {
+      if (expected) checkRemoteUnchanged(settings.getRemote(expected.name), expected);
       const saved = settings.saveRemote(remote, { replace });
       // An edited remote reconnects with its new settings on next use.
       inspectorLoaded?.close(saved.name);

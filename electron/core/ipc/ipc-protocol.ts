@@ -72,7 +72,7 @@ export function parseHello(text: string): Hello {
   }
   const hello = value as Partial<Hello>;
   if (!hello || typeof hello !== 'object') throw new Error('malformed hello: not an object');
-  if (hello.v !== IPC_PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${String(hello.v)} (this Burrow speaks ${IPC_PROTOCOL_VERSION}: are two versions installed?)`);
+  if (hello.v !== IPC_PROTOCOL_VERSION) throw new Error(`unsupported protocol version ${JSON.stringify(hello.v) ?? 'none'} (this Burrow speaks ${IPC_PROTOCOL_VERSION}: are two versions installed?)`);
   if (typeof hello.token !== 'string') throw new Error('malformed hello: no token');
   switch (hello.op) {
     case 'connect': {

@@ -23,6 +23,11 @@ const TICKET_TIMEOUT_MS = 5000;
 const REFUSAL_LINGER_MS = 1000;
 /** A subscriber that lets this much pile up unread loses relayed messages (never states or approvals). */
 const MAX_EVENT_BACKLOG = 1024 * 1024;
+/**
+ * A subscriber more than MAX_EVENT_BACKLOG behind for this long, never back under it meanwhile, has stopped reading
+ * (a `burrow` stopped with Ctrl+Z): it is let go, or the engine would hold every state event for it without bound.
+ */
+const STALLED_SUBSCRIBER_MS = 15_000;
 
 export interface IpcServerOptions {
   path: string;
@@ -157,9 +162,22 @@ export class IpcServer {
     if (socket.destroyed) return;
     const reply: SubscribeReply = { type: 'subscribed', pid: process.pid };
     socket.write(encodeLine(reply));
+    // Set when its backlog passes MAX_EVENT_BACKLOG, cleared once it is back under (or has read everything: 'drain').
+    let behindSince: number | undefined;
+    socket.on('drain', () => (behindSince = undefined));
     const unsubscribe = this.options.commands.subscribe(
       (event) => {
-        if (event.type === 'traffic' && socket.writableLength > MAX_EVENT_BACKLOG) return;
+        if (socket.destroyed) return;
+        if (socket.writableLength <= MAX_EVENT_BACKLOG) behindSince = undefined;
+        else {
+          behindSince ??= Date.now();
+          if (Date.now() - behindSince > STALLED_SUBSCRIBER_MS) {
+            this.options.logger.warn(`let go of a local client that stopped reading its events (${Math.round(socket.writableLength / 1024)} KB unread for ${STALLED_SUBSCRIBER_MS / 1000}s)`);
+            socket.destroy();
+            return;
+          }
+          if (event.type === 'traffic') return;
+        }
         socket.write(encodeLine(event));
       },
       { traffic: hello.traffic === true },

@@ -20,6 +20,12 @@ const execResult = z.object({
   note: z.string().optional(),
 });
 
+/**
+ * A size the remote reports (SFTP's uint64): a sparse file can be past 2^53 bytes, where zod's int() (safe
+ * integers only) would make the SDK refuse the whole result. Exact up to 2^53, approximate past it.
+ */
+const remoteSize = z.number().nonnegative();
+
 const shellOutput = {
   output: z.string().describe('new output since the last read, terminal escapes removed'),
   omitted_lines: z.number().int().optional().describe('lines before the ones kept by lines/read_lines'),
@@ -95,15 +101,15 @@ export const RESULT_SCHEMAS = {
   ssh_clear_secrets: z.object({ cleared: z.array(z.string()) }),
   ssh_upload_file: z.object({ remote_path: z.string(), bytes: z.number().int(), sha256: z.string() }),
   ssh_download_file: z.object({ local_path: z.string(), bytes: z.number().int(), sha256: z.string() }),
-  ssh_read_remote_file: z.object({ path: z.string(), size: z.number().int(), truncated: z.boolean(), content: z.string() }),
-  ssh_write_remote_file: z.object({ path: z.string(), bytes_written: z.number().int(), size: z.number().int() }),
+  ssh_read_remote_file: z.object({ path: z.string(), size: remoteSize, truncated: z.boolean(), content: z.string() }),
+  ssh_write_remote_file: z.object({ path: z.string(), bytes_written: z.number().int(), size: remoteSize }),
   ssh_list_remote_dir: z.object({
     path: z.string(),
     entries: z.array(
       z.object({
         name: z.string(),
         type: z.enum(['file', 'dir', 'symlink', 'other']),
-        size: z.number().int(),
+        size: remoteSize,
         mode: z.string().describe('permission bits, octal'),
         mtime: z.string().describe('ISO 8601, UTC'),
       }),

@@ -176,9 +176,9 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const outcome = await run(g);
       recordResult(callId, remote, tool, started, { ok: true, ...outcome });
       const redact = outcome.extraSecrets?.length ? new Redactor([...secretsList(), ...outcome.extraSecrets]) : secrets.redactor();
-      const structured = definedOnly(redact.redactValue(outcome.result));
+      const structured = keepFixedValues(tool, outcome.result, definedOnly(redact.redactValue(outcome.result)));
       const text = outcome.text ? outcome.text(structured) : JSON.stringify(structured, null, 2);
-      return { content: [{ type: 'text', text: redact.redact(text) }], structuredContent: structured as Record<string, unknown> };
+      return { content: [{ type: 'text', text: redactText(redact, text) }], structuredContent: structured as Record<string, unknown> };
     } catch (error) {
       recordResult(callId, remote, tool, started, { ok: false, error: secrets.redactor().redact(oneLine(error)) });
       return errorResult(secrets.redactor().redact(oneLine(error)));
@@ -840,6 +840,45 @@ function textOrPattern(pattern: string): { test(text: string): boolean } {
 
 function lastLine(text: string): string {
   return text.trim().split('\n').pop() ?? '';
+}
+
+/**
+ * A secret equal to a value of the tool's fixed vocabulary (an enum or a literal: `local_host` 127.0.0.1, a
+ * `type`) is put back there: redacted, the result no longer matches its outputSchema and the SDK refuses all of
+ * it, while the value tells nothing the schema does not. Any other mismatch is left for the SDK to report.
+ */
+function keepFixedValues<R extends object>(tool: SshToolName, original: R, redacted: R): R {
+  const checked = RESULT_SCHEMAS[tool].safeParse(redacted);
+  if (checked.success) return redacted;
+  for (const issue of checked.error.issues) {
+    if (issue.code !== 'invalid_value' || issue.path.length === 0) continue;
+    let from: unknown = original;
+    let to: unknown = redacted;
+    for (const key of issue.path.slice(0, -1)) {
+      from = (from as Record<PropertyKey, unknown>)?.[key];
+      to = (to as Record<PropertyKey, unknown>)?.[key];
+    }
+    const last = issue.path.at(-1)!;
+    if (from && to && typeof to === 'object') (to as Record<PropertyKey, unknown>)[last] = (from as Record<PropertyKey, unknown>)[last];
+  }
+  return redacted;
+}
+
+/**
+ * The text, redacted once more (a sentence may quote an argument). A JSON text made from the redacted result is
+ * redacted value by value instead: its strings are already, and a number that equals a secret (a port, a size)
+ * would otherwise become `"remote_port":[secret DB_PORT]`, which is no longer JSON.
+ */
+function redactText(redact: Redactor, text: string): string {
+  if (text.startsWith('{') || text.startsWith('[')) {
+    try {
+      const value: unknown = JSON.parse(text);
+      for (const indent of [undefined, 2]) if (JSON.stringify(value, null, indent) === text) return JSON.stringify(redact.redactValue(value), null, indent);
+    } catch {
+      // Not JSON (a file's text, say): redacted as text.
+    }
+  }
+  return redact.redact(text);
 }
 
 /** Without keys whose value is undefined: structuredContent is checked against the schema as it is. */
