@@ -40,6 +40,8 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
   const [saving, setSaving] = useState(false);
   const editing = !!initial;
   const taken = editing ? [] : existingNames;
+  // The remote as this form read it: saving refuses if it changed elsewhere meanwhile (a CLI edit is not undone).
+  const [readAtOpen] = useState(initial);
 
   const set = <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
@@ -70,7 +72,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
     const input = check();
     if (!input) return;
     setSaving(true);
-    api.saveRemote(input, editing).then(onDone, (e) => {
+    api.saveRemote(input, editing, readAtOpen).then(onDone, (e) => {
       setErrors({ form: errorText(e) });
       setSaving(false);
     });
