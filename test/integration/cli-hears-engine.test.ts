@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EngineStatus } from '../../shared/api.js';
@@ -6,9 +5,8 @@ import { UI_EVENTS, type BurrowEvent } from '../../shared/events.js';
 import { readDaemonInfo } from '../../electron/core/ipc/daemon-info.js';
 import { subscribeToEngine } from '../../electron/core/ipc/event-subscription.js';
 import { requestDaemon } from '../../electron/core/ipc/ipc-client.js';
-import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
+import { burrowEnv, startBurrow as startBurrowIn } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { recordPid } from '../support/run-state.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
@@ -33,16 +31,7 @@ afterAll(async () => {
   sshd?.stop();
 });
 
-function startBurrow(args: string[]) {
-  const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid) recordPid(child.pid, `burrow-${args[0]}`);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, stdout: () => stdout, stderr: () => stderr, done };
-}
+const startBurrow = (args: string[]) => startBurrowIn(args, env);
 
 const listeners = async () => (await requestDaemon<EngineStatus>('engineStatus', [], env)).eventListeners;
 

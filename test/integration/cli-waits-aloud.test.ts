@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
+import { burrowEnv, runBurrow, startBurrow as startBurrowIn } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { recordPid, tempDir } from '../support/run-state.js';
+import { tempDir } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
@@ -31,17 +30,7 @@ afterAll(async () => {
   sshd?.stop();
 });
 
-/** Starts `burrow ARGS` and exposes its stderr while it runs (the line must come before anyone approves). */
-function startBurrow(args: string[]) {
-  const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  if (child.pid) recordPid(child.pid, `burrow-${args[0]}`);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { stdout: () => stdout, stderr: () => stderr, done };
-}
+const startBurrow = (args: string[]) => startBurrowIn(args, env);
 
 const WAITING = /^burrow: waiting for approval of the host key of 127\.0\.0\.1:(\d+) \((\w+)\): (SHA256:\S+); approve it in Burrow or run: burrow hostkeys approve (SHA256:\S+)$/m;
 

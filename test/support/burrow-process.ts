@@ -1,4 +1,4 @@
-import { spawn, type SpawnOptions } from 'node:child_process';
+import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -73,6 +73,26 @@ export function runProcess(command: string, args: string[], options: RunOptions)
     if (options.holdStdin) child.stdin.write(options.input ?? '');
     else child.stdin.end(options.input ?? '');
   });
+}
+
+/** A `burrow ARGS` left running: its output so far, while it runs (a line must come before anyone answers it). */
+export interface LiveBurrow {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  /** Its exit code once it ended. */
+  done: Promise<number | null>;
+}
+
+export function startBurrow(args: string[], env: Record<string, string>): LiveBurrow {
+  const child = spawn(process.execPath, [BURROW_BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  if (child.pid) recordPid(child.pid, `burrow-${args[0]}`);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => (stdout += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, stdout: () => stdout, stderr: () => stderr, done };
 }
 
 /** Runs `burrow ARGS` to completion, feeding `input` on stdin (kept open with `holdStdin`). */
