@@ -1,7 +1,8 @@
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { waitFor } from '../support/wait-for.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 // The demo's host key is Burrow's own: a new user has no "server owner" to compare its fingerprint with.
@@ -35,9 +36,16 @@ describe('the host-key dialog on a first start', () => {
 
     await daemon.call('saveRemote', { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND }, true);
     const catalog = daemon.call('catalog', 'lab').catch((e: Error) => e);
+    let lastStatus: unknown;
+    const watch = setInterval(() => void daemon.call('engineStatus').then((st) => (lastStatus = { pending: (st as { pending?: unknown }).pending, sessions: (st as { sessions?: unknown }).sessions }), () => {}), 1000);
+    onTestFinished(() => clearInterval(watch));
     await expect.poll(() => dialog.getByTestId('approval-host').textContent().catch(() => ''), { timeout: 30_000 }).toBe(`127.0.0.1:${sshd.port}`);
     expect(await advice.textContent()).toBe("lab is waiting. Burrow has not seen this host key before: compare the fingerprint with the one the server's owner gave you.");
     await dialog.getByRole('button', { name: 'Reject' }).click();
-    expect(String(await catalog)).toMatch(/rejected/);
+    // Bounded, and saying what the engine shows, so a run that hangs here says where (it did once under a loaded CI).
+    let settled: unknown;
+    void catalog.then((r) => (settled = r));
+    await waitFor(() => settled !== undefined, 30_000, () => `catalog of lab still waiting after Reject; engine: ${JSON.stringify(lastStatus)}`, 100);
+    expect(String(settled)).toMatch(/rejected/);
   });
 });
