@@ -112,6 +112,6 @@ describe('the CLI hears the engine', () => {
     expect(engineExited).toBe(true);
     expect(await tools.done).toBe(1);
     const lines = tools.stderr().trim().split('\n');
-    expect(lines).toEqual([expect.stringContaining('burrow: waiting for approval of the host key'), 'burrow: the Burrow engine closed the connection without replying']);
+    expect(lines).toEqual([expect.stringContaining('burrow: waiting for approval of the host key'), 'burrow: cannot open slow: the Burrow engine is stopping']);
   });
 });

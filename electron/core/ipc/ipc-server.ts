@@ -28,6 +28,8 @@ const MAX_EVENT_BACKLOG = 1024 * 1024;
  * (a `burrow` stopped with Ctrl+Z): it is let go, or the engine would hold every state event for it without bound.
  */
 const STALLED_SUBSCRIBER_MS = 15_000;
+/** How long a closing server lets requests it is answering finish their reply. */
+const ANSWER_GRACE_MS = 1000;
 
 export interface IpcServerOptions {
   path: string;
@@ -55,6 +57,8 @@ export class IpcServer {
   private accepting = true;
   private closed?: Promise<void>;
   private readonly sockets = new Set<Socket>();
+  /** Requests being answered now. */
+  private readonly answering = new Set<Promise<void>>();
   private toolsModule?: Promise<typeof import('../tools/serve-tools.js')>;
 
   constructor(private readonly options: IpcServerOptions) {}
@@ -86,6 +90,8 @@ export class IpcServer {
   /** Stops listening and closes every connection still open (their sessions were ended by the engine). */
   async close(): Promise<void> {
     void this.stopListening();
+    // Requests the stop itself just answered (a `burrow tools` whose session it ended) get their one line out first.
+    if (this.answering.size) await Promise.race([Promise.allSettled([...this.answering]), new Promise((r) => setTimeout(r, ANSWER_GRACE_MS).unref())]);
     for (const socket of this.sockets) socket.destroy();
     await this.closed;
   }
@@ -131,7 +137,8 @@ export class IpcServer {
       if (hello.op === 'connect') return this.connect(socket, hello);
       if (hello.op === 'data') return this.data(socket, hello, rest);
       if (hello.op === 'subscribe') return this.subscribe(socket, hello);
-      void this.request(socket, hello.method, hello.params);
+      const answering = this.request(socket, hello.method, hello.params).finally(() => this.answering.delete(answering));
+      this.answering.add(answering);
     } catch (error) {
       this.refuse(socket, oneLine(error));
     }
