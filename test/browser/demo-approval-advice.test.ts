@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { waitFor } from '../support/wait-for.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -34,7 +35,7 @@ describe('the host-key dialog on a first start', () => {
     await dialog.getByRole('button', { name: 'Remember' }).click();
     await dialog.waitFor({ state: 'detached' });
 
-    await daemon.call('saveRemote', { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND }, true);
+    await daemon.call('saveRemote', sshdRemote('lab', sshd, { mode: 'exec', command: EVERYTHING_COMMAND }), true);
     const catalog = daemon.call('catalog', 'lab').catch((e: Error) => e);
     let lastStatus: unknown;
     const watch = setInterval(() => void daemon.call('engineStatus').then((st) => (lastStatus = { pending: (st as { pending?: unknown }).pending, sessions: (st as { sessions?: unknown }).sessions }), () => {}), 1000);

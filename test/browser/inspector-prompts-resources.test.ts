@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { runOpenTool } from './inspector-steps.js';
 import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -16,7 +17,7 @@ beforeAll(async () => {
   ({ daemon, browser, page } = await startUiWindow(burrowEnv()));
   await daemon.call(
     'saveRemote',
-    { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, mode: 'exec', command: EVERYTHING_COMMAND },
+    sshdRemote('lab', sshd, { knownHostsPath: sshd.knownHostsFile, mode: 'exec', command: EVERYTHING_COMMAND }),
     true,
   );
   await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.origin });

@@ -6,6 +6,7 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 import { openRemotesScreen, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -24,16 +25,10 @@ beforeAll(async () => {
   // Saved as a person's hand-edited settings.json would have it: a tag and a rule the form must keep.
   await daemon.call(
     'saveRemote',
-    {
-      name: 'lab',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      useAgent: false,
+    sshdRemote('lab', sshd, {
       knownHostsPath: sshd.knownHostsFile,
       tools: { enabled: true, tags: ['ci'], policy: { tools: {}, commandRules: [{ pattern: 'shutdown', action: 'ask', description: 'powers the box off' }] } },
-    },
+    }),
     false,
   );
 });

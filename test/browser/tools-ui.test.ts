@@ -7,6 +7,7 @@ import type { Remote } from '../../shared/remote.js';
 import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
 import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
 import { fillSshdLogin } from './remote-form-steps.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
@@ -26,7 +27,7 @@ beforeAll(async () => {
   // A remote with the tools on, saved as the CLI saves it (the form test adds its own).
   await daemon.call(
     'saveRemote',
-    { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } },
+    sshdRemote('lab', sshd, { knownHostsPath: sshd.knownHostsFile, tools: { enabled: true } }),
     false,
   );
 });

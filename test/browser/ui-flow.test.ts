@@ -5,6 +5,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { runOpenTool } from './inspector-steps.js';
 import { fillSshdRemoteForm } from './remote-form-steps.js';
 import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
@@ -30,7 +31,7 @@ afterAll(async () => {
 });
 
 function labRemote() {
-  return { name: 'lab', host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND };
+  return sshdRemote('lab', sshd, { mode: 'exec', command: EVERYTHING_COMMAND });
 }
 
 function hostFingerprint(): string {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { burrowEnv } from '../support/burrow-process.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { newPage, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
 let sshd: SshdFixture;
@@ -65,17 +66,7 @@ describe('burrow daemon --ui: trust and refusal', () => {
     const otherPub = keygen(join(dir, 'other_host'));
     const knownHosts = join(dir, 'known_hosts');
     writeFileSync(knownHosts, `[127.0.0.1]:${sshd.port} ${otherPub.split(/\s+/).slice(0, 2).join(' ')}\n`);
-    await daemon.call('saveRemote', {
-      name: 'moved',
-      host: '127.0.0.1',
-      port: sshd.port,
-      user: sshd.user,
-      identityFiles: [sshd.clientKey],
-      useAgent: false,
-      mode: 'exec',
-      command: EVERYTHING_COMMAND,
-      knownHostsPath: knownHosts,
-    }, true);
+    await daemon.call('saveRemote', sshdRemote('moved', sshd, { mode: 'exec', command: EVERYTHING_COMMAND, knownHostsPath: knownHosts }), true);
 
     const page = await newPage(browser);
     await page.goto(daemon.url);

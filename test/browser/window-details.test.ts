@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv } from '../support/burrow-process.js';
 import { tempDir } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, keygen, startSshd, type SshdFixture } from '../support/sshd.js';
+import { sshdRemote } from '../support/sshd-remote.js';
 import { fillSshdRemoteForm } from './remote-form-steps.js';
 import { newPage, openRemotesScreen, screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -26,7 +27,7 @@ const openPage = async (): Promise<Page> => openRemotesScreen(await newPage(brow
 
 /** A remote on the test sshd whose key is known from the fixture's file (no approval asked). */
 function remote(name: string, extra: Record<string, unknown> = {}) {
-  return { name, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, mode: 'exec', command: EVERYTHING_COMMAND, knownHostsPath: sshd.knownHostsFile, ...extra };
+  return sshdRemote(name, sshd, { mode: 'exec', command: EVERYTHING_COMMAND, knownHostsPath: sshd.knownHostsFile, ...extra });
 }
 
 describe('small things in the window', () => {

@@ -15,3 +15,8 @@ export async function addSshdRemote(env: Record<string, string>, name: string, s
   );
   expect(added.code, added.stderr).toBe(0);
 }
+
+/** The same login as a remote object for `saveRemote` (how the window and the engine take it); `extra` adds fields. */
+export function sshdRemote<Extra extends object>(name: string, sshd: Pick<SshdFixture, 'port' | 'user' | 'clientKey'>, extra: Extra) {
+  return { name, host: '127.0.0.1', port: sshd.port, user: sshd.user, identityFiles: [sshd.clientKey], useAgent: false, ...extra };
+}
