@@ -62,6 +62,17 @@ async function sum(c: WaitingClient): Promise<string> {
   return JSON.stringify(r.content);
 }
 
+/** A host on box whose key waits, answered with `burrow hostkeys approve [--once]`; connected and answering. */
+async function connectApproved(env: Record<string, string>, approve: string[]): Promise<WaitingClient> {
+  const c = startClient(['--remote', 'box'], env);
+  clients.push(c);
+  await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
+  expect((await runBurrow(['hostkeys', 'approve', ...approve, fingerprint], env)).code).toBe(0);
+  await c.connected;
+  expect(await sum(c)).toContain('42');
+  return c;
+}
+
 describe('an approved key and a resume', () => {
   it('approved, then the connection after the approval meets sshd down: the host gets one clear line; sshd back, a new host is not asked again', async () => {
     const { env } = await setUp();
@@ -90,12 +101,7 @@ describe('an approved key and a resume', () => {
 
   it('approved ("approve"): a resume on a new connection is not asked about again', async () => {
     const { env, daemon } = await setUp();
-    const c = startClient(['--remote', 'box'], env);
-    clients.push(c);
-    await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
-    expect((await runBurrow(['hostkeys', 'approve', fingerprint], env)).code).toBe(0);
-    await c.connected;
-    expect(await sum(c)).toContain('42');
+    const c = await connectApproved(env, []);
     const logins = sshd.acceptedLogins();
     expect(sshd.dropConnections()).toBeGreaterThan(0);
     await waitFor(() => /resumed on a fresh server of box/.test(daemon.stderr()), 30_000, () => daemon.stderr().slice(-2000));
@@ -106,12 +112,7 @@ describe('an approved key and a resume', () => {
 
   it('approved once ("approve-once"): the resume after a drop asks again, and the session goes on once answered', async () => {
     const { env, daemon } = await setUp();
-    const c = startClient(['--remote', 'box'], env);
-    clients.push(c);
-    await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
-    expect((await runBurrow(['hostkeys', 'approve', '--once', fingerprint], env)).code).toBe(0);
-    await c.connected;
-    expect(await sum(c)).toContain('42');
+    const c = await connectApproved(env, ['--once']);
     expect(sshd.dropConnections()).toBeGreaterThan(0);
     // "Once" is one connection: the one after the drop is a new question, shown to the host as its status.
     await waitFor(async () => (await pending(env)) === 1, 20_000, () => daemon.stderr().slice(-2000));
@@ -123,12 +124,7 @@ describe('an approved key and a resume', () => {
 
   it('approved once, and nobody answers the question the resume asks: a waiting request says why, then the session ends with the timeout', async () => {
     const { env } = await setUp({ approvalTimeoutSec: 6, resumeWaitSec: 2 });
-    const c = startClient(['--remote', 'box'], env);
-    clients.push(c);
-    await waitFor(async () => (await pending(env)) === 1, 20_000, () => c.stderr());
-    expect((await runBurrow(['hostkeys', 'approve', '--once', fingerprint], env)).code).toBe(0);
-    await c.connected;
-    expect(await sum(c)).toContain('42');
+    const c = await connectApproved(env, ['--once']);
     let closed = false;
     c.client.onclose = () => (closed = true);
     expect(sshd.dropConnections()).toBeGreaterThan(0);
