@@ -153,7 +153,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
     /** SEQUENTIAL_CALLS timed calls; the CPU per call of each variant's processes over them. */
     const sequential = async (tag: string, record: (result: Result, ms: number) => void, cpu: (result: Result, ms: number) => void) => {
       progress(`${SEQUENTIAL_CALLS} sequential calls (${tag})`);
-      const cpuBefore = pids.map((list) => list.map((pid) => cpuMs([pid])));
+      const cpuBefore = pids.map((list) => list.map((pid) => cpuMs(pid)));
       // In blocks, so each variant runs warm for a while (as one host talking to its server does) yet takes turns.
       for (let block = 0; block < SEQUENTIAL_CALLS / SEQUENTIAL_BLOCK; block++) {
         await each(async (client, result) => {
@@ -165,7 +165,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
         });
       }
       order.forEach((v, i) => {
-        const perProcess = pids[i].map((pid, j) => (cpuMs([pid]) - cpuBefore[i][j]) / SEQUENTIAL_CALLS);
+        const perProcess = pids[i].map((pid, j) => (cpuMs(pid) - cpuBefore[i][j]) / SEQUENTIAL_CALLS);
         const perCall = perProcess.reduce((a, b) => a + b, 0);
         cpu(results.get(v)!, perCall);
         const split = v.servingPids?.length ? ` (helper ${perProcess[0].toFixed(3)} + daemon ${perProcess[1].toFixed(3)})` : '';

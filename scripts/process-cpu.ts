@@ -24,11 +24,9 @@ export function cpuNs(pid: number): number {
   return ns;
 }
 
-/** CPU milliseconds used by all the processes together. */
-export function cpuMs(pids: number[]): number {
-  let ns = 0;
-  for (const pid of pids) ns += cpuNs(pid);
-  return ns / 1e6;
+/** CPU milliseconds a process has used so far. */
+export function cpuMs(pid: number): number {
+  return cpuNs(pid) / 1e6;
 }
 
 /** Resident set size of a process in MB, from /proc (Linux). */

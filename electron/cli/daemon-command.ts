@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandResult } from '../../shared/commands.js';
 import { startRuntime, type BurrowRuntime } from '../core/app-runtime.js';
-import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-client-name.js';
 import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discovery.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
@@ -142,7 +141,7 @@ async function openSessionCount(): Promise<number> {
   try {
     const status = await requestDaemon<CommandResult<'engineStatus'>>('engineStatus', []);
     // The inspector's own sessions close at once on stop; only MCP hosts' sessions are waited for.
-    return status.sessions.filter((s) => s.client !== INSPECTOR_CLIENT_NAME).length + (status.toolSessions?.length ?? 0);
+    return status.sessions.filter((s) => !s.inspector).length + (status.toolSessions?.length ?? 0);
   } catch {
     return 0;
   }

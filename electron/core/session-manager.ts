@@ -90,18 +90,22 @@ export class SessionManager {
       maxLineBytes: this.deps.maxMessageBytes,
       resume,
       openUpstream: (status) => this.openUpstream(connector, spec, status, options, (line) => session.noteStderr(line)),
-      tap: () => {
+      // Made once per session (asked for every relayed message). With nobody watching, the history keeps the
+      // lines as text: nothing is parsed for it.
+      tap: (() => {
         const { history } = this.deps;
-        const listening = events.listening('traffic');
-        if (!history && !listening) return undefined;
-        const tap = (entry: TrafficEntry, line?: Uint8Array) => {
-          entry.client = info.client;
-          history?.add(entry, line);
-          if (listening) events.emit('traffic', { entry });
-        };
-        // With nobody watching, the history keeps the lines as text: nothing is parsed for it.
-        return Object.assign(tap, { wantsValue: listening });
-      },
+        const tapFor = (live: boolean) =>
+          Object.assign(
+            (entry: TrafficEntry, line?: Uint8Array) => {
+              entry.client = info.client;
+              history?.add(entry, line);
+              if (live) events.emit('traffic', { entry });
+            },
+            { wantsValue: live },
+          );
+        const [quiet, watched] = [tapFor(false), tapFor(true)];
+        return () => (events.listening('traffic') ? watched : history ? quiet : undefined);
+      })(),
       // Shown by `burrow status` and the window's session list.
       onClient: (client) => {
         info.client = client;
@@ -168,11 +172,8 @@ export class SessionManager {
     return n;
   }
 
-  count(remote?: string): number {
-    if (!remote) return this.live.size;
-    let n = 0;
-    for (const s of this.live.values()) if (s.info.remote === remote) n++;
-    return n;
+  count(): number {
+    return this.live.size;
   }
 
   /** Resolves once no session is open (a stopping engine lets them finish). */

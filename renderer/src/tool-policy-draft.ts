@@ -14,7 +14,7 @@ export interface RuleDraft {
 export const GUARDED_TOOLS: ReadonlySet<SshToolName> = new Set(['ssh_execute', 'ssh_sudo_execute', 'ssh_shell_send', 'ssh_write_remote_file', 'ssh_upload_file']);
 
 /** The tools that ask by default (execute, write, upload, forward, sudo): what the form's one choice sets. */
-export const RISKY_TOOLS = SSH_TOOL_NAMES.filter((t) => DEFAULT_TOOL_ACTIONS[t] === 'ask');
+const RISKY_TOOLS = SSH_TOOL_NAMES.filter((t) => DEFAULT_TOOL_ACTIONS[t] === 'ask');
 
 export function ruleDraftsOf(rules: CommandRule[] | undefined): RuleDraft[] {
   return (rules ?? []).map((r) => ({ pattern: r.pattern, action: r.action, description: r.description ?? '' }));
@@ -50,12 +50,6 @@ export function actionsOfRiskyChoice(choice: ToolAction): ToolActions {
  */
 export function actionsOfForm(choice: ToolAction | 'custom', tools: ToolActions): ToolActions {
   return choice === 'custom' || choice === riskyChoiceOf(tools) ? tools : actionsOfRiskyChoice(choice);
-}
-
-/** What a tool does with these actions, and whether that is its default. */
-export function effectiveAction(tools: ToolActions, tool: SshToolName): { action: ToolAction; isDefault: boolean } {
-  const set = tools[tool];
-  return { action: set ?? DEFAULT_TOOL_ACTIONS[tool], isDefault: set === undefined };
 }
 
 /** One tool set to an action, or back to its default (undefined). */

@@ -1,9 +1,9 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { keyFingerprint } from '../support/key-fingerprint.js';
 import { startClient, startRawHelper, type WaitingClient } from '../support/helper-process.js';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
@@ -20,7 +20,7 @@ const clients: WaitingClient[] = [];
 
 beforeAll(async () => {
   sshd = await startSshd({ extraConfig: ['LoginGraceTime 3'] });
-  fingerprint = execFileSync('ssh-keygen', ['-lf', `${sshd.hostKeyFile}.pub`], { encoding: 'utf8' }).split(' ')[1];
+  fingerprint = keyFingerprint(`${sshd.hostKeyFile}.pub`);
 });
 afterEach(async () => {
   await Promise.allSettled(clients.splice(0).map((c) => c.close()));

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { acceptsConnections } from '../support/port-probe.js';
 import { canRunShellSshd } from '../support/shell-sshd.js';
 import { toolsOnShellSshd } from '../support/shell-sshd-tools.js';
 import { eventually } from '../support/tool-harness.js';
@@ -25,15 +25,7 @@ afterEach(async () => {
 const lab = toolsOnShellSshd();
 
 const sha256 = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const refused = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect(port, '127.0.0.1');
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
+const refused = async (port: number) => !(await acceptsConnections(port));
 
 describe.skipIf(!canRunShellSshd)('built-in SSH tools: SFTP and forwards (real sshd, SDK client)', () => {
   it('uploads and downloads a 50 MB file over SFTP with equal sha256 on both sides', async () => {

@@ -8,6 +8,7 @@ import { SSH_TOOL_NAMES, type ToolApprovalOutcome, type ToolApprovalRequest, typ
 import { ToolAuditLog, type ToolAudit } from '../../electron/core/audit/tool-audit.js';
 import { createLogger } from '../../electron/core/logging/logger.js';
 import { createSshToolServer, type ToolDeps } from '../../electron/core/tools/tool-server.js';
+import { toolResultJson } from './tool-result-text.js';
 
 /** Every tool allowed, no rules: for tests about what a tool does rather than whether it may. */
 export const ALLOW_ALL: ToolPolicy = { tools: Object.fromEntries(SSH_TOOL_NAMES.map((t) => [t, 'allow'])), commandRules: [] };
@@ -80,15 +81,10 @@ export async function startToolHarness(ssh: SshClient, opts: { audit?: ToolAudit
   const client = new McpClient({ name: 'test-host', version: '1.0' });
   await client.connect(clientEnd);
   const call = async (name: string, args: Record<string, unknown> = {}): Promise<ToolCallResult> => {
-    const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as {
-      content: { type: string; text: string }[];
-      structuredContent?: Record<string, any>;
-      isError?: boolean;
-    };
+    const r = (await client.callTool({ name, arguments: args }, undefined, { timeout: 120_000 })) as { content: { type: string; text: string }[]; isError?: boolean };
     const text = r.content.map((c) => c.text).join('');
     const isError = r.isError === true;
-    if (!isError && r.structuredContent === undefined) throw new Error(`${name} returned no structuredContent: ${text}`);
-    return { text, isError, json: isError ? {} : (r.structuredContent as Record<string, any>) };
+    return { text, isError, json: isError ? {} : toolResultJson(r) };
   };
   return {
     client,

@@ -39,15 +39,10 @@ export class TrafficHistory {
     entry.seq = ++this.seq;
     const slot = this.next;
     if (this.hasBody(slot)) this.bodyBytes -= this.ring[slot]!.bytes;
-    let kept = entry;
-    let text: string | undefined;
-    if (entry.bytes > HISTORY_MAX_MESSAGE_BYTES) {
-      if (entry.message !== undefined) kept = { ...entry, message: undefined };
-    } else if (line) {
-      text = Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8');
-      // Parsed only because someone watches live: the history keeps the text instead.
-      if (entry.message !== undefined) kept = { ...entry, message: undefined };
-    }
+    const large = entry.bytes > HISTORY_MAX_MESSAGE_BYTES;
+    const text = !large && line ? Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString('utf8') : undefined;
+    // A large body is not kept; one parsed only because someone watches live is kept as its text instead.
+    const kept = entry.message !== undefined && (large || text !== undefined) ? { ...entry, message: undefined } : entry;
     this.ring[slot] = kept;
     this.texts[slot] = text;
     this.next = (slot + 1) % this.size;

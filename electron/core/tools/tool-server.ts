@@ -176,7 +176,8 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const outcome = await run(g);
       recordResult(callId, remote, tool, started, { ok: true, ...outcome });
       const redact = outcome.extraSecrets?.length ? new Redactor([...secretsList(), ...outcome.extraSecrets]) : secrets.redactor();
-      const structured = keepFixedValues(tool, outcome.result, definedOnly(redact.redactValue(outcome.result)));
+      // With no secret loaded there is nothing to redact: no copy, no schema check, no re-serialising of the text.
+      const structured = redact.empty ? definedOnly(outcome.result) : keepFixedValues(tool, outcome.result, definedOnly(redact.redactValue(outcome.result)));
       const text = outcome.text ? outcome.text(structured) : JSON.stringify(structured, null, 2);
       return { content: [{ type: 'text', text: redactText(redact, text) }], structuredContent: structured as Record<string, unknown> };
     } catch (error) {
@@ -870,6 +871,7 @@ function keepFixedValues<R extends object>(tool: SshToolName, original: R, redac
  * would otherwise become `"remote_port":[secret DB_PORT]`, which is no longer JSON.
  */
 function redactText(redact: Redactor, text: string): string {
+  if (redact.empty) return text;
   if (text.startsWith('{') || text.startsWith('[')) {
     try {
       const value: unknown = JSON.parse(text);

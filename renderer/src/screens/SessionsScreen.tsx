@@ -1,9 +1,14 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { SessionInfo } from '../../../shared/api.js';
+import type { BurrowEvent } from '../../../shared/events.js';
 import { errorText, useApi } from '../api-context.js';
 import { durationText } from '../duration-text.js';
 
 /** Which MCP host sessions use which remote right now: read once, then again on every session event. */
+// remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
+// inspector-session: Burrow's own session was used again (it closes later now) or closed.
+const RELOAD_ON = new Set<BurrowEvent['type']>(['session-opened', 'session-closed', 'session-named', 'session-waiting', 'remotes-changed', 'inspector-session']);
+
 export function SessionsScreen() {
   const api = useApi();
   const [sessions, setSessions] = useState<SessionInfo[]>();
@@ -20,10 +25,7 @@ export function SessionsScreen() {
   useEffect(() => {
     load();
     return api.subscribe((event) => {
-      // remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
-      // inspector-session: Burrow's own session was used again (it closes later now) or closed.
-      const reads = ['session-opened', 'session-closed', 'session-named', 'session-waiting', 'remotes-changed', 'inspector-session'];
-      if (reads.includes(event.type)) load();
+      if (RELOAD_ON.has(event.type)) load();
     }, { traffic: false });
   }, [api, load]);
 

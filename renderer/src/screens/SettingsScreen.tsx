@@ -3,7 +3,7 @@ import type { ApprovedHostKey, EngineSettings, ToolAuditRecord } from '../../../
 import type { Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { CopyButton } from '../components/CopyButton.js';
-import { keyTypeName } from './ApprovalDialog.js';
+import { hostPort, keyTypeName } from './ApprovalDialog.js';
 
 /** As OpenSSH writes a host in known_hosts: `[host]:port` unless the port is 22. */
 function knownHostsName(host: string, port: number): string {
@@ -176,7 +176,7 @@ function HostKeys({ knownHostsFile }: { knownHostsFile?: string }) {
               return (
                 <tr key={id} data-host-key={name}>
                   <td className="host-key-host">
-                    {k.port === 22 ? k.host : `${k.host}:${k.port}`}
+                    {hostPort(k.host, k.port)}
                     <div className="muted small">
                       {keyTypeName(k.keyType)}
                       {k.firstSeen ? ` · approved ${new Date(k.firstSeen).toLocaleDateString()}` : ''}

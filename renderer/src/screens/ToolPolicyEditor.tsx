@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { SSH_TOOL_NAMES, TOOL_ACTIONS, type SshToolName, type ToolAction } from '../../../shared/tools.js';
+import { DEFAULT_TOOL_ACTIONS, SSH_TOOL_NAMES, TOOL_ACTIONS, type SshToolName, type ToolAction } from '../../../shared/tools.js';
 import type { RemoteFormValues } from '../remote-form-values.js';
-import { actionsOfForm, effectiveAction, GUARDED_TOOLS, riskyChoiceOf, rulePatternError, withToolAction, type RuleDraft, type ToolActions } from '../tool-policy-draft.js';
+import { actionsOfForm, GUARDED_TOOLS, riskyChoiceOf, rulePatternError, withToolAction, type RuleDraft, type ToolActions } from '../tool-policy-draft.js';
 
 type Set = <K extends keyof RemoteFormValues>(key: K, value: RemoteFormValues[K]) => void;
 
@@ -17,6 +17,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
     set('toolActions', next);
     set('riskyTools', riskyChoiceOf(next));
   };
+  const patternErrors = values.commandRules.map((r) => rulePatternError(r.pattern));
   const setRule = (i: number, rule: Partial<RuleDraft>) => set('commandRules', values.commandRules.map((r, j) => (j === i ? { ...r, ...rule } : r)));
   // Opened by the person or by a saved custom policy; never closed under them (Reset to defaults keeps it open).
   const [open, setOpen] = useState(() => values.riskyTools === 'custom' || values.commandRules.length > 0);
@@ -39,31 +40,28 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
           </tr>
         </thead>
         <tbody>
-          {SSH_TOOL_NAMES.map((tool) => {
-            const { action, isDefault } = effectiveAction(tools, tool);
-            return (
-              <tr key={tool} data-tool={tool}>
-                <td>
-                  <code>{tool}</code>
-                  {GUARDED_TOOLS.has(tool) ? <span className="field-hint guarded">root shells by sudo, /etc/sudoers: always refused</span> : null}
-                </td>
-                <td>
-                  <select
-                    aria-label={`Policy for ${tool}`}
-                    value={isDefault ? '' : action}
-                    onChange={(e) => setTool(tool, e.target.value === '' ? undefined : (e.target.value as ToolAction))}
-                  >
-                    <option value="">{`${defaultLabel(tool)} (default)`}</option>
-                    {TOOL_ACTIONS.map((a) => (
-                      <option key={a} value={a}>
-                        {a}
-                      </option>
+          {SSH_TOOL_NAMES.map((tool) => (
+            <tr key={tool} data-tool={tool}>
+              <td>
+                <code>{tool}</code>
+                {GUARDED_TOOLS.has(tool) ? <span className="field-hint guarded">root shells by sudo, /etc/sudoers: always refused</span> : null}
+              </td>
+              <td>
+                <select
+                  aria-label={`Policy for ${tool}`}
+                  value={tools[tool] ?? ''}
+                  onChange={(e) => setTool(tool, e.target.value === '' ? undefined : (e.target.value as ToolAction))}
+                >
+                  <option value="">{`${DEFAULT_TOOL_ACTIONS[tool]} (default)`}</option>
+                  {TOOL_ACTIONS.map((a) => (
+                    <option key={a} value={a}>
+                      {a}
+                    </option>
                     ))}
                   </select>
                 </td>
               </tr>
-            );
-          })}
+          ))}
         </tbody>
       </table>
 
@@ -73,7 +71,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
       </div>
       <ul className="command-rules" aria-label="Command rules">
         {values.commandRules.map((rule, i) => {
-          const error = rulePatternError(rule.pattern);
+          const error = patternErrors[i];
           return (
             <li key={i} data-rule={i}>
               <select aria-label={`Rule ${i + 1} action`} value={rule.action} onChange={(e) => setRule(i, { action: e.target.value as RuleDraft['action'] })}>
@@ -112,7 +110,7 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
           );
         })}
       </ul>
-      {rulesError && values.commandRules.every((r) => !rulePatternError(r.pattern)) ? <div className="field-error">{rulesError}</div> : null}
+      {rulesError && patternErrors.every((e) => !e) ? <div className="field-error">{rulesError}</div> : null}
       <div className="tool-policy-actions">
         <button type="button" className="btn small" onClick={() => set('commandRules', [...values.commandRules, { pattern: '', action: 'deny', description: '' }])}>
           Add rule
@@ -123,8 +121,4 @@ export function ToolPolicyEditor({ values, set, rulesError }: { values: RemoteFo
       </div>
     </details>
   );
-}
-
-function defaultLabel(tool: SshToolName): string {
-  return effectiveAction({}, tool).action;
 }
