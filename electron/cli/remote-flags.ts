@@ -142,7 +142,7 @@ async function toolsOf(where: string, values: RemoteFlagValues, kept: RemoteInpu
 }
 
 /** Runs a check that throws one line, and says which command and flag it was about. */
-export function prefixed<T>(where: string, check: () => T): T {
+function prefixed<T>(where: string, check: () => T): T {
   try {
     return check();
   } catch (error) {

@@ -23,12 +23,12 @@ export class FreshServer {
 
   constructor(private readonly send: (line: Uint8Array) => void) {}
 
-  /** Takes a line from the server if it answers one of Burrow's requests; the host never sees it. */
   /** Burrow waits for answers of its own: the remote's lines must be read whole. */
   get expectsAnswers(): boolean {
     return this.waiting.size > 0;
   }
 
+  /** Takes a line from the server if it answers one of Burrow's requests; the host never sees it. */
   takeAnswer(line: Uint8Array): boolean {
     if (this.waiting.size === 0) return false;
     const { infos, value } = inspectLine(line, true);
