@@ -16,6 +16,7 @@ import { dispatchCommand } from '../shared/commands.js';
 import { contentSecurityPolicy } from '../shared/content-security-policy.js';
 import type { BurrowEvent } from '../shared/events.js';
 import { startRuntime, type BurrowRuntime } from './core/app-runtime.js';
+import { growHeapForRelaying } from './core/engine-heap.js';
 import { startEmbeddedServer, type RunningEmbeddedServer } from './core/sshserver/start-embedded.js';
 import type { EngineCommands } from './core/commands/command-handlers.js';
 import { findRunningEngine, handOverRunningEngine } from './core/ipc/engine-discovery.js';
@@ -92,6 +93,7 @@ async function start(): Promise<void> {
     if (!(await handOverRunningEngine())) throw new Error(`a Burrow daemon (pid ${running.pid}) is running and did not hand over; end it (kill ${running.pid}) and start Burrow again`);
   }
   let webUi: Promise<string> | undefined;
+  growHeapForRelaying();
   runtime = await startRuntime({
     home,
     logger,

@@ -10,6 +10,8 @@
  * Then issue 10's targets as a table; the run exits 1 when one is missed (docs/performance.md says how to read them).
  *   --soak N        N sessions through the daemon, its memory before and after
  *   --profile DIR   2000 calls per Burrow path under `node --cpu-prof`, and the top frames of each process
+ *                   (with --big: 64 echoes of 1 MB instead)
+ *   --node-flags "…" Node/V8 flags for every Burrow process (helpers and daemon), to try one against the other
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg, userInfo } from 'node:os';
@@ -189,6 +191,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
     const big = 'x'.repeat(BIG_MESSAGE_BYTES);
     await each((client) => echo(client, big).then(() => {}));
     const bigMs = new Map<Result, number>();
+    const bigCpuBefore = pids.map((list) => list.map((pid) => cpuMs(pid)));
     for (let i = 0; i < BIG_CALLS; i++) {
       await each(async (client, result) => {
         const t0 = performance.now();
@@ -196,6 +199,11 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
         bigMs.set(result, (bigMs.get(result) ?? 0) + performance.now() - t0);
       });
     }
+    order.forEach((v, i) => {
+      const perProcess = pids[i].map((pid, j) => (cpuMs(pid) - bigCpuBefore[i][j]) / BIG_CALLS);
+      const rss = pids[i].map((pid) => rssMB(pid)?.toFixed(1) ?? '?').join(' + ');
+      progress(`CPU per 1 MB echo, ${v.label}: ${perProcess.map((ms) => ms.toFixed(2)).join(' + ')} ms; RSS after them ${rss} MB`);
+    });
     for (const [result, ms] of bigMs) result.bigMBps = (BIG_CALLS * BIG_MESSAGE_BYTES) / (1024 * 1024) / (ms / 1000);
 
     progress(`${PARALLEL_CALLS} parallel calls, ${PARALLEL_ROUNDS} rounds`);
@@ -406,12 +414,14 @@ async function main(): Promise<number> {
   burrowCli(['remote', 'add', 'bench', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user, '--key', sshd.clientKey,
     '--no-agent', '--known-hosts', sshd.knownHostsFile, '--host-key-policy', 'strict'], daemonEnv);
   const profileDir = profileOption();
+  const nodeFlags = nodeFlagsOption();
+  for (const v of [standalone, daemon]) v.args = [...nodeFlags, ...v.args];
   if (profileDir) {
     // Every Burrow process of the run writes its profile; each variant's into its own folder.
     for (const [v, dir] of [[standalone, 'host'], [daemon, 'helper']] as const) v.args = [...profileFlags(join(profileDir, dir)), ...v.args];
   }
   progress('starting burrow daemon');
-  const daemonProcess = await startDaemon(daemonEnv, profileDir ? profileFlags(join(profileDir, 'daemon')) : []);
+  const daemonProcess = await startDaemon(daemonEnv, [...nodeFlags, ...(profileDir ? profileFlags(join(profileDir, 'daemon')) : [])]);
   daemon.servingPids = daemonProcess.pid === undefined ? [] : [daemonProcess.pid];
   // Warm: the daemon logs in once here and keeps the connection for every measured session.
   await timeStartup(daemon);
@@ -458,6 +468,10 @@ async function main(): Promise<number> {
 }
 
 const PROFILE_CALLS = 2000;
+/** `--profile DIR --big`: the profiled calls are 1 MB echoes instead of small ones. */
+const PROFILE_BIG_CALLS = 64;
+const profileBig = process.argv.includes('--big');
+const profiledCalls = () => (profileBig ? PROFILE_BIG_CALLS : PROFILE_CALLS);
 
 /** `npm run bench -- --profile DIR`: the call loop only, under `node --cpu-prof`, and the top frames of each process. */
 function profileOption(): string | undefined {
@@ -484,9 +498,11 @@ async function profileCalls(order: Variant[]): Promise<Map<Variant, { fromUs: nu
     const session = await open(v);
     try {
       for (let i = 0; i < 50; i++) await echo(session.client, `warm-up ${i}`);
-      progress(`${v.label}: ${PROFILE_CALLS} calls under the profiler`);
+      const big = 'x'.repeat(BIG_MESSAGE_BYTES);
+      const message = (i: number) => (profileBig ? big : `call ${i}`);
+      progress(`${v.label}: ${profiledCalls()} calls under the profiler`);
       const fromUs = nowUs();
-      for (let i = 0; i < PROFILE_CALLS; i++) await echo(session.client, `call ${i}`);
+      for (let i = 0; i < profiledCalls(); i++) await echo(session.client, message(i));
       windows.set(v, { fromUs, toUs: nowUs() });
     } finally {
       await session.close();
@@ -509,9 +525,15 @@ function reportProfiles(dir: string, windows: Map<Variant, { fromUs: number; toU
     const summaries = files.map((f) => summarizeProfile(join(dir, sub, f), window.fromUs, window.toUs));
     const summary = summaries.sort((a, b) => b.busyMs - a.busyMs)[0];
     if (!summary) continue;
-    process.stdout.write(`### ${title}: ${(summary.busyMs / PROFILE_CALLS).toFixed(3)} ms sampled busy per call\n\n`);
-    process.stdout.write(`${framesTable('frame (self time)', summary.frames, PROFILE_CALLS)}\n\n${framesTable('area', summary.areas, PROFILE_CALLS)}\n\n`);
+    process.stdout.write(`### ${title}: ${(summary.busyMs / profiledCalls()).toFixed(3)} ms sampled busy per call\n\n`);
+    process.stdout.write(`${framesTable('frame (self time)', summary.frames, profiledCalls())}\n\n${framesTable('area', summary.areas, profiledCalls())}\n\n`);
   }
+}
+
+/** `npm run bench -- --node-flags "--max-semi-space-size=16 …"`: flags for every Burrow process. */
+function nodeFlagsOption(): string[] {
+  const at = process.argv.indexOf('--node-flags');
+  return at === -1 ? [] : (process.argv[at + 1] ?? '').split(' ').filter(Boolean);
 }
 
 /** `npm run bench -- --soak N`: N sessions opened and closed through the daemon. */

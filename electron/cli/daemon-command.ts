@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CommandResult } from '../../shared/commands.js';
 import { startRuntime, type BurrowRuntime } from '../core/app-runtime.js';
+import { growHeapForRelaying } from '../core/engine-heap.js';
 import { findRunningEngine, stopRunningEngine } from '../core/ipc/engine-discovery.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
@@ -76,6 +77,7 @@ export async function run(args: string[]): Promise<number> {
     await runtime.close();
     process.exit(0);
   };
+  growHeapForRelaying();
   const runtime: BurrowRuntime = await startRuntime({
     home: burrowHome(),
     logger,
