@@ -258,3 +258,33 @@ describe('resuming turned off for a remote', () => {
     expect(h.stderr()).toMatch(/connection to fixed was lost/);
   }, 90_000);
 });
+
+describe('a host whose initialize is over 256 KB', () => {
+  it('is relayed as it arrives to a spare server, named in status, and its session resumed after a drop', async () => {
+    // A daemon that keeps a spare server: the second session's channel is open before the helper's first bytes,
+    // so its initialize takes the path of long lines, relayed in pieces rather than read whole.
+    const spareEnv = burrowEnv();
+    await addSshdRemote(spareEnv, 'lab', sshd, ['--command', CRASHING_COMMAND]);
+    const spareDaemon = await startDaemon(spareEnv);
+    try {
+      const first = await connectClient(['--remote', 'lab'], spareEnv);
+      open.push(first);
+      await waitFor(() => sshd.remoteProcesses().length === 2, 15_000, () => `servers on the remote: ${sshd.remoteProcesses().length}, want the session's and a spare`);
+      // Capabilities this large are unusual, but nothing in MCP forbids them.
+      const big = await connectClient(['--remote', 'lab'], spareEnv, { experimental: { blob: { data: 'x'.repeat(300_000) } } });
+      open.push(big);
+      const status = JSON.parse((await runBurrow(['status', '--json'], spareEnv)).stdout) as { sessions: { client?: string }[] };
+      expect(status.sessions.map((s) => s.client)).toEqual(['burrow-test', 'burrow-test']);
+
+      const { call } = await callInFlight(big.client);
+      expect(sshd.dropConnections()).toBeGreaterThan(0);
+      await expect(call).rejects.toThrow(/connection to lab was lost.*being restored/);
+      const result = await echo(big.client, 'after the drop');
+      expect(toolResultText(result)).toContain('after the drop');
+      expect(spareDaemon.stderr()).toMatch(/resumed on a fresh server of lab/);
+    } finally {
+      await Promise.allSettled(open.splice(0).map((c) => c.close()));
+      await spareDaemon.stop();
+    }
+  }, 90_000);
+});

@@ -405,14 +405,10 @@ export class HostSession {
     const ids: (string | number)[] = [];
     for (const info of infos) {
       if (info.kind === 'request' && info.id !== undefined) {
-        // The server's answers to `initialize` and to first list pages are kept (resume and the catalog).
-        const capture = !!this.options.resume && (info.method === 'initialize' || isCatalogList(info.method));
-        this.pending.set(info.id, { method: info.method!, at: now, capture });
+        this.notePending(info, now);
         ids.push(info.id);
-        this.sawRequest = true;
-        if (!this.clientNamed && info.method === 'initialize') this.nameClient(value ?? line);
       }
-      if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined, info.id);
+      if (this.readsWhole(info.method)) this.noteSetup(info, line, infos.length === 1 ? (value ?? parseLine(line)) : undefined);
       if (tap) tap(this.traffic('to-remote', line.length, info.kind, info.method, info.id, undefined, tap.wantsValue ? value : undefined), line);
     }
     if (this.failure !== undefined) {
@@ -432,6 +428,24 @@ export class HostSession {
       return;
     }
     if (!this.upstream.end.send(line)) this.host.pause();
+  }
+
+  /** A request from the host now waits for its answer; the server's answers to `initialize` and first list pages are kept (resume, catalog). */
+  private notePending(info: MessageInfo, now: number): void {
+    const capture = !!this.options.resume && (info.method === 'initialize' || isCatalogList(info.method));
+    this.pending.set(info.id!, { method: info.method!, at: now, capture });
+    this.sawRequest = true;
+  }
+
+  /** A host message the session reads whole: the `initialize` that names the client, and what a resume replays. */
+  private readsWhole(method: string | undefined): boolean {
+    return (!this.clientNamed && method === 'initialize') || (!!this.options.resume && SessionSetup.notes(method));
+  }
+
+  /** `message` is the parsed line when it holds this one message only (not a batch). */
+  private noteSetup(info: MessageInfo, line: Uint8Array, message: unknown): void {
+    if (!this.clientNamed && info.kind === 'request' && info.method === 'initialize') this.nameClient(message ?? line);
+    if (this.options.resume && SessionSetup.notes(info.method)) this.setup.noteFromHost(info.method!, line, message, info.id);
   }
 
   /** Holds a line until there is an upstream; during an outage its requests fail after `resumeWaitSec`. */
@@ -535,9 +549,16 @@ export class HostSession {
     const scanner = new EnvelopeScanner();
     let relayed = 0;
     let cut = false;
+    // Kept until its method shows it is not one the session reads whole (an `initialize`, what a resume replays).
+    let kept: Uint8Array[] | undefined = [];
     return {
       part: (bytes, over) => {
         scanner.push(bytes);
+        if (kept) {
+          const method = scanner.seen().method;
+          if (method !== undefined && !this.readsWhole(method)) kept = undefined;
+          else kept.push(bytes);
+        }
         if (!live() || cut) return;
         if (over) {
           cut = true;
@@ -559,10 +580,10 @@ export class HostSession {
           }
           return;
         }
-        if (info.kind === 'request' && info.id !== undefined) {
-          const capture = !!this.options.resume && (info.method === 'initialize' || isCatalogList(info.method));
-          this.pending.set(info.id, { method: info.method!, at: Date.now(), capture });
-          this.sawRequest = true;
+        if (info.kind === 'request' && info.id !== undefined) this.notePending(info, Date.now());
+        if (kept && this.readsWhole(info.method)) {
+          const line = Buffer.concat(kept);
+          this.noteSetup(info, line, parseLine(line));
         }
         end.endParts!(false);
         this.tapLong('to-remote', bytes, info);
