@@ -2,46 +2,61 @@ import type { Socket } from 'node:net';
 import type { DaemonInfo } from '../core/ipc/daemon-info.js';
 import { connectToDaemon, helloLine, notAnswering, readFirstLine } from '../core/ipc/ipc-client.js';
 import type { ConnectReply, ControlNotice } from '../core/ipc/ipc-protocol.js';
+import { offerStdio, type StdioOffer } from './stdio-offer.js';
 
 const say = (message: string) => process.stderr.write(`burrow: ${message}\n`);
 /** An engine that does not answer the hello by then is stopped or stuck. */
 const HELLO_REPLY_TIMEOUT_MS = 5000;
 
 /**
- * The helper MCP hosts start. After the hello it is a pure byte pipe: stdin → data connection → stdout, with no
- * line splitting or parsing; notices (waiting for approval, the final error, the exit status) arrive on the
- * control connection and go to stderr. A failure before the pipe starts is answered as a JSON-RPC error too.
+ * The helper MCP hosts start. After the hello the engine takes the host's stdin and stdout over (stdio-offer.ts)
+ * and this process only waits; where it cannot, the helper is a pure byte pipe: stdin → data connection → stdout,
+ * with no line splitting or parsing. Notices (waiting for approval, the final error, the exit status) arrive on the
+ * control connection and go to stderr. A failure before the session starts is answered as a JSON-RPC error too.
  */
 export async function connectViaDaemon(target: string | { tools: string[] }, logLevel: string, approvalTimeoutSec?: number): Promise<number> {
   const verbose = /^(info|debug)$/i.test(logLevel);
   let control: Socket;
   let info: DaemonInfo;
-  let ticket: string;
+  let reply: Exclude<ConnectReply, { type: 'error' }>;
+  let offer: StdioOffer | undefined;
+  let early = '';
   try {
     ({ socket: control, info } = await reachDaemon(verbose));
+    // The host's own stdio, offered to the engine, takes this process off the path of every message.
+    offer = await offerStdio(info.socket);
     const what = typeof target === 'string' ? { remote: target } : { tools: target.tools };
-    control.write(helloLine({ op: 'connect', token: info.token, ...what, approvalTimeoutSec }));
-    const { line } = await readFirstLine(control, HELLO_REPLY_TIMEOUT_MS, () => new Error(notAnswering(info)));
-    const reply = JSON.parse(line) as ConnectReply;
-    if (reply.type === 'error') throw new Error(reply.message);
-    ticket = reply.ticket;
+    control.write(helloLine({ op: 'connect', token: info.token, ...what, approvalTimeoutSec, handoff: offer?.path }));
+    const { line, rest } = await readFirstLine(control, HELLO_REPLY_TIMEOUT_MS, () => new Error(notAnswering(info)));
+    // A session the engine started at once (stdio taken over) may have sent its first notices with the reply.
+    early = rest.toString('utf8');
+    const parsed = JSON.parse(line) as ConnectReply;
+    if (parsed.type === 'error') throw new Error(parsed.message);
+    reply = parsed;
     // The bench times helper start by this line (spawn → hello accepted).
-    if (verbose) say(`connected to the Burrow engine (pid ${reply.pid}) ${Math.round(performance.now())} ms after start`);
+    if (verbose) say(`connected to the Burrow engine (pid ${reply.pid}) ${Math.round(performance.now())} ms after start${'handoff' in reply ? '; it took over stdio' : ''}`);
   } catch (error) {
+    offer?.withdraw();
     return failBeforePipe((error as Error).message);
   }
+  if ('handoff' in reply) return followSession(control, early);
+  offer?.withdraw();
   const data = (await connectToDaemon()).socket;
-  data.write(helloLine({ op: 'data', token: info.token, ticket }));
-  return pipeSession(control, data);
+  data.write(helloLine({ op: 'data', token: info.token, ticket: reply.ticket }));
+  return followSession(control, early, data);
 }
 
-function pipeSession(control: Socket, data: Socket): Promise<number> {
+/**
+ * Writes the engine's notices to stderr and resolves with the session's exit status. With `data`, the host's bytes
+ * are piped through it both ways; without, the engine holds the host's stdio itself and this process only waits.
+ */
+function followSession(control: Socket, early: string, data?: Socket): Promise<number> {
   return new Promise((resolve) => {
     let exitCode: number | undefined;
     let failed = false;
     let pending = '';
     control.setEncoding('utf8');
-    control.on('data', (chunk: string) => {
+    const onNotices = (chunk: string) => {
       const lines = (pending + chunk).split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
@@ -58,19 +73,12 @@ function pipeSession(control: Socket, data: Socket): Promise<number> {
           say(notice.message);
         }
       }
-    });
+    };
+    onNotices(early);
+    control.on('data', onNotices);
     control.on('error', () => {});
-    data.on('error', (error) => {
-      if (!failed) say(`lost the connection to the Burrow engine: ${error.message}`);
-      failed = true;
-    });
     let stdinEnded = false;
-    process.stdin.once('end', () => {
-      stdinEnded = true;
-    });
-    process.stdin.pipe(data);
-    data.pipe(process.stdout, { end: false });
-    let dataDone = false;
+    let dataDone = !data;
     let controlDone = false;
     const finish = () => {
       if (!dataDone || !controlDone) return;
@@ -80,26 +88,36 @@ function pipeSession(control: Socket, data: Socket): Promise<number> {
         code = 1;
       }
       // Let stdout drain before the exit code is final.
+      if (!data) return resolve(code);
       process.stdout.write('', () => resolve(code));
     };
-    // The engine ending its side ends the session, even while the host keeps stdin open.
-    const dataEnded = () => {
-      if (dataDone) return;
-      dataDone = true;
-      process.stdin.unpipe(data);
-      data.destroy();
+    if (data) {
+      data.on('error', (error) => {
+        if (!failed) say(`lost the connection to the Burrow engine: ${error.message}`);
+        failed = true;
+      });
+      process.stdin.once('end', () => {
+        stdinEnded = true;
+      });
+      process.stdin.pipe(data);
+      data.pipe(process.stdout, { end: false });
+      // The engine ending its side ends the session, even while the host keeps stdin open.
+      const dataEnded = () => {
+        if (dataDone) return;
+        dataDone = true;
+        process.stdin.unpipe(data);
+        data.destroy();
+        finish();
+      };
+      data.once('end', dataEnded);
+      data.once('close', dataEnded);
+    }
+    const controlEnded = () => {
+      controlDone = true;
       finish();
     };
-    data.once('end', dataEnded);
-    data.once('close', dataEnded);
-    control.once('end', () => {
-      controlDone = true;
-      finish();
-    });
-    control.once('close', () => {
-      controlDone = true;
-      finish();
-    });
+    control.once('end', controlEnded);
+    control.once('close', controlEnded);
   });
 }
 

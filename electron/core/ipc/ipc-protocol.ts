@@ -5,6 +5,9 @@
  *   `ready` line with a ticket, then only control notices (status lines, the final error, the exit status).
  *   The data connection says `data` with that ticket; after that hello it carries protocol bytes only, both ways,
  *   so the helper pipes it to stdio without looking at a byte.
+ * - Or the `connect` names a hand-over socket of the helper's (`handoff`): the engine takes the host's stdin and
+ *   stdout from it before it replies, and a `ready` with `handoff: true` means there is no data connection at all
+ *   (stdio-handoff.ts). Without `handoff: true` the helper goes on with the ticket as above.
  * - A `request` connection runs one command of the command table and gets one reply line.
  * - A `subscribe` connection gets one `subscribed` line, then the engine's UI events (the table's `subscribe`),
  *   one JSON line each, until either side closes it; the engine closes it as its process ends.
@@ -27,6 +30,8 @@ export interface ConnectHello extends HelloBase {
   tools?: string[];
   /** `burrow connect --approval-timeout`: how long this session waits for a host-key approval. */
   approvalTimeoutSec?: number;
+  /** The helper's hand-over socket, beside the engine's: the engine takes the host's stdio from it. */
+  handoff?: string;
 }
 
 export interface DataHello extends HelloBase {
@@ -50,7 +55,7 @@ export interface SubscribeHello extends HelloBase {
 export type Hello = ConnectHello | DataHello | RequestHello | SubscribeHello;
 
 /** The first line the engine sends on a control connection: go ahead with this ticket, or why not. */
-export type ConnectReply = { type: 'ready'; ticket: string; pid: number } | { type: 'error'; message: string };
+export type ConnectReply = { type: 'ready'; pid: number; ticket: string } | { type: 'ready'; pid: number; handoff: true } | { type: 'error'; message: string };
 
 /** The first line on a subscribe connection: the engine listens now (events follow), or why not. */
 export type SubscribeReply = { type: 'subscribed'; pid: number } | { type: 'error'; message: string };
@@ -81,6 +86,7 @@ export function parseHello(text: string): Hello {
       if (tools === undefined && (typeof hello.remote !== 'string' || !hello.remote)) throw new Error('malformed hello: no remote');
       const timeout = hello.approvalTimeoutSec;
       if (timeout !== undefined && !(typeof timeout === 'number' && timeout > 0 && timeout <= 3600)) throw new Error('malformed hello: approvalTimeoutSec');
+      if (hello.handoff !== undefined && !(typeof hello.handoff === 'string' && hello.handoff.length <= 200)) throw new Error('malformed hello: handoff');
       return hello as ConnectHello;
     }
     case 'data':

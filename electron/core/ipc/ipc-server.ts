@@ -12,6 +12,7 @@ import type { ToolsSessionDeps } from '../tools/serve-tools.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
+import { isHandoffPath, receiveHostStdio } from './stdio-handoff.js';
 import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply, type SubscribeHello, type SubscribeReply } from './ipc-protocol.js';
 
 const MAX_HELLO_BYTES = 64 * 1024;
@@ -19,6 +20,8 @@ const MAX_HELLO_BYTES = 64 * 1024;
 export const HELLO_TIMEOUT_MS = 5000;
 /** A ready control connection whose data connection does not arrive by then is closed. */
 const TICKET_TIMEOUT_MS = 5000;
+/** A helper that offered its stdio and has not handed it over by then pipes instead (it is idle, waiting: ~1 ms). */
+const HANDOFF_TIMEOUT_MS = 2000;
 /** After a refusal is written, how long the client gets to read it before the socket is destroyed. */
 const REFUSAL_LINGER_MS = 1000;
 /** A subscriber that lets this much pile up unread loses relayed messages (never states or approvals). */
@@ -96,15 +99,20 @@ export class IpcServer {
     await this.closed;
   }
 
+  /** A socket closed with the server; its errors end it (its users see the end) rather than the process. */
+  private track(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    socket.on('error', () => {});
+  }
+
   /** How many local connections are open (for tests that look for leaks). */
   openConnections(): number {
     return this.sockets.size;
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    socket.once('close', () => this.sockets.delete(socket));
-    socket.on('error', () => {});
+    this.track(socket);
     if (!this.accepting) return this.refuse(socket, 'this Burrow engine is handing over to another; retry');
     let buffered: Buffer = Buffer.alloc(0);
     const timer = setTimeout(() => this.refuse(socket, `no hello within ${HELLO_TIMEOUT_MS / 1000}s`), HELLO_TIMEOUT_MS);
@@ -226,8 +234,31 @@ export class IpcServer {
     this.ready(control, hello, remote);
   }
 
-  /** Issues the ticket the helper's data connection brings. */
+  /**
+   * Takes the host's stdio from the helper when it offers it (no data connection, no helper on the path), else
+   * issues the ticket the helper's data connection brings.
+   */
   private ready(control: Socket, hello: ConnectHello, remote?: Remote): void {
+    if (!hello.handoff || !isHandoffPath(hello.handoff, this.options.path)) return this.issueTicket(control, hello, remote);
+    receiveHostStdio(hello.handoff, HANDOFF_TIMEOUT_MS).then(
+      ({ input, output }) => {
+        if (control.destroyed) {
+          input.destroy();
+          output.destroy();
+          return;
+        }
+        for (const socket of [input, output]) this.track(socket);
+        this.replyReady(control, { type: 'ready', pid: process.pid, handoff: true });
+        this.serve(new SocketHostEnd(input, output, control), hello, remote);
+      },
+      (error: unknown) => {
+        this.options.logger.debug(`the helper's stdio was not taken over (${oneLine(error)}); it pipes instead`);
+        this.issueTicket(control, hello, remote);
+      },
+    );
+  }
+
+  private issueTicket(control: Socket, hello: ConnectHello, remote?: Remote): void {
     const ticket = randomBytes(16).toString('base64url');
     const timer = setTimeout(() => {
       this.tickets.delete(ticket);
@@ -241,7 +272,10 @@ export class IpcServer {
         this.tickets.delete(ticket);
       }
     });
-    const reply: ConnectReply = { type: 'ready', ticket, pid: process.pid };
+    this.replyReady(control, { type: 'ready', ticket, pid: process.pid });
+  }
+
+  private replyReady(control: Socket, reply: ConnectReply): void {
     control.write(encodeLine(reply));
     // Nothing more is read from it, but it must flow: a paused socket never reports that the helper is gone.
     control.on('data', () => {});
@@ -253,11 +287,14 @@ export class IpcServer {
     if (!ticket) return this.refuse(socket, 'unknown or expired ticket');
     this.tickets.delete(hello.ticket);
     clearTimeout(ticket.timer);
+    this.serve(new SocketHostEnd(socket, socket, ticket.control, { initial: rest }), ticket.hello, ticket.remote);
+  }
+
+  /** Runs the session a helper asked for on its host end: a relayed remote, or Burrow's built-in tools. */
+  private serve(host: SocketHostEnd, hello: ConnectHello, remote?: Remote): void {
     const { engine, settings } = this.options;
-    const remote = ticket.remote;
     if (!remote) {
-      const toolNames = ticket.hello.tools ?? [];
-      const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
+      const toolNames = hello.tools ?? [];
       // Loaded before the ticket was issued (connect above).
       void this.toolsModule!.then(({ serveTools, toolRemotes }) => serveTools(host, {
         engine,
@@ -273,9 +310,8 @@ export class IpcServer {
       });
       return;
     }
-    const host = new SocketHostEnd(socket, ticket.control, { initial: rest });
     try {
-      const session = engine.startSession(remote, host, { approvalTimeoutMs: ticket.hello.approvalTimeoutSec ? ticket.hello.approvalTimeoutSec * 1000 : undefined });
+      const session = engine.startSession(remote, host, { approvalTimeoutMs: hello.approvalTimeoutSec ? hello.approvalTimeoutSec * 1000 : undefined });
       // The helper holds its control connection until the exit notice: losing it first means it was killed.
       host.onControlClosed(() => session.hostVanished());
     } catch (error) {

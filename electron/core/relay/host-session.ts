@@ -690,6 +690,8 @@ export class HostSession {
   }
 
   private hostFinished(): void {
+    // A session already over closes the host's streams itself: their end is no news.
+    if (this.closed) return;
     this.hostEnded = true;
     if (this.failure !== undefined) return this.finish();
     this.options.logger.info(`session ${this.id}: host closed its end`);

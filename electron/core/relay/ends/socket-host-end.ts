@@ -2,16 +2,18 @@ import type { Socket } from 'node:net';
 import { StreamLineEnd, type ControlNotice, type HostEnd } from '../line-end.js';
 
 /**
- * A helper (`burrow connect --remote`) on the engine's local socket: protocol bytes on the data connection,
- * notices on the helper's control connection, so the helper can pipe bytes without looking at them.
+ * A helper (`burrow connect --remote`) on the engine's local socket: protocol bytes on the data connection (or on
+ * the host's own stdin and stdout, handed over by the helper), notices on the helper's control connection, so the
+ * helper never looks at a byte of the protocol.
  */
 export class SocketHostEnd extends StreamLineEnd implements HostEnd {
   constructor(
-    private readonly data: Socket,
+    input: Socket,
+    output: Socket,
     private readonly control: Socket,
     options: { initial?: Uint8Array; maxLineBytes?: number } = {},
   ) {
-    super(data, data, options);
+    super(input, output, options);
   }
 
   notify(notice: ControlNotice): void {
@@ -39,9 +41,5 @@ export class SocketHostEnd extends StreamLineEnd implements HostEnd {
     };
     this.control.once('end', once);
     this.control.once('close', once);
-  }
-
-  get dataSocket(): Socket {
-    return this.data;
   }
 }

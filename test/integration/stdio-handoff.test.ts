@@ -1,0 +1,83 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BURROW_BIN, burrowEnv, connectClient, INITIALIZE, runProcess } from '../support/burrow-process.js';
+import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
+import { toolResultText } from '../support/tool-result-text.js';
+import { waitFor } from '../support/wait-for.js';
+
+/**
+ * `burrow connect --remote` hands the MCP host's own stdin and stdout to the engine (issue 10): the bytes go between
+ * the host and the engine with no helper process in between. Where it cannot, it pipes as before.
+ */
+let sshd: SshdFixture;
+let env: Record<string, string>;
+let daemon: DaemonHandle;
+
+const TOOK_OVER = /connected to the Burrow engine \(pid \d+\).*; it took over stdio/;
+const CALL = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'through a pipeline' } } });
+
+beforeAll(async () => {
+  sshd = await startSshd();
+  env = burrowEnv();
+  await addSshdRemote(env, 'lab', sshd);
+  daemon = await startDaemon(env);
+});
+
+afterAll(async () => {
+  await daemon?.stop();
+  sshd?.stop();
+});
+
+describe('the engine takes the host\'s stdio over', () => {
+  it('calls go through with the helper stopped (SIGSTOP): it is not on the path of a message', async () => {
+    const c = await connectClient(['--remote', 'lab', '--log-level', 'info'], env);
+    try {
+      await waitFor(() => TOOK_OVER.test(c.stderr()), 5000, () => `helper stderr: ${c.stderr()}`);
+      const pid = c.transport.pid!;
+      process.kill(pid, 'SIGSTOP');
+      try {
+        const result = await c.client.callTool({ name: 'echo', arguments: { message: 'the helper is asleep' } });
+        expect(toolResultText(result)).toContain('the helper is asleep');
+      } finally {
+        process.kill(pid, 'SIGCONT');
+      }
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+
+  it('a host that gives OS pipes (a shell pipeline) is served the same way, and its end of input ends the session', async () => {
+    const pipeline = `cat | "${process.execPath}" "${BURROW_BIN}" connect --remote lab --log-level info | cat`;
+    const r = await runProcess('sh', ['-c', pipeline], { env, input: `${INITIALIZE}\n${CALL}\n`, timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(TOOK_OVER);
+    const replies = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { id: number; result?: { content: { text: string }[] } });
+    expect(replies.map((m) => m.id)).toEqual([1, 2]);
+    expect(replies[1].result!.content[0].text).toContain('through a pipeline');
+  }, 60_000);
+
+  it('stdin from a file cannot be handed over: the helper pipes it, with the same answers', async () => {
+    const input = join(env.BURROW_HOME, 'requests.jsonl');
+    writeFileSync(input, `${INITIALIZE}\n${CALL}\n`);
+    const r = await runProcess('sh', ['-c', `"${process.execPath}" "${BURROW_BIN}" connect --remote lab --log-level info < "${input}" | cat`], { env, timeoutMs: 30_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/connected to the Burrow engine/);
+    expect(r.stderr).not.toMatch(/took over stdio/);
+    expect(r.stdout).toContain('through a pipeline');
+  }, 60_000);
+
+  it('BURROW_STDIO_HANDOFF=0 turns it off: the helper pipes, and the session works as before', async () => {
+    const c = await connectClient(['--remote', 'lab', '--log-level', 'info'], { ...env, BURROW_STDIO_HANDOFF: '0' });
+    try {
+      const result = await c.client.callTool({ name: 'echo', arguments: { message: 'piped' } });
+      expect(toolResultText(result)).toContain('piped');
+      expect(c.stderr()).toMatch(/connected to the Burrow engine/);
+      expect(c.stderr()).not.toMatch(/took over stdio/);
+    } finally {
+      await c.close();
+    }
+  }, 60_000);
+});
