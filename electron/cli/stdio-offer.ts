@@ -1,4 +1,4 @@
-import { unlink } from 'node:fs';
+import { rmSync, unlink } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
 import { ipcPipes, isPipeHandle, type PipeHandle } from '../core/ipc/node-pipes.js';
@@ -36,6 +36,8 @@ export async function offerStdio(engineSocket: string): Promise<StdioOffer | und
     unlink(path, () => {});
   };
   try {
+    // Named by this process's pid in a folder only this user can enter: one left there is from a process long gone.
+    rmSync(path, { force: true });
     await listen(server, path);
   } catch {
     return undefined;
