@@ -50,6 +50,8 @@ function listen(server: Server, path: string): Promise<void> {
     server.once('error', reject);
     server.listen({ path, readableAll: false, writableAll: false }, () => {
       server.off('error', reject);
+      // Nothing after the listen may end the helper: at worst the engine gets no stdio and it pipes.
+      server.on('error', () => {});
       resolve();
     });
   });
