@@ -1,6 +1,9 @@
 import { writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDaemonInfo } from '../../electron/core/ipc/daemon-info.js';
+import { helloLine, readFirstLine } from '../../electron/core/ipc/ipc-client.js';
 import { BURROW_BIN, burrowEnv, connectClient, INITIALIZE, runProcess } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { startSshd, type SshdFixture } from '../support/sshd.js';
@@ -80,4 +83,28 @@ describe('the engine takes the host\'s stdio over', () => {
       await c.close();
     }
   }, 60_000);
+
+  it('the engine connects to no hand-over socket outside its own folder: a hello that names one gets a ticket', async () => {
+    const elsewhere = join(env.BURROW_HOME, 'h1.s');
+    let connections = 0;
+    const bait = createServer((socket) => {
+      connections++;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => bait.listen(elsewhere, resolve));
+    const info = readDaemonInfo(env)!;
+    const control = connect(info.socket);
+    try {
+      control.write(helloLine({ op: 'connect', token: info.token, remote: 'lab', handoff: elsewhere }));
+      const { line } = await readFirstLine(control, 5000, () => new Error('no reply'));
+      const reply = JSON.parse(line) as { type: string; ticket?: string; handoff?: boolean };
+      expect(reply.type).toBe('ready');
+      expect(reply.ticket).toMatch(/^[\w-]{20,}$/);
+      expect(reply.handoff).toBeUndefined();
+      expect(connections).toBe(0);
+    } finally {
+      control.destroy();
+      bait.close();
+    }
+  });
 });
