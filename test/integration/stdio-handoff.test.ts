@@ -1,8 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDaemonInfo } from '../../electron/core/ipc/daemon-info.js';
+import { handoffSocketName } from '../../electron/core/ipc/stdio-handoff.js';
+import { runtimeDir } from '../../electron/core/paths.js';
 import { helloLine, readFirstLine } from '../../electron/core/ipc/ipc-client.js';
 import { BURROW_BIN, burrowEnv, connectClient, INITIALIZE, runProcess } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
@@ -107,4 +110,34 @@ describe('the engine takes the host\'s stdio over', () => {
       bait.close();
     }
   });
+
+  it('an engine that starts removes the hand-over sockets of helpers that are gone, and keeps a live one\'s', async () => {
+    const home = burrowEnv();
+    const folder = runtimeDir(home);
+    mkdirSync(folder, { recursive: true, mode: 0o700 });
+    // A socket file stays behind when the process listening on it is killed.
+    const leaveSocket = async (path: string) => {
+      const child = spawn(process.execPath, ['-e', 'require("net").createServer().listen(process.argv[1], () => console.log("up"))', path], { stdio: ['ignore', 'pipe', 'inherit'] });
+      await new Promise((resolve) => child.stdout.once('data', resolve));
+      const gone = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await gone;
+      return child.pid!;
+    };
+    const deadPid = await leaveSocket(join(folder, 'placeholder.s'));
+    const stale = join(folder, handoffSocketName(deadPid));
+    const live = join(folder, handoffSocketName(process.pid));
+    await leaveSocket(stale);
+    await leaveSocket(live);
+    const other = join(folder, 'notes.txt');
+    writeFileSync(other, 'not Burrow\'s');
+    const second = await startDaemon(home);
+    try {
+      expect(existsSync(stale)).toBe(false);
+      expect(existsSync(live)).toBe(true);
+      expect(existsSync(other)).toBe(true);
+    } finally {
+      await second.stop();
+    }
+  }, 60_000);
 });

@@ -12,7 +12,7 @@ import type { ToolsSessionDeps } from '../tools/serve-tools.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
-import { isHandoffPath, receiveHostStdio } from './stdio-handoff.js';
+import { isHandoffPath, receiveHostStdio, removeStaleHandoffSockets } from './stdio-handoff.js';
 import { encodeLine, parseHello, type ConnectHello, type ConnectReply, type DataHello, type RequestReply, type SubscribeHello, type SubscribeReply } from './ipc-protocol.js';
 
 const MAX_HELLO_BYTES = 64 * 1024;
@@ -68,7 +68,10 @@ export class IpcServer {
 
   listen(): Promise<void> {
     const { path } = this.options;
-    if (process.platform !== 'win32') removeStaleSocket(path);
+    if (process.platform !== 'win32') {
+      removeStaleSocket(path);
+      removeStaleHandoffSockets(path);
+    }
     // allowHalfOpen: a helper whose host closed stdin still receives the remote's last replies.
     this.server = createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
     return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
-import { basename, dirname } from 'node:path';
+import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { Socket } from 'node:net';
 import { ipcPipes, isPipeHandle, type PipeHandle } from './node-pipes.js';
 
@@ -14,6 +15,40 @@ const HANDOFF_NAME = /^h[0-9a-z]{1,10}\.s$/;
 
 export function handoffSocketName(pid: number): string {
   return `h${pid.toString(36)}.s`;
+}
+
+/**
+ * Removes the hand-over sockets in the engine's folder whose helper is gone (killed before the engine took its
+ * stdio): named by a pid no process has. Anything else there is left alone.
+ */
+export function removeStaleHandoffSockets(engineSocket: string): void {
+  const folder = dirname(engineSocket);
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!HANDOFF_NAME.test(name)) continue;
+    const pid = parseInt(name.slice(1, -2), 36);
+    if (processAlive(pid)) continue;
+    try {
+      if (lstatSync(join(folder, name)).isSocket()) unlinkSync(join(folder, name));
+    } catch {
+      // gone already, or not ours to remove: the next start tries again
+    }
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has that pid now; it is alive, and the name is not ours to judge.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Only a socket beside the engine's own is taken: a client that knows the token cannot point the engine elsewhere. */
