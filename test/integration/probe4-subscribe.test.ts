@@ -107,7 +107,10 @@ describe('probe4: the subscribe connection against careless and hostile clients'
       await requestDaemon('setPaused', [true], env);
       await requestDaemon('setPaused', [false], env);
       await waitFor(() => paused.length === 2, 10_000, () => `paused events: ${paused.join()}`);
-      expect(traffic).toBeGreaterThanOrEqual(40);
+      // Relayed messages are heard, but not necessarily all 40: while a subscriber is more than 1 MB behind it loses
+      // relayed messages by design (never states), and each call here is ~0.4 MB of events. Since the helper hands its
+      // stdio to the engine, the relay can outrun this test's own reading for a moment.
+      expect(traffic).toBeGreaterThan(0);
       expect(await listeners()).toBe(before + PER_SUBSCRIBER + 1);
     } finally {
       await flood.close();
