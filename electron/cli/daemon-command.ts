@@ -8,6 +8,7 @@ import { createLogger, dailyFileSink, parseLogLevel, stderrSink, type Logger } f
 import { burrowHome, logDir } from '../core/paths.js';
 import type { RunningEmbeddedServer } from '../core/sshserver/start-embedded.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
+import { processAlive } from '../core/process-alive.js';
 
 const HELP = `usage: burrow daemon [--ui] [--ui-port N] [--idle-timeout SECONDS] [--no-prestart] [--log-level LEVEL]
                      [--listen [ADDR:]PORT] [--demo]
@@ -149,12 +150,3 @@ async function openSessionCount(): Promise<number> {
   }
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else (not ours to wait for).
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}

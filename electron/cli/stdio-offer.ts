@@ -1,7 +1,7 @@
 import { rmSync, unlink } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { dirname, join } from 'node:path';
-import { ipcPipes, isPipeHandle, type PipeHandle } from '../core/ipc/node-pipes.js';
+import { ipcPipes, isPipeHandle, type IpcPipes, type PipeHandle } from '../core/ipc/node-pipes.js';
 import { handoffSocketName } from '../core/ipc/stdio-handoff.js';
 
 /**
@@ -29,7 +29,7 @@ export async function offerStdio(engineSocket: string): Promise<StdioOffer | und
   const path = join(dirname(engineSocket), handoffSocketName(process.pid));
   const server = createServer({ pauseOnConnect: true }, (socket) => {
     withdraw();
-    handOver(socket, pipes.newIpcPipe(), [input, output], () => pipes.writeRequest());
+    handOver(socket, pipes, [input, output]);
   });
   const withdraw = () => {
     server.close();
@@ -61,11 +61,12 @@ function listen(server: Server, path: string): Promise<void> {
  * Sends each handle with one byte on the accepted connection. Node accepts connections as plain sockets, which
  * cannot carry descriptors; a second handle in IPC mode on the same descriptor can. Both stay open until exit.
  */
-function handOver(socket: Socket, ipc: PipeHandle, handles: PipeHandle[], writeRequest: () => object): void {
+function handOver(socket: Socket, pipes: IpcPipes, handles: PipeHandle[]): void {
   const fd = (socket as unknown as { _handle?: { fd?: number } })._handle?.fd;
+  const ipc = pipes.newIpcPipe();
   keptOpen.push(socket, ipc);
   if (typeof fd !== 'number' || fd < 0 || ipc.open(fd) < 0) return void socket.destroy();
   for (const handle of handles) {
-    if (ipc.writeUtf8String(writeRequest(), '\n', handle) < 0) return;
+    if (ipc.writeUtf8String(pipes.writeRequest(), '\n', handle) < 0) return;
   }
 }

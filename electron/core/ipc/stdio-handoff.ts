@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, unlinkSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Socket } from 'node:net';
 import { ipcPipes, isPipeHandle, type PipeHandle } from './node-pipes.js';
+import { processAlive } from '../process-alive.js';
 
 /**
  * The engine's side of a stdio hand-over: `burrow connect` offers the MCP host's own stdin and stdout (the pipes or
@@ -38,16 +39,6 @@ export function removeStaleHandoffSockets(engineSocket: string): void {
     } catch {
       // gone already, or not ours to remove: the next start tries again
     }
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user has that pid now; it is alive, and the name is not ours to judge.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
