@@ -4,6 +4,9 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'child_process', 'crypto', 'stream', 'events', 'util', 'http', 'https', 'worker_threads', 'url'];
 const electronOnly = { name: 'electron', message: "Only electron/main.ts and electron/preload.cts may import 'electron' (plain Node would try to download it)." };
 const electronStoreOnly = { name: 'electron-store', message: "Only electron/main.ts may import 'electron-store' (it imports 'electron' when loaded)." };
+const coreLayer = { group: ['**/cli/**', '**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'electron/core is the engine: it imports only shared/, Node and libraries.' };
+// Type imports from 'ssh2' are fine; its code comes through ssh2-library.ts, which loads it with pooled padding.
+const ssh2ThroughLibrary = { name: 'ssh2', allowTypeImports: true, message: "Import ssh2 from electron/core/ssh/ssh2-library.ts (it loads ssh2 with its padding pool)." };
 
 export default tseslint.config(
   { ignores: ['dist/**', 'dist-bench/**', 'node_modules/**', 'renderer/dist/**'] },
@@ -26,14 +29,11 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts'],
-    rules: {
-      'no-restricted-imports': ['error', {
-        paths: [electronOnly, electronStoreOnly],
-        patterns: [
-          { group: ['**/cli/**', '**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'electron/core is the engine: it imports only shared/, Node and libraries.' },
-        ],
-      }],
-    },
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly, electronStoreOnly, ssh2ThroughLibrary], patterns: [coreLayer] }] },
+  },
+  {
+    files: ['electron/core/ssh/ssh2-library.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly, electronStoreOnly], patterns: [coreLayer] }] },
   },
   {
     files: ['electron/cli/**/*.ts'],

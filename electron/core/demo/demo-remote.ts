@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ServerChannel } from 'ssh2';
-import ssh2 from 'ssh2';
+import ssh2 from '../ssh/ssh2-library.js';
 import type { Remote } from '../../../shared/remote.js';
 import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';

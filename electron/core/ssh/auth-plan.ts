@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 import type { ParsedKey } from 'ssh2';
 import { BurrowError } from '../errors.js';
 import { fileErrorReason } from '../file-errors.js';

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey, randomBytes } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 import type { DecryptReply, DecryptRequest } from './key-decryption.js';
 
 function sshString(data: Buffer | string): Buffer {

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 import type { ParsedKey } from 'ssh2';
 
 export interface DecryptRequest {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 import { describeFileError } from '../file-errors.js';
 
 export interface KeyFileInfo {

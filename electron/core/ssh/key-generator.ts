@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { hostname, userInfo } from 'node:os';
 import { dirname } from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 
 export interface Ed25519Pair {
   /** OpenSSH private key format. */

@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import ssh2 from 'ssh2';
+import ssh2 from './ssh2-library.js';
 import type { AuthenticationType, Client as SshClient, NextAuthHandler } from 'ssh2';
 import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';

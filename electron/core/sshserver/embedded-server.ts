@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import ssh2, { type AuthContext, type Connection, type ParsedKey } from 'ssh2';
+import type { AuthContext, Connection, ParsedKey, Server } from 'ssh2';
+import ssh2 from '../ssh/ssh2-library.js';
 import { ensureDemoKey, DEMO_COMMAND, DEMO_USER, runDemoServer, type DemoKey } from '../demo/demo-remote.js';
 import { keyTypeLabel, keyTypeOf, sha256Fingerprint } from '../hostkeys/fingerprint.js';
 import type { Logger } from '../logging/logger.js';
@@ -39,7 +40,7 @@ export class EmbeddedSshServer {
   readonly hostKey: ServerHostKey;
   /** Set while the demo is served (from the start with `demo`, or later with enableDemo). */
   private demoKey?: DemoKey;
-  private readonly server: ssh2.Server;
+  private readonly server: Server;
   private readonly connections = new Set<Connection>();
   private listening?: { host: string; port: number };
 

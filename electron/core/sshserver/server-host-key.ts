@@ -1,6 +1,6 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import ssh2 from 'ssh2';
+import ssh2 from '../ssh/ssh2-library.js';
 import { sha256Fingerprint } from '../hostkeys/fingerprint.js';
 import { generateEd25519Pair } from '../ssh/key-generator.js';
 
