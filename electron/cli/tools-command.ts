@@ -8,11 +8,12 @@ const TOOLS_HELP = `usage: burrow tools REMOTE [--json]
 The remote's tools (name, description, input schema), prompts, resources and resource templates,
 read live through the running engine (started if none runs), as the MCP host would see them.`;
 
-const CALL_HELP = `usage: burrow call REMOTE TOOL [--json '{"key": "value"}' | KEY=VALUE ...] [--raw]
+const CALL_HELP = `usage: burrow call REMOTE TOOL ['{"key": "value"}' | --json '{…}' | KEY=VALUE ...] [--raw]
 
 Calls one tool through the running engine and prints its result: text content as text, other content
-as JSON; --raw prints the whole result as JSON. KEY=VALUE arguments are JSON values when they parse
-(KEY=3, KEY=true, KEY='[1,2]'), else strings. Exit code 1 when the tool reports an error (isError).`;
+as JSON; --raw prints the whole result as JSON. The arguments are one JSON object (alone after TOOL, or
+after --json) or KEY=VALUE pairs, whose values are JSON when they parse (KEY=3, KEY=true, KEY='[1,2]'),
+else strings. Exit code 1 when the tool reports an error (isError).`;
 
 export async function runTools(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('tools', args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
@@ -29,8 +30,10 @@ export async function runCall(args: string[]): Promise<number> {
   if (values.help) return help(CALL_HELP);
   const [remote, tool, ...pairs] = positionals;
   if (!remote || !tool) throw new Error("call: give REMOTE and TOOL, e.g. burrow call prod echo message=hi (burrow tools REMOTE lists the tools)");
-  const toolArgs = values.json !== undefined ? parseJsonArgs(values.json) : {};
-  if (values.json !== undefined && pairs.length) throw new Error('call: give --json or KEY=VALUE arguments, not both');
+  // A lone JSON object after TOOL is the arguments, as --json gives them.
+  const jsonText = values.json ?? (pairs.length === 1 && pairs[0].trimStart().startsWith('{') ? pairs.shift() : undefined);
+  const toolArgs = jsonText !== undefined ? parseJsonArgs(jsonText) : {};
+  if (jsonText !== undefined && pairs.length) throw new Error('call: give one JSON object or KEY=VALUE arguments, not both');
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);
@@ -71,9 +74,9 @@ function parseJsonArgs(text: string): Record<string, unknown> {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`call: --json is not valid JSON: ${(error as Error).message}`);
+    throw new Error(`call: the arguments are not valid JSON: ${(error as Error).message}`);
   }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('call: --json must be a JSON object of arguments');
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new Error('call: the JSON arguments must be an object, e.g. \'{"message": "hi"}\'');
   return value as Record<string, unknown>;
 }
 

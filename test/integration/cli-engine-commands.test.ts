@@ -45,6 +45,12 @@ describe('the CLI through the command table', () => {
     expect(call.stdout.trim()).toBe('The sum of 2 and 40 is 42.');
     const viaJson = await runBurrow(['call', 'lab', 'echo', '--json', '{"message":"hi there"}'], env);
     expect(viaJson.stdout.trim()).toBe('Echo: hi there');
+    // The object alone after TOOL, as people paste it.
+    const pasted = await runBurrow(['call', 'lab', 'get-sum', '{"a": 2, "b": 40}'], env);
+    expect(pasted.stdout.trim(), pasted.stderr).toBe('The sum of 2 and 40 is 42.');
+    const broken = await runBurrow(['call', 'lab', 'get-sum', '{"a": 2, b: 40}'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^burrow: call: the arguments are not valid JSON: .+\n$/);
     const raw = await runBurrow(['call', 'lab', 'get-sum', 'a=1', 'b=1', '--raw'], env);
     expect(JSON.parse(raw.stdout).content[0].text).toContain('2');
     // A result with isError: exit 1, the error on stderr.
