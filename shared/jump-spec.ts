@@ -15,8 +15,9 @@ export function parseJumpSpecs(text: string): JumpSpec[] {
   return trimmed.split(',').map((part) => parseJumpSpec(part.trim()));
 }
 
-export function parseJumpSpec(text: string): JumpSpec {
-  const bad = (why: string) => new Error(`jump host "${text}": ${why} (use [user@]host[:port])`);
+/** One `[user@]host[:port]` address; `what` names it in the error ("jump host", "host"). */
+export function parseJumpSpec(text: string, what = 'jump host'): JumpSpec {
+  const bad = (why: string) => new Error(`${what} "${text}": ${why} (use [user@]host[:port])`);
   let rest = text.startsWith('ssh://') ? text.slice('ssh://'.length).replace(/\/$/, '') : text;
   if (!rest) throw bad('empty');
   let user: string | undefined;
@@ -35,7 +36,8 @@ export function parseJumpSpec(text: string): JumpSpec {
   } else if ((rest.match(/:/g) ?? []).length === 1) {
     [host, portText] = rest.split(':');
   }
-  if (!host || /[\s/]/.test(host)) throw bad('no host');
+  if (!host) throw bad('no host');
+  if (/[\s/]/.test(host)) throw bad('a host name has no spaces or slashes');
   let port: number | undefined;
   if (portText !== undefined) {
     port = Number(portText);

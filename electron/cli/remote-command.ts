@@ -7,7 +7,7 @@ import { applyRemoteFlags, newRemoteBase, REMOTE_FLAGS } from './remote-flags.js
 import { callCommand } from './command-client.js';
 import { confirm, personAtTerminal } from './confirm.js';
 
-const ADD_HELP = `usage: burrow remote add NAME --host HOST [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
+const ADD_HELP = `usage: burrow remote add NAME --host [USER@]HOST[:PORT] [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
                          [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]

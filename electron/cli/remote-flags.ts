@@ -2,7 +2,7 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { parseJumpSpecs } from '../../shared/jump-spec.js';
+import { parseJumpSpec, parseJumpSpecs } from '../../shared/jump-spec.js';
 import { parsePort } from './cli-args.js';
 
 /** The flags of `burrow remote add`: what a remote is made of. */
@@ -83,7 +83,15 @@ export async function applyRemoteFlags(where: string, values: RemoteFlagValues, 
 
   // A tunnel remote is reached on 127.0.0.1 at the device's live tunnel port (filled in when connecting).
   if (values.tunnel !== undefined) Object.assign(next, { host: '127.0.0.1', tunnel: { device: values.tunnel } });
-  if (values.host !== undefined) Object.assign(next, { host: values.host, tunnel: undefined });
+  // As ssh takes it: --host alice@box:2222 is --host box --user alice --port 2222.
+  if (values.host !== undefined) {
+    const address = prefixed(`${where}: --host`, () => parseJumpSpec(values.host!, 'host'));
+    if (address.user !== undefined && values.user !== undefined) throw new Error(`${where}: give the user in --host (${address.user}@…) or with --user, not both`);
+    if (address.port !== undefined && values.port !== undefined) throw new Error(`${where}: give the port in --host (…:${address.port}) or with --port, not both`);
+    Object.assign(next, { host: address.host, tunnel: undefined });
+    if (address.user !== undefined) next.user = address.user;
+    if (address.port !== undefined) next.port = address.port;
+  }
   if (values.port !== undefined) next.port = prefixed(where, () => parsePort(values.port, '--port', 22));
   if (values.user !== undefined) next.user = values.user;
   if (values.key !== undefined) {

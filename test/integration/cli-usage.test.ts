@@ -39,7 +39,7 @@ describe('--help and -h', () => {
   it('help wins over other mistakes on the same line, and help reads nothing else', async () => {
     const r = await runBurrow(['remote', 'add', '--hots', 'x', '--help'], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('usage: burrow remote add NAME --host HOST');
+    expect(r.stdout).toContain('usage: burrow remote add NAME --host [USER@]HOST[:PORT]');
     expect(r.stdout).toContain('Defaults: --port 22, --user the local user name');
     expect((await runBurrow(['remote', 'list', '--json'], env)).stdout).toBe('[]\n');
   });
@@ -61,7 +61,7 @@ describe('mistakes are one line on stderr, exit 1, nothing saved', () => {
 
   it('an invalid remote name names the field and the rule', async () => {
     await fails(['remote', 'add', 'my remote!', '--host', 'h'], 'remote add: name: use letters, digits, dot, dash or underscore (at most 64)');
-    await fails(['remote', 'add', 'ok', '--host', 'user@h'], 'remote add: host: host must not contain spaces or @');
+    await fails(['remote', 'add', 'ok', '--host', '@h'], 'remote add: --host: host "@h": empty user (use [user@]host[:port])');
     await fails(['remote', 'add', 'ok', '--host', 'h', '--host-key-policy', 'trusting'], 'remote add: --host-key-policy: unknown host-key policy "trusting" (use ask, strict or accept-new)');
     await fails(['remote', 'add', 'ok', '--host', 'h', '--port', '70000'], 'remote add: --port must be a port number from 1 to 65535, not "70000"');
     await fails(['remote', 'add', 'ok', '--host', 'h', '--command', ''], "remote add: --command is empty; give the command that starts the MCP server, e.g. --command 'npx -y some-mcp-server'");

@@ -41,6 +41,22 @@ describe('remote edit without an engine (the settings file)', () => {
     expect(now).toMatchObject({ identityFiles: [key], useAgent: false, mode: 'exec', command: 'node /srv/mcp.js', hostKeyPolicy: 'strict', jump: [{ host: 'bastion', port: 2200, user: 'me' }] });
   });
 
+  it('takes --host as ssh does, [user@]host[:port], and refuses the user or port given twice', async () => {
+    const out = await ok(['remote', 'add', 'addr', '--host', 'alice@box.example.com:2200', '--no-agent'], env);
+    expect(out).toBe('added remote "addr" (alice@box.example.com:2200, shell)\n');
+    expect(await ok(['remote', 'edit', 'addr', '--host', '[::1]:2201'], env)).toBe('addr: host box.example.com → ::1\naddr: port 2200 → 2201\n');
+    for (const [flags, message] of [
+      [['--host', 'bob@box', '--user', 'carol'], 'remote edit: give the user in --host (bob@…) or with --user, not both'],
+      [['--host', 'box:2222', '--port', '22'], 'remote edit: give the port in --host (…:2222) or with --port, not both'],
+      [['--host', 'box:99999'], 'remote edit: --host: host "box:99999": bad port "99999" (use [user@]host[:port])'],
+    ] as const) {
+      const r = await runBurrow(['remote', 'edit', 'addr', ...flags], env);
+      expect({ code: r.code, stderr: r.stderr }).toEqual({ code: 1, stderr: `burrow: ${message}\n` });
+    }
+    expect((await remotes(env)).find((r) => r.name === 'addr')).toMatchObject({ host: '::1', port: 2201, user: 'alice' });
+    await ok(['remote', 'remove', 'addr', '--yes'], env);
+  });
+
   it('says "nothing changed" when the flags give the values it has', async () => {
     const before = await remotes(env);
     const r = await runBurrow(['remote', 'edit', 'prod', '--port', '2222'], env);
@@ -51,7 +67,7 @@ describe('remote edit without an engine (the settings file)', () => {
   it('refuses an edit that makes the remote invalid in one line and saves nothing', async () => {
     const before = await remotes(env);
     for (const [args, line] of [
-      [['--host', 'prod example'], 'burrow: remote edit: host: host must not contain spaces or @'],
+      [['--host', 'prod example'], 'burrow: remote edit: --host: host "prod example": a host name has no spaces or slashes (use [user@]host[:port])'],
       [['--user', ''], 'burrow: remote edit: user: user is required'],
       [['--port', '70000'], 'burrow: remote edit: --port must be a port number from 1 to 65535, not "70000"'],
       [['--command', 'x', '--shell'], 'burrow: remote edit: give --command or --shell, not both'],
