@@ -1,4 +1,5 @@
 import { remoteSchema, type HostKeyPolicy, type Remote, type RemoteInput } from '../../shared/remote.js';
+import { parseJumpSpec } from '../../shared/jump-spec.js';
 import type { ToolAction } from '../../shared/tools.js';
 import { actionsOfForm, policyOf, riskyChoiceOf, ruleDraftsOf, type RuleDraft, type ToolActions } from './tool-policy-draft.js';
 
@@ -100,6 +101,23 @@ function toolsInput(v: RemoteFormValues): RemoteInput['tools'] {
 export type FieldErrors = Partial<Record<keyof RemoteFormValues | 'form', string>>;
 
 const FIELD_OF: Record<string, keyof RemoteFormValues> = { 'keyServer.port': 'keyServerPort', keyServer: 'keyServerEnabled' };
+
+/**
+ * An address pasted into Host as ssh takes it (`deploy@box:2222`, `[::1]:2200`), spread over Host, User and Port;
+ * undefined when Host is a plain name or not an address at all (the check on save says what is wrong).
+ */
+export function withAddressSpread(v: RemoteFormValues): RemoteFormValues | undefined {
+  const text = v.host.trim();
+  if (!/[@:]/.test(text)) return undefined;
+  let address;
+  try {
+    address = parseJumpSpec(text, 'host');
+  } catch {
+    return undefined;
+  }
+  if (address.user === undefined && address.port === undefined) return undefined;
+  return { ...v, host: address.host, user: address.user ?? v.user, port: address.port !== undefined ? String(address.port) : v.port };
+}
 
 /** The same schema the engine checks, so the form says what is wrong before anything is sent. */
 export function validateRemote(v: RemoteFormValues, takenNames: string[]): { input: RemoteInput; errors: FieldErrors } {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffLines } from '../../renderer/src/line-diff.js';
-import { formValuesOf, validateRemote } from '../../renderer/src/remote-form-values.js';
+import { formValuesOf, validateRemote, withAddressSpread } from '../../renderer/src/remote-form-values.js';
 import { argumentsOf, fieldsOf } from '../../renderer/src/schema-form-values.js';
 
 describe('the renderer’s own logic', () => {
@@ -25,6 +25,14 @@ describe('the renderer’s own logic', () => {
     expect(ok.errors).toEqual({});
     expect(ok.input).toMatchObject({ name: 'lab', host: 'h', port: undefined, command: 'srv', identityFiles: [] });
     expect(validateRemote({ ...values, name: 'lab', host: 'h', port: '22', command: 'srv' }, ['lab']).errors.name).toMatch(/exists/);
+  });
+
+  it('spreads an ssh-style address typed into Host over Host, User and Port, and leaves anything else alone', () => {
+    const values = { ...formValuesOf(), user: 'me' };
+    expect(withAddressSpread({ ...values, host: 'deploy@box.example.com:2222' })).toMatchObject({ host: 'box.example.com', user: 'deploy', port: '2222' });
+    expect(withAddressSpread({ ...values, host: ' [::1]:2200 ' })).toMatchObject({ host: '::1', user: 'me', port: '2200' });
+    expect(withAddressSpread({ ...values, host: 'ops@box' })).toMatchObject({ host: 'box', user: 'ops', port: '22' });
+    for (const host of ['box.example.com', '::1', 'box:99999', '@box', 'me@box/x:22']) expect(withAddressSpread({ ...values, host }), host).toBeUndefined();
   });
 
   it('turns a tool’s JSON Schema into fields and typed arguments', () => {

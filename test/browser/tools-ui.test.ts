@@ -41,7 +41,9 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
   it('the remote form turns the tools on with a description; editing keeps them', async () => {
     await page.goto(daemon.url);
     await page.getByRole('button', { name: 'Add remote' }).first().click();
-    await fillSshdLogin(page, 'box', sshd, sshd.knownHostsFile);
+    await fillSshdLogin(page, 'box', sshd, sshd.knownHostsFile, true);
+    expect([await page.getByLabel('Host', { exact: true }).inputValue(), await page.getByLabel('Port', { exact: true }).inputValue(), await page.getByLabel('User', { exact: true }).inputValue()])
+      .toEqual(['127.0.0.1', String(sshd.port), sshd.user]);
     // The segmented control's label takes the click (its radio is visually hidden).
     await page.getByText('Shell channel (m2m server)').click();
     await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").check();
@@ -53,6 +55,7 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
 
     const saved = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box');
     expect(saved?.tools).toEqual({ enabled: true, description: 'the build box' });
+    expect(saved).toMatchObject({ host: '127.0.0.1', port: sshd.port, user: sshd.user });
 
     // Editing shows the switch on and saves the tools as they were.
     await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Edit' }).click();

@@ -2,7 +2,7 @@ import { useState, type ReactNode } from 'react';
 import type { TestStep } from '../../../shared/api.js';
 import type { HostKeyPolicy, Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
-import { formValuesOf, validateRemote, type FieldErrors, type RemoteFormValues } from '../remote-form-values.js';
+import { formValuesOf, validateRemote, withAddressSpread, type FieldErrors, type RemoteFormValues } from '../remote-form-values.js';
 import { SshConfigPicker } from './SshConfigPicker.js';
 import { TestSteps } from './TestSteps.js';
 import { ToolsFieldset } from './ToolsFieldset.js';
@@ -47,6 +47,13 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
     setValues((v) => ({ ...v, [key]: value }));
     if (errors[key]) setErrors((e) => ({ ...e, [key]: undefined }));
   };
+  // deploy@box:2222 typed or pasted into Host fills User and Port as it leaves the field.
+  const spreadAddress = () => {
+    const spread = withAddressSpread(values);
+    if (!spread) return;
+    setValues(spread);
+    setErrors((e) => ({ ...e, host: undefined, user: undefined, port: undefined }));
+  };
   const check = () => {
     const { input, errors: found } = validateRemote(values, taken);
     setErrors(found);
@@ -77,7 +84,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
       setSaving(false);
     });
   };
-  const text = (key: keyof RemoteFormValues, props: { placeholder?: string; disabled?: boolean; mono?: boolean; type?: string } = {}) => (
+  const text = (key: keyof RemoteFormValues, props: { placeholder?: string; disabled?: boolean; mono?: boolean; type?: string; onBlur?: () => void } = {}) => (
     <input
       id={`remote-${key}`}
       type={props.type ?? 'text'}
@@ -90,6 +97,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
       aria-invalid={errors[key] ? true : undefined}
       aria-describedby={errors[key] ? `remote-${key}-error` : undefined}
       onChange={(e) => set(key, e.target.value as never)}
+      onBlur={props.onBlur}
     />
   );
 
@@ -127,7 +135,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
               </Field>
               <div className="field-row">
                 <Field id="remote-host" label="Host" error={errors.host}>
-                  {text('host', { placeholder: 'server.example.com' })}
+                  {text('host', { placeholder: 'server.example.com', onBlur: spreadAddress })}
                 </Field>
                 <Field id="remote-port" label="Port" error={errors.port}>
                   {text('port', { placeholder: '22' })}
