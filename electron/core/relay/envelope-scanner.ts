@@ -104,6 +104,11 @@ export class EnvelopeScanner {
     return this.hasId ? { kind: 'response', id: this.id } : { kind: 'invalid' };
   }
 
+  /** The message's kind, id and method once its closing brace was read; undefined while unfinished or not a plain object. */
+  finished(): MessageInfo | undefined {
+    return this.state === State.Done ? this.result() : undefined;
+  }
+
   /** The id and method seen so far, for a message cut short (over the size limit, or the stream ended). */
   seen(): { id?: string | number; method?: string } {
     return { id: this.id, method: this.method };

@@ -1,3 +1,5 @@
+import { EnvelopeScanner } from './envelope-scanner.js';
+
 /** What the relay needs to know of a JSON-RPC message: its kind, id and method. Nothing else is touched. */
 export interface MessageInfo {
   kind: 'request' | 'notification' | 'response' | 'invalid';
@@ -62,110 +64,14 @@ export function scanHead(head: Uint8Array): { id?: string | number; method?: str
   return { id: id === undefined ? undefined : (JSON.parse(id) as string | number), method };
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-
 /**
- * The kind, id and method of a top-level JSON object, found by walking its keys and skipping
- * their values (strings by native indexOf), without building anything. Undefined when the line
- * is not a plain object or is malformed: the caller then parses it the ordinary way.
+ * The kind, id and method of a whole line that holds one top-level JSON object, read by EnvelopeScanner without
+ * building anything. Undefined when the line is not a plain object or is malformed: the caller then parses it.
  */
 export function scanEnvelope(line: Uint8Array): MessageInfo | undefined {
-  const buf = Buffer.from(line.buffer, line.byteOffset, line.byteLength);
-  let i = skipSpace(buf, 0);
-  if (buf[i] !== 0x7b /* { */) return undefined;
-  i = skipSpace(buf, i + 1);
-  let id: string | number | undefined;
-  let method: string | undefined;
-  let hasId = false;
-  if (buf[i] === 0x7d /* } */) return { kind: 'invalid' };
-  for (;;) {
-    if (buf[i] !== QUOTE) return undefined;
-    const keyEnd = stringEnd(buf, i);
-    if (keyEnd < 0) return undefined;
-    const key = buf.toString('latin1', i + 1, keyEnd);
-    i = skipSpace(buf, keyEnd + 1);
-    if (buf[i] !== 0x3a /* : */) return undefined;
-    i = skipSpace(buf, i + 1);
-    const valueEnd = skipValue(buf, i);
-    if (valueEnd < 0) return undefined;
-    if (key === 'id' || key === 'method') {
-      let v: unknown;
-      try {
-        v = JSON.parse(buf.toString('utf8', i, valueEnd));
-      } catch {
-        return undefined;
-      }
-      if (key === 'method') method = typeof v === 'string' ? v : undefined;
-      else if (typeof v === 'string' || typeof v === 'number') {
-        id = v;
-        hasId = true;
-      }
-    }
-    i = skipSpace(buf, valueEnd);
-    if (buf[i] === 0x2c /* , */) {
-      i = skipSpace(buf, i + 1);
-      continue;
-    }
-    if (buf[i] !== 0x7d) return undefined;
-    break;
-  }
-  if (method !== undefined) return hasId ? { kind: 'request', id, method } : { kind: 'notification', method };
-  return hasId ? { kind: 'response', id } : { kind: 'invalid' };
-}
-
-function skipSpace(buf: Buffer, i: number): number {
-  while (i < buf.length) {
-    const b = buf[i];
-    if (b !== 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) break;
-    i++;
-  }
-  return i;
-}
-
-/** Index of the quote that closes the string opening at `start`, or -1. */
-function stringEnd(buf: Buffer, start: number): number {
-  let i = start + 1;
-  for (;;) {
-    const q = buf.indexOf(QUOTE, i);
-    if (q < 0) return -1;
-    let backslashes = 0;
-    for (let j = q - 1; j > start && buf[j] === BACKSLASH; j--) backslashes++;
-    if (backslashes % 2 === 0) return q;
-    i = q + 1;
-  }
-}
-
-/** Index just past the JSON value starting at `start`, or -1. Containers are skipped by depth, strings whole. */
-function skipValue(buf: Buffer, start: number): number {
-  const first = buf[start];
-  if (first === QUOTE) {
-    const end = stringEnd(buf, start);
-    return end < 0 ? -1 : end + 1;
-  }
-  if (first === 0x7b || first === 0x5b) {
-    let depth = 0;
-    for (let i = start; i < buf.length; i++) {
-      const b = buf[i];
-      if (b === QUOTE) {
-        const end = stringEnd(buf, i);
-        if (end < 0) return -1;
-        i = end;
-      } else if (b === 0x7b || b === 0x5b) depth++;
-      else if (b === 0x7d || b === 0x5d) {
-        depth--;
-        if (depth === 0) return i + 1;
-      }
-    }
-    return -1;
-  }
-  let i = start;
-  while (i < buf.length) {
-    const b = buf[i];
-    if (b === 0x2c || b === 0x7d || b === 0x5d || b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) break;
-    i++;
-  }
-  return i > start ? i : -1;
+  const scanner = new EnvelopeScanner();
+  scanner.push(line);
+  return scanner.finished();
 }
 
 /** A JSON-RPC result, for requests Burrow answers itself (a remote that is down, answered from its catalog). */
