@@ -135,7 +135,7 @@ export class HostSession {
   start(): void {
     this.host.onLine = (line) => this.fromHost(line);
     this.host.onEnd = () => this.hostFinished();
-    this.host.onOversize = (bytes, head) => this.hostOversize(bytes, head);
+    this.host.onOversize = (bytes, head) => this.hostOversize(bytes, scanHead(head));
     this.host.onLongLine = (head) => this.longFromHost(head);
     this.host.start();
     this.options
@@ -158,7 +158,7 @@ export class HostSession {
     const end = upstream.end;
     upstream.onConnectionLost((error) => current() && this.upstreamLost(error.message));
     end.onLine = (line) => current() && this.fromRemote(line);
-    end.onOversize = (bytes, head) => current() && this.remoteOversize(bytes, head);
+    end.onOversize = (bytes, head) => current() && this.remoteOversize(bytes, scanHead(head));
     end.onLongLine = (head) => (current() ? this.longFromRemote(head, upstream, current) : undefined);
     end.onDrain = () => this.host.resume();
     end.onEnd = () => (current() ? this.remoteEnded() : upstream.release());
@@ -651,8 +651,7 @@ export class HostSession {
   }
 
   /** The host sent a message over the limit: it was dropped; its request gets an error instead of silence. */
-  private hostOversize(bytes: number, head: Uint8Array | { id?: string | number; method?: string }, relayed = 0): void {
-    const info = head instanceof Uint8Array ? scanHead(head) : head;
+  private hostOversize(bytes: number, info: { id?: string | number; method?: string }, relayed = 0): void {
     const what = relayed ? `only its first ${relayed} bytes reached ${this.options.remoteLabel}, ended by a newline` : `was not sent to ${this.options.remoteLabel}`;
     const text = `a message of ${bytes} bytes from the MCP host is over Burrow's limit of ${this.options.maxLineBytes} bytes and ${what}`;
     this.options.logger.error(`session ${this.id}: ${text}`);
@@ -660,8 +659,7 @@ export class HostSession {
   }
 
   /** The remote sent a message over the limit: the host's request it answers gets an error; a request from the remote gets one back. */
-  private remoteOversize(bytes: number, head: Uint8Array | { id?: string | number; method?: string }, relayed = 0): void {
-    const info = head instanceof Uint8Array ? scanHead(head) : head;
+  private remoteOversize(bytes: number, info: { id?: string | number; method?: string }, relayed = 0): void {
     const what = relayed ? `only its first ${relayed} bytes were relayed, ended by a newline` : 'was dropped';
     const text = `a message of ${bytes} bytes from ${this.options.remoteLabel} is over Burrow's limit of ${this.options.maxLineBytes} bytes and ${what}`;
     this.options.logger.error(`session ${this.id}: ${text}`);
