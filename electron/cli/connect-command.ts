@@ -1,8 +1,9 @@
+import { parseJumpSpec, type JumpSpec } from '../../shared/jump-spec.js';
 import { parseCommandArgs, parsePort } from './cli-args.js';
 
 export const CONNECT_HELP = `usage: burrow connect --remote NAME [--approval-timeout SECONDS] [--log-level LEVEL]
        burrow connect --tools [--remote NAME]... [--log-level LEVEL]
-       burrow connect --host HOST [--port 8022] [--username mcp] [--client-key PATH]... [--known-hosts PATH]
+       burrow connect --host [USER@]HOST[:PORT] [--port 8022] [--username mcp] [--client-key PATH]... [--known-hosts PATH]
                       [--passphrase-file PATH | --passphrase P] [--disable-host-key-checking] [--use-key-server] [--key-server-port 8000]
                       [--command CMD] [--host-key-policy strict|accept-new|ask] [--approval-timeout SECONDS]
                       [--agent | --no-agent] [--password] [--no-resume] [--log-level LEVEL]
@@ -94,13 +95,14 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     }
   }
   if (values.agent && values['no-agent']) throw new Error('connect: give --agent or --no-agent, not both');
+  const address = values.host === undefined ? undefined : hostAddress(values.host, values);
   const timeout = values['approval-timeout'] === undefined ? undefined : Number(values['approval-timeout']);
   if (timeout !== undefined && !(timeout > 0)) throw new Error('connect: --approval-timeout takes seconds, a number above 0');
   return {
     remote: values.remote,
-    host: values.host,
-    port: parsePort(values.port, '--port', 8022),
-    username: values.username ?? values.user ?? 'mcp',
+    host: address?.host,
+    port: address?.port ?? parsePort(values.port, '--port', 8022),
+    username: address?.user ?? values.username ?? values.user ?? 'mcp',
     clientKey: values['client-key']?.[0],
     clientKeys: values['client-key'] ?? [],
     useAgent: !values['no-agent'],
@@ -117,6 +119,20 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     approvalTimeoutSec: timeout,
     ...(values['no-resume'] ? { resume: false } : {}),
   };
+}
+
+/** --host as ssh takes it: `me@box:2222` is --host box --username me --port 2222 (m2m's plain host works as before). */
+function hostAddress(host: string, values: { port?: string; username?: string; user?: string }): JumpSpec {
+  let address: JumpSpec;
+  try {
+    address = parseJumpSpec(host, 'host');
+  } catch (error) {
+    throw new Error(`connect: --host: ${(error as Error).message}`);
+  }
+  const userFlag = values.username !== undefined ? '--username' : values.user !== undefined ? '--user' : undefined;
+  if (address.user !== undefined && userFlag) throw new Error(`connect: give the user in --host (${address.user}@…) or with ${userFlag}, not both`);
+  if (address.port !== undefined && values.port !== undefined) throw new Error(`connect: give the port in --host (…:${address.port}) or with --port, not both`);
+  return address;
 }
 
 export async function run(args: string[]): Promise<number> {

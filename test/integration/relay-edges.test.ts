@@ -96,11 +96,11 @@ describe('connection errors a person can act on', () => {
     expect(JSON.parse(stdoutLines(result.stdout)[0]).error.message).toMatch(/connection refused/);
   });
 
-  it('authentication failure names the user, address and keys tried', async () => {
+  it('authentication failure names the user, address and keys tried (--host given as ssh takes it, user@host:port)', async () => {
     const env = burrowEnv();
     const stranger = join(env.HOME, 'stranger_ed25519');
     keygen(stranger);
-    const result = await runBurrow(['connect', '--host', '127.0.0.1', '--port', String(sshd.port), '--username', sshd.user, '--client-key', stranger, '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
+    const result = await runBurrow(['connect', '--host', `${sshd.user}@127.0.0.1:${sshd.port}`, '--client-key', stranger, '--known-hosts', sshd.knownHostsFile], env, `${INITIALIZE}\n`);
     expect(result.code).toBe(1);
     expect(stderrLines(result.stderr)).toEqual([`burrow: authentication failed for ${sshd.user}@127.0.0.1:${sshd.port} (tried: key ~/stranger_ed25519)`]);
   });

@@ -8,6 +8,16 @@ describe('burrow connect flags', () => {
     expect(all).toMatchObject({ port: 2222, username: 'u', clientKey: '/k', knownHosts: '/kh', passphrase: 'p', disableHostKeyChecking: true, useKeyServer: true, logLevel: 'DEBUG' });
   });
 
+  it('takes --host as ssh does, [user@]host[:port], and refuses the user or port given twice', () => {
+    expect(parseConnectArgs(['--host', 'me@box:2222'])).toMatchObject({ host: 'box', port: 2222, username: 'me' });
+    expect(parseConnectArgs(['--host', 'me@box'])).toMatchObject({ host: 'box', port: 8022, username: 'me' });
+    expect(parseConnectArgs(['--host', '[::1]:2200', '--username', 'u'])).toMatchObject({ host: '::1', port: 2200, username: 'u' });
+    expect(parseConnectArgs(['--host', '::1'])).toMatchObject({ host: '::1', port: 8022 });
+    expect(() => parseConnectArgs(['--host', 'me@box', '--username', 'u'])).toThrow('connect: give the user in --host (me@…) or with --username, not both');
+    expect(() => parseConnectArgs(['--host', 'box:22', '--port', '22'])).toThrow('connect: give the port in --host (…:22) or with --port, not both');
+    expect(() => parseConnectArgs(['--host', 'box:0'])).toThrow('connect: --host: host "box:0": bad port "0" (use [user@]host[:port])');
+  });
+
   it('says what is wrong in one line', () => {
     expect(() => parseConnectArgs([])).toThrow(/give --remote NAME .* or --host HOST/);
     expect(() => parseConnectArgs(['--host', 'h', '--port', 'x'])).toThrow('--port must be a port number from 1 to 65535, not "x"');
