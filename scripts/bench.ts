@@ -6,7 +6,8 @@
  *   - `burrow connect --host …`           standalone, the m2m drop-in
  *   - `burrow connect --remote NAME`      through a running `burrow daemon` that already holds the SSH connection
  *   - `node node-pipe.js ssh -T …`        reference, not Burrow: ssh behind a Node process that only pipes
- * Each is driven by the MCP SDK's Client over stdio. The Markdown table goes to stdout, progress to stderr.
+ * Each is driven by the MCP SDK's Client over stdio: startup, 300 calls as a session starts, 1000 warm ones, calls after
+ * a pause, 1 MB echoes, 200 calls at once. The Markdown table goes to stdout, progress to stderr.
  * Then issue 10's targets as a table; the run exits 1 when one is missed (docs/performance.md says how to read them).
  *   --soak N        N sessions through the daemon, its memory before and after
  *   --profile DIR   2000 calls per Burrow path under `node --cpu-prof`, and the top frames of each process
@@ -35,13 +36,19 @@ const EVERYTHING = resolve(REPO, 'node_modules/@modelcontextprotocol/server-ever
 // Bounded loops: the whole run stays well under 3 minutes on 2 cores.
 const STARTUPS = 8;
 const SEQUENTIAL_CALLS = 300;
+/** Warm calls timed: more than a session's first ones, so p99 rests on ten slowest calls, not three (it moved 5× between runs). */
+const WARM_SEQUENTIAL_CALLS = 1000;
+/** Calls after a pause: every process on the path has gone idle (caches, CPU) as between an agent's tool calls. */
+const IDLE_CALLS = 20;
+const IDLE_MS = 100;
 const SEQUENTIAL_BLOCK = 25;
 /** Untimed calls between the first and the warm measurement: by then V8 has optimized the relay's hot path. */
 const WARM_CALLS = 3000;
 const BIG_MESSAGE_BYTES = 1024 * 1024;
 const BIG_CALLS = 16;
 const PARALLEL_CALLS = 200;
-const PARALLEL_ROUNDS = 5;
+// A round takes 10–20 ms and the machine's hiccups are of that size: the median of many.
+const PARALLEL_ROUNDS = 15;
 const WATCHDOG_MS = 240_000;
 
 interface Variant {
@@ -76,6 +83,8 @@ interface Result {
   cpuPerCallMs: number;
   bigMBps: number;
   parallelMs: number[];
+  /** Single calls after IDLE_MS of quiet each, as an agent calls a tool between turns of its model. */
+  idleCallMs: number[];
   /** Resident memory of the process the host started, after the sequential calls. */
   rssMB?: number;
 }
@@ -152,12 +161,12 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
       const children = v.countChildren && pid !== undefined ? childPids(pid) : [];
       return [pid, ...children, ...(v.servingPids ?? [])].filter((p): p is number => p !== undefined);
     });
-    /** SEQUENTIAL_CALLS timed calls; the CPU per call of each variant's processes over them. */
-    const sequential = async (tag: string, record: (result: Result, ms: number) => void, cpu: (result: Result, ms: number) => void) => {
-      progress(`${SEQUENTIAL_CALLS} sequential calls (${tag})`);
+    /** `calls` timed calls; the CPU per call of each variant's processes over them. */
+    const sequential = async (tag: string, calls: number, record: (result: Result, ms: number) => void, cpu: (result: Result, ms: number) => void) => {
+      progress(`${calls} sequential calls (${tag})`);
       const cpuBefore = pids.map((list) => list.map((pid) => cpuMs(pid)));
       // In blocks, so each variant runs warm for a while (as one host talking to its server does) yet takes turns.
-      for (let block = 0; block < SEQUENTIAL_CALLS / SEQUENTIAL_BLOCK; block++) {
+      for (let block = 0; block < calls / SEQUENTIAL_BLOCK; block++) {
         await each(async (client, result) => {
           for (let i = 0; i < SEQUENTIAL_BLOCK; i++) {
             const t0 = performance.now();
@@ -167,7 +176,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
         });
       }
       order.forEach((v, i) => {
-        const perProcess = pids[i].map((pid, j) => (cpuMs(pid) - cpuBefore[i][j]) / SEQUENTIAL_CALLS);
+        const perProcess = pids[i].map((pid, j) => (cpuMs(pid) - cpuBefore[i][j]) / calls);
         const perCall = perProcess.reduce((a, b) => a + b, 0);
         cpu(results.get(v)!, perCall);
         const split = v.servingPids?.length ? ` (helper ${perProcess[0].toFixed(3)} + daemon ${perProcess[1].toFixed(3)})` : '';
@@ -175,7 +184,7 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
       });
     };
     // A new session: the helper is a new process, and V8 compiles the hot path while these calls run.
-    await sequential('first after 20 warm-up calls', (r, ms) => r.callMs.push(ms), (r, ms) => (r.cpuPerCallMs = ms));
+    await sequential('first after 20 warm-up calls', SEQUENTIAL_CALLS, (r, ms) => r.callMs.push(ms), (r, ms) => (r.cpuPerCallMs = ms));
     // The process the host started (ssh, or burrow's helper), after those calls.
     order.forEach((_v, i) => (results.get(order[i])!.rssMB = rssMB(sessions[i].pid)));
     // Then the same session after a few thousand calls, as a host that has been talking to its server a while.
@@ -185,7 +194,17 @@ async function measureCalls(order: Variant[], results: Map<Variant, Result>): Pr
         for (let i = 0; i < 100; i++) await echo(client, `warm ${block}.${i}`);
       });
     }
-    await sequential('warm', (r, ms) => r.warmCallMs.push(ms), (r, ms) => (r.warmCpuPerCallMs = ms));
+    await sequential('warm', WARM_SEQUENTIAL_CALLS, (r, ms) => r.warmCallMs.push(ms), (r, ms) => (r.warmCpuPerCallMs = ms));
+
+    progress(`${IDLE_CALLS} calls after ${IDLE_MS} ms of quiet each`);
+    for (let i = 0; i < IDLE_CALLS; i++) {
+      await each(async (client, result) => {
+        await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
+        const t0 = performance.now();
+        await echo(client, `after a pause ${i}`);
+        result.idleCallMs.push(performance.now() - t0);
+      });
+    }
 
     progress(`${BIG_CALLS} echoes of 1 MB`);
     const big = 'x'.repeat(BIG_MESSAGE_BYTES);
@@ -321,9 +340,10 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, first after 20 warm-up)`, value: (r) => percentile(r.callMs, 0.99), show: fmtMs },
     { name: 'local CPU per call, first (ssh; burrow helper + daemon, the daemon having served an earlier session; or the pipe + ssh)', value: (r) => r.cpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
-    { name: `tools/call echo, p50 (${SEQUENTIAL_CALLS} sequential, warm: after ${WARM_CALLS} more)`, value: (r) => percentile(r.warmCallMs, 0.5), show: fmtMs },
-    { name: `tools/call echo, p99 (${SEQUENTIAL_CALLS} sequential, warm)`, value: (r) => percentile(r.warmCallMs, 0.99), show: fmtMs },
+    { name: `tools/call echo, p50 (${WARM_SEQUENTIAL_CALLS} sequential, warm: after ${WARM_CALLS} more)`, value: (r) => percentile(r.warmCallMs, 0.5), show: fmtMs },
+    { name: `tools/call echo, p99 (${WARM_SEQUENTIAL_CALLS} sequential, warm)`, value: (r) => percentile(r.warmCallMs, 0.99), show: fmtMs },
     { name: 'local CPU per call, warm (ssh; burrow helper + daemon; or the pipe + ssh)', value: (r) => r.warmCpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
+    { name: `tools/call echo after ${IDLE_MS} ms of quiet, median of ${IDLE_CALLS}`, value: (r) => percentile(r.idleCallMs, 0.5), show: fmtMs },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
     { name: 'memory of the process the host starts (ssh, burrow connect, the pipe), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },
@@ -443,7 +463,7 @@ async function main(): Promise<number> {
   progress(`an earlier session of ${WARM_CALLS} calls through the daemon`);
   await warmDaemon(daemon);
 
-  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], helloMs: [], callMs: [], warmCallMs: [], warmCpuPerCallMs: NaN, cpuPerCallMs: NaN, parallelMs: [], bigMBps: 0 }]));
+  const results = new Map<Variant, Result>(order.map((v) => [v, { startupMs: [], helloMs: [], callMs: [], warmCallMs: [], warmCpuPerCallMs: NaN, cpuPerCallMs: NaN, parallelMs: [], idleCallMs: [], bigMBps: 0 }]));
   // Round-robin, so a slow moment of the machine does not land on one variant only.
   for (let i = 0; i < STARTUPS; i++) {
     progress(`startup round ${i + 1}/${STARTUPS}`);
