@@ -5,13 +5,13 @@ import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
 import { DEFAULT_KNOWN_HOSTS, type ConnectorSecrets } from '../core/connector.js';
 import { Engine } from '../core/engine.js';
 import { describeFileError } from '../core/file-errors.js';
-import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 import { M2M_DEFAULT_KEY } from '../core/keyserver/key-server-exchange.js';
 import { createLogger, parseLogLevel, stderrSink, type Logger } from '../core/logging/logger.js';
 import { burrowHome } from '../core/paths.js';
 import { StdioHostEnd } from '../core/relay/ends/stdio-host-end.js';
 import { generateKeyFile } from '../core/ssh/key-generator.js';
 import type { ConnectOptions } from './connect-command.js';
+import { hostKeyQuestion, trustsHostKey } from './host-key-question.js';
 import { askOnTerminal, terminalAvailable } from './tty-prompt.js';
 
 export { M2M_DEFAULT_KEY };
@@ -81,14 +81,8 @@ export async function connectStandalone(options: ConnectOptions): Promise<number
 
 /** OpenSSH's question, on the terminal; the answer goes into the same queue the app would answer. */
 async function askAboutHostKey(engine: Engine, item: PendingHostKey): Promise<void> {
-  const name = knownHostsName(item.host, item.port);
-  const from = item.source === 'ssh' ? '' : ` (served by the key server over ${item.source === 'key-server-https' ? 'HTTPS' : 'plain HTTP'})`;
-  const reply = await askOnTerminal(
-    `The authenticity of host '${name}' can't be established${from}.\n${keyTypeLabel(item.keyType)} key fingerprint is ${item.fingerprint}.\nAre you sure you want to continue connecting (yes/no/[fingerprint])? `,
-    false,
-  );
-  const answer = reply?.trim();
-  engine.broker.answer(item.id, answer === 'yes' || answer === item.fingerprint ? 'approve' : 'reject');
+  const reply = await askOnTerminal(hostKeyQuestion(item), false);
+  engine.broker.answer(item.id, trustsHostKey(reply, item) ? 'approve' : 'reject');
 }
 
 /**

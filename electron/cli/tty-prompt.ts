@@ -15,9 +15,16 @@ export function terminalAvailable(): boolean {
   }
 }
 
-/** Asks one line on /dev/tty; `hidden` does not echo (passwords, passphrases). Resolves undefined on Ctrl-C/Ctrl-D. */
-export function askOnTerminal(question: string, hidden: boolean): Promise<string | undefined> {
+/**
+ * Asks one line on /dev/tty; `hidden` does not echo (passwords, passphrases). Resolves undefined on Ctrl-C/Ctrl-D,
+ * and when `signal` aborts (answered elsewhere meanwhile): the terminal is left as it was found.
+ */
+export function askOnTerminal(question: string, hidden: boolean, signal?: AbortSignal): Promise<string | undefined> {
   return new Promise((resolve) => {
+    if (signal?.aborted) {
+      resolve(undefined);
+      return;
+    }
     let fd: number;
     try {
       fd = openSync('/dev/tty', 'r+');
@@ -29,6 +36,7 @@ export function askOnTerminal(question: string, hidden: boolean): Promise<string
     const output = new WriteStream(fd);
     let answer = '';
     const done = (value: string | undefined) => {
+      signal?.removeEventListener('abort', aborted);
       input.setRawMode(false);
       input.pause();
       input.removeAllListeners('data');
@@ -36,6 +44,8 @@ export function askOnTerminal(question: string, hidden: boolean): Promise<string
       input.destroy();
       resolve(value);
     };
+    const aborted = () => done(undefined);
+    signal?.addEventListener('abort', aborted, { once: true });
     input.setRawMode(true);
     output.write(question);
     input.on('data', (chunk: Buffer) => {

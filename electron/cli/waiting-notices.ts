@@ -1,7 +1,9 @@
 import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
 import type { BurrowEvent } from '../../shared/events.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
+import { answerAtTerminal } from './answer-at-terminal.js';
 import { listenToEngine } from './command-client.js';
+import { personAtTerminal } from './confirm.js';
 
 /** After the command's own answer, how long an answer line still in flight on the event stream may take. */
 const LAST_WORD_MS = 1000;
@@ -10,21 +12,33 @@ const LAST_WORD_MS = 1000;
  * `burrow tools` and `burrow call` wait inside the engine while a host key or a passphrase of the remote waits
  * for a person; without a word the terminal looks hung for the whole approval timeout. While `work` runs, this
  * hears the engine's events and says on stderr, as each is queued, what waits and the command that answers it
- * (as `burrow connect` does), then how it was answered. The engine is started first when none runs, so `work`
- * finds one.
+ * (as `burrow connect` does), then how it was answered. A person at a terminal is asked instead, as ssh asks
+ * (answer-at-terminal.ts), one question at a time; a question answered in the window meanwhile is taken back.
+ * The engine is started first when none runs, so `work` finds one.
  */
 export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): Promise<T> {
   const said = new Map<string, PendingApproval>();
+  const atTerminal = personAtTerminal();
+  const questions = new Map<string, AbortController>();
+  let asking = Promise.resolve();
   let allAnswered: (() => void) | undefined;
   const say = (p: PendingApproval) => {
     const line = waitingLine(p, remote);
     if (!line || said.has(p.id)) return;
     said.set(p.id, p);
-    process.stderr.write(`burrow: ${line}\n`);
+    if (!atTerminal) {
+      process.stderr.write(`burrow: ${line}\n`);
+      return;
+    }
+    const question = new AbortController();
+    questions.set(p.id, question);
+    asking = asking.then(() => answerAtTerminal(p, remote, question.signal));
   };
   const onEvent = (event: BurrowEvent) => {
     if (event.type === 'approval-added') say(event.approval);
     if (event.type !== 'approval-removed') return;
+    questions.get(event.id)?.abort();
+    questions.delete(event.id);
     const item = said.get(event.id);
     if (!item) return;
     said.delete(event.id);
@@ -44,6 +58,7 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
       clearTimeout(timer);
     }
     subscription.close();
+    for (const question of questions.values()) question.abort();
   }
 }
 

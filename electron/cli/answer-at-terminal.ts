@@ -1,0 +1,32 @@
+import { secretWanted, type PendingApproval } from '../../shared/approvals.js';
+import { callCommand } from './command-client.js';
+import { hostKeyQuestion, trustsHostKey } from './host-key-question.js';
+import { askOnTerminal } from './tty-prompt.js';
+
+/**
+ * Asks the person at the terminal what the engine waits for on behalf of their `burrow tools`/`burrow call`: a host
+ * key as ssh asks it, a passphrase or password hidden. The answer goes into the engine's queue, as `burrow hostkeys
+ * approve` or `burrow secrets enter` would send it; "yes" remembers the key, as ssh adds it to known_hosts. Aborted
+ * (answered in the window meanwhile), it sends nothing.
+ */
+export async function answerAtTerminal(item: PendingApproval, remote: string, signal: AbortSignal): Promise<void> {
+  if (item.kind === 'host-key') {
+    const reply = await askOnTerminal(hostKeyQuestion(item, remote), false, signal);
+    if (signal.aborted) return;
+    await quietly(callCommand('answerApproval', item.fingerprint, trustsHostKey(reply, item) ? 'approve' : 'reject'));
+  } else if (item.kind === 'secret') {
+    const value = await askOnTerminal(`Enter ${secretWanted(item)}: `, true, signal);
+    if (signal.aborted) return;
+    // Enter alone or Ctrl-C: refused, so the command ends now instead of at the approval timeout.
+    await quietly(value ? callCommand('answerSecret', item.id, value) : callCommand('refuseSecret', item.id));
+  }
+}
+
+/** Answered elsewhere a moment before ours arrived: the engine's events say how it went. */
+async function quietly(answer: Promise<unknown>): Promise<void> {
+  try {
+    await answer;
+  } catch {
+    // nothing waits any more
+  }
+}
