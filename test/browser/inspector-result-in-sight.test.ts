@@ -54,6 +54,9 @@ describe('the inspector brings each result into sight', () => {
     // A person who scrolled up to read is left there when more traffic comes.
     const wrap = page.locator('.traffic-table-wrap');
     await wrap.evaluate((el) => el.scrollTo({ top: 0 }));
+    // As after a person's scroll: the window has handled its scroll event (dispatched with the next frame) before
+    // more traffic comes. Without this wait a busy machine could deliver the call's traffic first.
+    await wrap.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
     const rowsBefore = await page.locator('.traffic-table tbody tr').count();
     await page.getByRole('button', { name: 'Run tool' }).click();
     await expect.poll(() => page.locator('.traffic-table tbody tr').count()).toBeGreaterThan(rowsBefore);

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { diffLines } from '../../renderer/src/line-diff.js';
 import { formValuesOf, validateRemote, withAddressSpread } from '../../renderer/src/remote-form-values.js';
 import { argumentsOf, fieldsOf } from '../../renderer/src/schema-form-values.js';
+import { EngineStateReads, type EngineState } from '../../renderer/src/use-engine-state.js';
+import type { HostKeyAlert } from '../../shared/approvals.js';
 
 describe('the renderer’s own logic', () => {
   it('diffs a config file line by line, keeping every unchanged line as context', () => {
@@ -33,6 +35,24 @@ describe('the renderer’s own logic', () => {
     expect(withAddressSpread({ ...values, host: ' [::1]:2200 ' })).toMatchObject({ host: '::1', user: 'me', port: '2200' });
     expect(withAddressSpread({ ...values, host: 'ops@box' })).toMatchObject({ host: 'box', user: 'ops', port: '22' });
     for (const host of ['box.example.com', '::1', 'box:99999', '@box', 'me@box/x:22']) expect(withAddressSpread({ ...values, host }), host).toBeUndefined();
+  });
+
+  it('keeps an alarm raised while the window reads its state, whichever read answers last', () => {
+    const reads = new EngineStateReads();
+    const empty: EngineState = { remotes: [], statuses: {}, approvals: [], alerts: [], loaded: true };
+    const alert = { id: 'a1', remote: 'moved' } as HostKeyAlert;
+    // The window opens (read 1), its event stream connects (read 2), and the engine raises an alarm meanwhile.
+    const first = reads.begin();
+    const second = reads.begin();
+    reads.hear({ type: 'host-key-alert', alert });
+    // Read 2 had looked before the alarm; read 1 answers last of all, with what it saw before either.
+    expect(reads.settle(second, empty)?.alerts).toEqual([alert]);
+    expect(reads.settle(first, empty)).toBeUndefined();
+    // Heard after the read settled: applied to the live state only, not kept for later reads.
+    reads.hear({ type: 'host-key-alert-dismissed', id: 'a1' });
+    const third = reads.begin();
+    expect(reads.settle(third, { ...empty, alerts: [alert] })?.alerts).toEqual([alert]);
+    expect(reads.failed(first)).toBe(false);
   });
 
   it('turns a tool’s JSON Schema into fields and typed arguments', () => {

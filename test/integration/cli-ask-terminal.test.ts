@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, INITIALIZE } from '../support/burrow-process.js';
 import { waitFor } from '../support/helper-process.js';
+import { runOnTerminal, terminalAvailable } from '../support/on-terminal.js';
 import { sshdAvailable, startSshd, type SshdFixture } from '../support/sshd.js';
 import { ensureTestUser } from '../support/test-user.js';
 
@@ -14,7 +15,7 @@ import { ensureTestUser } from '../support/test-user.js';
  * as ssh asks it, and nothing points to `burrow hostkeys approve` (no engine but this one could answer).
  * util-linux `script` gives the helper a real terminal (a pty) while its stdin/stdout stay the MCP pipe.
  */
-const user = sshdAvailable() && spawnSync('script', ['--version']).status === 0 ? ensureTestUser() : undefined;
+const user = sshdAvailable() && terminalAvailable ? ensureTestUser() : undefined;
 const QUESTION = 'Are you sure you want to continue connecting (yes/no/[fingerprint])? ';
 let sshd: SshdFixture;
 let fingerprint: string;
@@ -51,30 +52,21 @@ async function startOnTerminal(extra: string[], server: SshdFixture = sshd): Pro
   spawnSync('mkfifo', [input]);
   const args = ['--host', '127.0.0.1', '--port', String(server.port), '--username', user!.name, '--client-key', server.clientKey, '--known-hosts', server.emptyKnownHostsFile, '--no-agent', '--host-key-policy', 'ask', ...extra];
   const command = `exec ${process.execPath} ${BURROW_BIN} connect ${args.join(' ')} <${input} >${output} 2>${errors}`;
-  const child: ChildProcess = spawn('script', ['-qefc', command, '/dev/null'], { env: burrowEnv(), stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  let screen = '';
-  child.stdout!.on('data', (c: Buffer) => (screen += c.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const terminal = runOnTerminal(command, burrowEnv());
   // Opening a FIFO for writing waits for its reader: the helper's shell.
   const stdin: FileHandle = await open(input, 'w');
   await stdin.write(`${INITIALIZE}\n`);
   const read = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8') : '');
   const helper: TerminalHelper = {
-    screen: () => screen,
+    screen: terminal.screen,
     stdout: () => read(output),
     stderr: () => read(errors),
-    type: (text) => child.stdin!.write(text),
-    exited,
+    type: terminal.type,
+    exited: terminal.exited,
     hangUp: () => stdin.close(),
     kill: () => {
       void stdin.close().catch(() => {});
-      if (child.exitCode === null && child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
+      terminal.kill();
     },
   };
   running.push(helper);

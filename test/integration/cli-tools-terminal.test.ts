@@ -1,8 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { runOnTerminal, terminalAvailable, type TerminalRun } from '../support/on-terminal.js';
 import { tempDir } from '../support/run-state.js';
 import { EVERYTHING_COMMAND, keygen, sshdAvailable, startSshd, type SshdFixture } from '../support/sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
@@ -13,45 +14,23 @@ import { waitFor } from '../support/wait-for.js';
  * nobody answered yet: they are asked there, as ssh asks, rather than sent to another terminal to run `burrow
  * hostkeys approve`. util-linux `script` gives the command a real terminal.
  */
-const canRun = sshdAvailable() && spawnSync('script', ['--version']).status === 0;
+const canRun = sshdAvailable() && terminalAvailable;
 const QUESTION = 'Are you sure you want to continue connecting (yes/no/[fingerprint])? ';
 const env = burrowEnv();
 let sshd: SshdFixture;
 let daemon: DaemonHandle | undefined;
 let fingerprint: string;
 
-interface OnTerminal {
-  screen: () => string;
-  type: (text: string) => void;
-  exited: Promise<number | null>;
-  kill: () => void;
-}
-const running: OnTerminal[] = [];
+const running: TerminalRun[] = [];
 
-/** Runs `burrow ARGS` on a terminal of its own; what it prints and asks shows on `screen`. */
-function onTerminal(args: string[]): OnTerminal {
-  const child: ChildProcess = spawn('script', ['-qefc', `exec ${process.execPath} ${BURROW_BIN} ${args.join(' ')}`, '/dev/null'], { env, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-  let screen = '';
-  child.stdout!.on('data', (c: Buffer) => (screen += c.toString()));
-  const run: OnTerminal = {
-    screen: () => screen,
-    type: (text) => child.stdin!.write(text),
-    exited: new Promise((resolve) => child.on('close', (code) => resolve(code))),
-    kill: () => {
-      if (child.exitCode === null && child.pid) {
-        try {
-          process.kill(-child.pid, 'SIGKILL');
-        } catch {
-          // gone already
-        }
-      }
-    },
-  };
+/** `burrow ARGS` on a terminal of its own. */
+function onTerminal(args: string[]): TerminalRun {
+  const run = runOnTerminal(`exec ${process.execPath} ${BURROW_BIN} ${args.join(' ')}`, env);
   running.push(run);
   return run;
 }
 
-async function question(run: OnTerminal, text: string): Promise<void> {
+async function question(run: TerminalRun, text: string): Promise<void> {
   await waitFor(() => run.screen().includes(text), 30_000, () => `not asked "${text}": ${run.screen()}`);
 }
 

@@ -129,7 +129,8 @@ export async function startSshd(options: SshdOptions = {}): Promise<SshdFixture>
   const launch = async () => {
     execFileSync('/usr/sbin/sshd', ['-f', config, '-E', logFile]);
     await waitForPort(port);
-    await waitFor(() => existsSync(pidFile), 10_000, () => `sshd on ${port} wrote no ${pidFile}`);
+    // The file exists a moment before it holds the pid: an empty read would record pid 0 (nothing to end).
+    await waitFor(() => existsSync(pidFile) && masterPid() > 0, 10_000, () => `sshd on ${port} wrote no pid to ${pidFile}`);
     recordPid(masterPid(), `sshd:${port}`);
   };
   await launch();
