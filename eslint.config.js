@@ -5,6 +5,7 @@ const nodeBuiltins = ['node:*', 'fs', 'path', 'os', 'net', 'child_process', 'cry
 const electronOnly = { name: 'electron', message: "Only electron/main.ts and electron/preload.cts may import 'electron' (plain Node would try to download it)." };
 const electronStoreOnly = { name: 'electron-store', message: "Only electron/main.ts may import 'electron-store' (it imports 'electron' when loaded)." };
 const coreLayer = { group: ['**/cli/**', '**/renderer/**', '**/shell/**', '**/main.js', '**/preload.cjs'], message: 'electron/core is the engine: it imports only shared/, Node and libraries.' };
+const ssh2Inside = { group: ['ssh2/*'], allowTypeImports: true, message: "ssh2's own files are reached only by electron/core/ssh/ssh2-library.ts." };
 // Type imports from 'ssh2' are fine; its code comes through ssh2-library.ts, which loads it with pooled padding.
 const ssh2ThroughLibrary = { name: 'ssh2', allowTypeImports: true, message: "Import ssh2 from electron/core/ssh/ssh2-library.ts (it loads ssh2 with its padding pool)." };
 
@@ -29,7 +30,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly, electronStoreOnly, ssh2ThroughLibrary], patterns: [coreLayer] }] },
+    rules: { 'no-restricted-imports': ['error', { paths: [electronOnly, electronStoreOnly, ssh2ThroughLibrary], patterns: [coreLayer, ssh2Inside] }] },
   },
   {
     files: ['electron/core/ssh/ssh2-library.ts'],

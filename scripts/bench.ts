@@ -343,7 +343,7 @@ function table(order: Variant[], results: Map<Variant, Result>): string {
     { name: `tools/call echo, p50 (${WARM_SEQUENTIAL_CALLS} sequential, warm: after ${WARM_CALLS} more)`, value: (r) => percentile(r.warmCallMs, 0.5), show: fmtMs },
     { name: `tools/call echo, p99 (${WARM_SEQUENTIAL_CALLS} sequential, warm)`, value: (r) => percentile(r.warmCallMs, 0.99), show: fmtMs },
     { name: 'local CPU per call, warm (ssh; burrow helper + daemon; or the pipe + ssh)', value: (r) => r.warmCpuPerCallMs, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(3)} ms`) },
-    { name: `tools/call echo after ${IDLE_MS} ms of quiet, median of ${IDLE_CALLS}`, value: (r) => percentile(r.idleCallMs, 0.5), show: fmtMs },
+    { name: `tools/call echo after a pause (${IDLE_MS} ms with nothing running; the paths take turns, so ~0.4 s since this session's last call), median of ${IDLE_CALLS}`, value: (r) => percentile(r.idleCallMs, 0.5), show: fmtMs },
     { name: `1 MB echo throughput (${BIG_CALLS} calls)`, value: (r) => r.bigMBps, show: (v) => `${v.toFixed(1)} MB/s` },
     { name: `${PARALLEL_CALLS} parallel calls, wall (median of ${PARALLEL_ROUNDS})`, value: (r) => percentile(r.parallelMs, 0.5), show: fmtMs },
     { name: 'memory of the process the host starts (ssh, burrow connect, the pipe), RSS', value: (r) => r.rssMB ?? NaN, show: (v) => (Number.isNaN(v) ? 'n/a' : `${v.toFixed(1)} MB`) },

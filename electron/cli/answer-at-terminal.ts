@@ -13,7 +13,8 @@ export async function answerAtTerminal(item: PendingApproval, remote: string, si
   if (item.kind === 'host-key') {
     const reply = await askOnTerminal(hostKeyQuestion(item, remote), false, signal);
     if (signal.aborted) return;
-    await quietly(callCommand('answerApproval', item.fingerprint, trustsHostKey(reply, item) ? 'approve' : 'reject'));
+    // By its id: the same key waiting for another host:port was not the question asked.
+    await quietly(callCommand('answerApproval', item.id, trustsHostKey(reply, item) ? 'approve' : 'reject'));
   } else if (item.kind === 'secret') {
     const value = await askOnTerminal(`Enter ${secretWanted(item)}: `, true, signal);
     if (signal.aborted) return;

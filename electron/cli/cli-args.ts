@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseJumpSpec, type JumpSpec } from '../../shared/jump-spec.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -89,6 +90,22 @@ export function parsePort(text: string | undefined, flag: string, fallback: numb
   const port = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${flag} must be a port number from 1 to 65535, not "${text}"`);
   return port;
+}
+
+/**
+ * --host as ssh takes it, `[user@]host[:port]` (`me@box:2222`); a plain host is that host. The user or the port
+ * given both there and with its own flag (`userFlag`, `portGiven`) is refused rather than one silently winning.
+ */
+export function parseHostFlag(where: string, host: string, userFlag: string | undefined, portGiven: boolean): JumpSpec {
+  let address: JumpSpec;
+  try {
+    address = parseJumpSpec(host, 'host');
+  } catch (error) {
+    throw new Error(`${where}: --host: ${(error as Error).message}`);
+  }
+  if (address.user !== undefined && userFlag) throw new Error(`${where}: give the user in --host (${address.user}@…) or with ${userFlag}, not both`);
+  if (address.port !== undefined && portGiven) throw new Error(`${where}: give the port in --host (…:${address.port}) or with --port, not both`);
+  return address;
 }
 
 export interface Subcommand {

@@ -1,5 +1,4 @@
-import { parseJumpSpec, type JumpSpec } from '../../shared/jump-spec.js';
-import { parseCommandArgs, parsePort } from './cli-args.js';
+import { parseCommandArgs, parseHostFlag, parsePort } from './cli-args.js';
 
 export const CONNECT_HELP = `usage: burrow connect --remote NAME [--approval-timeout SECONDS] [--log-level LEVEL]
        burrow connect --tools [--remote NAME]... [--log-level LEVEL]
@@ -95,7 +94,9 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     }
   }
   if (values.agent && values['no-agent']) throw new Error('connect: give --agent or --no-agent, not both');
-  const address = values.host === undefined ? undefined : hostAddress(values.host, values);
+  const userFlag = values.username !== undefined ? '--username' : values.user !== undefined ? '--user' : undefined;
+  // As ssh takes it: --host me@box:2222 is --host box --username me --port 2222 (m2m's plain host works as before).
+  const address = values.host === undefined ? undefined : parseHostFlag('connect', values.host, userFlag, values.port !== undefined);
   const timeout = values['approval-timeout'] === undefined ? undefined : Number(values['approval-timeout']);
   if (timeout !== undefined && !(timeout > 0)) throw new Error('connect: --approval-timeout takes seconds, a number above 0');
   return {
@@ -119,20 +120,6 @@ export function parseConnectArgs(args: string[]): ConnectOptions | 'help' {
     approvalTimeoutSec: timeout,
     ...(values['no-resume'] ? { resume: false } : {}),
   };
-}
-
-/** --host as ssh takes it: `me@box:2222` is --host box --username me --port 2222 (m2m's plain host works as before). */
-function hostAddress(host: string, values: { port?: string; username?: string; user?: string }): JumpSpec {
-  let address: JumpSpec;
-  try {
-    address = parseJumpSpec(host, 'host');
-  } catch (error) {
-    throw new Error(`connect: --host: ${(error as Error).message}`);
-  }
-  const userFlag = values.username !== undefined ? '--username' : values.user !== undefined ? '--user' : undefined;
-  if (address.user !== undefined && userFlag) throw new Error(`connect: give the user in --host (${address.user}@…) or with ${userFlag}, not both`);
-  if (address.port !== undefined && values.port !== undefined) throw new Error(`connect: give the port in --host (…:${address.port}) or with --port, not both`);
-  return address;
 }
 
 export async function run(args: string[]): Promise<number> {

@@ -1,7 +1,7 @@
 import type { PendingHostKey } from '../../shared/approvals.js';
 import { keyTypeLabel, knownHostsName } from '../core/hostkeys/fingerprint.js';
 
-/** OpenSSH's question about a host key it does not know, word for word, with where the key came from if not SSH. */
+/** OpenSSH's question about a host key it does not know, as ssh words it, with the remote's name and where the key came from if not SSH. */
 export function hostKeyQuestion(item: PendingHostKey, remote?: string): string {
   const name = knownHostsName(item.host, item.port);
   const from = item.source === 'ssh' ? '' : ` (served by the key server over ${item.source === 'key-server-https' ? 'HTTPS' : 'plain HTTP'})`;

@@ -2,8 +2,8 @@ import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import type { RemoteInput } from '../../shared/remote.js';
 import { parseHostKeyPolicy } from '../../shared/host-key-policy.js';
-import { parseJumpSpec, parseJumpSpecs } from '../../shared/jump-spec.js';
-import { parsePort } from './cli-args.js';
+import { parseJumpSpecs } from '../../shared/jump-spec.js';
+import { parseHostFlag, parsePort } from './cli-args.js';
 
 /** The flags of `burrow remote add`: what a remote is made of. */
 export const REMOTE_FLAGS = {
@@ -85,9 +85,7 @@ export async function applyRemoteFlags(where: string, values: RemoteFlagValues, 
   if (values.tunnel !== undefined) Object.assign(next, { host: '127.0.0.1', tunnel: { device: values.tunnel } });
   // As ssh takes it: --host alice@box:2222 is --host box --user alice --port 2222.
   if (values.host !== undefined) {
-    const address = prefixed(`${where}: --host`, () => parseJumpSpec(values.host!, 'host'));
-    if (address.user !== undefined && values.user !== undefined) throw new Error(`${where}: give the user in --host (${address.user}@…) or with --user, not both`);
-    if (address.port !== undefined && values.port !== undefined) throw new Error(`${where}: give the port in --host (…:${address.port}) or with --port, not both`);
+    const address = parseHostFlag(where, values.host, values.user !== undefined ? '--user' : undefined, values.port !== undefined);
     Object.assign(next, { host: address.host, tunnel: undefined });
     if (address.user !== undefined) next.user = address.user;
     if (address.port !== undefined) next.port = address.port;

@@ -33,7 +33,7 @@ export async function runCall(args: string[]): Promise<number> {
   // A lone JSON object after TOOL is the arguments, as --json gives them.
   const jsonText = values.json ?? (pairs.length === 1 && pairs[0].trimStart().startsWith('{') ? pairs.shift() : undefined);
   const toolArgs = jsonText !== undefined ? parseJsonArgs(jsonText) : {};
-  if (jsonText !== undefined && pairs.length) throw new Error('call: give one JSON object or KEY=VALUE arguments, not both');
+  if ((jsonText !== undefined && pairs.length) || pairs.some((p) => p.trimStart().startsWith('{'))) throw new Error('call: give one JSON object or KEY=VALUE arguments, not both');
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);

@@ -18,7 +18,8 @@ const LAST_WORD_MS = 1000;
  */
 export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): Promise<T> {
   const said = new Map<string, PendingApproval>();
-  const atTerminal = personAtTerminal();
+  // Asked on /dev/tty: there is none on Windows, where the lines below are said instead.
+  const atTerminal = process.platform !== 'win32' && personAtTerminal();
   const questions = new Map<string, AbortController>();
   let asking = Promise.resolve();
   let allAnswered: (() => void) | undefined;
@@ -32,7 +33,8 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
     }
     const question = new AbortController();
     questions.set(p.id, question);
-    asking = asking.then(() => answerAtTerminal(p, remote, question.signal));
+    // A terminal that went away mid-question leaves the item to the window and the approval timeout.
+    asking = asking.then(() => answerAtTerminal(p, remote, question.signal)).catch(() => {});
   };
   const onEvent = (event: BurrowEvent) => {
     if (event.type === 'approval-added') say(event.approval);

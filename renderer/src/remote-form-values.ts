@@ -104,7 +104,7 @@ const FIELD_OF: Record<string, keyof RemoteFormValues> = { 'keyServer.port': 'ke
 
 /**
  * An address pasted into Host as ssh takes it (`deploy@box:2222`, `[::1]:2200`), spread over Host, User and Port;
- * undefined when Host is a plain name or not an address at all (the check on save says what is wrong).
+ * undefined when Host is a plain name or not an address at all (validateRemote says what is wrong with it).
  */
 export function withAddressSpread(v: RemoteFormValues): RemoteFormValues | undefined {
   const text = v.host.trim();
@@ -133,6 +133,8 @@ export function validateRemote(v: RemoteFormValues, takenNames: string[]): { inp
       errors[field] = field === 'port' || field === 'keyServerPort' ? 'a port is a number from 1 to 65535' : issue.message;
     }
   }
+  // One colon left in Host after the form spread it (withAddressSpread): host:port with a port that is not one.
+  if (!errors.host && /^[^:]*:[^:]*$/.test(input.host)) errors.host = 'a host name has no ":"; give the port in Port (from 1 to 65535)';
   // The schema's pattern message would tell an empty name which characters to use; it is simply missing.
   if (!input.name) errors.name = 'name is required';
   if (!errors.name && takenNames.includes(input.name)) errors.name = 'a remote with this name exists already';

@@ -92,8 +92,8 @@ export function useEngineState(api: BurrowApi, onEvent?: (event: BurrowEvent) =>
   }, [api, reads]);
 
   useEffect(() => {
-    reload();
-    return api.subscribe((event) => {
+    // Listening first, then reading: an event between the two is heard, not missed.
+    const unsubscribe = api.subscribe((event) => {
       eventHook.current?.(event);
       if (event.type === 'remotes-changed') {
         reload();
@@ -103,6 +103,8 @@ export function useEngineState(api: BurrowApi, onEvent?: (event: BurrowEvent) =>
       setState((s) => applyEngineEvent(s, event));
       // Relayed messages come on their own subscription (App.tsx, while the inspector shows).
     }, { traffic: false });
+    reload();
+    return unsubscribe;
   }, [api, reload, reads]);
 
   return [state, reload];

@@ -35,6 +35,10 @@ describe('the renderer’s own logic', () => {
     expect(withAddressSpread({ ...values, host: ' [::1]:2200 ' })).toMatchObject({ host: '::1', user: 'me', port: '2200' });
     expect(withAddressSpread({ ...values, host: 'ops@box' })).toMatchObject({ host: 'box', user: 'ops', port: '22' });
     for (const host of ['box.example.com', '::1', 'box:99999', '@box', 'me@box/x:22']) expect(withAddressSpread({ ...values, host }), host).toBeUndefined();
+    // What the spread left with a colon is refused on save, not saved as a host name.
+    const bad = validateRemote({ ...values, name: 'lab', host: 'box:99999', command: 'srv' }, []);
+    expect(bad.errors.host).toMatch(/give the port in Port/);
+    expect(validateRemote({ ...values, name: 'lab', host: '::1', command: 'srv' }, []).errors.host).toBeUndefined();
   });
 
   it('keeps an alarm raised while the window reads its state, whichever read answers last', () => {

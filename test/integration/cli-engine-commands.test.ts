@@ -51,6 +51,8 @@ describe('the CLI through the command table', () => {
     const broken = await runBurrow(['call', 'lab', 'get-sum', '{"a": 2, b: 40}'], env);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/^burrow: call: the arguments are not valid JSON: .+\n$/);
+    const mixed = await runBurrow(['call', 'lab', 'echo', '{"message":"a=b"}', 'n=1'], env);
+    expect({ code: mixed.code, stderr: mixed.stderr }).toEqual({ code: 1, stderr: 'burrow: call: give one JSON object or KEY=VALUE arguments, not both\n' });
     const raw = await runBurrow(['call', 'lab', 'get-sum', 'a=1', 'b=1', '--raw'], env);
     expect(JSON.parse(raw.stdout).content[0].text).toContain('2');
     // A result with isError: exit 1, the error on stderr.

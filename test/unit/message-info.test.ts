@@ -26,6 +26,13 @@ describe('scanEnvelope (large messages: id and method without parsing the rest)'
     expect(scanEnvelope(line)).toEqual({ kind: 'invalid' });
   });
 
+  it('gives up (so the caller parses) on an id or method too long to keep, and inspectLine still finds it', () => {
+    const method = 'm'.repeat(5000);
+    const line = Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: { big } }));
+    expect(scanEnvelope(line)).toBeUndefined();
+    expect(inspectLine(line, false).infos).toEqual([{ kind: 'request', id: 1, method }]);
+  });
+
   it('gives up (so the caller parses) on batches and malformed lines', () => {
     expect(scanEnvelope(Buffer.from(`[${JSON.stringify(lines[0])}]`))).toBeUndefined();
     expect(scanEnvelope(Buffer.from(`{"id": 1, "result": "unterminated`))).toBeUndefined();

@@ -51,6 +51,8 @@ export class EnvelopeScanner {
   private id?: string | number;
   private hasId = false;
   private method?: string;
+  /** An "id" or "method" value was too long to keep: what the message is cannot be said from the scan alone. */
+  private overlong = false;
 
   push(chunk: Uint8Array): void {
     let i = 0;
@@ -104,9 +106,12 @@ export class EnvelopeScanner {
     return this.hasId ? { kind: 'response', id: this.id } : { kind: 'invalid' };
   }
 
-  /** The message's kind, id and method once its closing brace was read; undefined while unfinished or not a plain object. */
+  /**
+   * The message's kind, id and method once its closing brace was read; undefined while unfinished, when it is not a
+   * plain object, or when its id or method was too long to keep (a whole line is then parsed instead).
+   */
   finished(): MessageInfo | undefined {
-    return this.state === State.Done ? this.result() : undefined;
+    return this.state === State.Done && !this.overlong ? this.result() : undefined;
   }
 
   /** The id and method seen so far, for a message cut short (over the size limit, or the stream ended). */
@@ -233,7 +238,10 @@ export class EnvelopeScanner {
   private keep(bytes: Uint8Array): void {
     if (!this.capture) return;
     this.captureBytes += bytes.length;
-    if (this.captureBytes > MAX_CAPTURE_BYTES) this.capture = undefined;
+    if (this.captureBytes > MAX_CAPTURE_BYTES) {
+      this.capture = undefined;
+      this.overlong = true;
+    }
     // A copy: the chunk may be a view of a buffer the reader reuses.
     else this.capture.push(bytes.slice());
   }

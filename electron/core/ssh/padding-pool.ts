@@ -18,7 +18,7 @@ let pooledFills = 0;
  */
 export function pooledRandomFill<T extends NodeJS.ArrayBufferView>(buffer: T, offset = 0, size?: number): T {
   const length = size ?? buffer.byteLength - offset;
-  if (!Buffer.isBuffer(buffer) || length > MAX_POOLED_BYTES || length < 0 || offset < 0 || offset + length > buffer.length) {
+  if (!Buffer.isBuffer(buffer) || !Number.isInteger(offset) || !Number.isInteger(length) || length > MAX_POOLED_BYTES || length < 0 || offset < 0 || offset + length > buffer.length) {
     return randomFillSync(buffer, offset, size);
   }
   if (used + length > POOL_BYTES) {

@@ -49,9 +49,8 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
   };
   // deploy@box:2222 typed or pasted into Host fills User and Port as it leaves the field.
   const spreadAddress = () => {
-    const spread = withAddressSpread(values);
-    if (!spread) return;
-    setValues(spread);
+    if (!withAddressSpread(values)) return;
+    setValues((v) => withAddressSpread(v) ?? v);
     setErrors((e) => ({ ...e, host: undefined, user: undefined, port: undefined }));
   };
   const check = () => {
