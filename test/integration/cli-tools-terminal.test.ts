@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BURROW_BIN, burrowEnv, runBurrow } from '../support/burrow-process.js';
@@ -28,6 +29,12 @@ function onTerminal(args: string[]): TerminalRun {
   const run = runOnTerminal(`exec ${process.execPath} ${BURROW_BIN} ${args.join(' ')}`, env);
   running.push(run);
   return run;
+}
+
+/** Fingerprints of the host keys waiting for a person. */
+async function pendingFingerprints(): Promise<string[]> {
+  const pending = JSON.parse((await runBurrow(['hostkeys', 'list', '--json'], env)).stdout).pending as { fingerprint: string }[];
+  return pending.map((p) => p.fingerprint);
 }
 
 async function question(run: TerminalRun, text: string): Promise<void> {
@@ -107,6 +114,33 @@ describe.skipIf(!canRun)('burrow tools and call at a terminal', () => {
       expect(second.screen()).not.toContain('open sesame');
     } finally {
       server.stop();
+    }
+  });
+
+  it('"yes" answers the question asked: the same key waiting for another host:port still waits', async () => {
+    // A second server with the first one's host key (a cloned VM, say), its key unknown too.
+    const dir = tempDir('cli-tools-twin');
+    for (const f of ['host_ed25519', 'host_ed25519.pub']) copyFileSync(join(sshd.dir, f), join(dir, f));
+    chmodSync(join(dir, 'host_ed25519'), 0o600);
+    const twin = await startSshd({ dir });
+    try {
+      await addSshdRemote(env, 'twin', { ...twin, knownHostsFile: twin.emptyKnownHostsFile });
+      // Nothing known about lab either any more: both wait with the same fingerprint.
+      await runBurrow(['hostkeys', 'forget', `127.0.0.1:${sshd.port}`], env);
+      const elsewhere = runBurrow(['tools', 'twin'], env);
+      await waitFor(async () => (await pendingFingerprints()).length === 1, 20_000, () => 'the twin\'s key never waited');
+      const run = onTerminal(['tools', 'lab']);
+      await question(run, QUESTION);
+      expect(await pendingFingerprints()).toEqual([fingerprint, fingerprint]);
+      run.type('yes\r');
+      expect(await run.exited, run.screen()).toBe(0);
+      expect(await pendingFingerprints()).toEqual([fingerprint]);
+      const [left] = JSON.parse((await runBurrow(['hostkeys', 'list', '--json'], env)).stdout).pending as { port: number }[];
+      expect(left.port).toBe(twin.port);
+      await runBurrow(['hostkeys', 'reject', fingerprint], env);
+      expect((await elsewhere).code).toBe(1);
+    } finally {
+      twin.stop();
     }
   });
 });
