@@ -68,6 +68,12 @@ describe('relay edges (exec channel on plain OpenSSH)', () => {
     expect(stderrLines(result.stderr)).toEqual([expect.stringMatching(/exited with code 3: config file missing: \/etc\/mcp.toml$/)]);
   });
 
+  it("names a Node server's error from above its stack trace (a missing file), not the stack's last lines", async () => {
+    const result = await runBurrow([...hostArgs(), '--command', `${process.execPath} /srv/no-such-mcp-server.js`], burrowEnv(), `${INITIALIZE}\n`);
+    expect(result.code).toBe(1);
+    expect(stderrLines(result.stderr)).toEqual([expect.stringMatching(/exited with code 1: Error: Cannot find module '\/srv\/no-such-mcp-server\.js' \| code: 'MODULE_NOT_FOUND', \| requireStack: \[\]$/)]);
+  });
+
   it('ends the remote MCP server when the host closes stdin', async () => {
     const env = burrowEnv();
     // The remote server carries a mark in its environment, so the test finds its process on the server side.
