@@ -78,6 +78,19 @@ describe('ssh config: reading as ssh does', () => {
     expect(imported[0].remote).toMatchObject({ identityFiles: [], mode: 'shell' });
   });
 
+  it('names a missing key file as the config wrote it, with the expanded path only when that says more', () => {
+    const { config, opts, home } = sshHome({ config: 'Host prod\n  IdentityFile ~/.ssh/gone\n  IdentityFile ~/.ssh/%r-key\n' });
+    // Paths are shown with ~ for the home the person sees, which is this one here.
+    const realHome = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      const notes = importSshConfig(config, ['prod'], opts).imported[0].notes.filter((n) => n.includes('not found'));
+      expect(notes).toEqual(['prod: IdentityFile ~/.ssh/gone not found, skipped', 'prod: IdentityFile ~/.ssh/%r-key (~/.ssh/me-key) not found, skipped']);
+    } finally {
+      process.env.HOME = realHome;
+    }
+  });
+
   it('maps StrictHostKeyChecking, IdentitiesOnly, IdentityAgent, HostKeyAlias, ConnectTimeout and ServerAliveInterval', () => {
     const { config, opts } = sshHome({
       config: [

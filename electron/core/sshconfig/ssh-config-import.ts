@@ -152,7 +152,11 @@ function resolveEndpoint(reader: SshConfigReader, alias: string, resolved: Resol
       if (identityFiles.includes(path)) continue;
       // As ssh: a configured key that is not there is skipped, not an error.
       if (existsSync(path)) identityFiles.push(path);
-      else note(`IdentityFile ${raw} (${displayPath(path)}) not found, skipped`);
+      else {
+        // The expanded path only when it says more than what was written (%h, %u, a relative path).
+        const shown = displayPath(path);
+        note(`IdentityFile ${raw}${shown === raw ? '' : ` (${shown})`} not found, skipped`);
+      }
     }
   }
   let knownHostsPath: string | undefined;
