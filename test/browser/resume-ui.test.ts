@@ -37,10 +37,13 @@ describe('resuming in the window', () => {
     await page.getByLabel('Command', { exact: true }).fill('my-stateful-server');
     expect(await page.getByLabel(KEEP_OPEN).isChecked()).toBe(true);
     await page.getByLabel(KEEP_OPEN).uncheck();
-    await page.getByRole('button', { name: 'Add remote' }).last().click();
+    // The address typed into Host as ssh takes it, as the very last thing, and Enter pressed there (no blur).
+    await page.getByLabel('Port', { exact: true }).fill('22');
+    await page.getByLabel('Host', { exact: true }).fill(`${sshd.user}@127.0.0.1:${sshd.port}`);
+    await page.getByLabel('Host', { exact: true }).press('Enter');
     await page.locator('li[data-remote="stateful"]').waitFor();
     const saved = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'stateful');
-    expect(saved?.resume).toBe(false);
+    expect(saved).toMatchObject({ resume: false, host: '127.0.0.1', port: sshd.port, user: sshd.user });
 
     await page.locator('li[data-remote="stateful"]').getByRole('button', { name: 'Edit' }).click();
     expect(await page.getByLabel(KEEP_OPEN).isChecked()).toBe(false);

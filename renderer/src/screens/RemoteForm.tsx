@@ -54,7 +54,8 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
     setErrors((e) => ({ ...e, host: undefined, user: undefined, port: undefined }));
   };
   const check = () => {
-    const { input, errors: found } = validateRemote(values, taken);
+    // A button clicked straight after typing in Host: its blur spread the address into state the click cannot see yet.
+    const { input, errors: found } = validateRemote(withAddressSpread(values) ?? values, taken);
     setErrors(found);
     return Object.values(found).some(Boolean) ? undefined : input;
   };
