@@ -18,7 +18,12 @@ export const keyServerSchema = z.object({
   port: z.number().int().min(1).max(65535).default(8000),
 });
 
-const hostSchema = z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'host must not contain spaces or @');
+const hostSchema = z
+  .string()
+  .min(1, 'host is required')
+  .regex(/^[^\s@]+$/, 'host must not contain spaces or @')
+  // One colon is host:port written into the host (an IPv6 address has several): the port has its own field.
+  .refine((host) => !/^[^:]*:[^:]*$/.test(host), 'a host name has no ":"; give the port in Port (from 1 to 65535)');
 
 /**
  * One jump host (OpenSSH's ProxyJump) on the way to a remote: its own SSH login and host-key check;
@@ -44,7 +49,7 @@ export type JumpHopInput = z.input<typeof jumpHopSchema>;
 export const remoteSchema = z
   .object({
     name: remoteNameSchema,
-    host: z.string().min(1, 'host is required').regex(/^[^\s@]+$/, 'host must not contain spaces or @'),
+    host: hostSchema,
     port: z.number().int().min(1).max(65535).default(22),
     user: z.string().min(1, 'user is required'),
     /** Private keys to offer, in order. */

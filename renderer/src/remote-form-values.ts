@@ -133,8 +133,6 @@ export function validateRemote(v: RemoteFormValues, takenNames: string[]): { inp
       errors[field] = field === 'port' || field === 'keyServerPort' ? 'a port is a number from 1 to 65535' : issue.message;
     }
   }
-  // One colon left in Host after the form spread it (withAddressSpread): host:port with a port that is not one.
-  if (!errors.host && /^[^:]*:[^:]*$/.test(input.host)) errors.host = 'a host name has no ":"; give the port in Port (from 1 to 65535)';
   // The schema's pattern message would tell an empty name which characters to use; it is simply missing.
   if (!input.name) errors.name = 'name is required';
   if (!errors.name && takenNames.includes(input.name)) errors.name = 'a remote with this name exists already';

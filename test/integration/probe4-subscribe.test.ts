@@ -8,29 +8,24 @@ import { readDaemonInfo } from '../../electron/core/ipc/daemon-info.js';
 import { subscribeToEngine } from '../../electron/core/ipc/event-subscription.js';
 import { requestDaemon } from '../../electron/core/ipc/ipc-client.js';
 import { tokenPath } from '../../electron/core/paths.js';
-import { burrowEnv, connectClient, type ConnectedClient } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
-import { addSshdRemote } from '../support/sshd-remote.js';
+import { connectClient, type ConnectedClient } from '../support/burrow-process.js';
+import { startDaemonLab, type DaemonHandle, type DaemonLab } from '../support/daemon.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** Probe 2026-12-02: hostile or careless clients of the engine's `subscribe` connection. */
-let sshd: SshdFixture;
+let lab: DaemonLab | undefined;
 let env: Record<string, string>;
 let daemon: DaemonHandle | undefined;
 let host: ConnectedClient | undefined;
 
 beforeAll(async () => {
-  sshd = await startSshd();
-  env = burrowEnv();
-  await addSshdRemote(env, 'lab', sshd);
-  daemon = await startDaemon(env);
+  lab = await startDaemonLab();
+  ({ env, daemon } = lab);
 });
 
 afterAll(async () => {
   await host?.close();
-  await daemon?.stop();
-  sshd?.stop();
+  await lab?.stop();
 });
 
 const listeners = async () => (await requestDaemon<EngineStatus>('engineStatus', [], env)).eventListeners;

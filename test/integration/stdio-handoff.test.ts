@@ -8,9 +8,7 @@ import { handoffSocketName } from '../../electron/core/ipc/stdio-handoff.js';
 import { runtimeDir } from '../../electron/core/paths.js';
 import { helloLine, readFirstLine } from '../../electron/core/ipc/ipc-client.js';
 import { BURROW_BIN, burrowEnv, connectClient, INITIALIZE, runProcess } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
-import { addSshdRemote } from '../support/sshd-remote.js';
+import { startDaemon, startDaemonLab, type DaemonLab } from '../support/daemon.js';
 import { toolResultText } from '../support/tool-result-text.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -18,24 +16,18 @@ import { waitFor } from '../support/wait-for.js';
  * `burrow connect --remote` hands the MCP host's own stdin and stdout to the engine (issue 10): the bytes go between
  * the host and the engine with no helper process in between. Where it cannot, it pipes as before.
  */
-let sshd: SshdFixture;
+let lab: DaemonLab | undefined;
 let env: Record<string, string>;
-let daemon: DaemonHandle;
 
 const TOOK_OVER = /connected to the Burrow engine \(pid \d+\).*; it took over stdio/;
 const CALL = JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'echo', arguments: { message: 'through a pipeline' } } });
 
 beforeAll(async () => {
-  sshd = await startSshd();
-  env = burrowEnv();
-  await addSshdRemote(env, 'lab', sshd);
-  daemon = await startDaemon(env);
+  lab = await startDaemonLab();
+  ({ env } = lab);
 });
 
-afterAll(async () => {
-  await daemon?.stop();
-  sshd?.stop();
-});
+afterAll(() => lab?.stop());
 
 describe('the engine takes the host\'s stdio over', () => {
   it('calls go through with the helper stopped (SIGSTOP): it is not on the path of a message', async () => {

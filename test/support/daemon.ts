@@ -1,6 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { BURROW_BIN } from './burrow-process.js';
+import { BURROW_BIN, burrowEnv } from './burrow-process.js';
 import { recordPid } from './run-state.js';
+import { startSshd, type SshdFixture } from './sshd.js';
+import { addSshdRemote } from './sshd-remote.js';
 
 export interface DaemonHandle {
   child: ChildProcess;
@@ -52,4 +54,34 @@ export function startDaemon(env: Record<string, string>, args: string[] = []): P
       reject(new Error(`daemon exited with ${code}: ${stderr}`));
     });
   });
+}
+
+/** A test sshd serving server-everything, saved as remote `name` in a fresh Burrow home, and a daemon for that home. */
+export interface DaemonLab {
+  sshd: SshdFixture;
+  env: Record<string, string>;
+  daemon: DaemonHandle;
+  /** The daemon, then the sshd. */
+  stop: () => Promise<void>;
+}
+
+export async function startDaemonLab(name = 'lab'): Promise<DaemonLab> {
+  const sshd = await startSshd();
+  try {
+    const env = burrowEnv();
+    await addSshdRemote(env, name, sshd);
+    const daemon = await startDaemon(env);
+    return {
+      sshd,
+      env,
+      daemon,
+      stop: async () => {
+        await daemon.stop();
+        sshd.stop();
+      },
+    };
+  } catch (error) {
+    sshd.stop();
+    throw error;
+  }
 }
