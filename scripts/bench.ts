@@ -13,9 +13,10 @@
  *   --profile DIR   2000 calls per Burrow path under `node --cpu-prof`, and the top frames of each process
  *                   (with --big: 64 echoes of 1 MB instead)
  *   --node-flags "…" Node/V8 flags for every Burrow process (helpers and daemon), to try one against the other
+ * Under `taskset -c 0` every process shares one core: the ratios repeat far better there (A/B of the hot path).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { cpus, loadavg, userInfo } from 'node:os';
+import { availableParallelism, cpus, loadavg, userInfo } from 'node:os';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -476,7 +477,10 @@ async function main(): Promise<number> {
   const cpu = cpus()[0]?.model ?? 'unknown CPU';
   const ssh = spawnSync('ssh', ['-V'], { encoding: 'utf8' }).stderr.trim();
   process.stdout.write(`${table(order, results)}\n\n`);
-  process.stdout.write(`Measured on loopback against one OpenSSH sshd (forced command: server-everything), ${cpus().length} × ${cpu}, Node ${process.version}, ${ssh}. `);
+  // availableParallelism follows the affinity mask: under `taskset -c 0` the whole run shares one core.
+  const usable = availableParallelism();
+  const pinned = usable < cpus().length ? ` (this run pinned to ${usable} of them)` : '';
+  process.stdout.write(`Measured on loopback against one OpenSSH sshd (forced command: server-everything), ${cpus().length} × ${cpu}${pinned}, Node ${process.version}, ${ssh}. `);
   process.stdout.write(`Times are wall clock seen by the MCP SDK's Client; ratios are to raw OpenSSH. `);
   process.stdout.write(`sshd saw ${logins} logins in all (the daemon's sessions share one). Load average ${loadAtStart} at the start, ${load()} at the end: on a busy machine the per-call ratios grow. `);
   process.stdout.write(`CPU is the scheduler's exact count over every thread (/proc/PID/task/*/schedstat): a busy machine inflates it far less than wall clock, but still some (cold caches, a shared core).\n\n`);
