@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burrowEnv, runBurrow } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
-import { addSshdRemote } from '../support/sshd-remote.js';
+import { startDaemonLab, type DaemonLab } from '../support/daemon.js';
 
 /** A mistyped command: one line naming the likely one, as a mistyped option gets, and exit 2. */
 describe('burrow with an unknown command', () => {
@@ -23,20 +21,15 @@ describe('burrow with an unknown command', () => {
 });
 
 describe('burrow call with a tool the remote does not have', () => {
-  let sshd: SshdFixture;
-  let daemon: DaemonHandle | undefined;
-  const env = burrowEnv();
+  let lab: DaemonLab;
+  let env: Record<string, string>;
 
   beforeAll(async () => {
-    sshd = await startSshd();
-    await addSshdRemote(env, 'lab', sshd);
-    daemon = await startDaemon(env);
+    lab = await startDaemonLab();
+    ({ env } = lab);
   });
 
-  afterAll(async () => {
-    await daemon?.stop();
-    sshd?.stop();
-  });
+  afterAll(() => lab?.stop());
 
   it('says the remote has no such tool, with the likely one; a real tool error is still the server’s words', async () => {
     const typo = await runBurrow(['call', 'lab', 'get-smu', 'a=1', 'b=2'], env);

@@ -4,15 +4,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
 import { burrowEnv, connectClient, INITIALIZE, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { startDaemonLab, type DaemonLab } from '../support/daemon.js';
+import { addSshdRemote } from '../support/sshd-remote.js';
 import { startRawHelper, type RawHelper } from '../support/helper-process.js';
 import { waitFor } from '../support/wait-for.js';
-
-async function addRemote(env: Record<string, string>, name: string, sshd: SshdFixture, extra: string[] = []) {
-  const r = await runBurrow(['remote', 'add', name, '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, ...extra], env);
-  expect(r.code, r.stderr).toBe(0);
-  return r;
-}
 
 async function sumThrough(c: ConnectedClient): Promise<string> {
   try {
@@ -24,19 +19,14 @@ async function sumThrough(c: ConnectedClient): Promise<string> {
 }
 
 describe('burrow daemon: one SSH login shared by many host sessions', () => {
+  let lab: DaemonLab;
   let sshd: SshdFixture;
   let env: Record<string, string>;
-  let daemon: DaemonHandle;
   beforeAll(async () => {
-    sshd = await startSshd();
-    env = burrowEnv();
-    await addRemote(env, 'pooled', sshd);
-    daemon = await startDaemon(env);
+    lab = await startDaemonLab('pooled');
+    ({ sshd, env } = lab);
   });
-  afterAll(async () => {
-    await daemon?.stop();
-    sshd?.stop();
-  });
+  afterAll(() => lab?.stop());
 
   it('three helper sessions in a row use one SSH login', async () => {
     for (let i = 0; i < 3; i++) {
@@ -56,7 +46,7 @@ describe('burrow daemon: one SSH login shared by many host sessions', () => {
   });
 
   it('the CLI changes remotes through the running daemon, which serves them at once', async () => {
-    await addRemote(env, 'added-live', sshd);
+    await addSshdRemote(env, 'added-live', sshd);
     const list = await runBurrow(['remote', 'list'], env);
     expect(list.stdout).toMatch(new RegExp(`added-live\\s+${sshd.user}@127\\.0\\.0\\.1:\\d+\\s+shell\\s+ask`));
     const c = await connectClient(['--remote', 'added-live'], env);
@@ -92,10 +82,8 @@ describe('burrow daemon: one SSH login shared by many host sessions', () => {
 
 describe('when the server caps sessions per connection', () => {
   it('opens a second SSH connection for the 11th and 12th sessions (OpenSSH MaxSessions 10)', async () => {
-    const sshd = await startSshd();
-    const env = burrowEnv();
-    await addRemote(env, 'busy', sshd);
-    const daemon = await startDaemon(env);
+    const lab = await startDaemonLab('busy');
+    const { sshd, env } = lab;
     try {
       const clients = await Promise.all(Array.from({ length: 12 }, () => connectClient(['--remote', 'busy'], env)));
       const sums = await Promise.all(clients.map(sumThrough));
@@ -103,8 +91,7 @@ describe('when the server caps sessions per connection', () => {
       expect(sshd.acceptedLogins()).toBe(2);
       await Promise.all(clients.map((c) => c.close()));
     } finally {
-      await daemon.stop();
-      sshd.stop();
+      await lab.stop();
     }
   });
 });
@@ -113,11 +100,9 @@ describe('a dropped connection', () => {
   const helpers: RawHelper[] = [];
   afterAll(() => helpers.forEach((h) => h.kill()));
   it('ends its host sessions with a clear error, then the daemon reconnects by itself', async () => {
-    const sshd = await startSshd();
-    const env = burrowEnv();
     // Resuming off: this is about the session that ends and the daemon reconnecting on its own.
-    await addRemote(env, 'flaky', sshd, ['--no-resume']);
-    const daemon = await startDaemon(env);
+    const lab = await startDaemonLab('flaky', { remoteArgs: ['--no-resume'] });
+    const { sshd, env, daemon } = lab;
     try {
       // The helper keeps stdin open as a host does, so only the dropped connection can end its session.
       const helper = startRawHelper(['--remote', 'flaky'], env);
@@ -137,8 +122,7 @@ describe('a dropped connection', () => {
       await c.close();
       expect(sshd.acceptedLogins()).toBe(2);
     } finally {
-      await daemon.stop();
-      sshd.stop();
+      await lab.stop();
     }
   });
 });
@@ -147,7 +131,7 @@ describe('no daemon running', () => {
   it('connect --remote starts one in the background and goes through it', async () => {
     const sshd = await startSshd();
     const env = burrowEnv();
-    await addRemote(env, 'auto', sshd);
+    await addSshdRemote(env, 'auto', sshd);
     try {
       const c = await connectClient(['--remote', 'auto'], env);
       expect(await sumThrough(c)).toContain('42');
@@ -196,10 +180,8 @@ describe('a warm daemon starts the next MCP server ahead of time', () => {
     ['the next session gets a server that was already running', [], true],
     ['--no-prestart starts each server when its session asks', ['--no-prestart'], false],
   ] as const)('%s', async (_name, flags, prestarted) => {
-    const sshd = await startSshd({ forcedCommand: pidServer });
-    const env = burrowEnv();
-    await addRemote(env, 'stamped', sshd);
-    const daemon = await startDaemon(env, [...flags]);
+    const lab = await startDaemonLab('stamped', { sshd: { forcedCommand: pidServer }, daemonArgs: [...flags] });
+    const { sshd, env } = lab;
     try {
       const first = await serverPid(env);
       expect(first).toBeGreaterThan(0);
@@ -213,8 +195,7 @@ describe('a warm daemon starts the next MCP server ahead of time', () => {
       expect(second).not.toBe(first);
       expect(sshd.acceptedLogins()).toBe(1);
     } finally {
-      await daemon.stop();
-      sshd.stop();
+      await lab.stop();
     }
   });
 });

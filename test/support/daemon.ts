@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { BURROW_BIN, burrowEnv } from './burrow-process.js';
 import { recordPid } from './run-state.js';
-import { startSshd, type SshdFixture } from './sshd.js';
+import { startSshd, type SshdFixture, type SshdOptions } from './sshd.js';
 import { addSshdRemote } from './sshd-remote.js';
 
 export interface DaemonHandle {
@@ -65,12 +65,21 @@ export interface DaemonLab {
   stop: () => Promise<void>;
 }
 
-export async function startDaemonLab(name = 'lab'): Promise<DaemonLab> {
-  const sshd = await startSshd();
+export interface DaemonLabOptions {
+  /** How the sshd is started (default: server-everything forced for the client key). */
+  sshd?: SshdOptions;
+  /** More `burrow remote add` flags for the remote. */
+  remoteArgs?: string[];
+  /** `burrow daemon` flags. */
+  daemonArgs?: string[];
+}
+
+export async function startDaemonLab(name = 'lab', options: DaemonLabOptions = {}): Promise<DaemonLab> {
+  const sshd = await startSshd(options.sshd);
   try {
     const env = burrowEnv();
-    await addSshdRemote(env, name, sshd);
-    const daemon = await startDaemon(env);
+    await addSshdRemote(env, name, sshd, options.remoteArgs);
+    const daemon = await startDaemon(env, options.daemonArgs);
     return {
       sshd,
       env,
