@@ -1,16 +1,20 @@
 import { statSync, chmodSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir, userInfo } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { envDir } from './env-dir.js';
 import { BurrowError } from './errors.js';
 import { describeFileError, makeDir } from './file-errors.js';
 
-/** Where Burrow keeps settings, approvals and logs: $BURROW_HOME, else the platform's config folder. */
+/**
+ * Where Burrow keeps settings, approvals and logs: $BURROW_HOME (made absolute: the helper an MCP host starts runs
+ * in another folder), else the platform's config folder.
+ */
 export function burrowHome(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.BURROW_HOME) return env.BURROW_HOME;
+  if (env.BURROW_HOME) return resolve(env.BURROW_HOME);
   if (process.platform === 'darwin') return join(homedir(), 'Library', 'Application Support', 'Burrow');
-  if (process.platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), 'Burrow');
-  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), 'burrow');
+  if (process.platform === 'win32') return join(envDir(env.APPDATA) ?? join(homedir(), 'AppData', 'Roaming'), 'Burrow');
+  return join(envDir(env.XDG_CONFIG_HOME) ?? join(homedir(), '.config'), 'burrow');
 }
 
 export function logDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -35,7 +39,8 @@ const MAX_SOCKET_PATH = 100;
  */
 export function runtimeDir(env: NodeJS.ProcessEnv = process.env): string {
   const home = burrowHome(env);
-  const preferred = !env.BURROW_HOME && env.XDG_RUNTIME_DIR ? join(env.XDG_RUNTIME_DIR, 'burrow') : join(home, 'run');
+  const xdgRuntime = envDir(env.XDG_RUNTIME_DIR);
+  const preferred = !env.BURROW_HOME && xdgRuntime ? join(xdgRuntime, 'burrow') : join(home, 'run');
   if (process.platform === 'win32' || join(preferred, 'daemon.sock').length <= MAX_SOCKET_PATH) return preferred;
   return join(tmpdir(), `burrow-${userInfo().username}-${shortTag(home)}`);
 }

@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { envDir } from '../core/env-dir.js';
 
 /** Where freedesktop session managers (GNOME, KDE, XFCE, …) look for programs to start at login. */
 export function linuxAutostartPath(home: string, env: NodeJS.ProcessEnv): string {
-  return join(env.XDG_CONFIG_HOME || join(home, '.config'), 'autostart', 'burrow.desktop');
+  return join(envDir(env.XDG_CONFIG_HOME, 'linux') ?? join(home, '.config'), 'autostart', 'burrow.desktop');
 }
 
 /**

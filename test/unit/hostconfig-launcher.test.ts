@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, linkSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, sep } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { resolveLauncher, socketEnv, thisProcessLauncher } from '../../electron/core/hostconfig/launcher.js';
 import { REPO } from '../support/sshd.js';
@@ -76,6 +76,9 @@ describe('the launcher written into host configs', () => {
     expect(socketEnv({ BURROW_HOME: '/b', XDG_RUNTIME_DIR: '/run/user/1000' }, 'linux')).toEqual({ BURROW_HOME: '/b' });
     expect(socketEnv({ XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/me/cfg' }, 'linux')).toEqual({ XDG_RUNTIME_DIR: '/run/user/1000', XDG_CONFIG_HOME: '/home/me/cfg' });
     expect(socketEnv({ XDG_CONFIG_HOME: '/x' }, 'darwin')).toEqual({});
+    // Relative or empty folders are ignored where Burrow finds its home (paths.ts), so they are not pinned either; a relative BURROW_HOME is pinned absolute.
+    expect(socketEnv({ XDG_RUNTIME_DIR: 'run', XDG_CONFIG_HOME: '' }, 'linux')).toEqual({});
+    expect(socketEnv({ BURROW_HOME: 'b' }, 'linux')).toEqual({ BURROW_HOME: resolve('b') });
     expect(socketEnv({ XDG_RUNTIME_DIR: '/r' }, 'win32')).toEqual({});
     expect(resolveLauncher({ execPath: '/usr/bin/node', scriptPath: '/src/bin/burrow.js', platform: 'linux', env: { XDG_RUNTIME_DIR: '/run/user/1000' } }).env).toEqual({ XDG_RUNTIME_DIR: '/run/user/1000' });
   });

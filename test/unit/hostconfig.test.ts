@@ -30,6 +30,9 @@ describe('config paths follow each OS', () => {
     expect(hostTarget('claude-code', ctx).configPath).toBe(join(ctx.home, '.claude.json'));
     const xdg = ctxFor('linux', (home) => ({ XDG_CONFIG_HOME: join(home, 'xdg') }));
     expect(hostTarget('claude-desktop', xdg).configPath).toBe(join(xdg.home, 'xdg/Claude/claude_desktop_config.json'));
+    // Set but empty (or relative, which the XDG spec says to ignore): the standard folder.
+    const empty = ctxFor('linux', () => ({ XDG_CONFIG_HOME: '' }));
+    expect(hostTarget('claude-desktop', empty).configPath).toBe(join(empty.home, '.config/Claude/claude_desktop_config.json'));
   });
 
   it('macOS: ~/Library/Application Support', () => {

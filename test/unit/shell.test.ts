@@ -134,6 +134,7 @@ describe('Linux start at login', () => {
     setLinuxAutostart(false, { home, env: {}, command });
     expect(existsSync(path)).toBe(false);
     expect(linuxAutostartPath(home, { XDG_CONFIG_HOME: '/x/cfg' })).toBe('/x/cfg/autostart/burrow.desktop');
+    expect(linuxAutostartPath(home, { XDG_CONFIG_HOME: 'cfg' })).toBe(join(home, '.config', 'autostart', 'burrow.desktop'));
   });
 
   it('quotes Exec arguments as the Desktop Entry spec asks', () => {

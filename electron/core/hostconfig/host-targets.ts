@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { McpHostId } from '../../../shared/api.js';
+import { envDir } from '../env-dir.js';
 
 /** What Burrow needs to know about one MCP host's config file. */
 export interface HostTarget {
@@ -28,8 +29,8 @@ export const MCP_HOST_IDS: McpHostId[] = ['claude-desktop', 'cursor', 'vscode', 
 /** The folder desktop apps keep their data in, as Electron's app.getPath('appData') finds it. */
 function appDataDir({ home, platform, env }: PathRules): string {
   if (platform === 'darwin') return join(home, 'Library', 'Application Support');
-  if (platform === 'win32') return env.APPDATA ?? join(home, 'AppData', 'Roaming');
-  return env.XDG_CONFIG_HOME ?? join(home, '.config');
+  if (platform === 'win32') return envDir(env.APPDATA, platform) ?? join(home, 'AppData', 'Roaming');
+  return envDir(env.XDG_CONFIG_HOME, platform) ?? join(home, '.config');
 }
 
 /**
@@ -39,7 +40,7 @@ function appDataDir({ home, platform, env }: PathRules): string {
  */
 function claudeDesktopDir(rules: PathRules): string {
   if (rules.platform === 'win32') {
-    const local = rules.env.LOCALAPPDATA ?? join(rules.home, 'AppData', 'Local');
+    const local = envDir(rules.env.LOCALAPPDATA, rules.platform) ?? join(rules.home, 'AppData', 'Local');
     const packages = join(local, 'Packages');
     let msix: string | undefined;
     try {

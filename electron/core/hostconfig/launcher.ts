@@ -1,6 +1,8 @@
 import { existsSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envDir } from '../env-dir.js';
+import { burrowHome } from '../paths.js';
 
 /** How an MCP host starts `burrow connect`: the command, the arguments before `connect`, extra env. */
 export interface Launcher {
@@ -68,10 +70,12 @@ function packageRoot(from: string): string {
  * LOGNAME): without these the helper would look for the engine somewhere else and start a second one.
  */
 export function socketEnv(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Record<string, string> {
-  if (env.BURROW_HOME) return { BURROW_HOME: env.BURROW_HOME };
+  if (env.BURROW_HOME) return { BURROW_HOME: burrowHome(env) };
   const pinned: Record<string, string> = {};
-  if (platform === 'linux' && env.XDG_CONFIG_HOME) pinned.XDG_CONFIG_HOME = env.XDG_CONFIG_HOME;
-  if (platform !== 'win32' && env.XDG_RUNTIME_DIR) pinned.XDG_RUNTIME_DIR = env.XDG_RUNTIME_DIR;
+  const configHome = envDir(env.XDG_CONFIG_HOME, platform);
+  const runtime = envDir(env.XDG_RUNTIME_DIR, platform);
+  if (platform === 'linux' && configHome) pinned.XDG_CONFIG_HOME = configHome;
+  if (platform !== 'win32' && runtime) pinned.XDG_RUNTIME_DIR = runtime;
   return pinned;
 }
 
