@@ -59,8 +59,11 @@ export const remoteSchema = z
     /** Ask for a password when keys fail (never stored in plain text). */
     usePassword: z.boolean().default(false),
     knownHostsPath: z.string().min(1).optional(),
-    /** `exec` starts the MCP server with `command`; `shell` asks for a shell, as m2m servers expect. */
-    mode: z.enum(['exec', 'shell']).default('shell'),
+    /**
+     * `exec` starts the MCP server with `command`; `shell` asks for a shell, as m2m servers expect; `none`: the
+     * remote runs no MCP server of its own and is there for Burrow's built-in SSH tools.
+     */
+    mode: z.enum(['exec', 'shell', 'none']).default('shell'),
     command: z.string().min(1).optional(),
     hostKeyPolicy: hostKeyPolicySchema.default('ask'),
     keyServer: keyServerSchema.optional(),
@@ -101,9 +104,18 @@ export const remoteSchema = z
   .refine((r) => r.mode !== 'exec' || !!r.command, {
     message: 'an exec remote needs a command',
     path: ['command'],
+  })
+  .refine((r) => r.mode !== 'none' || r.tools?.enabled === true, {
+    message: "a remote with no MCP server of its own is only there for the built-in SSH tools: keep them on, or give the command that starts its server",
+    path: ['tools'],
   });
 
 export type Remote = z.infer<typeof remoteSchema>;
+
+/** The start of every refusal to relay or install a remote saved with no MCP server of its own (mode `none`). */
+export function runsNoServer(name: string): string {
+  return `${name} runs no MCP server of its own (it is saved for Burrow's built-in SSH tools)`;
+}
 export type RemoteInput = z.input<typeof remoteSchema>;
 
 

@@ -1,5 +1,5 @@
 import type { ConfigPlan, McpHostId } from '../../shared/api.js';
-import type { Remote } from '../../shared/remote.js';
+import { runsNoServer, type Remote } from '../../shared/remote.js';
 import { BurrowError } from '../core/errors.js';
 import { unifiedDiff } from '../core/hostconfig/config-diff.js';
 import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planInstallTools, planUninstall, planUninstallTools, TOOLS_ENTRY_NAME, type HostConfigContext } from '../core/hostconfig/host-configs.js';
@@ -79,16 +79,21 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function remotesToInstall(requested: string[] | undefined): Promise<string[]> {
-  const saved = (await callCommand('listRemotes')).map((r) => r.name);
+  const remotes = await callCommand('listRemotes');
+  const saved = remotes.map((r) => r.name);
+  // A remote with no MCP server of its own is served by the tools entry (--tools), not an entry of its own.
+  const relayed = remotes.filter((r) => r.mode !== 'none').map((r) => r.name);
   if (!requested || requested.length === 0) {
     if (saved.length === 0) throw new BurrowError('no remotes are saved yet: add one first (burrow remote add NAME --host HOST)', 'config');
-    return saved;
+    if (relayed.length === 0) throw new BurrowError(`install: ${saved.length === 1 ? runsNoServer(saved[0]) : 'no saved remote runs an MCP server of its own (they are saved for the built-in SSH tools)'}: burrow install HOST --tools`, 'config');
+    return relayed;
   }
   for (const name of requested) {
     if (!saved.includes(name)) {
       const known = saved.length ? `saved remotes: ${saved.join(', ')}` : 'none is saved yet: burrow remote add NAME --host HOST';
       throw new BurrowError(`install: no remote named "${name}" (${known})`, 'config');
     }
+    if (!relayed.includes(name)) throw new BurrowError(`install: ${runsNoServer(name)}: burrow install HOST --tools`, 'config');
   }
   return requested;
 }

@@ -24,7 +24,8 @@ executing, writing, uploading, forwarding and sudo wait for a person (burrow app
 and shell input that always asks or always denies (repeatable). To change them later: remote edit NAME
 (or the remote form in the window).
 --command starts the MCP server with an exec channel (any OpenSSH host);
---shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects.
+--shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects;
+with --tools and neither, the remote runs no MCP server of its own: it is there for the built-in tools.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
 fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME
 (remote edit NAME changes some fields and keeps the rest).
@@ -79,6 +80,8 @@ async function add(args: string[]): Promise<number> {
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
   if (!values.host && !values.tunnel) throw new Error('remote add: --host is required');
   const input = await applyRemoteFlags('remote add', values, newRemoteBase(name));
+  // --tools alone is a host that runs no MCP server: the built-in tools are all it is for.
+  if (values.tools && values.command === undefined && !values.shell) input.mode = 'none';
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
   const { formatSchemaError, remoteSchema } = await import('../../shared/remote.js');
   const checked = remoteSchema.safeParse(input);
@@ -98,7 +101,9 @@ function describeAddress(r: Remote): string {
   return r.tunnel ? `${r.user}@tunnel:${r.tunnel.device}` : `${describeRemoteAddress(r)}${describeJump(r)}`;
 }
 
+/** How the remote's MCP server is reached, for lists: its command, a shell (m2m), or none (built-in tools only). */
 export function describeChannel(r: Remote): string {
+  if (r.mode === 'none') return 'built-in SSH tools only';
   return r.mode === 'exec' ? `exec: ${r.command}` : 'shell';
 }
 

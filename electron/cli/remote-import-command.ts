@@ -4,7 +4,7 @@ import { describeRemoteAddress, type Remote } from '../../shared/remote.js';
 import { importConnectionsJson } from '../core/sshconfig/connections-json.js';
 import { DEFAULT_SSH_CONFIG, importSshConfig, listSshConfigHosts, type ImportedRemote } from '../core/sshconfig/ssh-config-import.js';
 import { parseCommandArgs, runSubcommand } from './cli-args.js';
-import { describeJump } from './remote-command.js';
+import { describeChannel, describeJump } from './remote-command.js';
 import { callCommand } from './command-client.js';
 
 const HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run]
@@ -78,5 +78,5 @@ async function save(imported: ImportedRemote[], failed: { alias: string; error: 
 }
 
 function describe(r: Remote): string {
-  return `${describeRemoteAddress(r)}${describeJump(r)}, ${r.mode === 'exec' ? `exec: ${r.command}` : 'shell'}`;
+  return `${describeRemoteAddress(r)}${describeJump(r)}, ${describeChannel(r)}`;
 }

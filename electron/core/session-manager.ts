@@ -1,6 +1,6 @@
 import type { SessionInfo, TrafficEntry } from '../../shared/api.js';
 import type { EngineEventMap } from '../../shared/events.js';
-import type { Remote } from '../../shared/remote.js';
+import { runsNoServer, type Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Connector } from './connector.js';
 import { BurrowError } from './errors.js';
@@ -195,5 +195,11 @@ export class SessionManager {
 }
 
 export function channelSpec(remote: Remote): ChannelSpec {
+  if (remote.mode === 'none') {
+    throw new BurrowError(
+      `${runsNoServer(remote.name)}: MCP hosts reach those with burrow connect --tools (burrow install claude-desktop --tools); to relay a server it runs: burrow remote edit ${remote.name} --command 'CMD'`,
+      'config',
+    );
+  }
   return remote.mode === 'exec' ? { mode: 'exec', command: remote.command! } : { mode: 'shell' };
 }

@@ -114,7 +114,8 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
           {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
           {view === 'inspector' && (
             <InspectorScreen
-              remotes={state.remotes}
+              // A remote with no MCP server of its own (built-in SSH tools only) has no catalog to read.
+              remotes={state.remotes.filter((r) => r.mode !== 'none')}
               statuses={state.statuses}
               selected={inspectRemote}
               onSelect={setInspectRemote}

@@ -15,7 +15,7 @@ export interface RemoteFormValues {
   identityFiles: string;
   useAgent: boolean;
   usePassword: boolean;
-  mode: 'exec' | 'shell';
+  mode: Remote['mode'];
   command: string;
   hostKeyPolicy: HostKeyPolicy;
   knownHostsPath: string;

@@ -44,9 +44,10 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     await fillSshdLogin(page, 'box', sshd, sshd.knownHostsFile, true);
     expect([await page.getByLabel('Host', { exact: true }).inputValue(), await page.getByLabel('Port', { exact: true }).inputValue(), await page.getByLabel('User', { exact: true }).inputValue()])
       .toEqual(['127.0.0.1', String(sshd.port), sshd.user]);
-    // The segmented control's label takes the click (its radio is visually hidden).
-    await page.getByText('Shell channel (m2m server)').click();
-    await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").check();
+    // The segmented control's label takes the click (its radio is visually hidden). A host with no MCP server of
+    // its own is there for the built-in tools: choosing so turns them on.
+    await page.getByText('None (SSH tools only)').click();
+    expect(await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").isChecked()).toBe(true);
     await page.getByLabel('What it is for').fill('the build box');
     expect(await page.getByLabel('Run commands, write files, sudo, forwards').inputValue()).toBe('ask');
     await screenshot(page, 'remote-form-tools');
@@ -55,7 +56,11 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
 
     const saved = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box');
     expect(saved?.tools).toEqual({ enabled: true, description: 'the build box' });
-    expect(saved).toMatchObject({ host: '127.0.0.1', port: sshd.port, user: sshd.user });
+    expect(saved).toMatchObject({ host: '127.0.0.1', port: sshd.port, user: sshd.user, mode: 'none' });
+    // Its row says what it is and offers no Inspect: there is no server to read a catalog from.
+    const row = page.locator('li[data-remote="box"]');
+    expect(await row.textContent()).toContain('built-in SSH tools only');
+    expect(await row.getByRole('button', { name: 'Inspect' }).count()).toBe(0);
 
     // Editing shows the switch on and saves the tools as they were.
     await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Edit' }).click();
@@ -71,6 +76,9 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     await page.getByRole('button', { name: 'MCP hosts' }).click();
     const card = page.locator('article[data-host="claude-desktop"]');
     const configPath = (await card.locator('.path').textContent()) ?? '';
+    // box runs no MCP server of its own: the tools entry serves it, it gets no entry of its own.
+    expect(await card.locator('ul.host-remotes li').filter({ hasText: /^box/ }).count()).toBe(0);
+    expect(await card.locator('ul.host-remotes li').filter({ hasText: /^lab/ }).count()).toBe(1);
     const row = card.getByRole('list', { name: 'Built-in SSH tools in Claude Desktop' });
     await row.getByRole('button', { name: 'Install' }).click();
     const dialog = page.getByRole('dialog', { name: "Add Burrow's SSH tools to Claude Desktop" });

@@ -94,7 +94,13 @@ describe('remote edit without an engine (the settings file)', () => {
     expect(lab.tools?.policy).toEqual({ tools: { ssh_execute: 'allow', ssh_forward_port: 'deny' }, commandRules: [{ action: 'deny', pattern: '^rm ' }] });
 
     expect(await ok(['remote', 'edit', 'lab', '--command-rule', 'ask:^reboot'], env)).toBe('lab: command rules deny /^rm / → ask /^reboot/\n');
-    expect(await ok(['remote', 'edit', 'lab', '--no-tools', '--no-resume'], env)).toBe('lab: resume on → off\nlab: tools on → off\n');
+    // lab was added with --tools alone: a host with no MCP server of its own, so the tools cannot go off alone.
+    const alone = await runBurrow(['remote', 'edit', 'lab', '--no-tools'], env);
+    expect({ code: alone.code, stderr: alone.stderr }).toEqual({
+      code: 1,
+      stderr: 'burrow: remote edit: tools: a remote with no MCP server of its own is only there for the built-in SSH tools: keep them on, or give the command that starts its server\n',
+    });
+    expect(await ok(['remote', 'edit', 'lab', '--shell', '--no-tools', '--no-resume'], env)).toBe('lab: channel built-in SSH tools only → shell\nlab: resume on → off\nlab: tools on → off\n');
     lab = (await remotes(env)).find((r) => r.name === 'lab')!;
     // Off keeps the policy for when the tools are turned on again, as the window does.
     expect(lab.tools).toEqual({ enabled: false, policy: { tools: { ssh_execute: 'allow', ssh_forward_port: 'deny' }, commandRules: [{ action: 'ask', pattern: '^reboot' }] } });

@@ -1,7 +1,9 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BURROW_BIN, burrowEnv } from '../support/burrow-process.js';
+import { BURROW_BIN, burrowEnv, INITIALIZE, runBurrow } from '../support/burrow-process.js';
 import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
@@ -57,5 +59,33 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
     } finally {
       await client.close();
     }
+  });
+});
+
+describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP server of its own)', () => {
+  it('is listed as such, and relaying or installing it says to use the built-in tools instead', async () => {
+    const listed = await runBurrow(['remote', 'list'], env);
+    expect(listed.stdout).toMatch(/^box\s+\S+@127\.0\.0\.1:\d+\s+built-in SSH tools only\s+ask$/m);
+    const noServer = "box runs no MCP server of its own (it is saved for Burrow's built-in SSH tools)";
+
+    const tools = await runBurrow(['tools', 'box'], env);
+    expect({ code: tools.code, stdout: tools.stdout }).toEqual({ code: 1, stdout: '' });
+    expect(tools.stderr).toBe(`burrow: ${noServer}: MCP hosts reach those with burrow connect --tools (burrow install claude-desktop --tools); to relay a server it runs: burrow remote edit box --command 'CMD'\n`);
+
+    const host = await runBurrow(['connect', '--remote', 'box'], env, `${INITIALIZE}\n`);
+    expect(host.code).toBe(1);
+    expect(host.stderr).toContain(noServer);
+
+    // Claude Desktop's Linux rule without XDG_CONFIG_HOME: ~/.config/Claude.
+    const { XDG_CONFIG_HOME: _xdg, ...desktopEnv } = env;
+    const config = join(env.HOME, '.config', 'Claude', 'claude_desktop_config.json');
+    const install = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
+    expect({ code: install.code, stderr: install.stderr }).toEqual({ code: 1, stderr: `burrow: install: ${noServer}: burrow install HOST --tools\n` });
+    expect(existsSync(config)).toBe(false);
+    // Beside a remote that runs a server, installing every remote writes that one's entry only.
+    await addSshdRemote(env, 'srv', sshd, ['--command', 'mcp-server']);
+    const both = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
+    expect(both.code, both.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(readFileSync(config, 'utf8')).mcpServers)).toEqual(['srv']);
   });
 });

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EngineSettings, EngineStatus, McpHostId } from '../../../shared/api.js';
 import type { DeviceListing, SshServerState } from '../../../shared/devices.js';
-import type { Remote } from '../../../shared/remote.js';
+import { runsNoServer, type Remote } from '../../../shared/remote.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
@@ -131,6 +131,11 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
   };
   const requireRemote = (name: string) => {
     if (!settings.getRemote(name)) throw new BurrowError(`no remote named "${name}"`, 'config');
+  };
+  /** A host config entry relays the remote's MCP server: one with none of its own is served by the tools entry. */
+  const requireRelayedRemote = (name: string) => {
+    requireRemote(name);
+    if (settings.getRemote(name)!.mode === 'none') throw new BurrowError(`${runsNoServer(name)}: install the built-in SSH tools entry instead`, 'config');
   };
   const remotesChanged = (name?: string) => {
     engine?.events.emit('remotes-changed', {});
@@ -339,11 +344,11 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
       return listMcpHosts(hostContext(), settings.listRemotes().map((r) => r.name));
     },
     async planInstall(host, remote, options) {
-      requireRemote(remote);
+      requireRelayedRemote(remote);
       return planInstall(hostContext(), host, remote, options);
     },
     async install(host, remote, options) {
-      requireRemote(remote);
+      requireRelayedRemote(remote);
       const applied = applyPlan(planInstall(hostContext(), host, remote, options));
       logger.info(`installed ${remote} in ${host} (${applied.path})`);
       // The MCP hosts screen follows (burrow install in a terminal, another window).

@@ -28,6 +28,8 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
     api.mcpHosts().then(setHosts, (e) => setError(errorText(e)));
   }, [api]);
   // Every change of the remotes (a new list after each remotes-changed event, from any surface) reads the configs again.
+  // A remote with no MCP server of its own is served by the built-in tools entry below, not an entry of its own.
+  const relayed = remotes.filter((r) => r.mode !== 'none');
   useEffect(load, [load, remotes]);
 
   const plan = (action: Pending['action'], host: McpHostInfo, remote: Pending['remote']) => {
@@ -70,11 +72,11 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
             </header>
             <div className="mono small muted path">{h.configPath}</div>
             {h.problem ? <div className="banner error small">{h.problem}</div> : null}
-            {remotes.length === 0 ? (
-              <p className="muted small">Add a remote first.</p>
+            {relayed.length === 0 ? (
+              remotes.length === 0 ? <p className="muted small">Add a remote first.</p> : null
             ) : (
               <ul className="host-remotes">
-                {remotes.map((r) => {
+                {relayed.map((r) => {
                   const installed = h.installed.includes(r.name);
                   return (
                     <li key={r.name}>

@@ -181,18 +181,36 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
                   <input type="radio" name="mode" value="shell" checked={values.mode === 'shell'} onChange={() => set('mode', 'shell')} />
                   Shell channel (m2m server)
                 </label>
+                <label className={values.mode === 'none' ? 'on' : undefined}>
+                  <input
+                    type="radio"
+                    name="mode"
+                    value="none"
+                    checked={values.mode === 'none'}
+                    onChange={() => {
+                      // Without a server of its own the remote is only there for the built-in tools.
+                      set('mode', 'none');
+                      set('tools', true);
+                    }}
+                  />
+                  None (SSH tools only)
+                </label>
               </div>
               {values.mode === 'exec' ? (
                 <Field id="remote-command" label="Command" error={errors.command} hint="Runs on the remote and speaks MCP over stdio.">
                   {text('command', { placeholder: 'npx -y @modelcontextprotocol/server-everything stdio', mono: true })}
                 </Field>
-              ) : (
+              ) : values.mode === 'shell' ? (
                 <p className="field-hint">The server's sshd starts the MCP server for this login (ForceCommand or m2m-mcp-server-ssh-server).</p>
+              ) : (
+                <p className="field-hint">This machine runs no MCP server: agents work on it through Burrow's built-in SSH tools (below).</p>
               )}
-              <label className="check">
-                <input type="checkbox" checked={values.resume} onChange={(e) => set('resume', e.target.checked)} />
-                Keep sessions open when the connection drops (restart the server, replay initialize)
-              </label>
+              {values.mode === 'none' ? null : (
+                <label className="check">
+                  <input type="checkbox" checked={values.resume} onChange={(e) => set('resume', e.target.checked)} />
+                  Keep sessions open when the connection drops (restart the server, replay initialize)
+                </label>
+              )}
             </fieldset>
 
             <ToolsFieldset values={values} set={set} errors={errors} />

@@ -87,7 +87,7 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                 <div className="row-main">
                   <div className="row-title">{r.name}</div>
                   <div className="row-sub mono">
-                    {describeRemoteAddress(r)} · {r.mode === 'exec' ? r.command : 'shell channel'}
+                    {describeRemoteAddress(r)} · {r.mode === 'exec' ? r.command : r.mode === 'shell' ? 'shell channel' : 'built-in SSH tools only'}
                   </div>
                   {isDemo(r) ? <div className="row-sub small">Burrow's built-in demo: Inspect it to call its tools; remove it when you no longer need it.</div> : null}
                 </div>
@@ -101,9 +101,11 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                     <RemoveConfirm removing={removing} onRemove={(withEntries) => void remove(r.name, withEntries)} onKeep={() => setRemoving(undefined)} />
                   ) : (
                     <>
-                      <button className="btn small" onClick={() => onInspect(r.name)}>
-                        Inspect
-                      </button>
+                      {r.mode === 'none' ? null : (
+                        <button className="btn small" onClick={() => onInspect(r.name)}>
+                          Inspect
+                        </button>
+                      )}
                       <button className="btn small" onClick={() => setEditing({ mode: 'edit', remote: r })}>
                         Edit
                       </button>

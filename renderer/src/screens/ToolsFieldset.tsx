@@ -24,6 +24,11 @@ export function ToolsFieldset({
         <input type="checkbox" checked={values.tools} onChange={(e) => set('tools', e.target.checked)} />
         Offer Burrow's SSH tools for this remote (burrow connect --tools)
       </label>
+      {errors?.tools ? (
+        <div className="field-error" role="alert">
+          {errors.tools}
+        </div>
+      ) : null}
       {values.tools ? (
         <>
           <div className="field">
