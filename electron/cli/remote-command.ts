@@ -54,7 +54,7 @@ const REMOVE_HELP = `usage: burrow remote remove NAME [--keep-host-entries] [--y
 Removes a saved remote (alias: rm), and its entries in MCP hosts' configs (Claude Desktop, Cursor,
 VS Code, Claude Code) after asking on a terminal (--yes: without asking); --keep-host-entries leaves them.`;
 
-const IMPORT_HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run] [--list]
+const IMPORT_HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--tools] [--host-key-policy P] [--replace] [--dry-run] [--list]
        burrow remote import connections.json PATH [--replace] [--dry-run]
 
 Saves remotes from what you already have: the Host blocks of ~/.ssh/config (with Include, patterns and

@@ -7,7 +7,7 @@ import { parseCommandArgs, runSubcommand } from './cli-args.js';
 import { describeChannel, describeJump } from './remote-command.js';
 import { callCommand } from './command-client.js';
 
-const HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run]
+const HELP = `usage: burrow remote import ssh-config [--host ALIAS]... [--file PATH] [--command 'CMD'] [--tools] [--host-key-policy P] [--replace] [--dry-run]
        burrow remote import ssh-config --list [--file PATH]
        burrow remote import connections.json PATH [--command 'CMD'] [--host-key-policy P] [--replace] [--dry-run]
 
@@ -16,7 +16,9 @@ HostName, Port, User, IdentityFile, IdentitiesOnly, IdentityAgent, ProxyJump, Us
 HostKeyAlias, StrictHostKeyChecking, ConnectTimeout, ServerAliveInterval. Other options are named, not used.
 Without --host every alias (Host names without wildcards) is imported.
 connections.json takes mcp-ssh-gateway's file unchanged.
-Without --command the remotes ask for a shell, as m2m-mcp-server-ssh-server expects.`;
+Without --command the remotes ask for a shell, as m2m-mcp-server-ssh-server expects. --tools turns
+Burrow's built-in SSH tools on for them (burrow connect --tools); with --tools and no --command they run
+no MCP server of their own: hosts for agents to work on through the tools.`;
 
 export function run(args: string[]): Promise<number> {
   return runSubcommand('remote import', HELP, args, { 'ssh-config': { help: HELP, run: sshConfig }, 'connections.json': { help: HELP, run: connectionsJson } }, { 'connections-json': 'connections.json' });
@@ -30,7 +32,7 @@ const common = {
 } as const;
 
 async function sshConfig(args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('remote import ssh-config', args, { ...common, host: { type: 'string', multiple: true }, file: { type: 'string' }, list: { type: 'boolean' } }, false);
+  const { values, positionals } = parseCommandArgs('remote import ssh-config', args, { ...common, host: { type: 'string', multiple: true }, file: { type: 'string' }, list: { type: 'boolean' }, tools: { type: 'boolean' } }, false);
   void positionals;
   const file = values.file ? resolve(values.file) : DEFAULT_SSH_CONFIG;
   if (values.list) {
@@ -39,6 +41,7 @@ async function sshConfig(args: string[]): Promise<number> {
   }
   const result = importSshConfig(file, values.host ?? [], {
     command: values.command,
+    tools: values.tools,
     hostKeyPolicy: values['host-key-policy'] ? parseHostKeyPolicy(values['host-key-policy']) : undefined,
   });
   for (const warning of result.warnings) process.stderr.write(`burrow: ${warning}\n`);

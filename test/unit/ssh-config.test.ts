@@ -78,6 +78,16 @@ describe('ssh config: reading as ssh does', () => {
     expect(imported[0].remote).toMatchObject({ identityFiles: [], mode: 'shell' });
   });
 
+  it('--tools: hosts for agents to work on, with no MCP server of their own (no note about shell mode); with a command, both', () => {
+    const { config, opts } = sshHome({ config: 'Host box\n  HostName 10.0.0.2\n' });
+    const [only] = importSshConfig(config, ['box'], { ...opts, tools: true }).imported;
+    expect(only.remote).toMatchObject({ mode: 'none', tools: { enabled: true } });
+    expect(only.notes.some((n) => n.includes('shell mode'))).toBe(false);
+    expect(remoteSchema.safeParse(only.remote).success).toBe(true);
+    const [both] = importSshConfig(config, ['box'], { ...opts, tools: true, command: 'mcp-server' }).imported;
+    expect(both.remote).toMatchObject({ mode: 'exec', command: 'mcp-server', tools: { enabled: true } });
+  });
+
   it('names a missing key file as the config wrote it, with the expanded path only when that says more', () => {
     const { config, opts, home } = sshHome({ config: 'Host prod\n  IdentityFile ~/.ssh/gone\n  IdentityFile ~/.ssh/%r-key\n' });
     // Paths are shown with ~ for the home the person sees, which is this one here.

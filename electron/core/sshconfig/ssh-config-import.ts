@@ -36,6 +36,8 @@ export interface ImportOptions extends SshConfigOptions {
   hostKeyPolicy?: HostKeyPolicy;
   /** For the remote form's picker: the form asks how the server starts, so no note about shell mode. */
   formPicker?: boolean;
+  /** Turns Burrow's built-in SSH tools on; without `command` the remotes then run no MCP server of their own. */
+  tools?: boolean;
 }
 
 export interface ImportedRemote {
@@ -97,7 +99,7 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
   const jump = resolveJump(reader, alias, proxyJumpOf(resolved, note), note, options.hostKeyPolicy);
   const connectTimeout = seconds(first(resolved, 'connecttimeout'), 'ConnectTimeout', 1);
   const keepalive = seconds(first(resolved, 'serveraliveinterval'), 'ServerAliveInterval', 0);
-  if (!options.command && !options.formPicker) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
+  if (!options.command && !options.formPicker && !options.tools) note('no --command given: saved in shell mode (an m2m-mcp-server-ssh-server); import with --command CMD to start a server with exec');
 
   const remote: RemoteInput = {
     name: alias,
@@ -106,8 +108,9 @@ export function importHost(reader: SshConfigReader, alias: string, options: Impo
     user: target.user,
     identityFiles: target.identityFiles ?? [],
     useAgent,
-    mode: options.command ? 'exec' : 'shell',
+    mode: options.command ? 'exec' : options.tools ? 'none' : 'shell',
     command: options.command,
+    ...(options.tools ? { tools: { enabled: true } } : {}),
     hostKeyPolicy,
     ...(target.knownHostsPath ? { knownHostsPath: target.knownHostsPath } : {}),
     ...(target.hostKeyAlias ? { hostKeyAlias: target.hostKeyAlias } : {}),
