@@ -9,6 +9,7 @@ import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
 let sshd: ShellSshd;
@@ -49,6 +50,18 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
       const result = toolResultJson(await running);
       expect(result.stdout.trim()).toBe(`hello-from-${sshd.user}`);
       expect(result.exit_code).toBe(0);
+
+      // As a person types it: the short ID the list shows.
+      const second = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'echo again' } });
+      let row: string[] = [];
+      await waitFor(async () => {
+        row = (await runBurrow(['approvals', 'list'], env)).stdout.split('\n')[1]?.split(/\s+/) ?? [];
+        return row.length > 1;
+      }, 20_000, () => 'no call waited');
+      expect(row.slice(0, 3)).toEqual([expect.stringMatching(/^[0-9a-f-]{8}$/), 'box', 'ssh_execute']);
+      const allowed = await runBurrow(['approvals', 'allow', row[0]], env);
+      expect(allowed.stdout).toMatch(new RegExp(`^allowed once: ${row[0]}[0-9a-f-]{28}\n$`));
+      expect(toolResultJson(await second).stdout).toBe('again\n');
 
       // Denied: an error saying so, and nothing runs.
       const denied = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: 'touch /tmp/burrow-denied' } });
