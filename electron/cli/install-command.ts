@@ -136,8 +136,11 @@ async function report(plan: ConfigPlan, { dryRun, yes, uninstall }: { dryRun: bo
 
 async function listHosts(ctx: HostConfigContext): Promise<number> {
   let saved: string[] | undefined;
+  let toolRemotes = false;
   try {
-    saved = (await callCommand('listRemotes')).map((r) => r.name);
+    const remotes = await callCommand('listRemotes');
+    saved = remotes.map((r) => r.name);
+    toolRemotes = remotes.some((r) => r.tools?.enabled);
   } catch {
     // the listing of hosts is still useful without remotes
   }
@@ -152,6 +155,6 @@ async function listHosts(ctx: HostConfigContext): Promise<number> {
       process.stdout.write(`${' '.repeat(26)}entries for remotes no longer saved: ${h.orphaned.join(', ')} (remove with: ${how})\n`);
     }
   }
-  process.stdout.write(`\nburrow install HOST [--remote NAME] writes Burrow into one of them.\n`);
+  process.stdout.write(`\nburrow install HOST [--remote NAME] writes Burrow into one of them${toolRemotes ? '; burrow install HOST --tools writes the built-in SSH tools entry' : ''}.\n`);
   return 0;
 }

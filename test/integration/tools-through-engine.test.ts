@@ -95,6 +95,8 @@ describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP ser
     const install = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
     expect({ code: install.code, stderr: install.stderr }).toEqual({ code: 1, stderr: `burrow: install: ${noServer}: burrow install HOST --tools\n` });
     expect(existsSync(config)).toBe(false);
+    // The overview of MCP hosts says how the tools entry is written.
+    expect((await runBurrow(['install'], desktopEnv)).stdout).toContain('burrow install HOST --tools writes the built-in SSH tools entry');
     // Beside a remote that runs a server, installing every remote writes that one's entry only.
     await addSshdRemote(env, 'srv', sshd, ['--command', 'mcp-server']);
     const both = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
