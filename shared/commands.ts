@@ -19,6 +19,7 @@ import type { DeviceListing, SshServerState } from './devices.js';
 import type { SshConfigHosts } from './ssh-config-hosts.js';
 import type { BurrowEvent } from './events.js';
 import { remoteNameSchema, remoteSchema, type Remote } from './remote.js';
+import { BUILT_IN_TOOLS_TARGET } from './tools.js';
 
 /**
  * The one command table: every operation a person or program asks of the engine. Each entry has its name, its
@@ -45,6 +46,8 @@ interface CommandSpec {
 
 const hostId = z.enum(['claude-desktop', 'cursor', 'vscode', 'claude-code']);
 const approvalId = z.string().min(1).max(512);
+/** What the inspector reads and calls: a saved remote's MCP server, or Burrow's built-in SSH tools. */
+const inspectTargetSchema = z.union([remoteNameSchema, z.literal(BUILT_IN_TOOLS_TARGET)]);
 const installOptions = z.object({ entryName: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/, 'use letters, digits, space, dot, dash or underscore (at most 64)').optional() });
 const secretId = z.string().min(1).max(128);
 const engineSettingsPatch = z
@@ -92,26 +95,26 @@ export const COMMANDS = {
   /** Connects step by step (TCP, host key, auth, MCP initialize) and says where it failed. */
   testRemote: { args: z.tuple([remoteSchema]), result: returns<TestStep[]>(), callers: EVERYONE, engine: true },
 
-  catalog: { args: z.tuple([remoteNameSchema]), result: returns<RemoteCatalog>(), callers: EVERYONE, engine: true },
+  catalog: { args: z.tuple([inspectTargetSchema]), result: returns<RemoteCatalog>(), callers: EVERYONE, engine: true },
   callTool: {
-    args: z.tuple([remoteNameSchema, z.string().min(1).max(256), z.record(z.string(), z.unknown())]),
+    args: z.tuple([inspectTargetSchema, z.string().min(1).max(256), z.record(z.string(), z.unknown())]),
     result: returns<ToolCallResult>(),
     callers: EVERYONE,
     engine: true,
   },
   /** prompts/get with the prompt's arguments filled in; the result as the server sent it. */
   getPrompt: {
-    args: z.tuple([remoteNameSchema, z.string().min(1).max(256), z.record(z.string(), z.string())]),
+    args: z.tuple([inspectTargetSchema, z.string().min(1).max(256), z.record(z.string(), z.string())]),
     result: returns<McpExchange>(),
     callers: EVERYONE,
     engine: true,
   },
   /** resources/read of one URI (a listed resource, or a filled-in template); the result as the server sent it. */
-  readResource: { args: z.tuple([remoteNameSchema, z.string().min(1).max(8192)]), result: returns<McpExchange>(), callers: EVERYONE, engine: true },
+  readResource: { args: z.tuple([inspectTargetSchema, z.string().min(1).max(8192)]), result: returns<McpExchange>(), callers: EVERYONE, engine: true },
   /** Suggestions for a prompt argument or a template's URI variable (completion/complete); [] when the server has none. */
   complete: {
     args: z.tuple([
-      remoteNameSchema,
+      inspectTargetSchema,
       z.object({ type: z.enum(['ref/prompt', 'ref/resource']), name: z.string().min(1).max(8192) }),
       z.string().min(1).max(256),
       z.string().max(4096),

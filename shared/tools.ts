@@ -5,6 +5,13 @@ import { z } from 'zod';
  * their names, the policy that says which may run without a person, and what a person is asked.
  * The names follow mcp-remote-ssh so agents that know it need no new vocabulary.
  */
+/**
+ * What the inspector (the window's, `burrow tools`, `burrow call`) names Burrow's built-in SSH tools by, beside the
+ * remotes: a session of the tools as `burrow connect --tools` serves them. No remote can have this name (a remote's
+ * name starts with a letter or digit).
+ */
+export const BUILT_IN_TOOLS_TARGET = '@tools';
+
 export const SSH_TOOL_NAMES = [
   'ssh_list_remotes',
   'ssh_connect',

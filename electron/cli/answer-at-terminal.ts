@@ -5,13 +5,15 @@ import { askOnTerminal } from './tty-prompt.js';
 
 /**
  * Asks the person at the terminal what the engine waits for on behalf of their `burrow tools`/`burrow call`: a host
- * key as ssh asks it, a passphrase or password hidden. The answer goes into the engine's queue, as `burrow hostkeys
- * approve` or `burrow secrets enter` would send it; "yes" remembers the key, as ssh adds it to known_hosts. Aborted
- * (answered in the window meanwhile), it sends nothing.
+ * key as ssh asks it, a passphrase or password hidden, a built-in tool call (`burrow call @tools …`) to allow. The
+ * answer goes into the engine's queue, as `burrow hostkeys approve`, `burrow secrets enter` or `burrow approvals`
+ * would send it; "yes" remembers the key, as ssh adds it to known_hosts. Aborted (answered in the window meanwhile),
+ * it sends nothing.
  */
 export async function answerAtTerminal(item: PendingApproval, remote: string, signal: AbortSignal): Promise<void> {
   if (item.kind === 'host-key') {
-    const reply = await askOnTerminal(hostKeyQuestion(item, remote), false, signal);
+    // Through the built-in tools the key is any saved remote's: named by the item.
+    const reply = await askOnTerminal(hostKeyQuestion(item, item.remote ?? remote), false, signal);
     if (signal.aborted) return;
     // By its id: the same key waiting for another host:port was not the question asked.
     await quietly(callCommand('answerApproval', item.id, trustsHostKey(reply, item) ? 'approve' : 'reject'));
@@ -20,6 +22,11 @@ export async function answerAtTerminal(item: PendingApproval, remote: string, si
     if (signal.aborted) return;
     // Enter alone or Ctrl-C: refused, so the command ends now instead of at the approval timeout.
     await quietly(value ? callCommand('answerSecret', item.id, value) : callCommand('refuseSecret', item.id));
+  } else if (item.kind === 'tool-call') {
+    const reply = await askOnTerminal(`Allow ${item.tool} on ${item.remote}: ${item.detail} (${item.reason})? (yes/no) `, false, signal);
+    if (signal.aborted) return;
+    // Once: this command asked for this call; a session-wide allowance is the window's or burrow approvals allow --session.
+    await quietly(callCommand('answerApproval', item.id, /^\s*y(es)?\s*$/i.test(reply ?? '') ? 'approve-once' : 'reject'));
   }
 }
 

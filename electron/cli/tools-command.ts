@@ -1,4 +1,5 @@
 import type { RemoteCatalog, ToolCallResult } from '../../shared/api.js';
+import { BUILT_IN_TOOLS_TARGET } from '../../shared/tools.js';
 import { nearestOption, parseCommandArgs } from './cli-args.js';
 import { callEngine } from './command-client.js';
 import { sayWhatWaits } from './waiting-notices.js';
@@ -6,14 +7,17 @@ import { sayWhatWaits } from './waiting-notices.js';
 const TOOLS_HELP = `usage: burrow tools REMOTE [--json]
 
 The remote's tools (name, description, input schema), prompts, resources and resource templates,
-read live through the running engine (started if none runs), as the MCP host would see them.`;
+read live through the running engine (started if none runs), as the MCP host would see them.
+REMOTE @tools is Burrow's built-in SSH tools, as burrow connect --tools serves them.`;
 
 const CALL_HELP = `usage: burrow call REMOTE TOOL ['{"key": "value"}' | --json '{…}' | KEY=VALUE ...] [--raw]
 
 Calls one tool through the running engine and prints its result: text content as text, other content
 as JSON; --raw prints the whole result as JSON. The arguments are one JSON object (alone after TOOL, or
 after --json) or KEY=VALUE pairs, whose values are JSON when they parse (KEY=3, KEY=true, KEY='[1,2]'),
-else strings. Exit code 1 when the tool reports an error (isError).`;
+else strings. Exit code 1 when the tool reports an error (isError).
+REMOTE @tools calls Burrow's built-in SSH tools (burrow call @tools ssh_connect remote=box, then ssh_execute
+with its session_id): a call the remote's policy asks about is asked at the terminal, or waits for burrow approvals.`;
 
 export async function runTools(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('tools', args, { json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } });
@@ -44,7 +48,9 @@ export async function runCall(args: string[]): Promise<number> {
   const text = describeResult(result.raw);
   if (result.isError) {
     const missing = await noSuchTool(remote, tool);
-    process.stderr.write(`burrow: ${missing ?? `${tool} on ${remote} reported an error: ${text.trim() || 'no details'}`}\n`);
+    // A built-in tool's error names its remote itself ("… on box was not run").
+    const where = remote === BUILT_IN_TOOLS_TARGET ? tool : `${tool} on ${remote}`;
+    process.stderr.write(`burrow: ${missing ?? `${where} reported an error: ${text.trim() || 'no details'}`}\n`);
     return 1;
   }
   if (!values.raw) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);

@@ -1,5 +1,7 @@
 import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
 import type { BurrowEvent } from '../../shared/events.js';
+import { BUILT_IN_TOOLS_TARGET } from '../../shared/tools.js';
+import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-client-name.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { answerAtTerminal } from './answer-at-terminal.js';
 import { listenToEngine } from './command-client.js';
@@ -44,7 +46,7 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
     const item = said.get(event.id);
     if (!item) return;
     said.delete(event.id);
-    process.stderr.write(`burrow: ${answeredLine(item, event.outcome, remote)}\n`);
+    process.stderr.write(`burrow: ${answeredLine(item, event.outcome)}\n`);
     if (said.size === 0) allAnswered?.();
   };
   const subscription = await listenToEngine(onEvent);
@@ -64,27 +66,43 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
   }
 }
 
-/** The line for one queued item of this remote, or undefined for others' items. */
+/**
+ * The line for one queued item this command waits on, or undefined for others' items. Through the built-in tools
+ * (`@tools`) that is any remote's host key or secret, and the tool calls of Burrow's inspector.
+ */
 export function waitingLine(p: PendingApproval, remote: string): string | undefined {
-  if (p.kind === 'host-key' && p.remote === remote) {
-    return `waiting for approval of the host key of ${p.host}:${p.port} (${remote}): ${p.fingerprint}; approve it in Burrow or run: burrow hostkeys approve ${p.fingerprint}`;
+  const tools = remote === BUILT_IN_TOOLS_TARGET;
+  if (p.kind === 'tool-call') {
+    if (!tools || p.client !== INSPECTOR_CLIENT_NAME) return undefined;
+    return `${p.tool} on ${p.remote} waits for a person (${p.reason}): ${p.detail}; allow it in Burrow or run: burrow approvals allow ${p.id}`;
   }
-  if (p.kind === 'secret' && p.remote === remote) {
-    return `waiting for the ${p.secret.replace('-', ' ')} of ${remote}: enter it in Burrow, or run: burrow secrets enter ${p.id}`;
+  if (p.remote !== remote && !tools) return undefined;
+  if (p.kind === 'host-key') {
+    return `waiting for approval of the host key of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: ${p.fingerprint}; approve it in Burrow or run: burrow hostkeys approve ${p.fingerprint}`;
+  }
+  if (p.kind === 'secret') {
+    return `waiting for the ${p.secret.replace('-', ' ')} of ${p.remote}: enter it in Burrow, or run: burrow secrets enter ${p.id}`;
   }
   return undefined;
 }
 
 /** How a queued item that was said was answered (the engine's events say only approve, reject or timeout). */
-export function answeredLine(p: PendingApproval, outcome: ApprovalDecision | 'timeout', remote: string): string {
+export function answeredLine(p: PendingApproval, outcome: ApprovalDecision | 'timeout'): string {
+  if (p.kind === 'tool-call') {
+    const what = `${p.tool} on ${p.remote}`;
+    if (outcome === 'approve' || outcome === 'approve-once') return `${what} was allowed; going on`;
+    if (outcome === 'reject') return `${what} was denied`;
+    return `${what} was not answered within the approval timeout`;
+  }
   if (p.kind === 'host-key') {
-    const what = `the host key of ${p.host}:${p.port} (${remote})`;
+    const what = `the host key of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}`;
     if (outcome === 'approve') return `${what} was approved; going on`;
     if (outcome === 'approve-once') return `${what} was approved for this connection; going on`;
     if (outcome === 'reject') return `${what} was rejected`;
     return `${what} was not answered within the approval timeout`;
   }
-  const what = `the ${p.kind === 'secret' ? p.secret.replace('-', ' ') : 'approval'} of ${remote}`;
+  // Devices' keys are never said by a command (waitingLine).
+  const what = p.kind === 'secret' ? `the ${p.secret.replace('-', ' ')} of ${p.remote}` : `the key of device ${p.fingerprint}`;
   if (outcome === 'approve' || outcome === 'approve-once') return `${what} was entered; going on`;
   if (outcome === 'reject') return `${what} was refused`;
   return `${what} was not entered within the approval timeout`;

@@ -95,16 +95,6 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
     rmSync(tokenPath(), { force: true });
     void engine.sessions.drain().then(() => options.onStopRequest());
   };
-  const context: CommandContext = {
-    settings,
-    hostKeys: engine.hostKeys,
-    engine,
-    logger,
-    home,
-    hostConfig: options.hostConfig,
-    host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
-  };
-  const commands = createCommandHandlers(context);
   const tools = {
     // One hash-chained audit for every tools session of this engine.
     audit: new ToolAuditLog(defaultToolAuditFile()),
@@ -117,6 +107,17 @@ export async function startRuntime(options: RuntimeOptions): Promise<BurrowRunti
       settings.approvalTimeoutMs(),
     ),
   };
+  const context: CommandContext = {
+    settings,
+    tools,
+    hostKeys: engine.hostKeys,
+    engine,
+    logger,
+    home,
+    hostConfig: options.hostConfig,
+    host: { kind: options.kind, startedAt: new Date(), ui: () => info.ui, stop: options.onStopRequest, openUi: options.openUi, handOver },
+  };
+  const commands = createCommandHandlers(context);
   const ipc = new IpcServer({ path, token, engine, settings, commands, logger, tools });
   let closed = false;
   const runtime: BurrowRuntime = {

@@ -9,6 +9,7 @@ import { recordPid } from '../support/run-state.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { sshdRemote } from '../support/sshd-remote.js';
 import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
+import { runOpenTool } from './inspector-steps.js';
 import { fillSshdLogin } from './remote-form-steps.js';
 import { screenshot, startUiWindow, stopUiWindow, type UiDaemon } from './ui-harness.js';
 
@@ -57,10 +58,8 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     const saved = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box');
     expect(saved?.tools).toEqual({ enabled: true, description: 'the build box' });
     expect(saved).toMatchObject({ host: '127.0.0.1', port: sshd.port, user: sshd.user, mode: 'none' });
-    // Its row says what it is and offers no Inspect: there is no server to read a catalog from.
-    const row = page.locator('li[data-remote="box"]');
-    expect(await row.textContent()).toContain('built-in SSH tools only');
-    expect(await row.getByRole('button', { name: 'Inspect' }).count()).toBe(0);
+    // Its row says what it is (its Inspect opens the built-in tools: below).
+    expect(await page.locator('li[data-remote="box"]').textContent()).toContain('built-in SSH tools only');
 
     // Editing shows the switch on and saves the tools as they were.
     await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Edit' }).click();
@@ -142,5 +141,30 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     } finally {
       await client.close();
     }
+  });
+  it('Inspect on a remote saved for the tools alone opens the built-in tools: they run there, and an asked-for call waits in the same window', async () => {
+    await page.goto(daemon.url);
+    await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Inspect' }).click();
+    const target = page.locator('#inspector-remote');
+    await expect.poll(() => target.inputValue()).toBe('@tools');
+    expect(await target.locator('option:checked').textContent()).toBe('Built-in SSH tools');
+
+    await page.getByRole('button', { name: /^ssh_list_remotes/ }).click();
+    const listed = await runOpenTool(page, {});
+    await expect.poll(() => listed.textContent()).toContain('the build box');
+
+    await page.getByRole('button', { name: /^ssh_connect/ }).click();
+    const connected = await runOpenTool(page, { remote: 'box' });
+    await expect.poll(() => connected.textContent()).toMatch(/"session_id":\s*"s-[0-9a-f]+"/);
+    const session = /"session_id":\s*"(s-[0-9a-f]+)"/.exec((await connected.textContent()) ?? '')![1];
+
+    await page.getByRole('button', { name: /^ssh_execute/ }).click();
+    await runOpenTool(page, { session_id: session, command: 'echo from-the-inspector' });
+    const dialog = page.getByRole('dialog', { name: 'Allow ssh_execute on box?' });
+    await dialog.waitFor({ timeout: 20_000 });
+    expect(await dialog.getByTestId('tool-call-client').textContent()).toBe('burrow-inspector');
+    await dialog.getByRole('button', { name: 'Allow once' }).click();
+    await expect.poll(() => page.getByTestId('tool-result').textContent(), { timeout: 20_000 }).toContain('from-the-inspector');
+    await screenshot(page, 'inspector-built-in-tools');
   });
 });

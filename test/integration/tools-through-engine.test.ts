@@ -9,6 +9,7 @@ import { startDaemon, type DaemonHandle } from '../support/daemon.js';
 import { canRunShellSshd, startShellSshd, type ShellSshd } from '../support/shell-sshd.js';
 import { addSshdRemote } from '../support/sshd-remote.js';
 import { toolResultJson, toolResultText } from '../support/tool-result-text.js';
+import { runOnTerminal, terminalAvailable } from '../support/on-terminal.js';
 import { waitFor } from '../support/wait-for.js';
 
 /** `burrow connect --tools` as Claude Desktop runs it: the built-in SSH tools through the daemon, a person answering with `burrow approvals`. */
@@ -102,5 +103,48 @@ describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP ser
     const both = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
     expect(both.code, both.stderr).toBe(0);
     expect(Object.keys(JSON.parse(readFileSync(config, 'utf8')).mcpServers)).toEqual(['srv']);
+  });
+});
+
+describe.skipIf(!canRunShellSshd)('the built-in tools from the command line (burrow tools/call @tools)', () => {
+  /** A session of the inspector's own tools session on box (it stays open between commands, as for a remote). */
+  async function connectBox(): Promise<string> {
+    const connected = await runBurrow(['call', '@tools', 'ssh_connect', 'remote=box'], env);
+    expect(connected.code, connected.stderr).toBe(0);
+    return JSON.parse(connected.stdout).session_id as string;
+  }
+
+  it('lists them, and a call the policy asks about waits for burrow approvals, saying so', async () => {
+    const listed = await runBurrow(['tools', '@tools'], env);
+    expect(listed.stdout).toMatch(/^ {2}ssh_execute — /m);
+    const session = await connectBox();
+
+    const allowed = runBurrow(['call', '@tools', 'ssh_execute', `session_id=${session}`, 'command=echo from-the-cli'], env);
+    await answerToolCall(env, 'allow');
+    const result = await allowed;
+    expect(result.code, result.stderr).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ stdout: 'from-the-cli\n', exit_code: 0 });
+    expect(result.stderr).toMatch(/^burrow: ssh_execute on box waits for a person \(policy of box asks before ssh_execute\): echo from-the-cli; allow it in Burrow or run: burrow approvals allow [0-9a-f-]{36}\nburrow: ssh_execute on box was allowed; going on\n$/);
+
+    const denied = runBurrow(['call', '@tools', 'ssh_execute', `session_id=${session}`, 'command=touch /tmp/burrow-cli-denied'], env);
+    await answerToolCall(env, 'deny');
+    const refused = await denied;
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('burrow: ssh_execute on box was denied\n');
+    expect(refused.stderr).toMatch(/^burrow: ssh_execute reported an error: .*denied/m);
+  });
+
+  it.skipIf(!terminalAvailable)('at a terminal the call is asked there: "yes" runs it once', async () => {
+    const session = await connectBox();
+    const run = runOnTerminal(`exec ${process.execPath} ${BURROW_BIN} call @tools ssh_execute session_id=${session} command='echo asked-here'`, env);
+    try {
+      await waitFor(() => run.screen().includes('(yes/no) '), 30_000, () => `not asked: ${run.screen()}`);
+      expect(run.screen()).toContain('Allow ssh_execute on box: echo asked-here (policy of box asks before ssh_execute)? (yes/no) ');
+      run.type('yes\r');
+      expect(await run.exited).toBe(0);
+      expect(run.screen()).toContain('"stdout":"asked-here\\n"');
+    } finally {
+      run.kill();
+    }
   });
 });

@@ -22,6 +22,8 @@ import {
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import type { InspectorSessions } from '../inspector/inspector-sessions.js';
 import { INSPECTOR_CLIENT_NAME } from '../inspector/inspector-client-name.js';
+import type { ToolsShared } from '../tools/serve-tools.js';
+import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { DEFAULT_IDLE_TIMEOUT_SEC } from '../app-runtime-defaults.js';
 import { readToolAuditTail } from '../audit/tool-audit-reader.js';
@@ -86,6 +88,8 @@ export interface CommandContext {
   home?: string;
   /** The built-in tools' audit log; the default file when absent. */
   toolAuditFile?: string;
+  /** What the engine's built-in SSH tools sessions share, for the inspector's own one. */
+  tools?: ToolsShared;
 }
 
 /** The command table's implementation plus what the surfaces that stream events need. */
@@ -125,12 +129,18 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
           settings,
           onCatalogChanged: (remote) => live.events.emit('catalog-changed', { remote }),
           onIdleEnd: (remote, closesAt) => live.events.emit('inspector-session', { remote, closesAt: closesAt?.toISOString() }),
+          tools: ctx.tools,
+          logger,
         })),
     );
     return inspectorLoad;
   };
   const requireRemote = (name: string) => {
     if (!settings.getRemote(name)) throw new BurrowError(`no remote named "${name}"`, 'config');
+  };
+  /** What the inspector opens: a saved remote, or the built-in SSH tools. */
+  const requireInspectTarget = (name: string) => {
+    if (name !== BUILT_IN_TOOLS_TARGET) requireRemote(name);
   };
   /** A host config entry relays the remote's MCP server: one with none of its own is served by the tools entry. */
   const requireRelayedRemote = (name: string) => {
@@ -266,27 +276,27 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
     },
     async catalog(remote) {
       need();
-      requireRemote(remote);
+      requireInspectTarget(remote);
       return (await inspector()).catalog(remote);
     },
     async callTool(remote, tool, args) {
       need();
-      requireRemote(remote);
+      requireInspectTarget(remote);
       return (await inspector()).callTool(remote, tool, args);
     },
     async getPrompt(remote, prompt, args) {
       need();
-      requireRemote(remote);
+      requireInspectTarget(remote);
       return (await inspector()).getPrompt(remote, prompt, args);
     },
     async readResource(remote, uri) {
       need();
-      requireRemote(remote);
+      requireInspectTarget(remote);
       return (await inspector()).readResource(remote, uri);
     },
     async complete(remote, ref, argument, value, context) {
       need();
-      requireRemote(remote);
+      requireInspectTarget(remote);
       return (await inspector()).complete(remote, ref, argument, value, context);
     },
     async pendingApprovals() {

@@ -6,10 +6,14 @@ import {
 } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { McpExchange, RemoteCatalog, ToolCallResult } from '../../../shared/api.js';
+import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
 import type { SettingsStore } from '../settings/settings-store.js';
+import { silentLogger, type Logger } from '../logging/logger.js';
+import { refuseHost } from '../relay/line-end.js';
+import type { ToolsShared } from '../tools/serve-tools.js';
 import { INSPECTOR_CLIENT_NAME } from './inspector-client-name.js';
 import { readCatalog } from './read-catalog.js';
 import { RelayTransport } from './relay-transport.js';
@@ -30,6 +34,9 @@ export interface InspectorOptions {
   onIdleEnd?: (remote: string, closesAt: Date | undefined) => void;
   /** An unused inspector session is closed after this long, so it does not hold a channel forever. */
   idleMs?: number;
+  /** What Burrow's built-in SSH tools share in this engine; without it the inspector cannot open them. */
+  tools?: ToolsShared;
+  logger?: Logger;
 }
 
 const CLIENT_INFO = { name: INSPECTOR_CLIENT_NAME, version: BURROW_VERSION };
@@ -126,8 +133,8 @@ export class InspectorSessions {
 
   private async open(name: string): Promise<LiveSession> {
     const { engine, settings } = this.options;
-    const remote = settings.getRemote(name);
-    if (!remote) throw new BurrowError(`no remote named "${name}"`, 'config');
+    const remote = name === BUILT_IN_TOOLS_TARGET ? undefined : settings.getRemote(name);
+    if (!remote && name !== BUILT_IN_TOOLS_TARGET) throw new BurrowError(`no remote named "${name}"`, 'config');
     const transport = new RelayTransport();
     const client = new Client(CLIENT_INFO, { capabilities: {} });
     const session: LiveSession = { client, transport };
@@ -142,8 +149,12 @@ export class InspectorSessions {
       clearTimeout(session.idleTimer);
       this.forget(name, session);
     };
-    // Named before its `initialize`, so it never counts as an MCP app's session, not even for that moment.
-    engine.startSession(remote, transport.hostEnd, { client: INSPECTOR_CLIENT_NAME });
+    if (remote) {
+      // Named before its `initialize`, so it never counts as an MCP app's session, not even for that moment.
+      engine.startSession(remote, transport.hostEnd, { client: INSPECTOR_CLIENT_NAME });
+    } else {
+      await this.serveTools(transport);
+    }
     try {
       // Connecting may wait on a person approving the host key: allow for that, plus the handshake.
       await client.connect(transport, { timeout: settings.approvalTimeoutMs() + 30_000 });
@@ -152,6 +163,14 @@ export class InspectorSessions {
       throw new BurrowError(`cannot open ${name}: ${plainMcpError(error, transport)}`, 'remote-exit');
     }
     return session;
+  }
+
+  /** The built-in SSH tools as `burrow connect --tools` serves them (every tool-enabled remote), for this session. */
+  private async serveTools(transport: RelayTransport): Promise<void> {
+    const { engine, settings, tools, logger } = this.options;
+    if (!tools) throw new BurrowError("this engine does not serve Burrow's built-in SSH tools", 'daemon');
+    const { serveTools, toolsEntryDeps } = await import('../tools/serve-tools.js');
+    void serveTools(transport.hostEnd, toolsEntryDeps(engine, settings, [], tools, logger ?? silentLogger)).catch((error: Error) => refuseHost(transport.hostEnd, error));
   }
 
   /** A session that ended (the remote went away) is dropped, so the next use opens a new one. */

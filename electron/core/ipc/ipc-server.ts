@@ -8,7 +8,8 @@ import { BurrowError, oneLine } from '../errors.js';
 import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
-import type { ToolsSessionDeps } from '../tools/serve-tools.js';
+import type { ToolsShared } from '../tools/serve-tools.js';
+import { refuseHost } from '../relay/line-end.js';
 import type { Remote } from '../../../shared/remote.js';
 import type { SettingsStore } from '../settings/settings-store.js';
 import { tokenMatches } from '../token-match.js';
@@ -42,7 +43,7 @@ export interface IpcServerOptions {
   commands: EngineCommands;
   logger: Logger;
   /** What a session of Burrow's built-in SSH tools needs beyond the engine: the shared audit and sudo passwords. */
-  tools: Pick<ToolsSessionDeps, 'audit' | 'sudo'>;
+  tools: ToolsShared;
 }
 
 interface Ticket {
@@ -299,18 +300,7 @@ export class IpcServer {
     if (!remote) {
       const toolNames = hello.tools ?? [];
       // Loaded before the ticket was issued (connect above).
-      void this.toolsModule!.then(({ serveTools, toolRemotes }) => serveTools(host, {
-        engine,
-        remotes: () => toolRemotes(settings.listRemotes(), toolNames, settings.allowAdHocToolHosts()),
-        approvalTimeoutMs: () => settings.approvalTimeoutMs(),
-        allowAdHocHosts: () => settings.allowAdHocToolHosts(),
-        logger: this.options.logger,
-        ...this.options.tools,
-      })).catch((error: Error) => {
-        host.notify({ type: 'error', message: oneLine(error) });
-        host.notify({ type: 'exit', code: 1 });
-        host.close();
-      });
+      void this.toolsModule!.then(({ serveTools, toolsEntryDeps }) => serveTools(host, toolsEntryDeps(engine, settings, toolNames, this.options.tools, this.options.logger))).catch((error: Error) => refuseHost(host, error));
       return;
     }
     try {
@@ -318,9 +308,7 @@ export class IpcServer {
       // The helper holds its control connection until the exit notice: losing it first means it was killed.
       host.onControlClosed(() => session.hostVanished());
     } catch (error) {
-      host.notify({ type: 'error', message: oneLine(error) });
-      host.notify({ type: 'exit', code: 1 });
-      host.close();
+      refuseHost(host, error);
     }
   }
 }

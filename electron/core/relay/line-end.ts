@@ -1,4 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
+import { oneLine } from '../errors.js';
 import { LineSplitter, DEFAULT_MAX_MESSAGE_BYTES, type LongLine } from '../framing/line-splitter.js';
 
 /**
@@ -49,6 +50,13 @@ export type ControlNotice =
 /** The host side of a session: a line end that also takes control notices. */
 export interface HostEnd extends LineEnd {
   notify(notice: ControlNotice): void;
+}
+
+/** Ends a host session that could not start: its reason as the error notice (the line a helper prints), exit 1. */
+export function refuseHost(host: HostEnd, error: unknown): void {
+  host.notify({ type: 'error', message: oneLine(error) });
+  host.notify({ type: 'exit', code: 1 });
+  host.close();
 }
 
 export interface StreamLineEndOptions {

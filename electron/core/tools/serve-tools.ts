@@ -5,6 +5,7 @@ import type { ToolAudit } from '../audit/tool-audit.js';
 import type { Engine } from '../engine.js';
 import { BurrowError } from '../errors.js';
 import type { Logger } from '../logging/logger.js';
+import type { SettingsStore } from '../settings/settings-store.js';
 import { LineEndTransport } from '../relay/line-end-transport.js';
 import type { HostEnd } from '../relay/line-end.js';
 import { approveThroughBroker } from './broker-approval.js';
@@ -22,6 +23,24 @@ export interface ToolsSessionDeps {
   /** The setting `tools.allowAdHocHosts`, read at each ssh_connect. */
   allowAdHocHosts: () => boolean;
   logger: Logger;
+}
+
+/** What every tools session of one engine shares: its hash-chained audit and the sudo passwords a person gave. */
+export type ToolsShared = Pick<ToolsSessionDeps, 'audit' | 'sudo'>;
+
+/**
+ * A tools session as `burrow connect --tools [--remote NAME]…` asks for one (or the inspector, with no names):
+ * the saved remotes and settings are read again at each use, so an edit applies to the next call.
+ */
+export function toolsEntryDeps(engine: Engine, settings: SettingsStore, names: string[], shared: ToolsShared, logger: Logger): ToolsSessionDeps {
+  return {
+    engine,
+    remotes: () => toolRemotes(settings.listRemotes(), names, settings.allowAdHocToolHosts()),
+    approvalTimeoutMs: () => settings.approvalTimeoutMs(),
+    allowAdHocHosts: () => settings.allowAdHocToolHosts(),
+    logger,
+    ...shared,
+  };
 }
 
 /** The remotes a `burrow connect --tools [--remote NAME]…` entry may use, or the one-line reason there are none. */

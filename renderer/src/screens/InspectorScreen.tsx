@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { McpExchange, RemoteCatalog, RemoteStatus, ToolCallResult, ToolInfo } from '../../../shared/api.js';
 import type { Remote } from '../../../shared/remote.js';
+import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { TrafficLog } from '../traffic-log.js';
@@ -24,7 +25,10 @@ const EMPTY_HINT: Record<Tab, string> = {
 const LIST_METHODS: Record<Tab, string[]> = { tools: ['tools/list'], prompts: ['prompts/list'], resources: ['resources/list', 'resources/templates/list'] };
 
 interface Props {
+  /** The remotes whose MCP servers can be read (not those saved for the built-in tools alone). */
   remotes: Remote[];
+  /** Offer Burrow's built-in SSH tools too (some remote has them on). */
+  builtInTools?: boolean;
   statuses: Record<string, RemoteStatus>;
   selected?: string;
   onSelect: (name: string) => void;
@@ -35,9 +39,10 @@ interface Props {
 }
 
 /** A remote's live tools, prompts and resources, a tool runner, and the traffic of every session. */
-export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic, catalogVersion, waiting }: Props) {
+export function InspectorScreen({ remotes, builtInTools, statuses, selected, onSelect, traffic, catalogVersion, waiting }: Props) {
   const api = useApi();
-  const remote = selected && remotes.some((r) => r.name === selected) ? selected : remotes[0]?.name;
+  const targets = [...remotes.map((r) => ({ name: r.name, label: r.name })), ...(builtInTools ? [{ name: BUILT_IN_TOOLS_TARGET, label: 'Built-in SSH tools' }] : [])];
+  const remote = selected && targets.some((t) => t.name === selected) ? selected : targets[0]?.name;
   const [catalog, setCatalog] = useState<RemoteCatalog>();
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
@@ -84,15 +89,15 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
     <section className="screen inspector">
       <header className="screen-head compact">
         <h1>Inspector</h1>
-        {remotes.length > 0 ? (
+        {targets.length > 0 ? (
           <div className="inspector-pick">
             <label htmlFor="inspector-remote" className="muted small">
               Remote
             </label>
             <select id="inspector-remote" value={remote} onChange={(e) => onSelect(e.target.value)}>
-              {remotes.map((r) => (
-                <option key={r.name} value={r.name}>
-                  {r.name}
+              {targets.map((t) => (
+                <option key={t.name} value={t.name}>
+                  {t.label}
                 </option>
               ))}
             </select>
@@ -112,7 +117,7 @@ export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic
           </div>
         ) : null}
       </header>
-      {remotes.length === 0 ? (
+      {targets.length === 0 ? (
         <div className="empty">
           <p>No remotes to inspect yet.</p>
           <p className="muted">Add one under Remotes; its tools, prompts and resources show here.</p>
