@@ -18,7 +18,8 @@ export interface RemoteStatus {
   waiting?: number;
 }
 
-export type TestStepName = 'tcp' | 'host-key' | 'auth' | 'mcp-initialize';
+/** The last step is `mcp-initialize`, or `exec` for a remote with no MCP server of its own (the built-in tools run commands). */
+export type TestStepName = 'tcp' | 'host-key' | 'auth' | 'mcp-initialize' | 'exec';
 
 export interface TestStep {
   step: TestStepName;

@@ -51,6 +51,12 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     expect(await page.getByLabel("Offer Burrow's SSH tools for this remote (burrow connect --tools)").isChecked()).toBe(true);
     await page.getByLabel('What it is for').fill('the build box');
     expect(await page.getByLabel('Run commands, write files, sudo, forwards').inputValue()).toBe('ask');
+    // Tested for what the tools do on it: a command runs (not an MCP initialize).
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const exec = page.locator('li[data-step="exec"]');
+    await expect.poll(() => exec.getAttribute('data-state'), { timeout: 20_000 }).toBe('ok');
+    expect(await exec.textContent()).toContain('Runs a command');
+    expect(await page.locator('li[data-step="mcp-initialize"]').count()).toBe(0);
     await screenshot(page, 'remote-form-tools');
     await page.getByRole('button', { name: 'Add remote' }).last().click();
     await page.locator('li[data-remote="box"]').waitFor();

@@ -77,6 +77,18 @@ describe('testRemote: each step, and where it failed', () => {
     expect(steps[3].detail).toMatch(/not found|127/);
   });
 
+  it('a remote with no MCP server of its own (built-in tools only) is tested for what the tools do: a command runs', async () => {
+    const { api } = makeApi();
+    const toolsOnly = { mode: 'none', command: undefined, tools: { enabled: true } } as const;
+    const steps = await api.testRemote(remote(open, toolsOnly));
+    expect(summary(steps)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'exec:ok']);
+    expect(steps[3].detail).toBe('a command ran (exec channel)');
+    // Where the server forces a command for the key (an MCP server here), the tools could not run theirs.
+    const blocked = await api.testRemote(remote(forced, toolsOnly));
+    expect(summary(blocked)).toEqual(['tcp:ok', 'host-key:ok', 'auth:ok', 'exec:failed']);
+    expect(blocked[3].detail).toMatch(/^"echo burrow-connection-test" did not run as asked: it printed .*: the server runs a forced command for this login \(ForceCommand, or command= on the key\)$/);
+  });
+
   it('waits on the approval queue for an unknown key, and goes on when it is approved', async () => {
     const { api, events } = makeApi();
     const testing = api.testRemote(remote(forced, { knownHostsPath: forced.emptyKnownHostsFile }));

@@ -9,6 +9,7 @@ import { BurrowError, oneLine } from '../errors.js';
 import { keyTypeLabel, keyTypeOf, sha256Fingerprint } from '../hostkeys/fingerprint.js';
 import { ChannelTransport } from '../inspector/channel-transport.js';
 import { channelSpec } from '../session-manager.js';
+import { channelRefusal, runExec } from '../tools/exec-channel.js';
 import { openOn } from '../ssh/connection-pool.js';
 import { describeNetworkError } from '../ssh/network-errors.js';
 
@@ -19,8 +20,9 @@ export interface ConnectionTestContext {
 }
 
 /**
- * Connects to a remote (saved or not) one step at a time — TCP, host key, authentication, MCP initialize —
- * and stops at the first step that fails, saying why. Uses its own connection, never the pool's.
+ * Connects to a remote (saved or not) one step at a time — TCP, host key, authentication, MCP initialize (for a
+ * remote with no MCP server of its own: running a command, what the built-in tools do) — and stops at the first
+ * step that fails, saying why. Uses its own connection, never the pool's.
  */
 export async function testConnection(remote: Remote, ctx: ConnectionTestContext): Promise<TestStep[]> {
   const steps: TestStep[] = [];
@@ -69,7 +71,7 @@ export async function testConnection(remote: Remote, ctx: ConnectionTestContext)
   record('auth', true, `logged in as ${remote.user}`);
 
   try {
-    steps.push(await mcpInitialize(ssh, remote, timeoutMs));
+    steps.push(remote.mode === 'none' ? await execProbe(ssh, timeoutMs) : await mcpInitialize(ssh, remote, timeoutMs));
   } finally {
     ssh.end();
   }
@@ -90,6 +92,24 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<void> 
     });
     socket.once('error', (error: NodeJS.ErrnoException) => reject(describeNetworkError(error, host, port)));
   });
+}
+
+/** What the built-in tools need of a host: a command runs over an exec channel (no ForceCommand or restricted key in the way). */
+async function execProbe(ssh: SshClient, timeoutMs: number): Promise<TestStep> {
+  const started = Date.now();
+  const marker = 'burrow-connection-test';
+  try {
+    const run = await runExec(ssh, { command: `echo ${marker}`, timeoutMs, maxBytes: 4096, killGraceMs: 1000 });
+    const said = run.stdout.toString('utf8').trim();
+    const ms = Date.now() - started;
+    if (run.exitCode === 0 && said === marker) return { step: 'exec', ok: true, detail: 'a command ran (exec channel)', ms };
+    const status = run.timedOut ? `no answer within ${timeoutMs / 1000}s` : `exit code ${run.exitCode ?? run.signal}`;
+    // Something else answered in its place: the server forces a command for this login.
+    const why = said === marker ? status : `${said ? `it printed "${said.slice(0, 80)}"` : 'it printed nothing'} (${status}): the server runs a forced command for this login (ForceCommand, or command= on the key)`;
+    return { step: 'exec', ok: false, detail: `"echo ${marker}" did not run as asked: ${why}`, ms };
+  } catch (error) {
+    return { step: 'exec', ok: false, detail: `the server refused to run a command: ${channelRefusal(error as Error)}`, ms: Date.now() - started };
+  }
 }
 
 async function mcpInitialize(ssh: SshClient, remote: Remote, timeoutMs: number): Promise<TestStep> {

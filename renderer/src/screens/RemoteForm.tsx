@@ -245,7 +245,7 @@ export function RemoteForm({ initial, existingNames, onDone }: { initial?: Remot
         </div>
 
         {errors.form ? <div className="banner error">{errors.form}</div> : null}
-        {steps || testing ? <TestSteps steps={steps} running={testing} target={{ host: values.host.trim(), port: Number(values.port) || 22 }} /> : null}
+        {steps || testing ? <TestSteps steps={steps} running={testing} target={{ host: values.host.trim(), port: Number(values.port) || 22 }} toolsOnly={values.mode === 'none'} /> : null}
 
         <div className="form-actions">
           <button type="button" className="btn" onClick={test} disabled={testing}>

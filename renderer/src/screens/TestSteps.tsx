@@ -6,8 +6,10 @@ const STEPS: { step: TestStepName; label: string }[] = [
   { step: 'tcp', label: 'TCP connection' },
   { step: 'host-key', label: 'Host key' },
   { step: 'auth', label: 'Authentication' },
-  { step: 'mcp-initialize', label: 'MCP initialize' },
 ];
+const MCP_STEP = { step: 'mcp-initialize', label: 'MCP initialize' } as const;
+/** A remote with no MCP server of its own is tested for what the built-in tools do: run a command. */
+const EXEC_STEP = { step: 'exec', label: 'Runs a command' } as const;
 
 /** Where a running test is, as far as the window can tell before the engine answers with every step at once. */
 type Progress = 'started' | 'key-asked' | 'key-approved';
@@ -16,11 +18,11 @@ type Progress = 'started' | 'key-asked' | 'key-approved';
  * Each step of a connection test: passed, failed (with why), running, waiting, or never reached. The engine answers
  * with all steps at the end; a host key asked about in between shows that the TCP connection already passed.
  */
-export function TestSteps({ steps, running, target }: { steps: TestStep[] | undefined; running: boolean; target?: { host: string; port: number } }) {
+export function TestSteps({ steps, running, target, toolsOnly }: { steps: TestStep[] | undefined; running: boolean; target?: { host: string; port: number }; toolsOnly?: boolean }) {
   const progress = useTestProgress(running, target);
   return (
     <ol className="steps" aria-label="Connection test">
-      {STEPS.map(({ step, label }, index) => {
+      {[...STEPS, toolsOnly ? EXEC_STEP : MCP_STEP].map(({ step, label }, index) => {
         const result = steps?.find((s) => s.step === step);
         const live = running ? liveState(progress, index) : undefined;
         const state = result ? (result.ok ? 'ok' : 'failed') : live ? live.state : steps ? 'skipped' : 'idle';
