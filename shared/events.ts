@@ -24,7 +24,8 @@ export interface EngineEventMap {
   /** A session lost its remote and waits for it (`detail`: why), or relays again (resumed). */
   'session-waiting': { id: number; remote: string; waiting: boolean; detail: string };
   'approval-added': { approval: PendingApproval };
-  'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' };
+  /** `withdrawn`: whoever asked stopped waiting first (an MCP host cancelled the tool call). */
+  'approval-removed': { id: string; remote?: string; outcome: ApprovalDecision | 'timeout' | 'withdrawn' };
   'host-key-alert': { alert: HostKeyAlert };
   'host-key-alert-dismissed': { id: string };
   /** A copy of one relayed message; emitted only while someone listens to this event. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 import { HOST_KEY_POLICIES } from './host-key-policy.js';
-import { toolPolicySchema } from './tools.js';
+import { BUILT_IN_TOOLS_TARGET, toolPolicySchema } from './tools.js';
 
 export type { HostKeyPolicy } from './host-key-policy.js';
 // Zod-free pieces live apart so `burrow connect` does not load zod just to print an address.
@@ -111,6 +111,16 @@ export const remoteSchema = z
   });
 
 export type Remote = z.infer<typeof remoteSchema>;
+
+/** Whether the remote runs an MCP server of its own to relay (not one saved for the built-in SSH tools alone). */
+export function runsServer(r: Pick<Remote, 'mode'>): boolean {
+  return r.mode !== 'none';
+}
+
+/** What the inspector opens for a remote: its MCP server, or the built-in SSH tools for a remote that runs none. */
+export function inspectTarget(r: Pick<Remote, 'mode' | 'name'>): string {
+  return runsServer(r) ? r.name : BUILT_IN_TOOLS_TARGET;
+}
 
 /** The start of every refusal to relay or install a remote saved with no MCP server of its own (mode `none`). */
 export function runsNoServer(name: string): string {

@@ -104,8 +104,8 @@ export interface ToolApprovalRequest {
   reason: string;
 }
 
-/** Allow once, Allow for the rest of this host session, Deny; or nobody answered in time. */
-export type ToolApprovalOutcome = 'allow-once' | 'allow-session' | 'deny' | 'timeout';
+/** Allow once, Allow for the rest of this host session, Deny; nobody answered in time; or the host cancelled the call first. */
+export type ToolApprovalOutcome = 'allow-once' | 'allow-session' | 'deny' | 'timeout' | 'withdrawn';
 
 function isValidRegex(pattern: string): boolean {
   try {

@@ -10,10 +10,9 @@ import { askOnTerminal } from './tty-prompt.js';
  * would send it; "yes" remembers the key, as ssh adds it to known_hosts. Aborted (answered in the window meanwhile),
  * it sends nothing.
  */
-export async function answerAtTerminal(item: PendingApproval, remote: string, signal: AbortSignal): Promise<void> {
+export async function answerAtTerminal(item: PendingApproval, signal: AbortSignal): Promise<void> {
   if (item.kind === 'host-key') {
-    // Through the built-in tools the key is any saved remote's: named by the item.
-    const reply = await askOnTerminal(hostKeyQuestion(item, item.remote ?? remote), false, signal);
+    const reply = await askOnTerminal(hostKeyQuestion(item, item.remote), false, signal);
     if (signal.aborted) return;
     // By its id: the same key waiting for another host:port was not the question asked.
     await quietly(callCommand('answerApproval', item.id, trustsHostKey(reply, item) ? 'approve' : 'reject'));

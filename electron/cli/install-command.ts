@@ -1,5 +1,5 @@
 import type { ConfigPlan, McpHostId } from '../../shared/api.js';
-import { runsNoServer, type Remote } from '../../shared/remote.js';
+import { runsNoServer, runsServer, type Remote } from '../../shared/remote.js';
 import { BurrowError } from '../core/errors.js';
 import { unifiedDiff } from '../core/hostconfig/config-diff.js';
 import { applyPlan, defaultHostConfigContext, listMcpHosts, planInstallMany, planInstallTools, planUninstall, planUninstallTools, TOOLS_ENTRY_NAME, type HostConfigContext } from '../core/hostconfig/host-configs.js';
@@ -74,18 +74,20 @@ export async function run(args: string[]): Promise<number> {
   }
   const plan = uninstall
     ? planUninstall(ctx, host, values.remote?.[0])
-    : planInstallMany(ctx, host, await remotesToInstall(values.remote), values.as !== undefined ? { entryName: values.as } : {});
+    : planInstallMany(ctx, host, await remotesToInstall(host, values.remote), values.as !== undefined ? { entryName: values.as } : {});
   return report(plan, { dryRun: values['dry-run'] ?? false, yes: values.yes ?? false, uninstall });
 }
 
-async function remotesToInstall(requested: string[] | undefined): Promise<string[]> {
+async function remotesToInstall(host: McpHostId, requested: string[] | undefined): Promise<string[]> {
   const remotes = await callCommand('listRemotes');
   const saved = remotes.map((r) => r.name);
   // A remote with no MCP server of its own is served by the tools entry (--tools), not an entry of its own.
-  const relayed = remotes.filter((r) => r.mode !== 'none').map((r) => r.name);
+  const relayed = remotes.filter(runsServer).map((r) => r.name);
+  const toolsEntry = `burrow install ${host} --tools`;
   if (!requested || requested.length === 0) {
     if (saved.length === 0) throw new BurrowError('no remotes are saved yet: add one first (burrow remote add NAME --host HOST)', 'config');
-    if (relayed.length === 0) throw new BurrowError(`install: ${saved.length === 1 ? runsNoServer(saved[0]) : 'no saved remote runs an MCP server of its own (they are saved for the built-in SSH tools)'}: burrow install HOST --tools`, 'config');
+    if (relayed.length === 0) throw new BurrowError(`install: ${saved.length === 1 ? runsNoServer(saved[0]) : 'no saved remote runs an MCP server of its own (they are saved for the built-in SSH tools)'}: ${toolsEntry}`, 'config');
+    for (const r of remotes) if (!runsServer(r)) process.stderr.write(`burrow: install: skipping ${runsNoServer(r.name)}; ${toolsEntry} serves it\n`);
     return relayed;
   }
   for (const name of requested) {
@@ -93,7 +95,7 @@ async function remotesToInstall(requested: string[] | undefined): Promise<string
       const known = saved.length ? `saved remotes: ${saved.join(', ')}` : 'none is saved yet: burrow remote add NAME --host HOST';
       throw new BurrowError(`install: no remote named "${name}" (${known})`, 'config');
     }
-    if (!relayed.includes(name)) throw new BurrowError(`install: ${runsNoServer(name)}: burrow install HOST --tools`, 'config');
+    if (!relayed.includes(name)) throw new BurrowError(`install: ${runsNoServer(name)}: ${toolsEntry}`, 'config');
   }
   return requested;
 }

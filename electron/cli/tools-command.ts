@@ -2,7 +2,7 @@ import type { RemoteCatalog, ToolCallResult } from '../../shared/api.js';
 import { BUILT_IN_TOOLS_TARGET } from '../../shared/tools.js';
 import { nearestOption, parseCommandArgs } from './cli-args.js';
 import { callEngine } from './command-client.js';
-import { sayWhatWaits } from './waiting-notices.js';
+import { remoteItems, sayWhatWaits, toolCallItems } from './waiting-notices.js';
 
 const TOOLS_HELP = `usage: burrow tools REMOTE [--json]
 
@@ -24,7 +24,8 @@ export async function runTools(args: string[]): Promise<number> {
   if (values.help) return help(TOOLS_HELP);
   const [remote] = positionals;
   if (!remote || positionals.length > 1) throw new Error('tools: give one REMOTE (burrow remote list shows them)');
-  const catalog = await sayWhatWaits(remote, () => callEngine('catalog', remote));
+  // The built-in tools' catalog waits on no one; a remote's may wait on its host key or passphrase.
+  const catalog = await sayWhatWaits(remote === BUILT_IN_TOOLS_TARGET ? () => false : remoteItems(remote), () => callEngine('catalog', remote));
   process.stdout.write(values.json ? `${JSON.stringify(catalog, null, 2)}\n` : formatCatalog(catalog));
   return 0;
 }
@@ -43,7 +44,8 @@ export async function runCall(args: string[]): Promise<number> {
     if (eq < 1) throw new Error(`call: "${pair}" is not KEY=VALUE`);
     toolArgs[pair.slice(0, eq)] = parseValue(pair.slice(eq + 1));
   }
-  const result: ToolCallResult = await sayWhatWaits(remote, () => callEngine('callTool', remote, tool, toolArgs));
+  const concerns = remote === BUILT_IN_TOOLS_TARGET ? toolCallItems(tool, toolArgs, Date.now()) : remoteItems(remote);
+  const result: ToolCallResult = await sayWhatWaits(concerns, () => callEngine('callTool', remote, tool, toolArgs));
   if (values.raw) process.stdout.write(`${JSON.stringify(result.raw, null, 2)}\n`);
   const text = describeResult(result.raw);
   if (result.isError) {

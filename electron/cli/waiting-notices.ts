@@ -1,6 +1,5 @@
 import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
 import type { BurrowEvent } from '../../shared/events.js';
-import { BUILT_IN_TOOLS_TARGET } from '../../shared/tools.js';
 import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-client-name.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { answerAtTerminal } from './answer-at-terminal.js';
@@ -10,15 +9,35 @@ import { personAtTerminal } from './confirm.js';
 /** After the command's own answer, how long an answer line still in flight on the event stream may take. */
 const LAST_WORD_MS = 1000;
 
+/** Which queued items a command waits on (and so says, or asks at the terminal). */
+export type Concerns = (p: PendingApproval) => boolean;
+
+/** A relayed remote's: its host key and the passphrase or password it needs. */
+export function remoteItems(remote: string): Concerns {
+  return (p) => (p.kind === 'host-key' || p.kind === 'secret') && p.remote === remote;
+}
+
 /**
- * `burrow tools` and `burrow call` wait inside the engine while a host key or a passphrase of the remote waits
- * for a person; without a word the terminal looks hung for the whole approval timeout. While `work` runs, this
- * hears the engine's events and says on stderr, as each is queued, what waits and the command that answers it
- * (as `burrow connect` does), then how it was answered. A person at a terminal is asked instead, as ssh asks
- * (answer-at-terminal.ts), one question at a time; a question answered in the window meanwhile is taken back.
- * The engine is started first when none runs, so `work` finds one.
+ * `burrow call @tools TOOL ARGS`: its own call only (the inspector's call of that tool, asked after this command
+ * began; never the window's or an MCP host's), and for ssh_connect the host key or passphrase of the remote it names.
  */
-export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): Promise<T> {
+export function toolCallItems(tool: string, args: Record<string, unknown>, since: number): Concerns {
+  const named = typeof args.remote === 'string' ? args.remote : typeof args.host === 'string' ? args.host : undefined;
+  return (p) => {
+    if (p.kind === 'tool-call') return p.client === INSPECTOR_CLIENT_NAME && p.tool === tool && Date.parse(p.requestedAt) >= since;
+    return tool === 'ssh_connect' && named !== undefined && remoteItems(named)(p);
+  };
+}
+
+/**
+ * `burrow tools` and `burrow call` wait inside the engine while a host key, a passphrase or (through the built-in
+ * tools) a tool call waits for a person; without a word the terminal looks hung for the whole approval timeout.
+ * While `work` runs, this hears the engine's events and says on stderr, as each of the items `concerns` is queued,
+ * what waits and the command that answers it (as `burrow connect` does), then how it was answered. A person at a
+ * terminal is asked instead, as ssh asks (answer-at-terminal.ts), one question at a time; a question answered in
+ * the window meanwhile is taken back. The engine is started first when none runs, so `work` finds one.
+ */
+export async function sayWhatWaits<T>(concerns: Concerns, work: () => Promise<T>): Promise<T> {
   const said = new Map<string, PendingApproval>();
   // Asked on /dev/tty: there is none on Windows, where the lines below are said instead.
   const atTerminal = process.platform !== 'win32' && personAtTerminal();
@@ -26,7 +45,7 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
   let asking = Promise.resolve();
   let allAnswered: (() => void) | undefined;
   const say = (p: PendingApproval) => {
-    const line = waitingLine(p, remote);
+    const line = concerns(p) ? waitingLine(p) : undefined;
     if (!line || said.has(p.id)) return;
     said.set(p.id, p);
     if (!atTerminal) {
@@ -36,7 +55,7 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
     const question = new AbortController();
     questions.set(p.id, question);
     // A terminal that went away mid-question leaves the item to the window and the approval timeout.
-    asking = asking.then(() => answerAtTerminal(p, remote, question.signal)).catch(() => {});
+    asking = asking.then(() => answerAtTerminal(p, question.signal)).catch(() => {});
   };
   const onEvent = (event: BurrowEvent) => {
     if (event.type === 'approval-added') say(event.approval);
@@ -66,17 +85,11 @@ export async function sayWhatWaits<T>(remote: string, work: () => Promise<T>): P
   }
 }
 
-/**
- * The line for one queued item this command waits on, or undefined for others' items. Through the built-in tools
- * (`@tools`) that is any remote's host key or secret, and the tool calls of Burrow's inspector.
- */
-export function waitingLine(p: PendingApproval, remote: string): string | undefined {
-  const tools = remote === BUILT_IN_TOOLS_TARGET;
+/** The line for one queued item: what waits, and the command that answers it. */
+export function waitingLine(p: PendingApproval): string | undefined {
   if (p.kind === 'tool-call') {
-    if (!tools || p.client !== INSPECTOR_CLIENT_NAME) return undefined;
     return `${p.tool} on ${p.remote} waits for a person (${p.reason}): ${p.detail}; allow it in Burrow or run: burrow approvals allow ${p.id}`;
   }
-  if (p.remote !== remote && !tools) return undefined;
   if (p.kind === 'host-key') {
     return `waiting for approval of the host key of ${p.host}:${p.port}${p.remote ? ` (${p.remote})` : ''}: ${p.fingerprint}; approve it in Burrow or run: burrow hostkeys approve ${p.fingerprint}`;
   }
@@ -87,11 +100,12 @@ export function waitingLine(p: PendingApproval, remote: string): string | undefi
 }
 
 /** How a queued item that was said was answered (the engine's events say only approve, reject or timeout). */
-export function answeredLine(p: PendingApproval, outcome: ApprovalDecision | 'timeout'): string {
+export function answeredLine(p: PendingApproval, outcome: ApprovalDecision | 'timeout' | 'withdrawn'): string {
   if (p.kind === 'tool-call') {
     const what = `${p.tool} on ${p.remote}`;
     if (outcome === 'approve' || outcome === 'approve-once') return `${what} was allowed; going on`;
     if (outcome === 'reject') return `${what} was denied`;
+    if (outcome === 'withdrawn') return `${what} was cancelled before anyone answered`;
     return `${what} was not answered within the approval timeout`;
   }
   if (p.kind === 'host-key') {

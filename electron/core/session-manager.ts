@@ -1,6 +1,6 @@
 import type { SessionInfo, TrafficEntry } from '../../shared/api.js';
 import type { EngineEventMap } from '../../shared/events.js';
-import { runsNoServer, type Remote } from '../../shared/remote.js';
+import { runsNoServer, runsServer, type Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Connector } from './connector.js';
 import { BurrowError } from './errors.js';
@@ -195,9 +195,9 @@ export class SessionManager {
 }
 
 export function channelSpec(remote: Remote): ChannelSpec {
-  if (remote.mode === 'none') {
+  if (!runsServer(remote)) {
     throw new BurrowError(
-      `${runsNoServer(remote.name)}: MCP hosts reach those with burrow connect --tools (burrow install claude-desktop --tools); to relay a server it runs: burrow remote edit ${remote.name} --command 'CMD'`,
+      `${runsNoServer(remote.name)}: MCP hosts reach those through the tools entry (burrow install HOST --tools), a person with burrow tools @tools; to relay a server it runs: burrow remote edit ${remote.name} --command 'CMD'`,
       'config',
     );
   }

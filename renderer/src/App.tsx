@@ -114,9 +114,7 @@ export function App({ connection }: { connection: Exclude<ApiConnection, { kind:
           {view === 'remotes' && <RemotesScreen state={state} reload={reload} onInspect={inspect} />}
           {view === 'inspector' && (
             <InspectorScreen
-              // A remote with no MCP server of its own (built-in SSH tools only) has no catalog to read; the tools do.
-              remotes={state.remotes.filter((r) => r.mode !== 'none')}
-              builtInTools={state.remotes.some((r) => r.tools?.enabled)}
+              remotes={state.remotes}
               statuses={state.statuses}
               selected={inspectRemote}
               onSelect={setInspectRemote}

@@ -97,6 +97,26 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
     await page.getByRole('button', { name: 'Remotes' }).click();
   });
 
+  it('an entry written for a remote before it was saved for the tools alone is listed, saying why it cannot start, with Remove', async () => {
+    const box = ((await daemon.call('listRemotes')) as Remote[]).find((r) => r.name === 'box')!;
+    await daemon.call('saveRemote', { ...box, mode: 'shell' }, true);
+    await daemon.call('install', 'claude-desktop', 'box');
+    await daemon.call('saveRemote', box, true);
+    try {
+      await page.goto(daemon.url);
+      await page.getByRole('button', { name: 'MCP hosts' }).click();
+      const entry = page.locator('article[data-host="claude-desktop"] ul.host-remotes li').filter({ hasText: /^box/ });
+      await entry.waitFor();
+      expect(await entry.textContent()).toContain('Runs no MCP server: remove this entry (the tools entry serves it)');
+      expect(await entry.getByRole('button', { name: 'Remove' }).count()).toBe(1);
+      expect(await entry.getByRole('button', { name: 'Install' }).count()).toBe(0);
+      // The next test starts from Remotes (a goto to the same page with only its fragment changed keeps the screen).
+      await page.getByRole('button', { name: 'Remotes' }).click();
+    } finally {
+      await daemon.call('uninstall', 'claude-desktop', 'box');
+    }
+  });
+
   it('an asked-for tool call waits in a dialog: Allow once runs it, Deny gives the model an error, Allow for this session stops asking', async () => {
     await page.goto(daemon.url);
     await page.locator('li[data-remote="lab"]').waitFor();

@@ -76,6 +76,26 @@ describe.skipIf(!canRunShellSshd)('burrow connect --tools through the engine', (
   });
 });
 
+describe.skipIf(!canRunShellSshd)('a tool call the host cancels while it waits for a person', () => {
+  it('is taken back from the approval queue: no one can allow a command whose result nobody waits for', async () => {
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', '--tools'], env, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '1.0.0' }, { capabilities: {} });
+    await client.connect(transport);
+    try {
+      const session = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'box' } })).session_id as string;
+      const marker = `/tmp/burrow-withdrawn-${process.pid}-${Date.now()}`;
+      // The SDK gives up after 2 s and sends notifications/cancelled, as a host does when its user stops a call.
+      const call = client.callTool({ name: 'ssh_execute', arguments: { session_id: session, command: `touch ${marker}` } }, undefined, { timeout: 2000 });
+      await expect(call).rejects.toThrow(/timed out/i);
+      const pending = async () => JSON.parse((await runBurrow(['approvals', 'list', '--json'], env)).stdout) as unknown[];
+      await waitFor(async () => (await pending()).length === 0, 10_000, () => 'the cancelled call still waits for a person');
+      expect(existsSync(marker)).toBe(false);
+    } finally {
+      await client.close();
+    }
+  });
+});
+
 describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP server of its own)', () => {
   it('is listed as such, and relaying or installing it says to use the built-in tools instead', async () => {
     const listed = await runBurrow(['remote', 'list'], env);
@@ -84,7 +104,7 @@ describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP ser
 
     const tools = await runBurrow(['tools', 'box'], env);
     expect({ code: tools.code, stdout: tools.stdout }).toEqual({ code: 1, stdout: '' });
-    expect(tools.stderr).toBe(`burrow: ${noServer}: MCP hosts reach those with burrow connect --tools (burrow install claude-desktop --tools); to relay a server it runs: burrow remote edit box --command 'CMD'\n`);
+    expect(tools.stderr).toBe(`burrow: ${noServer}: MCP hosts reach those through the tools entry (burrow install HOST --tools), a person with burrow tools @tools; to relay a server it runs: burrow remote edit box --command 'CMD'\n`);
 
     const host = await runBurrow(['connect', '--remote', 'box'], env, `${INITIALIZE}\n`);
     expect(host.code).toBe(1);
@@ -94,7 +114,7 @@ describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP ser
     const { XDG_CONFIG_HOME: _xdg, ...desktopEnv } = env;
     const config = join(env.HOME, '.config', 'Claude', 'claude_desktop_config.json');
     const install = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
-    expect({ code: install.code, stderr: install.stderr }).toEqual({ code: 1, stderr: `burrow: install: ${noServer}: burrow install HOST --tools\n` });
+    expect({ code: install.code, stderr: install.stderr }).toEqual({ code: 1, stderr: `burrow: install: ${noServer}: burrow install claude-desktop --tools\n` });
     expect(existsSync(config)).toBe(false);
     // The overview of MCP hosts says how the tools entry is written.
     expect((await runBurrow(['install'], desktopEnv)).stdout).toContain('burrow install HOST --tools writes the built-in SSH tools entry');
@@ -102,6 +122,7 @@ describe.skipIf(!canRunShellSshd)('a remote saved with --tools alone (no MCP ser
     await addSshdRemote(env, 'srv', sshd, ['--command', 'mcp-server']);
     const both = await runBurrow(['install', 'claude-desktop', '--yes'], desktopEnv);
     expect(both.code, both.stderr).toBe(0);
+    expect(both.stderr).toBe(`burrow: install: skipping ${noServer}; burrow install claude-desktop --tools serves it\n`);
     expect(Object.keys(JSON.parse(readFileSync(config, 'utf8')).mcpServers)).toEqual(['srv']);
   });
 });

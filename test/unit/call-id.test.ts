@@ -14,7 +14,9 @@ describe('waiting calls by a short ID', () => {
 
   it('any start of one ID finds it; a start several share, or none, is one line', () => {
     const calls = [a, b, c].map((id) => ({ id }));
-    expect(findCallId('ee', calls, 'approvals allow')).toBe(c);
+    expect(findCallId('ee6c', calls, 'approvals allow')).toBe(c);
+    // Fewer than 4 could match a call that arrived after the list was read.
+    expect(() => findCallId('e', calls, 'approvals allow')).toThrow('approvals allow: give at least 4 characters of the ID (burrow approvals list shows 8)');
     expect(findCallId(a, calls, 'approvals allow')).toBe(a);
     expect(findCallId('82f2e065-2', calls, 'approvals allow')).toBe(a);
     expect(() => findCallId('82f2', calls, 'approvals deny')).toThrow(`approvals deny: 82f2 is the start of 2 waiting calls' IDs (${a}, ${b}); give more of it`);

@@ -49,9 +49,13 @@ export class ApprovalBroker {
     return answered;
   }
 
-  /** Asks a person whether a built-in SSH tool call may run (`approve-once`, `approve` for the session, `reject`). */
-  requestToolCall(item: PendingToolCall, timeoutMs: number): Promise<Outcome> {
-    return this.wait(item, timeoutMs) as Promise<Outcome>;
+  /**
+   * Asks a person whether a built-in SSH tool call may run (`approve-once`, `approve` for the session, `reject`).
+   * When `signal` aborts (the host cancelled the call) the question is taken back: no one can allow a command whose
+   * result nobody waits for any more.
+   */
+  requestToolCall(item: PendingToolCall, timeoutMs: number, signal?: AbortSignal): Promise<Outcome | 'withdrawn'> {
+    return this.wait(item, timeoutMs, signal) as Promise<Outcome | 'withdrawn'>;
   }
 
   /** Asks a person for a passphrase or password; requests with the same id share one entry. */
@@ -61,27 +65,35 @@ export class ApprovalBroker {
     return typeof answer === 'object' ? answer : 'refused';
   }
 
-  private wait(item: PendingApproval, timeoutMs: number): Promise<Answer | 'timeout'> {
+  private wait(item: PendingApproval, timeoutMs: number, signal?: AbortSignal): Promise<Answer | 'timeout' | 'withdrawn'> {
     return new Promise((resolve) => {
+      if (signal?.aborted) return resolve('withdrawn');
       let entry = this.waiting.get(item.id);
       const added = !entry;
       if (!entry) {
         entry = { item, resolvers: [] };
         this.waiting.set(item.id, entry);
       }
-      const timer = setTimeout(() => {
+      /** This waiter stops waiting; the item leaves the queue with the last one. */
+      const leave = (outcome: 'timeout' | 'withdrawn') => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', withdraw);
         const e = this.waiting.get(item.id);
         if (!e) return;
         e.resolvers = e.resolvers.filter((r) => r !== settle);
         if (e.resolvers.length === 0) {
           this.waiting.delete(item.id);
-          this.events.emit('approval-removed', { id: e.item.id, remote: e.item.remote, outcome: 'timeout' });
+          this.events.emit('approval-removed', { id: e.item.id, remote: e.item.remote, outcome });
         }
-        resolve('timeout');
-      }, timeoutMs);
+        resolve(outcome);
+      };
+      const withdraw = () => leave('withdrawn');
+      const timer = setTimeout(() => leave('timeout'), timeoutMs);
       timer.unref?.();
+      signal?.addEventListener('abort', withdraw, { once: true });
       const settle = (answer: Answer) => {
         clearTimeout(timer);
+        signal?.removeEventListener('abort', withdraw);
         resolve(answer);
       };
       entry.resolvers.push(settle);

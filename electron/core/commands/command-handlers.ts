@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { EngineSettings, EngineStatus, McpHostId } from '../../../shared/api.js';
 import type { DeviceListing, SshServerState } from '../../../shared/devices.js';
-import { runsNoServer, type Remote } from '../../../shared/remote.js';
+import { runsNoServer, runsServer, type Remote } from '../../../shared/remote.js';
 import type { CommandHandlers } from '../../../shared/commands.js';
 import { UI_EVENTS, type BurrowEvent, type EngineEventName } from '../../../shared/events.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
@@ -145,7 +145,7 @@ export function createCommandHandlers(ctx: CommandContext): EngineCommands {
   /** A host config entry relays the remote's MCP server: one with none of its own is served by the tools entry. */
   const requireRelayedRemote = (name: string) => {
     requireRemote(name);
-    if (settings.getRemote(name)!.mode === 'none') throw new BurrowError(`${runsNoServer(name)}: install the built-in SSH tools entry instead`, 'config');
+    if (!runsServer(settings.getRemote(name)!)) throw new BurrowError(`${runsNoServer(name)}: install the built-in SSH tools entry instead`, 'config');
   };
   const remotesChanged = (name?: string) => {
     engine?.events.emit('remotes-changed', {});

@@ -2,7 +2,7 @@ import { connect as tcpConnect } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import type { Client as SshClient, ClientChannel } from 'ssh2';
 import type { TestStep, TestStepName } from '../../../shared/api.js';
-import type { Remote } from '../../../shared/remote.js';
+import { runsServer, type Remote } from '../../../shared/remote.js';
 import { BURROW_VERSION } from '../../../shared/version.js';
 import type { Engine } from '../engine.js';
 import { BurrowError, oneLine } from '../errors.js';
@@ -71,7 +71,7 @@ export async function testConnection(remote: Remote, ctx: ConnectionTestContext)
   record('auth', true, `logged in as ${remote.user}`);
 
   try {
-    steps.push(remote.mode === 'none' ? await execProbe(ssh, timeoutMs) : await mcpInitialize(ssh, remote, timeoutMs));
+    steps.push(runsServer(remote) ? await mcpInitialize(ssh, remote, timeoutMs) : await execProbe(ssh, timeoutMs));
   } finally {
     ssh.end();
   }

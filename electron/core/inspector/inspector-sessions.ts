@@ -40,6 +40,8 @@ export interface InspectorOptions {
 }
 
 const CLIENT_INFO = { name: INSPECTOR_CLIENT_NAME, version: BURROW_VERSION };
+/** The longest a built-in tool runs once allowed (ssh_execute's timeout_s is at most 3600), plus a margin. */
+const TOOLS_LONGEST_RUN_MS = 3_600_000 + 30_000;
 
 /** The inspector's own MCP client per remote, opened on demand through the engine's relay. */
 export class InspectorSessions {
@@ -91,13 +93,18 @@ export class InspectorSessions {
   private async exchange(remote: string, what: string, request: McpExchange['request']): Promise<McpExchange> {
     const session = await this.session(remote);
     const started = Date.now();
+    const tools = remote === BUILT_IN_TOOLS_TARGET;
+    // A built-in tool may wait for a person (the approval timeout), then run for up to an hour (timeout_s); giving
+    // up earlier would cancel it (its question is then taken back) while the person is still deciding.
+    const timeout = tools ? this.options.settings.approvalTimeoutMs() + TOOLS_LONGEST_RUN_MS : 120_000;
     try {
       // Not parsed against the SDK's result schemas: the inspector shows what the server sent, unknown fields and all.
-      const raw = await session.client.request(request as never, z.unknown(), { timeout: 120_000 });
+      const raw = await session.client.request(request as never, z.unknown(), { timeout });
       const isError = !!raw && typeof raw === 'object' && (raw as { isError?: unknown }).isError === true;
       return { request, isError, raw, ms: Date.now() - started };
     } catch (error) {
-      throw new BurrowError(`${what} on ${remote}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
+      // A built-in tool's own errors name the remote it ran on.
+      throw new BurrowError(`${tools ? what : `${what} on ${remote}`}: ${plainMcpError(error, session.transport)}`, 'remote-exit');
     }
   }
 
@@ -169,7 +176,10 @@ export class InspectorSessions {
   private async serveTools(transport: RelayTransport): Promise<void> {
     const { engine, settings, tools, logger } = this.options;
     if (!tools) throw new BurrowError("this engine does not serve Burrow's built-in SSH tools", 'daemon');
-    const { serveTools, toolsEntryDeps } = await import('../tools/serve-tools.js');
+    const { serveTools, toolRemotes, toolsEntryDeps } = await import('../tools/serve-tools.js');
+    // As for `burrow connect --tools`: refused while Burrow is paused, or with no remote to use (in one line).
+    engine.sessions.checkAccepting();
+    toolRemotes(settings.listRemotes(), [], settings.allowAdHocToolHosts());
     void serveTools(transport.hostEnd, toolsEntryDeps(engine, settings, [], tools, logger ?? silentLogger)).catch((error: Error) => refuseHost(transport.hostEnd, error));
   }
 

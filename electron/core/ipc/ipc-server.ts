@@ -8,6 +8,7 @@ import { BurrowError, oneLine } from '../errors.js';
 import { describeFileError, errorCode } from '../file-errors.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketHostEnd } from '../relay/ends/socket-host-end.js';
+import { channelSpec } from '../session-manager.js';
 import type { ToolsShared } from '../tools/serve-tools.js';
 import { refuseHost } from '../relay/line-end.js';
 import type { Remote } from '../../../shared/remote.js';
@@ -232,6 +233,8 @@ export class IpcServer {
     }
     try {
       engine.sessions.checkAccepting();
+      // A remote with no MCP server of its own is refused here, before the host's stdio is taken over.
+      channelSpec(remote);
     } catch (error) {
       return this.refuse(control, oneLine(error));
     }

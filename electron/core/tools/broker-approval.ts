@@ -6,8 +6,8 @@ import type { ApprovalBroker } from '../approvals/approval-broker.js';
  * `ToolDeps.approve` through the engine's one approval queue: a `tool-call` item that a person answers
  * Allow once (`approve-once`), Allow for this session (`approve`) or Deny (`reject`).
  */
-export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number): (request: ToolApprovalRequest) => Promise<ToolApprovalOutcome> {
-  return async (request) => {
+export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number): (request: ToolApprovalRequest, signal?: AbortSignal) => Promise<ToolApprovalOutcome> {
+  return async (request, signal) => {
     const now = Date.now();
     const outcome = await broker.requestToolCall(
       {
@@ -22,9 +22,11 @@ export function approveThroughBroker(broker: ApprovalBroker, timeoutMs: number):
         expiresAt: new Date(now + timeoutMs).toISOString(),
       },
       timeoutMs,
+      signal,
     );
     if (outcome === 'approve-once') return 'allow-once';
     if (outcome === 'approve') return 'allow-session';
-    return outcome === 'timeout' ? 'timeout' : 'deny';
+    if (outcome === 'timeout' || outcome === 'withdrawn') return outcome;
+    return 'deny';
   };
 }

@@ -85,7 +85,7 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
     },
     remotes: () => deps.remotes().map((r) => ({ name: r.name, description: r.tools?.description, tags: r.tools?.tags })),
     acquire: (name) => engine.pool.leaseClient(engine.toolConnectorFor(byName(name))),
-    approve: (request) => approveThroughBroker(engine.broker, deps.approvalTimeoutMs())(request),
+    approve: (request, signal) => approveThroughBroker(engine.broker, deps.approvalTimeoutMs())(request, signal),
     sudoPassword: (remote, reason) => deps.sudo.get(remote, reason),
     forgetSudoPassword: (remote) => deps.sudo.forget(remote),
     policy: (name) => byName(name).tools?.policy ?? DEFAULT_TOOL_POLICY,

@@ -22,7 +22,8 @@ export interface ToolDeps {
    */
   adHocHost?(target: { host: string; user?: string; port?: number }): string | undefined;
   /** Ask a person (approval queue); resolves with the decision. */
-  approve(request: ToolApprovalRequest): Promise<ToolApprovalOutcome>;
+  /** `signal`: the host cancelled the call; the question is taken back (`withdrawn`). */
+  approve(request: ToolApprovalRequest, signal?: AbortSignal): Promise<ToolApprovalOutcome>;
   /** Ask a person for the sudo password of a remote through the secret queue; undefined = refused/timeout. */
   sudoPassword(remote: string, reason: string): Promise<string | undefined>;
   /** Forget a sudo password that was wrong. */

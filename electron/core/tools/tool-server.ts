@@ -123,7 +123,13 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
   };
 
   /** The approval flow and the audit around one call; `run` is called only when both let it. */
-  async function guarded<R extends object>(tool: SshToolName, args: Record<string, unknown>, gate: () => Gate | Promise<Gate>, run: (g: Gate) => Promise<Outcome<R>>): Promise<CallToolResult> {
+  async function guarded<R extends object>(
+    tool: SshToolName,
+    args: Record<string, unknown>,
+    gate: () => Gate | Promise<Gate>,
+    run: (g: Gate) => Promise<Outcome<R>>,
+    signal?: AbortSignal,
+  ): Promise<CallToolResult> {
     const callId = newId('call');
     const redactor = secrets.redactor();
     const safeArgs = auditArgs(redactor.redactValue(args));
@@ -153,13 +159,14 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
         } else {
           let answer: ToolApprovalOutcome;
           try {
-            answer = await deps.approve({ tool, remote, client, detail: redactor.redact(g.detail), reason: verdict.reason });
+            answer = await deps.approve({ tool, remote, client, detail: redactor.redact(g.detail), reason: verdict.reason }, signal);
           } catch (error) {
             return failure(() => auditCall(remote, 'deny', 'nobody'), new ToolError(`could not ask for approval (${oneLine(error)}): nothing was run`), logger, tool);
           }
           decidedBy = 'person';
           if (answer === 'deny') return failure(() => auditCall(remote, 'deny', 'person'), new ToolError(`denied by a person: ${tool} on ${remote} was not run`), logger, tool);
           if (answer === 'timeout') return failure(() => auditCall(remote, 'timeout', 'nobody'), new ToolError(`no one approved ${tool} on ${remote} in time: nothing was run`), logger, tool);
+          if (answer === 'withdrawn') return failure(() => auditCall(remote, 'deny', 'nobody'), new ToolError(`the call was cancelled before anyone answered: ${tool} on ${remote} was not run`), logger, tool);
           if (answer === 'allow-session') allowedForSession.add(key);
         }
       }
@@ -222,7 +229,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
     // Strict: an argument the tool does not know is an error naming it, never silently dropped.
     const config = { description, inputSchema: z.strictObject(shape), outputSchema: RESULT_SCHEMAS[name], annotations: { readOnlyHint: readOnly, openWorldHint: true } };
     mcp.registerTool(name, config, ((args: z.infer<z.ZodObject<S>>, extra?: { signal?: AbortSignal }) =>
-      guarded(name, withoutCredentials(args as Record<string, unknown>), () => gate(args), (g) => run(args, g, extra?.signal))) as never);
+      guarded(name, withoutCredentials(args as Record<string, unknown>), () => gate(args), (g) => run(args, g, extra?.signal), extra?.signal)) as never);
   };
 
   const sessionId = z.string().describe('from ssh_connect');

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import type { McpExchange, RemoteCatalog, RemoteStatus, ToolCallResult, ToolInfo } from '../../../shared/api.js';
-import type { Remote } from '../../../shared/remote.js';
+import { inspectTarget, runsServer, type Remote } from '../../../shared/remote.js';
 import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
@@ -25,10 +25,7 @@ const EMPTY_HINT: Record<Tab, string> = {
 const LIST_METHODS: Record<Tab, string[]> = { tools: ['tools/list'], prompts: ['prompts/list'], resources: ['resources/list', 'resources/templates/list'] };
 
 interface Props {
-  /** The remotes whose MCP servers can be read (not those saved for the built-in tools alone). */
   remotes: Remote[];
-  /** Offer Burrow's built-in SSH tools too (some remote has them on). */
-  builtInTools?: boolean;
   statuses: Record<string, RemoteStatus>;
   selected?: string;
   onSelect: (name: string) => void;
@@ -39,10 +36,17 @@ interface Props {
 }
 
 /** A remote's live tools, prompts and resources, a tool runner, and the traffic of every session. */
-export function InspectorScreen({ remotes, builtInTools, statuses, selected, onSelect, traffic, catalogVersion, waiting }: Props) {
+export function InspectorScreen({ remotes, statuses, selected, onSelect, traffic, catalogVersion, waiting }: Props) {
   const api = useApi();
-  const targets = [...remotes.map((r) => ({ name: r.name, label: r.name })), ...(builtInTools ? [{ name: BUILT_IN_TOOLS_TARGET, label: 'Built-in SSH tools' }] : [])];
-  const remote = selected && targets.some((t) => t.name === selected) ? selected : targets[0]?.name;
+  // Remotes that run an MCP server, then Burrow's built-in SSH tools when a remote has them on. A remote saved for
+  // the tools alone (from its row, the tray or a link) opens the tools.
+  const targets = [
+    ...remotes.filter(runsServer).map((r) => ({ name: r.name, label: r.name })),
+    ...(remotes.some((r) => r.tools?.enabled) ? [{ name: BUILT_IN_TOOLS_TARGET, label: 'Built-in SSH tools' }] : []),
+  ];
+  const chosen = remotes.find((r) => r.name === selected);
+  const wanted = chosen ? inspectTarget(chosen) : selected;
+  const remote = wanted && targets.some((t) => t.name === wanted) ? wanted : targets[0]?.name;
   const [catalog, setCatalog] = useState<RemoteCatalog>();
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { ConfigPlan, McpHostId, McpHostInfo } from '../../../shared/api.js';
-import type { Remote } from '../../../shared/remote.js';
+import { runsServer, type Remote } from '../../../shared/remote.js';
 import { errorText, useApi } from '../api-context.js';
 import { Modal } from '../components/Modal.js';
 import { DiffView } from './DiffView.js';
@@ -28,8 +28,6 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
     api.mcpHosts().then(setHosts, (e) => setError(errorText(e)));
   }, [api]);
   // Every change of the remotes (a new list after each remotes-changed event, from any surface) reads the configs again.
-  // A remote with no MCP server of its own is served by the built-in tools entry below, not an entry of its own.
-  const relayed = remotes.filter((r) => r.mode !== 'none');
   useEffect(load, [load, remotes]);
 
   const plan = (action: Pending['action'], host: McpHostInfo, remote: Pending['remote']) => {
@@ -72,16 +70,17 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
             </header>
             <div className="mono small muted path">{h.configPath}</div>
             {h.problem ? <div className="banner error small">{h.problem}</div> : null}
-            {relayed.length === 0 ? (
+            {entriesOf(remotes, h).length === 0 ? (
               remotes.length === 0 ? <p className="muted small">Add a remote first.</p> : null
             ) : (
               <ul className="host-remotes">
-                {relayed.map((r) => {
+                {entriesOf(remotes, h).map((r) => {
                   const installed = h.installed.includes(r.name);
                   return (
                     <li key={r.name}>
                       <span className="mono">{r.name}</span>
-                      {installed ? <span className="pill pill-ok">Installed</span> : null}
+                      {installed && runsServer(r) ? <span className="pill pill-ok">Installed</span> : null}
+                      {!runsServer(r) ? <span className="pill pill-error">Runs no MCP server: remove this entry (the tools entry serves it)</span> : null}
                       <span className="spacer" />
                       {installed ? (
                         <button className="btn small quiet" disabled={!!h.problem} onClick={() => plan('uninstall', h, r.name)}>
@@ -156,4 +155,12 @@ export function McpHostsScreen({ remotes }: { remotes: Remote[] }) {
       ) : null}
     </section>
   );
+}
+
+/**
+ * The remotes a host can have an entry of its own for: those that run an MCP server. A remote saved for the built-in
+ * tools alone is served by the tools entry; it is listed only when an older entry for it is still there, to remove.
+ */
+function entriesOf(remotes: Remote[], host: McpHostInfo): Remote[] {
+  return remotes.filter((r) => runsServer(r) || host.installed.includes(r.name));
 }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import type { HostEntries } from '../../../shared/api.js';
 import { describeRemoteAddress, type Remote } from '../../../shared/remote.js';
-import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { errorText, useApi } from '../api-context.js';
 import { STATE_LABELS, StatusDot } from '../components/StatusDot.js';
 import type { EngineState } from '../use-engine-state.js';
@@ -102,8 +101,8 @@ export function RemotesScreen({ state, reload, onInspect }: { state: EngineState
                     <RemoveConfirm removing={removing} onRemove={(withEntries) => void remove(r.name, withEntries)} onKeep={() => setRemoving(undefined)} />
                   ) : (
                     <>
-                      {/* A host with no MCP server of its own is tried through the built-in tools. */}
-                      <button className="btn small" onClick={() => onInspect(r.mode === 'none' ? BUILT_IN_TOOLS_TARGET : r.name)}>
+                      {/* A host with no MCP server of its own opens the built-in tools (InspectorScreen). */}
+                      <button className="btn small" onClick={() => onInspect(r.name)}>
                         Inspect
                       </button>
                       <button className="btn small" onClick={() => setEditing({ mode: 'edit', remote: r })}>
