@@ -1,6 +1,6 @@
 import type { ApprovalDecision, PendingApproval } from '../../shared/approvals.js';
 import type { BurrowEvent } from '../../shared/events.js';
-import { INSPECTOR_CLIENT_NAME } from '../core/inspector/inspector-client-name.js';
+import { INSPECTOR_CLIENT_NAME } from '../../shared/inspector-client.js';
 import { requestDaemon } from '../core/ipc/ipc-client.js';
 import { answerAtTerminal } from './answer-at-terminal.js';
 import { listenToEngine } from './command-client.js';

@@ -4,7 +4,7 @@ import { BURROW_VERSION } from '../../shared/version.js';
 import { createCommandHandlers, type CommandContext, type DemoCommands, type DeviceCommands, type SshServerSwitch, type EngineCommands, type EngineHost } from './commands/command-handlers.js';
 import { Engine } from './engine.js';
 import { BurrowError } from './errors.js';
-import { INSPECTOR_CLIENT_NAME } from './inspector/inspector-client-name.js';
+import { INSPECTOR_CLIENT_NAME } from '../../shared/inspector-client.js';
 import type { HostConfigContext } from './hostconfig/host-configs.js';
 import { writeDaemonInfo, type DaemonInfo } from './ipc/daemon-info.js';
 import { IpcServer } from './ipc/ipc-server.js';

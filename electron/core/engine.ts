@@ -65,7 +65,7 @@ export class Engine {
   readonly sessions: SessionManager;
   readonly status: RemoteStatusTracker;
   /** Host sessions of the built-in SSH tools (not relayed, so not in `sessions`). */
-  readonly toolSessions = new ToolHostSessions();
+  readonly toolSessions: ToolHostSessions;
   /** The last relayed messages, when this engine keeps them (keepTraffic). */
   readonly traffic?: TrafficHistory;
   private readonly connectors = new Map<string, Connector>();
@@ -82,6 +82,7 @@ export class Engine {
     const { logger } = options;
     this.events = new EventBus<EngineEventMap>(logger);
     this.broker = new ApprovalBroker(this.events);
+    this.toolSessions = new ToolHostSessions(() => this.events.emit('tool-sessions-changed', {}));
     this.hostKeys = new HostKeyStore(join(options.home, 'known_hosts'));
     this.audit = new AuditLog(join(options.home, 'logs'));
     this.secrets = new SecretKeeper(this.broker, logger);

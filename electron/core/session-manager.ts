@@ -4,7 +4,7 @@ import { runsNoServer, runsServer, type Remote } from '../../shared/remote.js';
 import type { AuditLog } from './audit/audit-log.js';
 import type { Connector } from './connector.js';
 import { BurrowError } from './errors.js';
-import { INSPECTOR_CLIENT_NAME } from './inspector/inspector-client-name.js';
+import { INSPECTOR_CLIENT_NAME } from '../../shared/inspector-client.js';
 import type { EventBus } from './events/event-bus.js';
 import type { Logger } from './logging/logger.js';
 import type { CatalogCache } from './relay/catalog-cache.js';

@@ -168,6 +168,28 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await client.close();
     }
   });
+  it('the Sessions screen lists an MCP app using the built-in tools, what it connected to, and drops it when it goes', async () => {
+    await page.goto(daemon.url);
+    await page.getByRole('button', { name: 'Sessions' }).click();
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BURROW_BIN, 'connect', '--tools', '--remote', 'lab'], env, stderr: 'pipe' });
+    const client = new Client({ name: 'claude-ai', version: '0.14.1' });
+    await client.connect(transport);
+    if (transport.pid) recordPid(transport.pid, 'burrow-connect');
+    const row = page.locator('section[aria-label="Built-in SSH tools sessions"] tr[data-tool-session]').filter({ hasText: 'claude-ai' });
+    try {
+      await row.waitFor();
+      expect(await row.getByTestId('tool-session-remotes').textContent()).toBe('none yet');
+      // Heard as it happens (no reload): the session's ssh_connect shows its remote.
+      await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } });
+      await expect.poll(() => row.getByTestId('tool-session-remotes').textContent()).toBe('lab');
+      await screenshot(page, 'sessions-tools');
+    } finally {
+      await client.close();
+    }
+    await row.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Remotes' }).click();
+  });
+
   it('Inspect on a remote saved for the tools alone opens the built-in tools: they run there, and an asked-for call waits in the same window', async () => {
     await page.goto(daemon.url);
     await page.locator('li[data-remote="box"]').getByRole('button', { name: 'Inspect' }).click();

@@ -21,7 +21,7 @@ import {
 } from '../hostconfig/host-configs.js';
 import type { HostKeyStore } from '../hostkeys/host-key-store.js';
 import type { InspectorSessions } from '../inspector/inspector-sessions.js';
-import { INSPECTOR_CLIENT_NAME } from '../inspector/inspector-client-name.js';
+import { INSPECTOR_CLIENT_NAME } from '../../../shared/inspector-client.js';
 import type { ToolsShared } from '../tools/serve-tools.js';
 import { BUILT_IN_TOOLS_TARGET } from '../../../shared/tools.js';
 import { silentLogger, type Logger } from '../logging/logger.js';

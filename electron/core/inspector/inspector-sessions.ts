@@ -14,7 +14,7 @@ import type { SettingsStore } from '../settings/settings-store.js';
 import { silentLogger, type Logger } from '../logging/logger.js';
 import { refuseHost } from '../relay/line-end.js';
 import type { ToolsShared } from '../tools/serve-tools.js';
-import { INSPECTOR_CLIENT_NAME } from './inspector-client-name.js';
+import { INSPECTOR_CLIENT_NAME } from '../../../shared/inspector-client.js';
 import { readCatalog } from './read-catalog.js';
 import { RelayTransport } from './relay-transport.js';
 

@@ -14,7 +14,11 @@ export class LineEndTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
   private closed = false;
 
-  constructor(private readonly end: HostEnd) {}
+  /** `afterReply`: called once each response has gone to the host (a tools session's state may have changed). */
+  constructor(
+    private readonly end: HostEnd,
+    private readonly afterReply?: () => void,
+  ) {}
 
   async start(): Promise<void> {
     this.end.onLine = (line) => deliverLine(line, this);
@@ -26,6 +30,7 @@ export class LineEndTransport implements Transport {
   async send(message: JSONRPCMessage): Promise<void> {
     if (this.closed) return;
     this.end.send(Buffer.from(serializeMessage(message)));
+    if (this.afterReply && 'id' in message && ('result' in message || 'error' in message)) this.afterReply();
   }
 
   async close(): Promise<void> {

@@ -99,7 +99,7 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
     },
   });
   try {
-    await server.connect(new LineEndTransport(host));
+    await server.connect(new LineEndTransport(host, entry.refresh));
   } catch (error) {
     entry.remove();
     throw error;

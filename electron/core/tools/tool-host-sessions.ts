@@ -7,18 +7,39 @@ export interface ToolHostSessionView {
 }
 
 /**
- * The MCP host sessions using Burrow's built-in SSH tools (`burrow connect --tools`), for `burrow status`:
- * they are not relayed sessions, so the session manager does not know them.
+ * The MCP host sessions using Burrow's built-in SSH tools (`burrow connect --tools`, the inspector's own), for
+ * `burrow status` and the Sessions screen: they are not relayed sessions, so the session manager does not know them.
  */
 export class ToolHostSessions {
   private next = 1;
-  private readonly open = new Map<string, { openedAt: string; view: ToolHostSessionView }>();
+  private readonly open = new Map<string, { openedAt: string; view: ToolHostSessionView; seen: string }>();
 
-  /** Registers a running tool server; returns its id and the function that forgets it. */
-  add(view: ToolHostSessionView): { id: string; remove: () => void } {
+  /** `onChange`: one opened or closed, or what one has open changed (the Sessions screen reads them again). */
+  constructor(private readonly onChange: () => void = () => {}) {}
+
+  /**
+   * Registers a running tool server; returns its id, the function that forgets it, and `refresh`, called after
+   * each of its answers: when its client or its sessions, shells or forwards changed, `onChange` says so.
+   */
+  add(view: ToolHostSessionView): { id: string; remove: () => void; refresh: () => void } {
     const id = `tools-${this.next++}`;
-    this.open.set(id, { openedAt: new Date().toISOString(), view });
-    return { id, remove: () => this.open.delete(id) };
+    const signature = () => JSON.stringify([view.client(), view.sessions()]);
+    // Not read yet: the server behind the view may still be being made (its first answer refreshes).
+    const entry = { openedAt: new Date().toISOString(), view, seen: '' };
+    this.open.set(id, entry);
+    this.onChange();
+    return {
+      id,
+      remove: () => {
+        if (this.open.delete(id)) this.onChange();
+      },
+      refresh: () => {
+        const now = signature();
+        if (now === entry.seen) return;
+        entry.seen = now;
+        this.onChange();
+      },
+    };
   }
 
   list(): ToolHostSessionInfo[] {

@@ -1,22 +1,26 @@
 import { useCallback, useEffect, useState } from 'react';
-import type { SessionInfo } from '../../../shared/api.js';
+import type { SessionInfo, ToolHostSessionInfo } from '../../../shared/api.js';
 import type { BurrowEvent } from '../../../shared/events.js';
+import { INSPECTOR_CLIENT_NAME } from '../../../shared/inspector-client.js';
 import { errorText, useApi } from '../api-context.js';
 import { durationText } from '../duration-text.js';
 
 /** Which MCP host sessions use which remote right now: read once, then again on every session event. */
 // remotes-changed: also what the web bridge sends after reconnecting to a (maybe restarted) engine.
 // inspector-session: Burrow's own session was used again (it closes later now) or closed.
-const RELOAD_ON = new Set<BurrowEvent['type']>(['session-opened', 'session-closed', 'session-named', 'session-waiting', 'remotes-changed', 'inspector-session']);
+// tool-sessions-changed: a session of the built-in SSH tools opened, closed, or connected, opened a shell or a forward.
+const RELOAD_ON = new Set<BurrowEvent['type']>(['session-opened', 'session-closed', 'session-named', 'session-waiting', 'remotes-changed', 'inspector-session', 'tool-sessions-changed']);
 
 export function SessionsScreen() {
   const api = useApi();
   const [sessions, setSessions] = useState<SessionInfo[]>();
+  const [toolSessions, setToolSessions] = useState<ToolHostSessionInfo[]>([]);
   const [error, setError] = useState<string>();
   const load = useCallback(() => {
     api.engineStatus().then(
       (s) => {
         setSessions(s.sessions);
+        setToolSessions(s.toolSessions ?? []);
         setError(undefined);
       },
       (e) => setError(errorText(e)),
@@ -43,7 +47,7 @@ export function SessionsScreen() {
         </div>
       </header>
       {error ? <div className="banner error">{error}</div> : null}
-      {sessions && appSessions.length === 0 ? (
+      {sessions && appSessions.length === 0 && toolSessions.length === 0 ? (
         <div className="empty">
           <p>No MCP app is connected.</p>
           <p className="muted">When an app starts a server Burrow installed for it, its session shows here.</p>
@@ -77,7 +81,43 @@ export function SessionsScreen() {
           </table>
         </section>
       ))}
+      {toolSessions.length > 0 ? <ToolSessions sessions={toolSessions} /> : null}
       {inspectorSessions.length > 0 ? <InspectorSessions sessions={inspectorSessions} /> : null}
+    </section>
+  );
+}
+
+/** MCP apps (and the Inspector) using Burrow's built-in SSH tools: not relayed sessions, so listed on their own. */
+function ToolSessions({ sessions }: { sessions: ToolHostSessionInfo[] }) {
+  return (
+    <section className="settings-section" aria-label="Built-in SSH tools sessions">
+      <h2>
+        Built-in SSH tools <span className="muted small">· {sessions.length} session{sessions.length === 1 ? '' : 's'}</span>
+      </h2>
+      <table className="plain-table sessions-table">
+        <thead>
+          <tr>
+            <th>MCP app</th>
+            <th>Remotes</th>
+            <th>Shells</th>
+            <th>Forwards</th>
+            <th>Since</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sessions.map((t) => (
+            <tr key={t.id} data-tool-session={t.id}>
+              <td data-testid="tool-session-client">
+                {t.client === INSPECTOR_CLIENT_NAME ? 'Burrow inspector' : t.client ?? <span className="muted">not initialized yet</span>}
+              </td>
+              <td data-testid="tool-session-remotes">{[...new Set(t.sessions.map((s) => s.remote))].join(', ') || <span className="muted">none yet</span>}</td>
+              <td>{t.sessions.reduce((n, s) => n + s.shells, 0)}</td>
+              <td>{t.sessions.reduce((n, s) => n + s.forwards, 0)}</td>
+              <td className="muted">{new Date(t.openedAt).toLocaleTimeString()}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </section>
   );
 }
