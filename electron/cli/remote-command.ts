@@ -8,7 +8,7 @@ import { callCommand } from './command-client.js';
 import { confirm, personAtTerminal } from './confirm.js';
 
 const ADD_HELP = `usage: burrow remote add NAME --host [USER@]HOST[:PORT] [--port 22] [--user USER] [--key PATH]... [--agent | --no-agent]
-                         [--password] [--known-hosts PATH] [--command 'CMD' | --shell]
+                         [--password] [--known-hosts PATH] [--command 'CMD' | --shell | --tools-only]
                          [--host-key-policy ask|strict|accept-new] [--use-key-server [--key-server-port 8000]] [--replace]
                          [--jump USER@HOST:PORT[,...]]
                          [--tunnel DEVICE (instead of --host: an edge device that dials in)]
@@ -25,7 +25,8 @@ and shell input that always asks or always denies (repeatable). To change them l
 (or the remote form in the window).
 --command starts the MCP server with an exec channel (any OpenSSH host);
 --shell (the default without --command) asks for a shell, as m2m-mcp-server-ssh-server expects;
-with --tools and neither, the remote runs no MCP server of its own: it is there for the built-in tools.
+--tools-only (or --tools with neither) saves a remote that runs no MCP server of its own: it is there for
+the built-in tools, which it turns on.
 --key may be given more than once; each must be a private key file (one that needs a passphrase is
 fine: it is asked for when connecting). --replace overwrites a saved remote of the same NAME
 (remote edit NAME changes some fields and keeps the rest).
@@ -40,7 +41,8 @@ Changes only the fields given and keeps the rest of a saved remote, then prints 
 ("prod: port 22 → 2222") or "nothing changed". The flags are those of remote add (its --help says what
 each does). --key, --jump and --command-rule replace the whole list when given; --no-key, --no-jump and
 --no-command-rules empty it. --tool-policy TOOL=ACTION changes the tools it names and keeps the others.
---host on a tunnel remote makes it a plain one; --shell drops the command. --agent, --password, --tools,
+--host on a tunnel remote makes it a plain one; --shell drops the command; --tools-only drops it too and keeps
+the remote for the built-in tools alone. --agent, --password, --tools,
 --use-key-server and --resume turn on what --no-agent, --no-password, --no-tools, --no-key-server and
 --no-resume turn off (--no-tools keeps the description and policy for later). The result is checked as
 remote add checks it; a mistake changes nothing. To rename: add the remote under the new name, remove the old.`;

@@ -17,6 +17,7 @@ export const REMOTE_FLAGS = {
   'known-hosts': { type: 'string' },
   command: { type: 'string' },
   shell: { type: 'boolean' },
+  'tools-only': { type: 'boolean' },
   'host-key-policy': { type: 'string' },
   'use-key-server': { type: 'boolean' },
   'key-server-port': { type: 'string' },
@@ -70,6 +71,9 @@ export async function applyRemoteFlags(where: string, values: RemoteFlagValues, 
   };
   both('host', 'tunnel');
   both('command', 'shell');
+  both('command', 'tools-only');
+  both('shell', 'tools-only');
+  both('tools-only', 'no-tools');
   both('agent', 'no-agent');
   both('password', 'no-password');
   both('key', 'no-key');
@@ -103,6 +107,8 @@ export async function applyRemoteFlags(where: string, values: RemoteFlagValues, 
   if (values['known-hosts'] !== undefined) next.knownHostsPath = resolve(values['known-hosts']);
   if (values.command !== undefined) Object.assign(next, { mode: 'exec', command: values.command });
   if (values.shell) Object.assign(next, { mode: 'shell', command: undefined });
+  // No MCP server of its own: the remote is there for the built-in tools, which are turned on (toolsOf below).
+  if (values['tools-only']) Object.assign(next, { mode: 'none', command: undefined });
   if (values['host-key-policy'] !== undefined) next.hostKeyPolicy = prefixed(`${where}: --host-key-policy`, () => parseHostKeyPolicy(values['host-key-policy']!));
   // As ssh -J: a hop logs in as the local user unless it names one.
   if (values.jump !== undefined) {
@@ -114,7 +120,7 @@ export async function applyRemoteFlags(where: string, values: RemoteFlagValues, 
   // Unset means on: a remote turned back on reads as one that was never turned off.
   if (values.resume) next.resume = undefined;
   next.keyServer = keyServerOf(where, values, base.keyServer);
-  next.tools = await toolsOf(where, values, base.tools);
+  next.tools = await toolsOf(where, values['tools-only'] ? { ...values, tools: true } : values, base.tools);
   return next;
 }
 

@@ -105,9 +105,15 @@ describe('remote edit without an engine (the settings file)', () => {
     // Off keeps the policy for when the tools are turned on again, as the window does.
     expect(lab.tools).toEqual({ enabled: false, policy: { tools: { ssh_execute: 'allow', ssh_forward_port: 'deny' }, commandRules: [{ action: 'ask', pattern: '^reboot' }] } });
     expect(await ok(['remote', 'edit', 'lab', '--tools', '--resume', '--description', 'the build box'], env)).toBe('lab: resume off → on\nlab: tools off → on\nlab: tools description none → "the build box"\n');
+    // And back to a host with no MCP server of its own, for the tools alone.
+    expect(await ok(['remote', 'edit', 'lab', '--tools-only'], env)).toBe('lab: channel shell → built-in SSH tools only\n');
+    const both = await runBurrow(['remote', 'edit', 'lab', '--tools-only', '--command', 'mcp'], env);
+    expect({ code: both.code, stderr: both.stderr }).toEqual({ code: 1, stderr: 'burrow: remote edit: give --command or --tools-only, not both\n' });
     expect(await ok(['remote', 'edit', 'prod', '--no-key', '--agent', '--no-jump', '--shell'], env)).toBe(
       `prod: keys ${key} → none\nprod: agent off → on\nprod: channel exec: node /srv/mcp.js → shell\nprod: jump hosts me@bastion:2200 → none\n`,
     );
+    // --tools-only on a remote without the tools turns them on: that is all it is for now.
+    expect(await ok(['remote', 'edit', 'prod', '--tools-only'], env)).toMatch(/^prod: channel shell → built-in SSH tools only\nprod: tools (none|off) → on\n$/);
   });
 
   it('is listed by burrow remote --help', async () => {
