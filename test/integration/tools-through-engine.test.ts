@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestDaemon } from '../../electron/core/ipc/ipc-client.js';
 import { BURROW_BIN, burrowEnv, INITIALIZE, runBurrow } from '../support/burrow-process.js';
 import { answerToolCall } from '../support/cli-approvals.js';
 import { startDaemon, type DaemonHandle } from '../support/daemon.js';
@@ -153,6 +154,20 @@ describe.skipIf(!canRunShellSshd)('the built-in tools from the command line (bur
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('burrow: ssh_execute on box was denied\n');
     expect(refused.stderr).toMatch(/^burrow: ssh_execute reported an error: .*denied/m);
+  });
+
+  it('while Burrow is paused they are refused in one line, as connect --tools is', async () => {
+    // A new inspector session of the tools is what a pause refuses (one already open goes on, as relayed ones do).
+    await runBurrow(['daemon', 'stop'], env);
+    daemon = await startDaemon(env);
+    await requestDaemon('setPaused', [true], env);
+    try {
+      const listed = await runBurrow(['tools', '@tools'], env);
+      expect({ code: listed.code, stdout: listed.stdout }).toEqual({ code: 1, stdout: '' });
+      expect(listed.stderr).toMatch(/^burrow: .*Burrow is paused: choose Resume in its tray menu, then retry\n$/);
+    } finally {
+      await requestDaemon('setPaused', [false], env);
+    }
   });
 
   it.skipIf(!terminalAvailable)('at a terminal the call is asked there: "yes" runs it once', async () => {
