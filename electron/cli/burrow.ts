@@ -11,8 +11,8 @@ const USAGE = `usage: burrow <command> [options]
   daemon [--ui] [--ui-port N]       run the engine headless (and the web UI); daemon stop stops it
   status [--json]                   is an engine running, its remotes, sessions and what waits for you
   ui                                open the running engine's web UI
-  tools REMOTE [--json]             a remote's tools, prompts and resources, read live
-  call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result
+  tools REMOTE [--json]             a remote's tools, prompts and resources, read live (@tools: the built-in SSH tools)
+  call REMOTE TOOL [KEY=VALUE]...   call one tool and print its result (burrow call @tools ssh_connect remote=NAME)
   remote add|edit|list|remove|import   manage saved remotes (import: ~/.ssh/config, connections.json)
   connect --tools [--remote NAME]...   Burrow's built-in SSH tools for remotes saved with --tools
   approvals list|allow|deny         tool calls that wait for a person
