@@ -6,26 +6,20 @@ import {
   LoggingMessageNotificationSchema,
   type Progress,
 } from '@modelcontextprotocol/sdk/types.js';
-import { EVERYTHING_COMMAND, startSshd, type SshdFixture } from '../support/sshd.js';
-import { burrowEnv, connectClient, runBurrow, type ConnectedClient } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
+import { EVERYTHING_COMMAND, type SshdFixture } from '../support/sshd.js';
+import { burrowEnv, connectClient, type ConnectedClient } from '../support/burrow-process.js';
+import { startDaemonLab, type DaemonLab } from '../support/daemon.js';
 
+let lab: DaemonLab;
 let sshd: SshdFixture;
-let daemon: DaemonHandle;
 let daemonEnv: Record<string, string>;
 
 beforeAll(async () => {
-  sshd = await startSshd();
-  daemonEnv = burrowEnv();
   // Saved remote over an exec channel (plain OpenSSH; the forced command serves exec and shell alike).
-  const add = await runBurrow(['remote', 'add', 'everything', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', sshd.user, '--key', sshd.clientKey, '--known-hosts', sshd.knownHostsFile, '--command', EVERYTHING_COMMAND], daemonEnv);
-  expect(add.code, add.stderr).toBe(0);
-  daemon = await startDaemon(daemonEnv);
+  lab = await startDaemonLab('everything', { remoteArgs: ['--command', EVERYTHING_COMMAND] });
+  ({ sshd, env: daemonEnv } = lab);
 });
-afterAll(async () => {
-  await daemon?.stop();
-  sshd?.stop();
-});
+afterAll(() => lab?.stop());
 
 const capabilities = { sampling: {}, roots: { listChanged: true }, elicitation: {} };
 

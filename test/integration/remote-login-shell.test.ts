@@ -1,28 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { burrowEnv, connectClient, runBurrow } from '../support/burrow-process.js';
-import { startDaemon, type DaemonHandle } from '../support/daemon.js';
-import { startSshd, type SshdFixture } from '../support/sshd.js';
+import { connectClient } from '../support/burrow-process.js';
+import { startDaemonLab, type DaemonHandle, type DaemonLab } from '../support/daemon.js';
+import type { SshdFixture } from '../support/sshd.js';
 import { otherUsersCanRunServer, SLOW_RC_BANNER, slowRcUser } from '../support/test-user.js';
 
 // Every other test logs in as a user whose shell reads no rc file. Real remotes are not like that: OpenSSH runs
 // the command through the user's login shell, and Debian's bash reads ~/.bashrc for commands that come over
 // ssh. This remote's ~/.bashrc takes half a second and prints a banner on stdout, into the MCP stream.
 describe.skipIf(!otherUsersCanRunServer())('a remote user whose bash ~/.bashrc is slow and prints a banner (needs root to create the user, and a checkout other users can read)', () => {
+  let lab: DaemonLab;
   let sshd: SshdFixture;
   let daemon: DaemonHandle;
   let env: Record<string, string>;
   beforeAll(async () => {
-    const user = slowRcUser();
-    sshd = await startSshd({ user: user.name });
-    env = burrowEnv();
-    const added = await runBurrow(['remote', 'add', 'chatty', '--host', '127.0.0.1', '--port', String(sshd.port), '--user', user.name, '--key', sshd.clientKey, '--no-agent', '--known-hosts', sshd.knownHostsFile], env);
-    expect(added.code, added.stderr).toBe(0);
-    daemon = await startDaemon(env);
+    lab = await startDaemonLab('chatty', { sshd: { user: slowRcUser().name } });
+    ({ sshd, daemon, env } = lab);
   });
-  afterAll(async () => {
-    await daemon?.stop();
-    sshd?.stop();
-  });
+  afterAll(() => lab?.stop());
 
   it('still serves the MCP session, and the daemon logs the banner line it skipped', async () => {
     const c = await connectClient(['--remote', 'chatty'], env);
