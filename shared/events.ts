@@ -34,7 +34,7 @@ export interface EngineEventMap {
   /** Burrow's own inspector session of a remote was used (its idle end moved: `closesAt`, ISO) or closed (no `closesAt`). */
   'inspector-session': { remote: string; closesAt?: string };
   /** A session of the built-in SSH tools opened or closed, or what it has open changed (ssh_connect, shells, forwards). */
-  'tool-sessions-changed': Record<string, never>;
+  'tool-sessions-changed': Record<never, never>;
   'paused-changed': { paused: boolean };
   /** An edge device's reverse tunnel came up or went down (the embedded SSH server). */
   tunnel: { device: string; state: 'up' | 'down' };

@@ -180,9 +180,20 @@ describe.skipIf(!canRunShellSshd)('built-in SSH tools in the web UI', () => {
       await row.waitFor();
       expect(await row.getByTestId('tool-session-remotes').textContent()).toBe('none yet');
       // Heard as it happens (no reload): the session's ssh_connect shows its remote.
-      await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } });
+      const session = toolResultJson(await client.callTool({ name: 'ssh_connect', arguments: { remote: 'lab' } })).session_id as string;
       await expect.poll(() => row.getByTestId('tool-session-remotes').textContent()).toBe('lab');
+      // A shell it opens counts; one that ends by itself (exit typed into it) stops counting with no call after it.
+      const allowOnce = async (tool: string, call: Promise<unknown>) => {
+        const dialog = page.getByRole('dialog', { name: `Allow ${tool} on lab?` });
+        await dialog.waitFor({ timeout: 20_000 });
+        await dialog.getByRole('button', { name: 'Allow once' }).click();
+        await call;
+      };
+      await allowOnce('ssh_shell_open', client.callTool({ name: 'ssh_shell_open', arguments: { session_id: session } }));
+      await expect.poll(() => row.getByTestId('tool-session-shells').textContent()).toBe('1');
       await screenshot(page, 'sessions-tools');
+      await allowOnce('ssh_shell_send', client.callTool({ name: 'ssh_shell_send', arguments: { session_id: session, data: 'exit' } }));
+      await expect.poll(() => row.getByTestId('tool-session-shells').textContent(), { timeout: 10_000 }).toBe('0');
     } finally {
       await client.close();
     }

@@ -158,7 +158,7 @@ describe.skipIf(!canRunShellSshd)('the built-in tools from the command line (bur
 
   it('while Burrow is paused they are refused in one line, as connect --tools is', async () => {
     // A new inspector session of the tools is what a pause refuses (one already open goes on, as relayed ones do).
-    await runBurrow(['daemon', 'stop'], env);
+    await daemon.stop();
     daemon = await startDaemon(env);
     await requestDaemon('setPaused', [true], env);
     try {

@@ -97,6 +97,7 @@ export async function serveTools(host: HostEnd, deps: ToolsSessionDeps): Promise
       view = v;
       return entry.remove;
     },
+    changed: entry.refresh,
   });
   try {
     await server.connect(new LineEndTransport(host, entry.refresh));

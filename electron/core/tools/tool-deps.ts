@@ -39,6 +39,8 @@ export interface ToolDeps {
   hostSession?: string;
   /** Told what this host session has open while it runs (`burrow status`); returns the function that forgets it. */
   register?(view: ToolServerView): () => void;
+  /** What it has open changed outside a call's answer (a shell ended, a connection dropped): read the view again. */
+  changed?(): void;
   /** Limits, mainly for tests; defaults in tool-server.ts. */
   limits?: Partial<ToolLimits>;
 }

@@ -281,6 +281,7 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const lease = await deps.acquire(remote);
       const id = newId('s');
       const session = new ToolSession(id, remote, lease.client, lease.release);
+      session.onLost = () => deps.changed?.();
       sessions.set(id, session);
       logger.info(`tools: session ${id} on ${remote}`);
       const ignored = (['key_path', 'timeout'] as const).filter((k) => a[k] !== undefined && a[k] !== '');
@@ -391,7 +392,10 @@ export function createSshToolServer(deps: ToolDeps): McpServer {
       const shell = new PtyShell(id, s.id, channel, () => secrets.redactor(), limits.shellBufferChars);
       s.shells.set(id, shell);
       shells.set(id, shell);
-      channel.once('close', () => logger.debug(`tools: shell ${id} closed`));
+      channel.once('close', () => {
+        logger.debug(`tools: shell ${id} closed`);
+        deps.changed?.();
+      });
       const exported = await exportToShell(s, shell);
       // A second shell is reached only by its id: name it where a text-only model can see it.
       return { result: { shell_id: id, session_id: s.id, secrets_exported: exported }, text: () => text.shellOpenText(s.remote, a.new_shell ? id : undefined) };

@@ -13,7 +13,10 @@ function watch(client: Client, session: ToolSession): void {
     sessionsOfClient.set(client, sessions);
     client.once('close', () => {
       sessionsOfClient.delete(client);
-      for (const s of sessions) s.lost = `the connection to ${s.remote} was lost: ssh_connect again`;
+      for (const s of sessions) {
+        s.lost = `the connection to ${s.remote} was lost: ssh_connect again`;
+        s.onLost?.();
+      }
     });
   }
   set.add(session);
@@ -30,6 +33,8 @@ export class ToolSession {
   private sftpChannel: Promise<SFTPWrapper> | undefined;
   /** Set when the connection under the session dropped: calls fail with this instead of hanging. */
   lost: string | undefined;
+  /** Told when the connection under it dropped (what the host session has open changed with no call). */
+  onLost?: () => void;
   closed = false;
   readonly openedAt = new Date().toISOString();
 

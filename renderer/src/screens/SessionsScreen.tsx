@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SessionInfo, ToolHostSessionInfo } from '../../../shared/api.js';
 import type { BurrowEvent } from '../../../shared/events.js';
 import { INSPECTOR_CLIENT_NAME } from '../../../shared/inspector-client.js';
@@ -16,14 +16,20 @@ export function SessionsScreen() {
   const [sessions, setSessions] = useState<SessionInfo[]>();
   const [toolSessions, setToolSessions] = useState<ToolHostSessionInfo[]>([]);
   const [error, setError] = useState<string>();
+  // Events come in bursts (a tools session opens, then names its app): only the newest read's answer is shown.
+  const latest = useRef(0);
   const load = useCallback(() => {
+    const read = ++latest.current;
     api.engineStatus().then(
       (s) => {
+        if (read !== latest.current) return;
         setSessions(s.sessions);
         setToolSessions(s.toolSessions ?? []);
         setError(undefined);
       },
-      (e) => setError(errorText(e)),
+      (e) => {
+        if (read === latest.current) setError(errorText(e));
+      },
     );
   }, [api]);
   useEffect(() => {
@@ -47,7 +53,7 @@ export function SessionsScreen() {
         </div>
       </header>
       {error ? <div className="banner error">{error}</div> : null}
-      {sessions && appSessions.length === 0 && toolSessions.length === 0 ? (
+      {sessions && appSessions.length === 0 && !toolSessions.some((t) => t.client !== INSPECTOR_CLIENT_NAME) ? (
         <div className="empty">
           <p>No MCP app is connected.</p>
           <p className="muted">When an app starts a server Burrow installed for it, its session shows here.</p>
@@ -111,8 +117,8 @@ function ToolSessions({ sessions }: { sessions: ToolHostSessionInfo[] }) {
                 {t.client === INSPECTOR_CLIENT_NAME ? 'Burrow inspector' : t.client ?? <span className="muted">not initialized yet</span>}
               </td>
               <td data-testid="tool-session-remotes">{[...new Set(t.sessions.map((s) => s.remote))].join(', ') || <span className="muted">none yet</span>}</td>
-              <td>{t.sessions.reduce((n, s) => n + s.shells, 0)}</td>
-              <td>{t.sessions.reduce((n, s) => n + s.forwards, 0)}</td>
+              <td data-testid="tool-session-shells">{t.sessions.reduce((n, s) => n + s.shells, 0)}</td>
+              <td data-testid="tool-session-forwards">{t.sessions.reduce((n, s) => n + s.forwards, 0)}</td>
               <td className="muted">{new Date(t.openedAt).toLocaleTimeString()}</td>
             </tr>
           ))}
