@@ -81,9 +81,9 @@ async function add(args: string[]): Promise<number> {
   const [name] = positionals;
   if (!name || positionals.length > 1) throw new Error('remote add: give exactly one NAME, e.g. burrow remote add prod --host prod.example.com');
   if (!values.host && !values.tunnel) throw new Error('remote add: --host is required');
-  const input = await applyRemoteFlags('remote add', values, newRemoteBase(name));
-  // --tools alone is a host that runs no MCP server: the built-in tools are all it is for.
-  if (values.tools && values.command === undefined && !values.shell) input.mode = 'none';
+  // --tools alone is a host that runs no MCP server: the built-in tools are all it is for (as --tools-only says).
+  const toolsAlone = values.tools && values.command === undefined && !values.shell;
+  const input = await applyRemoteFlags('remote add', toolsAlone ? { ...values, 'tools-only': true } : values, newRemoteBase(name));
   // Checked here so a mistake is one line naming the field, not the service's raw list of issues.
   const { formatSchemaError, remoteSchema } = await import('../../shared/remote.js');
   const checked = remoteSchema.safeParse(input);

@@ -176,10 +176,9 @@ export class InspectorSessions {
   private async serveTools(transport: RelayTransport): Promise<void> {
     const { engine, settings, tools, logger } = this.options;
     if (!tools) throw new BurrowError("this engine does not serve Burrow's built-in SSH tools", 'daemon');
-    const { serveTools, toolRemotes, toolsEntryDeps } = await import('../tools/serve-tools.js');
+    const { checkToolsEntry, serveTools, toolsEntryDeps } = await import('../tools/serve-tools.js');
     // As for `burrow connect --tools`: refused while Burrow is paused, or with no remote to use (in one line).
-    engine.sessions.checkAccepting();
-    toolRemotes(settings.listRemotes(), [], settings.allowAdHocToolHosts());
+    checkToolsEntry(engine, settings, []);
     void serveTools(transport.hostEnd, toolsEntryDeps(engine, settings, [], tools, logger ?? silentLogger)).catch((error: Error) => refuseHost(transport.hostEnd, error));
   }
 

@@ -217,9 +217,8 @@ export class IpcServer {
       // The built-in tools (an MCP SDK server and its schemas) load with the first session that uses them.
       this.toolsModule ??= import('../tools/serve-tools.js');
       this.toolsModule
-        .then(({ toolRemotes }) => {
-          engine.sessions.checkAccepting();
-          toolRemotes(settings.listRemotes(), tools, settings.allowAdHocToolHosts());
+        .then(({ checkToolsEntry }) => {
+          checkToolsEntry(engine, settings, tools);
           this.ready(control, hello);
         })
         .catch((error: unknown) => this.refuse(control, oneLine(error)));

@@ -43,6 +43,12 @@ export function toolsEntryDeps(engine: Engine, settings: SettingsStore, names: s
   };
 }
 
+/** Throws the one-line reason a tools session cannot start now: Burrow is paused, or the entry has no remote to use. */
+export function checkToolsEntry(engine: Engine, settings: SettingsStore, names: string[]): void {
+  engine.sessions.checkAccepting();
+  toolRemotes(settings.listRemotes(), names, settings.allowAdHocToolHosts());
+}
+
 /** The remotes a `burrow connect --tools [--remote NAME]…` entry may use, or the one-line reason there are none. */
 export function toolRemotes(saved: Remote[], names: string[], allowNone = false): Remote[] {
   const enabled = saved.filter((r) => r.tools?.enabled);
